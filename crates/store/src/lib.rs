@@ -1,1 +1,258 @@
+//! accord's storage: one SQL text per query for both SQLite (the embedded default) and
+//! PostgreSQL (multi-user deployments).
+//!
+//! Queries are written once in portable SQL with `$1`-style placeholders (which SQLite
+//! understands too) and run through sqlx's `Any` driver. Where the dialects really differ
+//! (triggers), the migration has one file per backend. Every write that belongs together is
+//! one transaction that also appends its audit entries.
 
+mod audit;
+mod directory;
+mod migrate;
+mod session;
+#[doc(hidden)]
+pub mod testing;
+
+pub use audit::{AuditFilter, VerifyReport};
+pub use directory::{OrgFilter, OrgSort, PersonFilter, PersonSort, PersonRow, NewUser, UserUpdate};
+pub use migrate::AppliedMigration;
+pub use session::{SessionUser, TokenInfo};
+
+use accord_domain::audit::{Change, timestamp_text};
+use accord_domain::validation::{Invalid, Reason};
+use accord_domain::Side;
+use chrono::{DateTime, Utc};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{entity} not found")]
+    NotFound { entity: &'static str },
+    #[error("{entity} was changed by someone else (now at version {current}); reload and try again")]
+    Conflict { entity: &'static str, current: i64 },
+    #[error("{entity} is still referenced by {by} and cannot be deleted")]
+    InUse { entity: &'static str, by: &'static str },
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who makes a change, for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct Author<'a> {
+    /// The login; `None` for the system itself (demo load).
+    pub login: Option<&'a str>,
+}
+
+impl Author<'static> {
+    pub const SYSTEM: Author<'static> = Author { login: None };
+}
+
+impl<'a> Author<'a> {
+    pub fn user(login: &'a str) -> Self {
+        Author { login: Some(login) }
+    }
+}
+
+/// A handle on the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    origin: Side,
+    /// Serialises writers inside this process: SQLite allows one writer at a time and a
+    /// deferred transaction that upgrades to a writer can fail instead of waiting.
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// A write transaction holding the process-wide write lock until it commits or drops.
+pub(crate) struct WriteTx<'s> {
+    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub now: DateTime<Utc>,
+    author: Author<'s>,
+    origin: Side,
+    _guard: MutexGuard<'s, ()>,
+}
+
+impl WriteTx<'_> {
+    pub async fn audit(&mut self, change: Change) -> Result<()> {
+        audit::append(&mut self.tx, self.author, self.origin, self.now, change).await
+    }
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+    pub fn now_text(&self) -> String {
+        timestamp_text(self.now)
+    }
+}
+
+impl Store {
+    /// Opens (and for SQLite creates) the database at `url`: `sqlite://PATH` or `postgres://…`.
+    pub async fn open(url: &str, origin: Side) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        if backend == Backend::Sqlite {
+            // WAL is a property of the file: set once, kept by every later connection.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        Ok(Store { pool, backend, origin, write_lock: Arc::new(Mutex::new(())) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn origin(&self) -> Side {
+        self.origin
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Answers whether the database responds.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn begin_write<'s>(&'s self, author: Author<'s>) -> Result<WriteTx<'s>> {
+        let guard = self.write_lock.lock().await;
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, now: Utc::now(), author, origin: self.origin, _guard: guard })
+    }
+
+    /// True when no organisation and no user exists yet.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let (orgs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM organisations").fetch_one(&self.pool).await?;
+        let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        Ok(orgs == 0 && users == 0)
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Page number and size, clamped to sane bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging { page: 1, per_page: 25 }
+    }
+}
+
+impl Paging {
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Paging { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(25).clamp(1, 200) }
+    }
+    pub(crate) fn offset(self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// Maps a unique-constraint violation on one of `columns` to a field error.
+pub(crate) fn unique_violation(err: sqlx::Error, columns: &[(&str, &'static str)]) -> StoreError {
+    if let sqlx::Error::Database(db) = &err {
+        if db.is_unique_violation() {
+            let message = db.message().to_string();
+            let constraint = db.constraint().unwrap_or_default().to_string();
+            for (column, field) in columns {
+                if message.contains(column) || constraint.contains(column) {
+                    return StoreError::Invalid(Invalid::one(field, Reason::NotUnique));
+                }
+            }
+        }
+    }
+    StoreError::Database(err)
+}
+
+pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("timestamp {text:?}: {e}")))
+}
+
+pub(crate) fn corrupt<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> StoreError + '_ {
+    move |e| StoreError::Corrupt(format!("{what}: {e}"))
+}

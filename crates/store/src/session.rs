@@ -1,0 +1,146 @@
+//! Server-side sign-in sessions and API tokens. Only hashes of the secrets are stored; the
+//! web layer makes the secrets and hashes them.
+
+use crate::directory::new_uuid;
+use crate::{Author, Result, Store, StoreError, parse_time};
+use accord_domain::audit::timestamp_text;
+use accord_domain::directory::UserAccount;
+use accord_domain::UserId;
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use sqlx::Row;
+
+/// A signed-in user and the CSRF token of their session.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: UserAccount,
+    pub csrf_token: String,
+}
+
+/// An API token as listed (never the secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub label: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    pub async fn session_create(&self, user: UserId, token_hash: &str, csrf_token: &str, ttl: Duration) -> Result<()> {
+        let now = Utc::now();
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(user.to_string())
+            .bind(csrf_token)
+            .bind(timestamp_text(now))
+            .bind(timestamp_text(now + ttl))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The user of a live session; `None` when it expired, ended or its user is disabled.
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, s.csrf_token \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+        )
+        .bind(token_hash)
+        .bind(timestamp_text(Utc::now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(SessionUser { user: crate::directory::user_from_row_pub(&row)?, csrf_token: row.try_get("csrf_token")? })
+        })
+        .transpose()
+    }
+
+    pub async fn session_delete(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Removes expired sessions; returns how many.
+    pub async fn session_purge_expired(&self) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(timestamp_text(Utc::now()))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Stores a new API token's hash for a user; audited (who got API access, when).
+    pub async fn token_create(&self, author: Author<'_>, user: UserId, label: Option<&str>, token_hash: &str) -> Result<String> {
+        let mut w = self.begin_write(author).await?;
+        let id = new_uuid().to_string();
+        sqlx::query("INSERT INTO api_tokens (id, user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(user.to_string())
+            .bind(label)
+            .bind(token_hash)
+            .bind(w.now_text())
+            .execute(&mut *w.tx)
+            .await?;
+        let after = serde_json::json!({ "user_id": user, "label": label });
+        w.audit(accord_domain::audit::Change::create("api_token", &id, &after)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// The user a live token belongs to; notes when the token was last used.
+    pub async fn token_user(&self, token_hash: &str) -> Result<Option<UserAccount>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, t.id AS token_id \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let token_id: String = row.try_get("token_id")?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(timestamp_text(Utc::now()))
+            .bind(&token_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(crate::directory::user_from_row_pub(&row)?))
+    }
+
+    pub async fn token_list(&self, user: UserId) -> Result<Vec<TokenInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, label, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at",
+        )
+        .bind(user.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let last: Option<String> = row.try_get("last_used_at")?;
+                Ok(TokenInfo {
+                    id: row.try_get("id")?,
+                    label: row.try_get("label")?,
+                    created_at: parse_time(&row.try_get::<String, _>("created_at")?)?,
+                    last_used_at: last.as_deref().map(parse_time).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn token_revoke(&self, author: Author<'_>, user: UserId, token_id: &str) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            .bind(w.now_text())
+            .bind(token_id)
+            .bind(user.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { entity: "api_token" });
+        }
+        let before = serde_json::json!({ "user_id": user });
+        w.audit(accord_domain::audit::Change::delete("api_token", token_id, &before)).await?;
+        w.commit().await
+    }
+}
+

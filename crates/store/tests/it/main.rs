@@ -1,0 +1,253 @@
+//! Store stories, each run on SQLite and (when configured) on PostgreSQL.
+
+use accord_domain::directory::{Locale, Login, OrganisationData, OrganisationForm, PersonForm, Role};
+use accord_domain::validation::Reason;
+use accord_domain::Side;
+use accord_store::testing::{TestBackend, TestStore};
+use accord_store::{Author, NewUser, OrgFilter, Paging, PersonFilter, Store, StoreError, UserUpdate};
+
+/// Declares one test per backend around an async story `fn(Store)`.
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {$(
+            #[tokio::test]
+            async fn $story() {
+                super::run(accord_store::testing::TestBackend::Sqlite, super::$story).await;
+            }
+        )*}
+        mod postgres {$(
+            #[tokio::test]
+            async fn $story() {
+                super::run(accord_store::testing::TestBackend::Postgres, super::$story).await;
+            }
+        )*}
+    };
+}
+
+on_both_backends!(
+    migrations_are_idempotent,
+    organisation_lifecycle_is_audited,
+    stale_version_is_a_conflict,
+    duplicate_code_names_the_field,
+    search_folds_cyrillic_case,
+    tampering_is_found_and_plain_edits_refused,
+    concurrent_writers_keep_one_chain,
+    deleting_a_used_organisation_changes_nothing,
+    users_sessions_and_tokens,
+);
+
+async fn run<F, Fut>(backend: TestBackend, story: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(test) = TestStore::new(backend).await else { return };
+    story(test.store.clone()).await;
+    test.cleanup().await;
+}
+
+const ADMIN: Author<'static> = Author { login: Some("admin") };
+
+fn org(code: &str, side: &str, short: &str) -> OrganisationData {
+    OrganisationForm {
+        side: side.into(),
+        code: code.into(),
+        kind: "enterprise".into(),
+        name_full_ru: format!("Открытое акционерное общество «{short}»"),
+        name_short_ru: short.into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("valid organisation")
+}
+
+async fn migrations_are_idempotent(store: Store) {
+    assert!(store.migrate().await.expect("second migrate").is_empty());
+    assert!(store.is_empty().await.expect("count"));
+}
+
+async fn organisation_lifecycle_is_audited(store: Store) {
+    let created = store.organisation_create(ADMIN, &org("MTZ", "BY", "МТЗ")).await.expect("create");
+    assert_eq!(created.version, 1);
+    let mut changed = created.data.clone();
+    changed.name_short_en = Some("MTZ".into());
+    let updated = store
+        .organisation_update(ADMIN, created.id, 1, &changed, Some("English name added".into()))
+        .await
+        .expect("update");
+    assert_eq!(updated.version, 2);
+    assert_eq!(store.organisation(created.id).await.expect("read").data.name_short_en.as_deref(), Some("MTZ"));
+    store.organisation_delete(ADMIN, created.id, 2, Some("duplicate".into())).await.expect("delete");
+    assert!(matches!(store.organisation(created.id).await, Err(StoreError::NotFound { .. })));
+
+    let history = store.audit_history("organisation", &created.id.to_string()).await.expect("history");
+    let ops: Vec<&str> = history.iter().map(|e| e.operation.code()).collect();
+    assert_eq!(ops, ["create", "update", "delete"]);
+    assert_eq!(history[1].reason.as_deref(), Some("English name added"));
+    assert!(history[1].before.as_deref().is_some_and(|b| b.contains("\"version\":1")));
+    assert!(history[2].before.as_deref().is_some_and(|b| b.contains("МТЗ")));
+    assert_eq!(history[2].after, None);
+    assert!(history.iter().all(|e| e.actor.as_deref() == Some("admin")));
+    let report = store.audit_verify().await.expect("verify");
+    assert_eq!((report.checked, report.first_break), (3, None));
+}
+
+async fn stale_version_is_a_conflict(store: Store) {
+    let created = store.organisation_create(ADMIN, &org("MAZ", "BY", "МАЗ")).await.expect("create");
+    let mut first = created.data.clone();
+    first.address = Some("Минск".into());
+    store.organisation_update(ADMIN, created.id, 1, &first, None).await.expect("first edit");
+    let mut second = created.data.clone();
+    second.address = Some("Могилёв".into());
+    let err = store.organisation_update(ADMIN, created.id, 1, &second, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { current: 2, .. }), "{err}");
+    assert_eq!(store.organisation(created.id).await.expect("read").data.address.as_deref(), Some("Минск"));
+    let err = store.organisation_delete(ADMIN, created.id, 1, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }));
+}
+
+async fn duplicate_code_names_the_field(store: Store) {
+    store.organisation_create(ADMIN, &org("BELAZ", "BY", "БелАЗ")).await.expect("create");
+    let err = store.organisation_create(ADMIN, &org("BELAZ", "KHV", "Другой")).await.unwrap_err();
+    match err {
+        StoreError::Invalid(invalid) => assert_eq!(invalid.reason_for("code"), Some(Reason::NotUnique)),
+        other => panic!("expected a field error, got {other}"),
+    }
+    // The failed insert left no audit entry behind.
+    assert_eq!(store.audit_verify().await.expect("verify").checked, 1);
+}
+
+async fn search_folds_cyrillic_case(store: Store) {
+    store.organisation_create(ADMIN, &org("MTZ", "BY", "МТЗ")).await.expect("create");
+    store.organisation_create(ADMIN, &org("YOLKA", "KHV", "Ёлка-Рыба")).await.expect("create");
+    store.organisation_create(ADMIN, &org("PCT-50", "KHV", "Скидка 50%")).await.expect("create");
+    let find = |q: &str| {
+        let filter = OrgFilter { query: Some(q.to_string()), ..Default::default() };
+        let store = store.clone();
+        async move {
+            let page = store.organisation_list(&filter, Paging::default()).await.expect("list");
+            page.items.into_iter().map(|o| o.data.code.to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(find("мтз").await, ["MTZ"]);
+    assert_eq!(find("ЕЛКА").await, ["YOLKA"]);
+    assert_eq!(find("50%").await, ["PCT-50"]);
+    assert_eq!(find("%").await, ["PCT-50"], "a literal percent sign, not a wildcard");
+    assert_eq!(find("_").await, Vec::<String>::new());
+    let khv = OrgFilter { side: Some(Side::Khv), ..Default::default() };
+    assert_eq!(store.organisation_list(&khv, Paging::default()).await.expect("list").total, 2);
+    let page = store.organisation_list(&OrgFilter::default(), Paging::new(Some(2), Some(2))).await.expect("page 2");
+    assert_eq!((page.total, page.items.len(), page.pages()), (3, 1, 2));
+}
+
+async fn tampering_is_found_and_plain_edits_refused(store: Store) {
+    for code in ["AA", "BB", "CC", "DD"] {
+        store.organisation_create(ADMIN, &org(code, "BY", code)).await.expect("create");
+    }
+    assert!(store.testing_try_edit_audit(2).await.is_err(), "the database must refuse edits");
+    assert_eq!(store.audit_verify().await.expect("verify").first_break, None);
+    store.testing_tamper_audit_reason(3, "forged").await.expect("tamper");
+    let report = store.audit_verify().await.expect("verify");
+    assert_eq!(report.first_break.map(|b| b.seq()), Some(3));
+    assert_eq!(report.checked, 2);
+}
+
+async fn concurrent_writers_keep_one_chain(store: Store) {
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let code = format!("C{i:02}");
+                store.organisation_create(ADMIN, &org(&code, "KHV", &code)).await.expect("create")
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task");
+    }
+    let report = store.audit_verify().await.expect("verify");
+    assert_eq!((report.checked, report.first_break), (16, None));
+}
+
+async fn deleting_a_used_organisation_changes_nothing(store: Store) {
+    let fish = store.organisation_create(ADMIN, &org("FISH", "KHV", "Рыбак")).await.expect("create");
+    let person = PersonForm {
+        organisation_id: fish.id.to_string(),
+        full_name_ru: "Иванов Иван".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("valid");
+    let created = store.person_create(ADMIN, &person).await.expect("person");
+    assert_eq!(created.organisation_code, "FISH");
+    let err = store.organisation_delete(ADMIN, fish.id, 1, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::InUse { by: "people", .. }));
+    assert!(store.organisation(fish.id).await.is_ok());
+    assert_eq!(store.audit_verify().await.expect("verify").checked, 2);
+    let people = store
+        .person_list(&PersonFilter { query: Some("иванов".into()), ..Default::default() }, Paging::default())
+        .await
+        .expect("people");
+    assert_eq!(people.total, 1);
+    // A person pointing at an organisation that does not exist is a field error.
+    let mut orphan = person.clone();
+    orphan.organisation_id = accord_domain::OrganisationId(uuid_v7());
+    let err = store.person_create(ADMIN, &orphan).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(ref i) if i.reason_for("organisation_id") == Some(Reason::NotFound)));
+}
+
+fn uuid_v7() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+async fn users_sessions_and_tokens(store: Store) {
+    let login = Login::parse("coord.by").expect("login");
+    let user = store
+        .user_create(
+            ADMIN,
+            &NewUser {
+                login: login.clone(),
+                display_name: "Координатор".into(),
+                password_hash: "hash-1".into(),
+                role: Role::Coordinator { side: Side::By },
+                locale: Locale::Ru,
+            },
+        )
+        .await
+        .expect("user");
+    let dup = NewUser {
+        login: login.clone(),
+        display_name: "x".into(),
+        password_hash: "h".into(),
+        role: Role::Admin,
+        locale: Locale::En,
+    };
+    assert!(matches!(store.user_create(ADMIN, &dup).await, Err(StoreError::Invalid(ref i)) if i.reason_for("login") == Some(Reason::NotUnique)));
+    let (account, hash) = store.user_credentials("COORD.BY").await.expect("read").expect("exists");
+    assert_eq!((account.role, hash.as_str()), (Role::Coordinator { side: Side::By }, "hash-1"));
+
+    store.session_create(user.id, "session-hash", "csrf", chrono::Duration::hours(1)).await.expect("session");
+    assert_eq!(store.session_user("session-hash").await.expect("read").map(|s| s.csrf_token), Some("csrf".into()));
+    store.session_create(user.id, "expired", "csrf", chrono::Duration::seconds(-1)).await.expect("session");
+    assert!(store.session_user("expired").await.expect("read").is_none());
+    assert_eq!(store.session_purge_expired().await.expect("purge"), 1);
+
+    let token_id = store.token_create(ADMIN, user.id, Some("ci"), "token-hash").await.expect("token");
+    assert_eq!(store.token_user("token-hash").await.expect("read").map(|u| u.login), Some(login.clone()));
+    assert!(store.token_list(user.id).await.expect("list")[0].last_used_at.is_some());
+
+    // A new password ends every session; disabling ends token access too.
+    store.user_set_password(ADMIN, &login, "hash-2").await.expect("passwd");
+    assert!(store.session_user("session-hash").await.expect("read").is_none());
+    let update = UserUpdate { display_name: user.display_name.clone(), role: user.role, locale: Locale::En, disabled: true };
+    let err = store.user_update(ADMIN, user.id, 1, &update).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { current: 2, .. }), "password change bumped the version");
+    let disabled = store.user_update(ADMIN, user.id, 2, &update).await.expect("disable");
+    assert!(disabled.disabled);
+    assert!(store.token_user("token-hash").await.expect("read").is_none());
+    store.token_revoke(ADMIN, user.id, &token_id).await.expect("revoke");
+    assert!(store.token_list(user.id).await.expect("list").is_empty());
+    let history = store.audit_history("user", &user.id.to_string()).await.expect("history");
+    assert!(history.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("hash-")), "no password hash in the log");
+    assert_eq!(store.audit_verify().await.expect("verify").first_break, None);
+}
