@@ -1,1 +1,151 @@
-fn main(){}
+//! `accord`: the one binary. Wires the store, the web server and the commands together;
+//! holds no business logic of its own.
+
+mod bench;
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "accord", version, about = "Runs an interregional cooperation agreement from signature to results")]
+pub struct Cli {
+    /// Data folder: the SQLite file (accord.db) and uploaded files (files/).
+    #[arg(long, global = true, env = "ACCORD_DATA", default_value = "./accord-data")]
+    pub data: PathBuf,
+    /// Database URL: postgres://USER:PASS@HOST/DB (multi-user) or sqlite://PATH. Default: SQLite in --data.
+    #[arg(long, global = true, env = "ACCORD_DATABASE_URL")]
+    pub database: Option<String>,
+    /// The side this instance belongs to (BY or KHV); recorded as the origin of every record.
+    #[arg(long, global = true, env = "ACCORD_ORIGIN", default_value = "BY")]
+    pub origin: String,
+    /// Less output (warnings and errors only).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More output (debug logging).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Migrate the store, then serve the web UI and JSON API until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, env = "ACCORD_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Load the demonstration data first if the store is empty, and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and print what was applied.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Load the demonstration data into an empty store.
+    Demo {
+        /// Add the demo data to a store that already holds data (only what is missing).
+        #[arg(long)]
+        force: bool,
+    },
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Benchmarks that print figures (never pass/fail).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// admin, coordinator, executor or observer.
+        #[arg(long)]
+        role: String,
+        /// BY or KHV (required for a coordinator).
+        #[arg(long)]
+        side: Option<String>,
+        /// Organisation code (required for an executor).
+        #[arg(long)]
+        org: Option<String>,
+        /// Interface language: ru (default) or en.
+        #[arg(long)]
+        locale: Option<String>,
+        /// Read the password from standard input (the only way to give one).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Set a new password (read from standard input); ends the user's sessions.
+    Passwd {
+        login: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Print a new API token for the user (only the token, once; only its hash is kept).
+    Token {
+        login: String,
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Disable a user: sign-in, sessions and tokens stop working.
+    Disable { login: String },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain and name the first broken entry.
+    Verify,
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Start the real server on demo data and measure start-up, page and API latency, memory.
+    Http {
+        /// Requests per measured route.
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+        /// Run against PostgreSQL at this URL instead of a temporary SQLite file.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = if cli.quiet {
+        "warn"
+    } else if cli.verbose {
+        "debug"
+    } else {
+        "info"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{level},sqlx=warn,tower_http=warn")));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

@@ -161,3 +161,9 @@ impl Store {
     }
 
 }
+
+impl VerifyReport {
+    pub fn checked_i64(&self) -> i64 {
+        i64::try_from(self.checked).unwrap_or(i64::MAX)
+    }
+}

@@ -690,3 +690,23 @@ async fn end_sessions(w: &mut WriteTx<'_>, user: UserId) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.to_string()).execute(&mut *w.tx).await?;
     Ok(())
 }
+
+/// Head counts of the directory, for the home page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DirectoryCounts {
+    pub organisations_by: i64,
+    pub organisations_khv: i64,
+    pub people: i64,
+    pub users: i64,
+}
+
+impl Store {
+    pub async fn directory_counts(&self) -> Result<DirectoryCounts> {
+        let sides: Vec<(String, i64)> =
+            sqlx::query_as("SELECT side, COUNT(*) FROM organisations GROUP BY side").fetch_all(&self.pool).await?;
+        let (people,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM people").fetch_one(&self.pool).await?;
+        let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE disabled = 0").fetch_one(&self.pool).await?;
+        let count = |code: &str| sides.iter().find(|(s, _)| s == code).map_or(0, |(_, n)| *n);
+        Ok(DirectoryCounts { organisations_by: count("BY"), organisations_khv: count("KHV"), people, users })
+    }
+}

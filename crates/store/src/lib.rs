@@ -14,7 +14,7 @@ mod session;
 pub mod testing;
 
 pub use audit::{AuditFilter, VerifyReport};
-pub use directory::{OrgFilter, OrgSort, PersonFilter, PersonSort, PersonRow, NewUser, UserUpdate};
+pub use directory::{DirectoryCounts, OrgFilter, OrgSort, PersonFilter, PersonSort, PersonRow, NewUser, UserUpdate};
 pub use migrate::AppliedMigration;
 pub use session::{SessionUser, TokenInfo};
 
@@ -255,4 +255,23 @@ pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>> {
 
 pub(crate) fn corrupt<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> StoreError + '_ {
     move |e| StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+impl Store {
+    /// A fact about this instance, e.g. `demo`.
+    pub async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let value: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM instance_meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        Ok(value.map(|(v,)| v))
+    }
+
+    pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        let _guard = self.write_lock.lock().await;
+        sqlx::query("INSERT INTO instance_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

@@ -1,1 +1,126 @@
+//! accord's web adapter: server-rendered pages (askama + htmx), the JSON API under
+//! `/api/v1`, sign-in, translations. Business rules live in `accord-domain`; this crate only
+//! turns requests into domain inputs and domain results into pages and JSON.
 
+mod account;
+mod admin;
+/// What the command line needs of user administration.
+pub mod admin_api {
+    pub use crate::admin::{UserForm, create_user};
+}
+mod api;
+mod assets;
+pub mod auth;
+mod ctx;
+pub mod demo;
+mod directory;
+mod error;
+mod home;
+pub mod i18n;
+mod layout;
+mod middleware;
+
+pub use error::AppError;
+
+use accord_store::Store;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    throttle: auth::Throttle,
+    demo: AtomicBool,
+}
+
+impl AppState {
+    pub async fn new(store: Store) -> Result<AppState, AppError> {
+        let demo = store.meta(demo::META_KEY).await?.is_some();
+        Ok(AppState { inner: Arc::new(Inner { store, throttle: auth::Throttle::default(), demo: AtomicBool::new(demo) }) })
+    }
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+    pub fn throttle(&self) -> &auth::Throttle {
+        &self.inner.throttle
+    }
+    pub fn is_demo(&self) -> bool {
+        self.inner.demo.load(Ordering::Relaxed)
+    }
+    pub fn set_demo(&self) {
+        self.inner.demo.store(true, Ordering::Relaxed);
+    }
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+/// The whole application: pages, API, static files, and the layers every response passes.
+pub fn app(state: AppState) -> Router {
+    let routes = Router::new()
+        .merge(home::routes())
+        .merge(account::routes())
+        .merge(directory::routes())
+        .merge(admin::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .fallback(|| async { AppError::NotFound })
+        .with_state(state.clone());
+    routes
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(axum::middleware::from_fn_with_state(state, middleware::render_errors))
+        .layer(axum::middleware::from_fn(middleware::request_language))
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+#[cfg(test)]
+pub(crate) fn templates_for_tests() -> Vec<(String, String)> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).expect("templates folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &mut out);
+    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out
+}

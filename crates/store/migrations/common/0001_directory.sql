@@ -1,3 +1,9 @@
+-- Facts about this instance (e.g. that it holds demonstration data).
+CREATE TABLE instance_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 -- Sides, organisations, people, users, sign-in sessions and API tokens.
 -- Portable SQL: TEXT ids (UUID v7), TEXT timestamps in UTC with a fixed width, BIGINT flags.
 

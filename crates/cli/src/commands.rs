@@ -1,0 +1,270 @@
+//! The commands: each opens the store, calls the domain through the store and web crates,
+//! and reports in one readable line per error.
+
+use crate::{AuditCommand, BenchCommand, Cli, Command, UserCommand};
+use accord_domain::directory::Locale;
+use accord_domain::Side;
+use accord_store::{Author, Store, StoreError, UserUpdate};
+use accord_web::admin_api::{UserForm, create_user};
+use accord_web::i18n::Tr;
+use accord_web::{AppError, AppState};
+use std::io::Read;
+
+/// An error for the user: a message and the exit code (2: bad input or usage, 1: the rest).
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError { code: 2, message: message.into() }
+    }
+    pub fn other(message: impl Into<String>) -> Self {
+        CliError { code: 1, message: message.into() }
+    }
+}
+
+impl From<AppError> for CliError {
+    fn from(e: AppError) -> Self {
+        let tr = Tr::new(Locale::En);
+        let invalid = match &e {
+            AppError::Invalid(invalid) | AppError::Store(StoreError::Invalid(invalid)) => Some(invalid.clone()),
+            _ => None,
+        };
+        if let Some(invalid) = invalid {
+            let parts: Vec<String> = invalid.0.iter().map(|f| format!("{}: {}", f.field, tr.reason(f.reason))).collect();
+            return CliError::input(format!("invalid input: {}", parts.join("; ")));
+        }
+        match e {
+            AppError::Store(StoreError::NotFound { entity }) => CliError::input(format!("{entity} not found")),
+            AppError::BadRequest(key) => CliError::input(tr.t(key)),
+            AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
+            other => CliError::other(other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UnsupportedUrl(_) => CliError::input(e.to_string()),
+            other => AppError::from(other).into(),
+        }
+    }
+}
+
+pub async fn open_store(cli: &Cli) -> Result<Store, CliError> {
+    let origin: Side = cli.origin.parse().map_err(|e: accord_domain::side::UnknownSide| CliError::input(format!("--origin: {e}")))?;
+    let url = match &cli.database {
+        Some(url) => url.clone(),
+        None => {
+            std::fs::create_dir_all(cli.data.join("files"))
+                .map_err(|e| CliError::other(format!("cannot create data folder {}: {e}", cli.data.display())))?;
+            format!("sqlite://{}", cli.data.join("accord.db").display())
+        }
+    };
+    let store = Store::open(&url, origin).await.map_err(|e| match e {
+        StoreError::UnsupportedUrl(_) => CliError::input(format!("--database: {e}")),
+        other => CliError::other(format!("cannot open the database: {other}")),
+    })?;
+    Ok(store)
+}
+
+async fn migrate(store: &Store, quiet: bool) -> Result<(), CliError> {
+    let applied = store.migrate().await.map_err(|e| CliError::other(e.to_string()))?;
+    if !quiet {
+        for m in &applied {
+            eprintln!("applied migration {:04} {}", m.version, m.name);
+        }
+    }
+    Ok(())
+}
+
+fn read_password() -> Result<String, CliError> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).map_err(|e| CliError::input(format!("cannot read the password from stdin: {e}")))?;
+    let password = input.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        return Err(CliError::input("password: standard input was empty"));
+    }
+    Ok(password)
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match &cli.command {
+        Command::Bench(BenchCommand::Http { requests, postgres }) => {
+            return crate::bench::http(*requests, postgres.clone()).await;
+        }
+        Command::Migrate => {
+            let store = open_store(&cli).await?;
+            let applied = store.migrate().await.map_err(|e| CliError::other(e.to_string()))?;
+            if applied.is_empty() {
+                println!("no pending migrations");
+            }
+            for m in applied {
+                println!("applied {:04} {}", m.version, m.name);
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    let store = open_store(&cli).await?;
+    migrate(&store, cli.quiet).await?;
+    match cli.command {
+        Command::Serve { addr, demo } => serve(store, &addr, demo).await,
+        Command::Demo { force } => {
+            let summary = accord_web::demo::load(&store, force).await.map_err(|e| match e {
+                accord_web::demo::DemoError::NotEmpty => CliError::input(e.to_string()),
+                accord_web::demo::DemoError::App(app) => app.into(),
+            })?;
+            println!(
+                "demo data loaded: {} organisations, {} people, {} users",
+                summary.organisations, summary.people, summary.users
+            );
+            print_demo_logins();
+            Ok(())
+        }
+        Command::User(command) => user(&store, command).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let report = store.audit_verify().await?;
+            match report.first_break {
+                None => {
+                    println!("audit chain intact: {} entries checked", report.checked);
+                    Ok(())
+                }
+                Some(broken) => Err(CliError::other(format!(
+                    "audit chain broken at entry {}: {broken} ({} entries before it are intact)",
+                    broken.seq(),
+                    report.checked
+                ))),
+            }
+        }
+        Command::Migrate | Command::Bench(_) => Ok(()),
+    }
+}
+
+fn print_demo_logins() {
+    println!("demo logins (login / password / role):");
+    for login in accord_web::demo::demo_logins() {
+        println!("  {:<10} {:<16} {}", login.login, login.password, login.role);
+    }
+}
+
+async fn user(store: &Store, command: UserCommand) -> Result<(), CliError> {
+    match command {
+        UserCommand::Add { login, name, role, side, org, locale, password_stdin: _ } => {
+            let password = read_password()?;
+            let form = UserForm {
+                login,
+                display_name: name,
+                password: Some(password),
+                role,
+                side,
+                organisation: org,
+                locale,
+                ..Default::default()
+            };
+            let user = create_user(store, None, &form).await?;
+            println!("created user {} ({})", user.login, user.role.kind().code());
+            Ok(())
+        }
+        UserCommand::List => {
+            for u in store.user_list().await? {
+                println!(
+                    "{:<20} {:<12} {:<4} {:<3} {:<8} {}",
+                    u.login,
+                    u.role.kind().code(),
+                    u.role.side().map_or("-", Side::code),
+                    u.locale.code(),
+                    if u.disabled { "disabled" } else { "active" },
+                    u.display_name
+                );
+            }
+            Ok(())
+        }
+        UserCommand::Passwd { login, password_stdin: _ } => {
+            let password = read_password()?;
+            if password.chars().count() < 8 {
+                return Err(CliError::input("password: too short (at least 8 characters)"));
+            }
+            let user = store.user_by_login(&login).await?;
+            let hash = accord_web::auth::hash_password(password).await?;
+            store.user_set_password(Author::SYSTEM, &user.login, &hash).await?;
+            println!("password changed for {}; their sessions have ended", user.login);
+            Ok(())
+        }
+        UserCommand::Token { login, label } => {
+            let user = store.user_by_login(&login).await?;
+            if user.disabled {
+                return Err(CliError::input(format!("user {login} is disabled")));
+            }
+            let token = accord_web::auth::new_secret();
+            store.token_create(Author::SYSTEM, user.id, label.as_deref(), &accord_web::auth::secret_hash(&token)).await?;
+            println!("{token}");
+            Ok(())
+        }
+        UserCommand::Disable { login } => {
+            let user = store.user_by_login(&login).await?;
+            let update = UserUpdate { display_name: user.display_name.clone(), role: user.role, locale: user.locale, disabled: true };
+            store.user_update(Author::SYSTEM, user.id, user.version, &update).await?;
+            println!("disabled {login}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: Store, addr: &str, demo: bool) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    if demo && store.is_empty().await? {
+        accord_web::demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
+        eprintln!("loaded the demonstration data");
+    }
+    let state = AppState::new(store.clone()).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::input(format!("--addr {addr}: {e}")))?;
+    let local = listener.local_addr().map_err(|e| CliError::other(e.to_string()))?;
+    println!("accord listening on http://{local} ({} database)", store.backend().name());
+    if state.is_demo() {
+        print_demo_logins();
+    }
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");
+    let purger = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = store.session_purge_expired().await {
+                    tracing::warn!(error = %e, "could not purge expired sessions");
+                }
+            }
+        })
+    };
+    accord_web::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::other(format!("server: {e}")))?;
+    purger.abort();
+    store.close().await;
+    eprintln!("accord stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,258 @@
+//! Signing in and out, the language switch, and a user's own account (password, API tokens).
+
+use crate::auth::{
+    LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_HOURS, cookie, decoy_hash, hash_password, is_secure,
+    new_secret, secret_hash, set_cookie, verify_password,
+};
+use crate::ctx::{CsrfForm, Ctx, Lang, constant_time_eq};
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::layout::{Chrome, FormErrors, redirect_with_flash, render, render_status, role_label};
+use crate::middleware::append_cookie;
+use crate::AppState;
+use accord_domain::directory::{Locale, UserAccount};
+use accord_store::TokenInfo;
+use askama::Template;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(switch_language))
+        .route("/account", get(account))
+        .route("/account/password", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    csrf: String,
+    login: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site paths: an open redirect would let a link send users anywhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    Lang(tr): Lang,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let (csrf, fresh) = match cookie(&headers, PRE_SESSION_COOKIE) {
+        Some(token) if token.len() >= 32 => (token.to_string(), false),
+        _ => (new_secret(), true),
+    };
+    let page = LoginPage {
+        chrome: Chrome::public(tr, state.is_demo(), tr.t("sign-in-title")),
+        csrf: csrf.clone(),
+        login: String::new(),
+        next: safe_next(query.next.as_deref()),
+        error: None,
+    };
+    let mut response = render(&page)?;
+    if fresh {
+        append_cookie(&mut response, &set_cookie(PRE_SESSION_COOKIE, &csrf, None, true, is_secure(&headers)));
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct LoginInput {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Lang(tr): Lang,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(input): Form<LoginInput>,
+) -> Result<Response, AppError> {
+    // Double-submit check: the form's token must equal the pre-session cookie.
+    let expected = cookie(&headers, PRE_SESSION_COOKIE).unwrap_or_default();
+    if !constant_time_eq(input.csrf.as_bytes(), expected.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let login = input.login.trim().to_ascii_lowercase();
+    let keys = [format!("login:{login}"), format!("ip:{}", peer.ip())];
+    let now = Instant::now();
+    let retry = |error: String| LoginPage {
+        chrome: Chrome::public(tr, state.is_demo(), tr.t("sign-in-title")),
+        csrf: input.csrf.clone(),
+        login: login.clone(),
+        next: safe_next(input.next.as_deref()),
+        error: Some(error),
+    };
+    if let Err(AppError::TooManyAttempts { wait_secs }) = state.throttle().check(&keys, now) {
+        let message = tr.ta("error-too-many-attempts", &[("seconds", wait_secs.to_string())]);
+        return render_status(StatusCode::TOO_MANY_REQUESTS, &retry(message));
+    }
+    let credentials = state.store().user_credentials(&login).await?;
+    let (user, hash) = match credentials {
+        Some((user, hash)) if !user.disabled => (Some(user), hash),
+        _ => (None, decoy_hash().to_string()),
+    };
+    let verified = verify_password(input.password.clone(), hash).await;
+    let Some(user) = user.filter(|_| verified) else {
+        state.throttle().failed(&keys, now);
+        tracing::info!(login = %login, "failed sign-in");
+        return render_status(StatusCode::UNAUTHORIZED, &retry(tr.t("sign-in-failed")));
+    };
+    state.throttle().succeeded(&keys[0]);
+    let token = new_secret();
+    state
+        .store()
+        .session_create(user.id, &secret_hash(&token), &new_secret(), chrono::Duration::hours(SESSION_TTL_HOURS))
+        .await?;
+    let secure = is_secure(&headers);
+    let mut response = Redirect::to(&safe_next(input.next.as_deref())).into_response();
+    append_cookie(&mut response, &set_cookie(SESSION_COOKIE, &token, Some(SESSION_TTL_HOURS * 3600), true, secure));
+    append_cookie(&mut response, &set_cookie(LANG_COOKIE, user.locale.code(), Some(365 * 86_400), false, secure));
+    append_cookie(&mut response, &set_cookie(PRE_SESSION_COOKIE, "", Some(0), true, secure));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn logout(State(state): State<AppState>, CsrfForm(ctx, _): CsrfForm<Empty>) -> Result<Response, AppError> {
+    state.store().session_delete(&ctx.session_hash).await?;
+    let mut response = Redirect::to("/login").into_response();
+    append_cookie(&mut response, &set_cookie(SESSION_COOKIE, "", Some(0), true, ctx.secure));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct LangInput {
+    lang: String,
+}
+
+async fn switch_language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm(ctx, input): CsrfForm<LangInput>,
+) -> Result<Response, AppError> {
+    let locale = Locale::parse(&input.lang).ok_or(AppError::BadRequest("error-bad-form"))?;
+    state.store().user_set_locale(ctx.user.id, locale).await?;
+    // Back to the page the switch was pressed on, when it is ours.
+    let back = headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_string()));
+    let mut response = Redirect::to(&safe_next(back.as_deref())).into_response();
+    append_cookie(&mut response, &set_cookie(LANG_COOKIE, locale.code(), Some(365 * 86_400), false, ctx.secure));
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    role: String,
+    tokens: Vec<TokenInfo>,
+    new_token: Option<String>,
+    password_errors: FormErrors,
+    tz: chrono_tz::Tz,
+}
+
+async fn account_page(state: &AppState, ctx: &Ctx, new_token: Option<String>, password_errors: FormErrors) -> Result<AccountPage, AppError> {
+    let chrome = Chrome::new(ctx, state.is_demo(), "account", ctx.tr.t("account-title")).crumb_text(ctx.tr.t("account-title"));
+    Ok(AccountPage {
+        role: role_label(&ctx.tr, &ctx.user),
+        tokens: state.store().token_list(ctx.user.id).await?,
+        new_token,
+        password_errors,
+        tz: crate::layout::user_tz(&ctx.user),
+        chrome,
+    })
+}
+
+async fn account(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    render(&account_page(&state, &ctx, None, FormErrors::default()).await?)
+}
+
+#[derive(Deserialize)]
+struct PasswordInput {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+async fn change_password(State(state): State<AppState>, CsrfForm(ctx, input): CsrfForm<PasswordInput>) -> Result<Response, AppError> {
+    let tr: Tr = ctx.tr;
+    let (_, hash) = state.store().user_credentials(ctx.user.login.as_str()).await?.ok_or(AppError::NotFound)?;
+    let error = if !verify_password(input.current.clone(), hash).await {
+        Some(tr.t("password-current-wrong"))
+    } else if input.new_password.chars().count() < MIN_PASSWORD_CHARS {
+        Some(tr.t("err-too-short"))
+    } else {
+        None
+    };
+    if let Some(error) = error {
+        let page = account_page(&state, &ctx, None, FormErrors::general(error)).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let hash = hash_password(input.new_password).await?;
+    state.store().user_set_password(ctx.author(), &ctx.user.login, &hash).await?;
+    // Every session ended with the change, this one too: sign in again with the new password.
+    let mut response = Redirect::to("/login").into_response();
+    append_cookie(&mut response, &set_cookie(SESSION_COOKIE, "", Some(0), true, ctx.secure));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+struct TokenInput {
+    label: Option<String>,
+}
+
+/// Makes a new API token and shows it once.
+pub async fn issue_token(state: &AppState, author: accord_store::Author<'_>, user: &UserAccount, label: Option<&str>) -> Result<String, AppError> {
+    let token = new_secret();
+    let label = label.map(str::trim).filter(|l| !l.is_empty());
+    state.store().token_create(author, user.id, label, &secret_hash(&token)).await?;
+    Ok(token)
+}
+
+async fn create_token(State(state): State<AppState>, CsrfForm(ctx, input): CsrfForm<TokenInput>) -> Result<Response, AppError> {
+    let token = issue_token(&state, ctx.author(), &ctx.user, input.label.as_deref()).await?;
+    render(&account_page(&state, &ctx, Some(token), FormErrors::default()).await?)
+}
+
+async fn revoke_token(State(state): State<AppState>, Path(id): Path<String>, CsrfForm(ctx, _): CsrfForm<Empty>) -> Result<Response, AppError> {
+    state.store().token_revoke(ctx.author(), ctx.user.id, &id).await?;
+    Ok(redirect_with_flash(&ctx, "/account", "flash-token-revoked"))
+}

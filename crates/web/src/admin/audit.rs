@@ -1,0 +1,82 @@
+//! The audit log: every change, newest first, and a check of its hash chain.
+
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::layout::{Chrome, ListLinks, render};
+use crate::AppState;
+use accord_domain::audit::AuditEntry;
+use accord_domain::directory::Action;
+use accord_store::{AuditFilter, Paging, VerifyReport};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/admin/audit", get(list)).route("/admin/audit/verify", get(verify))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl AuditQuery {
+    pub fn filter(&self) -> AuditFilter {
+        let clean = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        AuditFilter { entity: clean(&self.entity), entity_id: clean(&self.entity_id), actor: clean(&self.actor) }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    history: Vec<AuditEntry>,
+    links: ListLinks,
+    query: AuditQuery,
+    report: Option<VerifyReport>,
+    tz: chrono_tz::Tz,
+}
+
+impl AuditPage {
+    fn opt<'a>(&self, value: &'a Option<String>) -> &'a str {
+        value.as_deref().unwrap_or("")
+    }
+}
+
+async fn page(state: &AppState, ctx: &Ctx, query: AuditQuery, report: Option<VerifyReport>) -> Result<Response, AppError> {
+    ctx.require(Action::ReadAudit)?;
+    let page = state.store().audit_list(&query.filter(), Paging::new(query.page, query.per_page.or(Some(50)))).await?;
+    let filters = [("entity", &query.entity), ("entity_id", &query.entity_id), ("actor", &query.actor)]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    let links = ListLinks {
+        base: "/admin/audit".into(),
+        filters,
+        sort: "seq".into(),
+        descending: true,
+        page: page.page,
+        pages: page.pages(),
+        total: page.total,
+    };
+    let chrome = Chrome::new(ctx, state.is_demo(), "admin", ctx.tr.t("audit-title")).crumb_text(ctx.tr.t("audit-title"));
+    render(&AuditPage { chrome, history: page.items, links, query, report, tz: crate::layout::user_tz(&ctx.user) })
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<AuditQuery>) -> Result<Response, AppError> {
+    page(&state, &ctx, query, None).await
+}
+
+async fn verify(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(Action::ReadAudit)?;
+    let report = state.store().audit_verify().await?;
+    page(&state, &ctx, AuditQuery::default(), Some(report)).await
+}

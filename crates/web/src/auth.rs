@@ -1,0 +1,206 @@
+//! Passwords, session and token secrets, cookies, and the sign-in throttle.
+
+use crate::error::AppError;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use axum::http::HeaderMap;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub const SESSION_COOKIE: &str = "accord_session";
+pub const PRE_SESSION_COOKIE: &str = "accord_presession";
+pub const LANG_COOKIE: &str = "accord_lang";
+pub const FLASH_COOKIE: &str = "accord_flash";
+pub const SESSION_TTL_HOURS: i64 = 12;
+
+/// Hashes a password with argon2id off the async runtime (it takes tens of milliseconds).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("password hashing task: {e}")))?
+}
+
+/// Checks a password against a stored hash; a malformed hash never matches.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A burnt hash to verify against when the login does not exist, so that timing does not
+/// tell which logins exist.
+pub fn decoy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0bJ1xS5Q0cE8b5mBQ5Wm0m8x8Q0o3oG5S0uQ6xS5S0U"
+}
+
+/// 32 random bytes, URL-safe base64: session ids, CSRF tokens, API tokens.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the store keeps of a secret.
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The value of one cookie of a request.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether the client reached us over TLS (directly or through a reverse proxy).
+pub fn is_secure(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// A `Set-Cookie` value. `max_age` of `None` makes a browser-session cookie; `Some(0)` deletes.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, http_only: bool, secure: bool) -> String {
+    let mut out = format!("{name}={value}; Path=/; SameSite=Lax");
+    if let Some(age) = max_age {
+        out.push_str(&format!("; Max-Age={age}"));
+    }
+    if http_only {
+        out.push_str("; HttpOnly");
+    }
+    if secure {
+        out.push_str("; Secure");
+    }
+    out
+}
+
+/// Slows down repeated failed sign-ins per login and per client address: after a few free
+/// attempts each further failure doubles the wait, up to a quarter of an hour.
+#[derive(Default)]
+pub struct Throttle {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+const FREE_ATTEMPTS: u32 = 5;
+const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+
+impl Throttle {
+    fn wait_for(failures: u32) -> Duration {
+        if failures < FREE_ATTEMPTS {
+            return Duration::ZERO;
+        }
+        let exponent = (failures - FREE_ATTEMPTS).min(10);
+        Duration::from_secs(1 << exponent).min(MAX_WAIT)
+    }
+
+    /// `Err` with the seconds to wait when any of the keys is still cooling down.
+    pub fn check(&self, keys: &[String], now: Instant) -> Result<(), AppError> {
+        let map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for key in keys {
+            if let Some((failures, last)) = map.get(key) {
+                let until = *last + Self::wait_for(*failures);
+                if until > now {
+                    let wait_secs = (until - now).as_secs().max(1);
+                    return Err(AppError::TooManyAttempts { wait_secs });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn failed(&self, keys: &[String], now: Instant) {
+        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() > 100_000 {
+            // Forget the oldest half rather than grow without bound under a spray attack.
+            let mut entries: Vec<_> = map.iter().map(|(k, (_, t))| (k.clone(), *t)).collect();
+            entries.sort_by_key(|(_, t)| *t);
+            for (k, _) in entries.into_iter().take(50_000) {
+                map.remove(&k);
+            }
+        }
+        for key in keys {
+            let entry = map.entry(key.clone()).or_insert((0, now));
+            entry.0 += 1;
+            entry.1 = now;
+        }
+    }
+
+    pub fn succeeded(&self, login_key: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.remove(login_key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_waits_longer_after_each_failure() {
+        let throttle = Throttle::default();
+        let keys = vec!["login:a".to_string(), "ip:1".to_string()];
+        let t0 = Instant::now();
+        for _ in 0..FREE_ATTEMPTS - 1 {
+            throttle.failed(&keys, t0);
+        }
+        assert!(throttle.check(&keys, t0).is_ok());
+        throttle.failed(&keys, t0);
+        assert!(matches!(throttle.check(&keys, t0), Err(AppError::TooManyAttempts { wait_secs: 1 })));
+        throttle.failed(&keys, t0);
+        assert!(matches!(throttle.check(&keys, t0), Err(AppError::TooManyAttempts { wait_secs: 2 })));
+        assert!(throttle.check(&keys, t0 + Duration::from_secs(3)).is_ok());
+        // Another address for another login is not slowed down.
+        assert!(throttle.check(&["login:b".to_string(), "ip:2".to_string()], t0).is_ok());
+        throttle.succeeded("login:a");
+        assert!(throttle.check(&["login:a".to_string()], t0).is_ok());
+        assert_eq!(Throttle::wait_for(100), MAX_WAIT);
+    }
+
+    #[test]
+    fn cookies_are_parsed_and_built() {
+        let mut headers = HeaderMap::new();
+        headers.insert(axum::http::header::COOKIE, "a=1; accord_session=xyz; b=2".parse().expect("header"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
+        assert_eq!(cookie(&headers, "c"), None);
+        let set = set_cookie(SESSION_COOKIE, "v", Some(60), true, true);
+        assert_eq!(set, "accord_session=v; Path=/; SameSite=Lax; Max-Age=60; HttpOnly; Secure");
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed() {
+        let a = new_secret();
+        assert_ne!(a, new_secret());
+        assert_eq!(a.len(), 43);
+        assert_eq!(secret_hash("x").len(), 64);
+    }
+
+    #[tokio::test]
+    async fn passwords_verify() {
+        let hash = hash_password("correct horse".into()).await.expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse".into(), hash.clone()).await);
+        assert!(!verify_password("wrong".into(), hash).await);
+        assert!(!verify_password("x".into(), "not a hash".into()).await);
+        assert!(!verify_password("x".into(), decoy_hash().into()).await);
+    }
+}

@@ -1,0 +1,124 @@
+//! One error type for every handler. A handler returns it; [`crate::respond::render_errors`]
+//! turns it into a translated JSON body on the API or a full page in the layout.
+
+use accord_domain::directory::Forbidden;
+use accord_domain::validation::Invalid;
+use accord_store::StoreError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("CSRF token missing or wrong")]
+    Csrf,
+    #[error("too many failed sign-ins; wait {wait_secs} s")]
+    TooManyAttempts { wait_secs: u64 },
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<Forbidden> for AppError {
+    fn from(_: Forbidden) -> Self {
+        AppError::Forbidden
+    }
+}
+
+/// What the error renderer needs to know, carried as a response extension.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    /// Stable code for API clients, e.g. `conflict`, `validation`.
+    pub code: &'static str,
+    /// Translation key of the message.
+    pub key: String,
+    /// Arguments of the message.
+    pub args: Vec<(&'static str, String)>,
+    /// The invalid field, for validation errors.
+    pub field: Option<&'static str>,
+    /// Every invalid field with its reason key, for validation errors.
+    pub fields: Vec<(&'static str, String)>,
+}
+
+impl ErrorInfo {
+    fn new(status: StatusCode, code: &'static str, key: &str) -> Self {
+        ErrorInfo { status, code, key: key.to_string(), args: Vec::new(), field: None, fields: Vec::new() }
+    }
+
+    fn invalid(invalid: &Invalid) -> Self {
+        let mut info = ErrorInfo::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "error-validation");
+        info.field = invalid.first().map(|e| e.field);
+        info.fields = invalid.0.iter().map(|e| (e.field, format!("err-{}", e.reason.code()))).collect();
+        info
+    }
+}
+
+impl AppError {
+    pub fn info(&self) -> ErrorInfo {
+        match self {
+            AppError::Store(StoreError::NotFound { .. }) | AppError::NotFound => {
+                ErrorInfo::new(StatusCode::NOT_FOUND, "not_found", "error-not-found")
+            }
+            AppError::Store(StoreError::Conflict { current, .. }) => {
+                let mut info = ErrorInfo::new(StatusCode::CONFLICT, "conflict", "error-conflict");
+                info.args.push(("version", current.to_string()));
+                info
+            }
+            AppError::Store(StoreError::InUse { by, .. }) => {
+                let mut info = ErrorInfo::new(StatusCode::CONFLICT, "in_use", "error-in-use");
+                info.args.push(("by", (*by).to_string()));
+                info
+            }
+            AppError::Store(StoreError::Invalid(invalid)) | AppError::Invalid(invalid) => ErrorInfo::invalid(invalid),
+            AppError::Forbidden => ErrorInfo::new(StatusCode::FORBIDDEN, "forbidden", "error-forbidden"),
+            AppError::Unauthorized => ErrorInfo::new(StatusCode::UNAUTHORIZED, "unauthorized", "error-unauthorized"),
+            AppError::SignInRequired { .. } => {
+                ErrorInfo::new(StatusCode::UNAUTHORIZED, "unauthorized", "error-unauthorized")
+            }
+            AppError::Csrf => ErrorInfo::new(StatusCode::FORBIDDEN, "csrf", "error-csrf"),
+            AppError::TooManyAttempts { wait_secs } => {
+                let mut info = ErrorInfo::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "error-too-many-attempts");
+                info.args.push(("seconds", wait_secs.to_string()));
+                info
+            }
+            AppError::BadRequest(key) => ErrorInfo::new(StatusCode::BAD_REQUEST, "bad_request", key),
+            AppError::Store(_) | AppError::Internal(_) => {
+                ErrorInfo::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal")
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::SignInRequired { next } = &self {
+            let target = format!("/login?next={}", urlencode(next));
+            return Redirect::to(&target).into_response();
+        }
+        let info = self.info();
+        if info.status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut response = (info.status, self.to_string()).into_response();
+        response.extensions_mut().insert(info);
+        response
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_string()).unwrap_or_default()
+}

@@ -1,0 +1,233 @@
+//! Translations (Fluent files in `locales/`) and per-language formatting of numbers and dates.
+
+use accord_domain::directory::Locale;
+use accord_domain::validation::Reason;
+use chrono::{DateTime, Utc};
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use std::borrow::{Borrow, Cow};
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "../../locales",
+        fallback_language: "ru",
+        // Bidi isolation marks would end up inside HTML attributes and CSV cells.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static RU: LanguageIdentifier = langid!("ru");
+static EN: LanguageIdentifier = langid!("en");
+
+/// The translator of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tr {
+    pub locale: Locale,
+}
+
+impl Tr {
+    pub fn new(locale: Locale) -> Self {
+        Tr { locale }
+    }
+
+    fn id(&self) -> &'static LanguageIdentifier {
+        match self.locale {
+            Locale::Ru => &RU,
+            Locale::En => &EN,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.locale.code()
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.locale == Locale::En
+    }
+
+    /// The message for `key`; the key itself if it is missing (a test keeps that from shipping).
+    pub fn t(&self, key: &str) -> String {
+        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message for `key` with named arguments.
+    pub fn ta(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+        LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message for `key` with a count, for plural forms.
+    pub fn tn(&self, key: &str, count: impl Borrow<i64>) -> String {
+        let count = *count.borrow();
+        let mut map: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
+        map.insert(Cow::Borrowed("count"), FluentValue::from(count));
+        map.insert(Cow::Borrowed("formatted"), FluentValue::from(self.int(count)));
+        LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_string())
+    }
+
+    /// "Page 2 of 5".
+    pub fn page_of(&self, page: impl Borrow<i64>, pages: impl Borrow<i64>) -> String {
+        self.ta("page-of", &[("page", self.int(*page.borrow())), ("pages", self.int(*pages.borrow()))])
+    }
+
+    pub fn side(&self, side: impl Borrow<accord_domain::Side>) -> String {
+        self.t(&format!("side-{}", side.borrow().code()))
+    }
+
+    pub fn kind(&self, kind: impl Borrow<accord_domain::directory::OrgKind>) -> String {
+        self.t(&format!("kind-{}", kind.borrow().code()))
+    }
+
+    /// The label of an audit operation.
+    pub fn op(&self, operation: impl Borrow<accord_domain::audit::Operation>) -> String {
+        self.t(&format!("op-{}", operation.borrow().code()))
+    }
+
+    pub fn reason(&self, reason: Reason) -> String {
+        self.t(&format!("err-{}", reason.code()))
+    }
+
+    /// The label of a form field, e.g. `field-name_short_ru`.
+    pub fn field(&self, field: &str) -> String {
+        self.t(&format!("field-{field}"))
+    }
+
+    /// An integer with grouped thousands: `1 234 567` in Russian, `1,234,567` in English.
+    pub fn int(&self, value: impl Borrow<i64>) -> String {
+        let value = *value.borrow();
+        let digits = value.unsigned_abs().to_string();
+        let separator = match self.locale {
+            Locale::Ru => '\u{a0}',
+            Locale::En => ',',
+        };
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if value < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(separator);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// A decimal given as minor units (kopecks, cents) with two decimals: `1 234 567,89`.
+    pub fn minor_units(&self, minor: i64) -> String {
+        let whole = self.int(minor / 100);
+        let cents = (minor % 100).unsigned_abs();
+        let whole = if minor < 0 && minor / 100 == 0 { format!("-{whole}") } else { whole };
+        let point = match self.locale {
+            Locale::Ru => ',',
+            Locale::En => '.',
+        };
+        format!("{whole}{point}{cents:02}")
+    }
+
+    /// A date as readers of this language write it: `27.11.2026` or `27 Nov 2026`.
+    pub fn date(&self, at: impl Borrow<DateTime<Utc>>, tz: impl Borrow<chrono_tz::Tz>) -> String {
+        let local = at.borrow().with_timezone(tz.borrow());
+        match self.locale {
+            Locale::Ru => local.format("%d.%m.%Y").to_string(),
+            Locale::En => local.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    /// A date and time, or a dash when there is none.
+    pub fn datetime_opt(&self, at: &Option<DateTime<Utc>>, tz: impl Borrow<chrono_tz::Tz>) -> String {
+        at.as_ref().map_or_else(|| "—".to_string(), |at| self.datetime(at, tz))
+    }
+
+    pub fn datetime(&self, at: impl Borrow<DateTime<Utc>>, tz: impl Borrow<chrono_tz::Tz>) -> String {
+        let local = at.borrow().with_timezone(tz.borrow());
+        match self.locale {
+            Locale::Ru => local.format("%d.%m.%Y %H:%M %Z").to_string(),
+            Locale::En => local.format("%-d %b %Y %H:%M %Z").to_string(),
+        }
+    }
+}
+
+/// Message ids of one Fluent file, for the test that both languages have the same keys.
+pub fn message_ids(ftl: &str) -> Vec<String> {
+    ftl.lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::collections::BTreeSet;
+
+    const RU_FTL: &str = include_str!("../../../locales/ru/main.ftl");
+    const EN_FTL: &str = include_str!("../../../locales/en/main.ftl");
+
+    #[test]
+    fn both_languages_have_exactly_the_same_keys() {
+        let ru: BTreeSet<String> = message_ids(RU_FTL).into_iter().collect();
+        let en: BTreeSet<String> = message_ids(EN_FTL).into_iter().collect();
+        let only_ru: Vec<_> = ru.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&ru).collect();
+        assert!(only_ru.is_empty() && only_en.is_empty(), "only in ru: {only_ru:?}; only in en: {only_en:?}");
+        assert!(ru.len() > 50);
+    }
+
+    #[test]
+    fn every_key_a_template_uses_exists() {
+        let ru: BTreeSet<String> = message_ids(RU_FTL).into_iter().collect();
+        let mut missing = Vec::new();
+        for (name, text) in crate::templates_for_tests() {
+            for part in text.split(".t(\"").skip(1) {
+                if let Some(key) = part.split('"').next() {
+                    if !ru.contains(key) {
+                        missing.push(format!("{name}: {key}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from the locales: {missing:?}");
+    }
+
+    #[test]
+    fn every_reason_has_a_message() {
+        use accord_domain::validation::Reason::*;
+        for reason in [
+            Required, TooLong, TooShort, InvalidEmail, InvalidPhone, InvalidUrl, InvalidCode, InvalidLogin, UnknownValue,
+            NotUnique, NotFound, RoleNeedsSide, RoleNeedsOrganisation, OrganisationOnOtherSide,
+        ] {
+            for tr in [Tr::new(Locale::Ru), Tr::new(Locale::En)] {
+                assert_ne!(tr.reason(reason), format!("err-{}", reason.code()));
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_dates_per_language() {
+        let ru = Tr::new(Locale::Ru);
+        let en = Tr::new(Locale::En);
+        assert_eq!(ru.minor_units(123_456_789), "1\u{a0}234\u{a0}567,89");
+        assert_eq!(en.minor_units(123_456_789), "1,234,567.89");
+        assert_eq!(ru.minor_units(-5), "-0,05");
+        assert_eq!(ru.int(-1000), "-1\u{a0}000");
+        assert_eq!(en.int(999), "999");
+        let at = Utc.with_ymd_and_hms(2026, 11, 27, 20, 30, 0).single().expect("valid");
+        assert_eq!(ru.date(at, chrono_tz::Europe::Minsk), "27.11.2026");
+        assert_eq!(ru.date(at, chrono_tz::Asia::Vladivostok), "28.11.2026");
+        assert_eq!(en.date(at, chrono_tz::Europe::Minsk), "27 Nov 2026");
+    }
+
+    #[test]
+    fn russian_is_the_default_and_plurals_work() {
+        assert_eq!(Tr::default().t("app-name"), Tr::new(Locale::Ru).t("app-name"));
+        let ru = Tr::new(Locale::Ru);
+        assert_eq!(ru.tn("list-total", 1), "Всего: 1 запись");
+        assert_eq!(ru.tn("list-total", 3), "Всего: 3 записи");
+        assert_eq!(ru.tn("list-total", 11), "Всего: 11 записей");
+        assert_eq!(Tr::new(Locale::En).tn("list-total", 1), "1 record in all");
+    }
+}

@@ -1,0 +1,105 @@
+//! Layers around every handler: the request's language, rendering of errors, panics.
+
+use crate::auth::{FLASH_COOKIE, LANG_COOKIE, cookie, is_secure, set_cookie};
+use crate::error::{AppError, ErrorInfo};
+use crate::i18n::Tr;
+use crate::layout::ErrorPage;
+use crate::AppState;
+use accord_domain::directory::Locale;
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::any::Any;
+
+/// The language of a request: `?lang=` (remembered in a cookie), else the cookie, else
+/// Russian. Signing in and the header's switch set the cookie from the user's preference.
+pub async fn request_language(mut request: Request, next: Next) -> Response {
+    let from_query = request
+        .uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v))
+        .and_then(|v| Locale::parse(&v));
+    let from_cookie = cookie(request.headers(), LANG_COOKIE).and_then(Locale::parse);
+    let had_flash = cookie(request.headers(), FLASH_COOKIE).is_some();
+    let secure = is_secure(request.headers());
+    let locale = from_query.or(from_cookie).unwrap_or_default();
+    request.extensions_mut().insert(Tr::new(locale));
+    let mut response = next.run(request).await;
+    if let Some(locale) = from_query {
+        append_cookie(&mut response, &set_cookie(LANG_COOKIE, locale.code(), Some(365 * 86_400), false, secure));
+    }
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if had_flash && is_page && response.status().is_success() {
+        append_cookie(&mut response, &set_cookie(FLASH_COOKIE, "", Some(0), true, secure));
+    }
+    response
+}
+
+pub fn append_cookie(response: &mut Response, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Turns an [`ErrorInfo`] left by a handler into translated JSON on the API, or a page in
+/// the layout everywhere else.
+pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let tr = request.extensions().get::<Tr>().copied().unwrap_or_default();
+    let path = request.uri().path().to_string();
+    let session = cookie(request.headers(), crate::auth::SESSION_COOKIE).map(crate::auth::secret_hash);
+    let response = next.run(request).await;
+    let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
+        return response;
+    };
+    let message = tr.ta(&info.key, &info.args);
+    if path.starts_with("/api/") || path == "/healthz" {
+        let fields: serde_json::Map<String, serde_json::Value> =
+            info.fields.iter().map(|(f, key)| ((*f).to_string(), tr.t(key).into())).collect();
+        let message = match info.fields.first() {
+            Some((field, key)) => format!("{}: {}", tr.field(field), tr.t(key)),
+            None => message,
+        };
+        let body = serde_json::json!({
+            "error": { "code": info.code, "message": message, "field": info.field, "fields": fields }
+        });
+        let mut out = (info.status, Json(body)).into_response();
+        if info.status == axum::http::StatusCode::UNAUTHORIZED {
+            out.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        return out;
+    }
+    let user = match session {
+        Some(hash) => state.store().session_user(&hash).await.ok().flatten(),
+        None => None,
+    };
+    let page = ErrorPage::new(tr, user, state.is_demo(), info.status.as_u16(), tr.t(&format!("error-title-{}", title_key(info.status.as_u16()))), message);
+    (info.status, page.render_html()).into_response()
+}
+
+fn title_key(status: u16) -> &'static str {
+    match status {
+        403 => "forbidden",
+        404 => "not-found",
+        409 => "conflict",
+        422 | 400 => "bad-input",
+        429 => "slow-down",
+        _ => "internal",
+    }
+}
+
+/// A panic in a handler becomes a 500 (rendered by [`render_errors`]); the server goes on.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_else(|| "unknown panic".to_string());
+    AppError::Internal(format!("handler panicked: {detail}")).into_response()
+}
