@@ -83,6 +83,12 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
         .with_state(state.clone());
+    with_layers(routes, state)
+}
+
+/// The layers around every route: error rendering, panics, limits, security headers.
+#[doc(hidden)]
+pub fn with_layers(routes: Router, state: AppState) -> Router {
     routes
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn_with_state(state, middleware::render_errors))

@@ -1,0 +1,1 @@
+//! Browser journeys in Debian's headless Chromium through chromedriver (placeholder until written).

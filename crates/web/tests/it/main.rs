@@ -1,0 +1,6 @@
+//! The web application over real HTTP: a server on a free port per test, on SQLite and
+//! (when configured) PostgreSQL, and browser journeys in headless Chromium.
+
+mod app;
+mod browser;
+mod stories;
