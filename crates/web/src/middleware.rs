@@ -103,3 +103,35 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .unwrap_or_else(|| "unknown panic".to_string());
     AppError::Internal(format!("handler panicked: {detail}")).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{AppState, with_layers};
+    use accord_store::testing::{TestBackend, TestStore};
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        panic!("a bug in a handler")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_becomes_a_500_page_and_the_app_keeps_serving() {
+        let Some(test) = TestStore::new(TestBackend::Sqlite).await else { return };
+        let state = AppState::new(test.store.clone()).await.expect("state");
+        let routes = Router::new().route("/boom", get(boom)).route("/fine", get(|| async { "fine" })).with_state(state.clone());
+        let app = with_layers(routes, state);
+        let response = app.clone().oneshot(Request::get("/boom").body(Body::empty()).expect("request")).await.expect("response");
+        assert_eq!(response.status(), 500);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        let html = String::from_utf8_lossy(&body);
+        assert!(html.contains("Внутренняя ошибка") && html.contains("<html"), "a page in the layout");
+        assert!(!html.contains("a bug in a handler"), "no internals leak to the user");
+        let response = app.oneshot(Request::get("/fine").body(Body::empty()).expect("request")).await.expect("response");
+        assert_eq!(response.status(), 200);
+        test.cleanup().await;
+    }
+}
