@@ -58,10 +58,10 @@ async fn start(data: &Path, database: Option<&str>) -> Result<(Server, Duration)
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let client = reqwest::Client::new();
     loop {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-            if r.status().is_success() {
-                break;
-            }
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            break;
         }
         if started.elapsed() > Duration::from_secs(30) {
             return Err(CliError::other("the server did not become healthy within 30 s"));
@@ -142,7 +142,12 @@ pub async fn http(requests: usize, postgres: Option<String>) -> Result<(), CliEr
         .to_string();
     let signed_in = client
         .post(format!("{base}/login"))
-        .form(&[("login", "admin"), ("password", &accord_web::demo::demo_password("admin")), ("_csrf", &csrf), ("next", "/")])
+        .form(&[
+            ("login", "admin"),
+            ("password", &accord_web::demo::demo_password("admin")),
+            ("_csrf", &csrf),
+            ("next", "/"),
+        ])
         .send()
         .await
         .map_err(|e| CliError::other(e.to_string()))?;
@@ -152,7 +157,9 @@ pub async fn http(requests: usize, postgres: Option<String>) -> Result<(), CliEr
 
     let page = measure(requests, || client.get(format!("{base}/directory/organisations"))).await?;
     let api_client = reqwest::Client::new();
-    let api = measure(requests, || api_client.get(format!("{base}/api/v1/organisations?per_page=100")).bearer_auth(&token)).await?;
+    let api =
+        measure(requests, || api_client.get(format!("{base}/api/v1/organisations?per_page=100")).bearer_auth(&token))
+            .await?;
     let health = measure(requests, || api_client.get(format!("{base}/healthz"))).await?;
     let rss_loaded = rss_mib(pid);
 

@@ -2,8 +2,8 @@
 //! and reports in one readable line per error.
 
 use crate::{AuditCommand, BenchCommand, Cli, Command, UserCommand};
-use accord_domain::directory::Locale;
 use accord_domain::Side;
+use accord_domain::directory::Locale;
 use accord_store::{Author, Store, StoreError, UserUpdate};
 use accord_web::admin_api::{UserForm, create_user};
 use accord_web::i18n::Tr;
@@ -33,7 +33,8 @@ impl From<AppError> for CliError {
             _ => None,
         };
         if let Some(invalid) = invalid {
-            let parts: Vec<String> = invalid.0.iter().map(|f| format!("{}: {}", f.field, tr.reason(f.reason))).collect();
+            let parts: Vec<String> =
+                invalid.0.iter().map(|f| format!("{}: {}", f.field, tr.reason(f.reason))).collect();
             return CliError::input(format!("invalid input: {}", parts.join("; ")));
         }
         match e {
@@ -55,7 +56,8 @@ impl From<StoreError> for CliError {
 }
 
 pub async fn open_store(cli: &Cli) -> Result<Store, CliError> {
-    let origin: Side = cli.origin.parse().map_err(|e: accord_domain::side::UnknownSide| CliError::input(format!("--origin: {e}")))?;
+    let origin: Side =
+        cli.origin.parse().map_err(|e: accord_domain::side::UnknownSide| CliError::input(format!("--origin: {e}")))?;
     let url = match &cli.database {
         Some(url) => url.clone(),
         None => {
@@ -83,7 +85,9 @@ async fn migrate(store: &Store, quiet: bool) -> Result<(), CliError> {
 
 fn read_password() -> Result<String, CliError> {
     let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).map_err(|e| CliError::input(format!("cannot read the password from stdin: {e}")))?;
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| CliError::input(format!("cannot read the password from stdin: {e}")))?;
     let password = input.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
         return Err(CliError::input("password: standard input was empty"));
@@ -200,13 +204,20 @@ async fn user(store: &Store, command: UserCommand) -> Result<(), CliError> {
                 return Err(CliError::input(format!("user {login} is disabled")));
             }
             let token = accord_web::auth::new_secret();
-            store.token_create(Author::SYSTEM, user.id, label.as_deref(), &accord_web::auth::secret_hash(&token)).await?;
+            store
+                .token_create(Author::SYSTEM, user.id, label.as_deref(), &accord_web::auth::secret_hash(&token))
+                .await?;
             println!("{token}");
             Ok(())
         }
         UserCommand::Disable { login } => {
             let user = store.user_by_login(&login).await?;
-            let update = UserUpdate { display_name: user.display_name.clone(), role: user.role, locale: user.locale, disabled: true };
+            let update = UserUpdate {
+                display_name: user.display_name.clone(),
+                role: user.role,
+                locale: user.locale,
+                disabled: true,
+            };
             store.user_update(Author::SYSTEM, user.id, user.version, &update).await?;
             println!("disabled {login}");
             Ok(())
@@ -221,7 +232,8 @@ async fn serve(store: Store, addr: &str, demo: bool) -> Result<(), CliError> {
         eprintln!("loaded the demonstration data");
     }
     let state = AppState::new(store.clone()).await?;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::input(format!("--addr {addr}: {e}")))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::input(format!("--addr {addr}: {e}")))?;
     let local = listener.local_addr().map_err(|e| CliError::other(e.to_string()))?;
     println!("accord listening on http://{local} ({} database)", store.backend().name());
     if state.is_demo() {

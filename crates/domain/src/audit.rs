@@ -229,9 +229,21 @@ mod tests {
         let mut prev = GENESIS_HASH.to_string();
         (1..=n)
             .map(|seq| {
-                let at = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).single().expect("valid") + chrono::Duration::seconds(seq);
+                let at = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).single().expect("valid")
+                    + chrono::Duration::seconds(seq);
                 let after = Some(format!("{{\"n\":{seq}}}"));
-                let hash = entry_hash(&prev, seq, at, Some("admin"), "organisation", "x", Operation::Update, None, after.as_deref(), None);
+                let hash = entry_hash(
+                    &prev,
+                    seq,
+                    at,
+                    Some("admin"),
+                    "organisation",
+                    "x",
+                    Operation::Update,
+                    None,
+                    after.as_deref(),
+                    None,
+                );
                 let entry = AuditEntry {
                     seq,
                     at,

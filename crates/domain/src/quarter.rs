@@ -32,11 +32,7 @@ impl Quarter {
         Self::new(year, q)
     }
     pub fn next(self) -> Self {
-        if self.q == 4 {
-            Quarter { year: self.year + 1, q: 1 }
-        } else {
-            Quarter { year: self.year, q: self.q + 1 }
-        }
+        if self.q == 4 { Quarter { year: self.year + 1, q: 1 } } else { Quarter { year: self.year, q: self.q + 1 } }
     }
     pub fn roman(self) -> &'static str {
         ["I", "II", "III", "IV"][usize::from(self.q - 1)]
@@ -93,10 +89,7 @@ impl FromStr for Quarter {
             let q: u8 = q.parse().map_err(|_| err())?;
             return Quarter::new(year, q).ok_or_else(err);
         }
-        let words: Vec<&str> = upper
-            .split_whitespace()
-            .filter(|w| !matches!(*w, "Г" | "ГОДА" | "ГОД"))
-            .collect();
+        let words: Vec<&str> = upper.split_whitespace().filter(|w| !matches!(*w, "Г" | "ГОДА" | "ГОД")).collect();
         match words.as_slice() {
             [q, kw, year] if kw.starts_with("КВ") || *kw == "QUARTER" => {
                 let q = roman_to_q(q).ok_or_else(err)?;

@@ -5,20 +5,12 @@
 
 /// Lowercases (full Unicode) and maps `ё` to `е`, so "МТЗ" and "мтз", "Ёлка" and "елка" match.
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .collect()
+    text.chars().flat_map(char::to_lowercase).map(|c| if c == 'ё' { 'е' } else { c }).collect()
 }
 
 /// Folds several fields into one search text, separated by a character no query contains.
 pub fn fold_all<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
-    fields
-        .into_iter()
-        .filter(|f| !f.is_empty())
-        .map(fold)
-        .collect::<Vec<_>>()
-        .join("\u{1f}")
+    fields.into_iter().filter(|f| !f.is_empty()).map(fold).collect::<Vec<_>>().join("\u{1f}")
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern and wraps it in `%…%`.

@@ -126,9 +126,7 @@ impl Checker {
     pub fn optional_phone(&mut self, field: &'static str, value: Option<&str>) -> Option<String> {
         let v = self.optional(field, value, 40)?;
         let digits = v.chars().filter(char::is_ascii_digit).count();
-        let allowed = v
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+        let allowed = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
         if !allowed || !(5..=15).contains(&digits) {
             self.fail(field, Reason::InvalidPhone);
         }
@@ -137,9 +135,7 @@ impl Checker {
 
     pub fn optional_url(&mut self, field: &'static str, value: Option<&str>) -> Option<String> {
         let v = self.optional(field, value, 300)?;
-        let rest = v
-            .strip_prefix("https://")
-            .or_else(|| v.strip_prefix("http://"));
+        let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
         match rest {
             Some(host) if host.contains('.') && !host.contains(char::is_whitespace) => {}
             _ => self.fail(field, Reason::InvalidUrl),
@@ -148,11 +144,7 @@ impl Checker {
     }
 
     pub fn finish<T>(self, value: T) -> Validated<T> {
-        if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(Invalid(self.errors))
-        }
+        if self.errors.is_empty() { Ok(value) } else { Err(Invalid(self.errors)) }
     }
 }
 

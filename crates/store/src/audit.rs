@@ -1,8 +1,8 @@
 //! Appending to, reading and verifying the hash-chained audit log.
 
 use crate::{Author, Page, Paging, Result, Store, corrupt, parse_time};
-use accord_domain::audit::{AuditEntry, ChainBreak, ChainVerifier, Change, Operation, entry_hash, timestamp_text};
 use accord_domain::Side;
+use accord_domain::audit::{AuditEntry, ChainBreak, ChainVerifier, Change, Operation, entry_hash, timestamp_text};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -115,13 +115,12 @@ impl Store {
 
     /// The whole history of one entity, oldest first; stays readable after a deletion.
     pub async fn audit_history(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq"
-        ))
-        .bind(entity)
-        .bind(entity_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq"))
+                .bind(entity)
+                .bind(entity_id)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(entry_from_row).collect()
     }
 
@@ -155,11 +154,11 @@ impl Store {
                 break;
             }
         }
-        let (last_seq,): (i64,) = sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let (last_seq,): (i64,) =
+            sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
         let first_break = (last_seq != after_seq).then_some(ChainBreak::LinkBroken { seq: after_seq + 1 });
         Ok(VerifyReport { checked: verifier.checked, first_break })
     }
-
 }
 
 impl VerifyReport {

@@ -145,7 +145,8 @@ impl Store {
     }
 
     pub async fn organisation_list(&self, filter: &OrgFilter, paging: Paging) -> Result<Page<Organisation>> {
-        let condition = "($1 IS NULL OR search LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR side = $2) AND ($3 IS NULL OR kind = $3)";
+        let condition =
+            "($1 IS NULL OR search LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR side = $2) AND ($3 IS NULL OR kind = $3)";
         let pattern = filter.query.as_deref().filter(|q| !q.trim().is_empty()).map(like_pattern);
         let side = filter.side.map(Side::code);
         let kind = filter.kind.map(OrgKind::code);
@@ -463,7 +464,13 @@ impl Store {
         self.person(id).await
     }
 
-    pub async fn person_delete(&self, author: Author<'_>, id: PersonId, expected_version: i64, reason: Option<String>) -> Result<()> {
+    pub async fn person_delete(
+        &self,
+        author: Author<'_>,
+        id: PersonId,
+        expected_version: i64,
+        reason: Option<String>,
+    ) -> Result<()> {
         let mut w = self.begin_write(author).await?;
         let before = self.locked_person(&mut w, id, expected_version).await?;
         sqlx::query("DELETE FROM people WHERE id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
@@ -538,7 +545,13 @@ struct AuditedUser<'a> {
 
 impl<'a> From<&'a UserAccount> for AuditedUser<'a> {
     fn from(u: &'a UserAccount) -> Self {
-        AuditedUser { login: &u.login, display_name: &u.display_name, role: &u.role, locale: u.locale, disabled: u.disabled }
+        AuditedUser {
+            login: &u.login,
+            display_name: &u.display_name,
+            role: &u.role,
+            locale: u.locale,
+            disabled: u.disabled,
+        }
     }
 }
 
@@ -615,11 +628,18 @@ impl Store {
     }
 
     pub async fn user_list(&self) -> Result<Vec<UserAccount>> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login")).fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY login")).fetch_all(&self.pool).await?;
         rows.iter().map(user_from_row).collect()
     }
 
-    pub async fn user_update(&self, author: Author<'_>, id: UserId, expected_version: i64, update: &UserUpdate) -> Result<UserAccount> {
+    pub async fn user_update(
+        &self,
+        author: Author<'_>,
+        id: UserId,
+        expected_version: i64,
+        update: &UserUpdate,
+    ) -> Result<UserAccount> {
         let mut w = self.begin_write(author).await?;
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
             .bind(id.to_string())
@@ -705,7 +725,8 @@ impl Store {
         let sides: Vec<(String, i64)> =
             sqlx::query_as("SELECT side, COUNT(*) FROM organisations GROUP BY side").fetch_all(&self.pool).await?;
         let (people,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM people").fetch_one(&self.pool).await?;
-        let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE disabled = 0").fetch_one(&self.pool).await?;
+        let (users,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM users WHERE disabled = 0").fetch_one(&self.pool).await?;
         let count = |code: &str| sides.iter().find(|(s, _)| s == code).map_or(0, |(_, n)| *n);
         Ok(DirectoryCounts { organisations_by: count("BY"), organisations_khv: count("KHV"), people, users })
     }

@@ -14,13 +14,13 @@ mod session;
 pub mod testing;
 
 pub use audit::{AuditFilter, VerifyReport};
-pub use directory::{DirectoryCounts, OrgFilter, OrgSort, PersonFilter, PersonSort, PersonRow, NewUser, UserUpdate};
+pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
 pub use migrate::AppliedMigration;
 pub use session::{SessionUser, TokenInfo};
 
+use accord_domain::Side;
 use accord_domain::audit::{Change, timestamp_text};
 use accord_domain::validation::{Invalid, Reason};
-use accord_domain::Side;
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -139,8 +139,10 @@ impl Store {
                     .max_connections(8)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
-                            conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                                .await?;
+                            conn.execute(
+                                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
                             Ok(())
                         })
                     })
@@ -233,14 +235,14 @@ impl Paging {
 
 /// Maps a unique-constraint violation on one of `columns` to a field error.
 pub(crate) fn unique_violation(err: sqlx::Error, columns: &[(&str, &'static str)]) -> StoreError {
-    if let sqlx::Error::Database(db) = &err {
-        if db.is_unique_violation() {
-            let message = db.message().to_string();
-            let constraint = db.constraint().unwrap_or_default().to_string();
-            for (column, field) in columns {
-                if message.contains(column) || constraint.contains(column) {
-                    return StoreError::Invalid(Invalid::one(field, Reason::NotUnique));
-                }
+    if let sqlx::Error::Database(db) = &err
+        && db.is_unique_violation()
+    {
+        let message = db.message().to_string();
+        let constraint = db.constraint().unwrap_or_default().to_string();
+        for (column, field) in columns {
+            if message.contains(column) || constraint.contains(column) {
+                return StoreError::Invalid(Invalid::one(field, Reason::NotUnique));
             }
         }
     }
@@ -260,18 +262,22 @@ pub(crate) fn corrupt<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> Sto
 impl Store {
     /// A fact about this instance, e.g. `demo`.
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
-        let value: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM instance_meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        let value: Option<(String,)> = sqlx::query_as("SELECT value FROM instance_meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(value.map(|(v,)| v))
     }
 
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         let _guard = self.write_lock.lock().await;
-        sqlx::query("INSERT INTO instance_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO instance_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 }

@@ -54,7 +54,8 @@ impl Store {
         )
         .execute(&self.pool)
         .await?;
-        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_migrations").fetch_all(&self.pool).await?;
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM schema_migrations").fetch_all(&self.pool).await?;
         let mut done = Vec::new();
         for migration in MIGRATIONS {
             if applied.iter().any(|(v,)| *v == migration.version) {

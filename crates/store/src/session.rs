@@ -3,9 +3,9 @@
 
 use crate::directory::new_uuid;
 use crate::{Author, Result, Store, StoreError, parse_time};
+use accord_domain::UserId;
 use accord_domain::audit::timestamp_text;
 use accord_domain::directory::UserAccount;
-use accord_domain::UserId;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use sqlx::Row;
@@ -71,7 +71,13 @@ impl Store {
     }
 
     /// Stores a new API token's hash for a user; audited (who got API access, when).
-    pub async fn token_create(&self, author: Author<'_>, user: UserId, label: Option<&str>, token_hash: &str) -> Result<String> {
+    pub async fn token_create(
+        &self,
+        author: Author<'_>,
+        user: UserId,
+        label: Option<&str>,
+        token_hash: &str,
+    ) -> Result<String> {
         let mut w = self.begin_write(author).await?;
         let id = new_uuid().to_string();
         sqlx::query("INSERT INTO api_tokens (id, user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
@@ -129,12 +135,13 @@ impl Store {
 
     pub async fn token_revoke(&self, author: Author<'_>, user: UserId, token_id: &str) -> Result<()> {
         let mut w = self.begin_write(author).await?;
-        let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
-            .bind(w.now_text())
-            .bind(token_id)
-            .bind(user.to_string())
-            .execute(&mut *w.tx)
-            .await?;
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+                .bind(w.now_text())
+                .bind(token_id)
+                .bind(user.to_string())
+                .execute(&mut *w.tx)
+                .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound { entity: "api_token" });
         }
@@ -143,4 +150,3 @@ impl Store {
         w.commit().await
     }
 }
-

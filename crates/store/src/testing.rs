@@ -57,10 +57,7 @@ pub fn require_all_tests() -> bool {
 /// Says once per test process that a tool is missing, or fails when it must be present.
 pub fn skip_or_fail(what: &str, how_to_enable: &str) {
     static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    assert!(
-        !require_all_tests(),
-        "{what} is required (ACCORD_REQUIRE_ALL_TESTS=1) but not available: {how_to_enable}"
-    );
+    assert!(!require_all_tests(), "{what} is required (ACCORD_REQUIRE_ALL_TESTS=1) but not available: {how_to_enable}");
     let mut said = SAID.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if !said.iter().any(|s| s == what) {
         eprintln!("skipped: {what} ({how_to_enable})");
@@ -87,7 +84,10 @@ impl TestStore {
                 };
                 let name = format!("accord_test_{}", uuid::Uuid::now_v7().simple());
                 let admin = Store::open(&admin_url, accord_domain::Side::By).await.expect("connect to PostgreSQL");
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin.pool).await.expect("create test database");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&admin.pool)
+                    .await
+                    .expect("create test database");
                 admin.close().await;
                 let url = with_database(&admin_url, &name);
                 let store = Store::open(&url, accord_domain::Side::By).await.expect("open PostgreSQL");
@@ -103,11 +103,11 @@ impl TestStore {
         if let Some(dir) = self.sqlite_dir {
             let _ = std::fs::remove_dir_all(dir);
         }
-        if let Some((admin_url, name)) = self.postgres {
-            if let Ok(admin) = Store::open(&admin_url, accord_domain::Side::By).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin.pool).await;
-                admin.close().await;
-            }
+        if let Some((admin_url, name)) = self.postgres
+            && let Ok(admin) = Store::open(&admin_url, accord_domain::Side::By).await
+        {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin.pool).await;
+            admin.close().await;
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Signing in and out, the language switch, and a user's own account (password, API tokens).
 
+use crate::AppState;
 use crate::auth::{
     LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_HOURS, cookie, decoy_hash, hash_password, is_secure,
     new_secret, secret_hash, set_cookie, verify_password,
@@ -9,7 +10,6 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::layout::{Chrome, FormErrors, redirect_with_flash, render, render_status, role_label};
 use crate::middleware::append_cookie;
-use crate::AppState;
 use accord_domain::directory::{Locale, UserAccount};
 use accord_store::TokenInfo;
 use askama::Template;
@@ -186,8 +186,14 @@ struct AccountPage {
     tz: chrono_tz::Tz,
 }
 
-async fn account_page(state: &AppState, ctx: &Ctx, new_token: Option<String>, password_errors: FormErrors) -> Result<AccountPage, AppError> {
-    let chrome = Chrome::new(ctx, state.is_demo(), "account", ctx.tr.t("account-title")).crumb_text(ctx.tr.t("account-title"));
+async fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    new_token: Option<String>,
+    password_errors: FormErrors,
+) -> Result<AccountPage, AppError> {
+    let chrome =
+        Chrome::new(ctx, state.is_demo(), "account", ctx.tr.t("account-title")).crumb_text(ctx.tr.t("account-title"));
     Ok(AccountPage {
         role: role_label(&ctx.tr, &ctx.user),
         tokens: state.store().token_list(ctx.user.id).await?,
@@ -212,7 +218,10 @@ struct PasswordInput {
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
-async fn change_password(State(state): State<AppState>, CsrfForm(ctx, input): CsrfForm<PasswordInput>) -> Result<Response, AppError> {
+async fn change_password(
+    State(state): State<AppState>,
+    CsrfForm(ctx, input): CsrfForm<PasswordInput>,
+) -> Result<Response, AppError> {
     let tr: Tr = ctx.tr;
     let (_, hash) = state.store().user_credentials(ctx.user.login.as_str()).await?.ok_or(AppError::NotFound)?;
     let error = if !verify_password(input.current.clone(), hash).await {
@@ -240,19 +249,31 @@ struct TokenInput {
 }
 
 /// Makes a new API token and shows it once.
-pub async fn issue_token(state: &AppState, author: accord_store::Author<'_>, user: &UserAccount, label: Option<&str>) -> Result<String, AppError> {
+pub async fn issue_token(
+    state: &AppState,
+    author: accord_store::Author<'_>,
+    user: &UserAccount,
+    label: Option<&str>,
+) -> Result<String, AppError> {
     let token = new_secret();
     let label = label.map(str::trim).filter(|l| !l.is_empty());
     state.store().token_create(author, user.id, label, &secret_hash(&token)).await?;
     Ok(token)
 }
 
-async fn create_token(State(state): State<AppState>, CsrfForm(ctx, input): CsrfForm<TokenInput>) -> Result<Response, AppError> {
+async fn create_token(
+    State(state): State<AppState>,
+    CsrfForm(ctx, input): CsrfForm<TokenInput>,
+) -> Result<Response, AppError> {
     let token = issue_token(&state, ctx.author(), &ctx.user, input.label.as_deref()).await?;
     render(&account_page(&state, &ctx, Some(token), FormErrors::default()).await?)
 }
 
-async fn revoke_token(State(state): State<AppState>, Path(id): Path<String>, CsrfForm(ctx, _): CsrfForm<Empty>) -> Result<Response, AppError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, _): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     state.store().token_revoke(ctx.author(), ctx.user.id, &id).await?;
     Ok(redirect_with_flash(&ctx, "/account", "flash-token-revoked"))
 }

@@ -26,9 +26,6 @@ async fn asset(Path(path): Path<String>) -> Result<Response, AppError> {
         Some("png") => "image/png",
         _ => "application/octet-stream",
     };
-    Ok((
-        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")],
-        file.data.into_owned(),
-    )
+    Ok(([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], file.data.into_owned())
         .into_response())
 }

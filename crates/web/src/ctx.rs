@@ -1,9 +1,9 @@
 //! Who is asking, in which language: the extractors every handler starts from.
 
+use crate::AppState;
 use crate::auth::{FLASH_COOKIE, SESSION_COOKIE, cookie, is_secure, secret_hash};
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::AppState;
 use accord_domain::directory::{Action, UserAccount, authorize};
 use accord_store::Author;
 use axum::body::Bytes;
@@ -120,7 +120,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|_| AppError::BadRequest("error-bad-form"))?;
-        let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest("error-bad-form"))?;
+        let field: CsrfField =
+            serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest("error-bad-form"))?;
         let given = header_token.unwrap_or(field.csrf);
         if !constant_time_eq(given.as_bytes(), ctx.csrf.as_bytes()) {
             return Err(AppError::Csrf);

@@ -90,7 +90,8 @@ impl AppError {
             }
             AppError::Csrf => ErrorInfo::new(StatusCode::FORBIDDEN, "csrf", "error-csrf"),
             AppError::TooManyAttempts { wait_secs } => {
-                let mut info = ErrorInfo::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "error-too-many-attempts");
+                let mut info =
+                    ErrorInfo::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "error-too-many-attempts");
                 info.args.push(("seconds", wait_secs.to_string()));
                 info
             }

@@ -1,9 +1,9 @@
 //! The home page: where the agreement stands, at a glance.
 
+use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::layout::{Chrome, render};
-use crate::AppState;
 use accord_store::DirectoryCounts;
 use askama::Template;
 use axum::Router;

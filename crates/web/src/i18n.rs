@@ -183,10 +183,10 @@ mod tests {
         let mut missing = Vec::new();
         for (name, text) in crate::templates_for_tests() {
             for part in text.split(".t(\"").skip(1) {
-                if let Some(key) = part.split('"').next() {
-                    if !ru.contains(key) {
-                        missing.push(format!("{name}: {key}"));
-                    }
+                if let Some(key) = part.split('"').next()
+                    && !ru.contains(key)
+                {
+                    missing.push(format!("{name}: {key}"));
                 }
             }
         }
@@ -197,8 +197,20 @@ mod tests {
     fn every_reason_has_a_message() {
         use accord_domain::validation::Reason::*;
         for reason in [
-            Required, TooLong, TooShort, InvalidEmail, InvalidPhone, InvalidUrl, InvalidCode, InvalidLogin, UnknownValue,
-            NotUnique, NotFound, RoleNeedsSide, RoleNeedsOrganisation, OrganisationOnOtherSide,
+            Required,
+            TooLong,
+            TooShort,
+            InvalidEmail,
+            InvalidPhone,
+            InvalidUrl,
+            InvalidCode,
+            InvalidLogin,
+            UnknownValue,
+            NotUnique,
+            NotFound,
+            RoleNeedsSide,
+            RoleNeedsOrganisation,
+            OrganisationOnOtherSide,
         ] {
             for tr in [Tr::new(Locale::Ru), Tr::new(Locale::En)] {
                 assert_ne!(tr.reason(reason), format!("err-{}", reason.code()));

@@ -104,7 +104,10 @@ pub fn render_status(status: StatusCode, template: &impl Template) -> Result<Res
 /// Redirects after a successful POST, showing `key` once on the next page.
 pub fn redirect_with_flash(ctx: &Ctx, to: &str, key: &str) -> Response {
     let mut response = Redirect::to(to).into_response();
-    crate::middleware::append_cookie(&mut response, &set_cookie(FLASH_COOKIE, &format!("ok.{key}"), Some(60), true, ctx.secure));
+    crate::middleware::append_cookie(
+        &mut response,
+        &set_cookie(FLASH_COOKIE, &format!("ok.{key}"), Some(60), true, ctx.secure),
+    );
     response
 }
 
@@ -136,7 +139,8 @@ impl FormErrors {
             AppError::Invalid(ref invalid) | AppError::Store(accord_store::StoreError::Invalid(ref invalid)) => {
                 Ok((info.status, FormErrors::from_invalid(tr, invalid)))
             }
-            AppError::Store(accord_store::StoreError::Conflict { .. }) | AppError::Store(accord_store::StoreError::InUse { .. }) => {
+            AppError::Store(accord_store::StoreError::Conflict { .. })
+            | AppError::Store(accord_store::StoreError::InUse { .. }) => {
                 Ok((info.status, FormErrors::general(tr.ta(&info.key, &info.args))))
             }
             other => Err(other),

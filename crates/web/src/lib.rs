@@ -53,7 +53,9 @@ struct Inner {
 impl AppState {
     pub async fn new(store: Store) -> Result<AppState, AppError> {
         let demo = store.meta(demo::META_KEY).await?.is_some();
-        Ok(AppState { inner: Arc::new(Inner { store, throttle: auth::Throttle::default(), demo: AtomicBool::new(demo) }) })
+        Ok(AppState {
+            inner: Arc::new(Inner { store, throttle: auth::Throttle::default(), demo: AtomicBool::new(demo) }),
+        })
     }
     pub fn store(&self) -> &Store {
         &self.inner.store

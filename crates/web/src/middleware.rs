@@ -1,10 +1,10 @@
 //! Layers around every handler: the request's language, rendering of errors, panics.
 
+use crate::AppState;
 use crate::auth::{FLASH_COOKIE, LANG_COOKIE, cookie, is_secure, set_cookie};
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::Tr;
 use crate::layout::ErrorPage;
-use crate::AppState;
 use accord_domain::directory::Locale;
 use axum::Json;
 use axum::extract::{Request, State};
@@ -79,7 +79,14 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         Some(hash) => state.store().session_user(&hash).await.ok().flatten(),
         None => None,
     };
-    let page = ErrorPage::new(tr, user, state.is_demo(), info.status.as_u16(), tr.t(&format!("error-title-{}", title_key(info.status.as_u16()))), message);
+    let page = ErrorPage::new(
+        tr,
+        user,
+        state.is_demo(),
+        info.status.as_u16(),
+        tr.t(&format!("error-title-{}", title_key(info.status.as_u16()))),
+        message,
+    );
     (info.status, page.render_html()).into_response()
 }
 
@@ -122,15 +129,18 @@ mod tests {
     async fn a_panicking_handler_becomes_a_500_page_and_the_app_keeps_serving() {
         let Some(test) = TestStore::new(TestBackend::Sqlite).await else { return };
         let state = AppState::new(test.store.clone()).await.expect("state");
-        let routes = Router::new().route("/boom", get(boom)).route("/fine", get(|| async { "fine" })).with_state(state.clone());
+        let routes =
+            Router::new().route("/boom", get(boom)).route("/fine", get(|| async { "fine" })).with_state(state.clone());
         let app = with_layers(routes, state);
-        let response = app.clone().oneshot(Request::get("/boom").body(Body::empty()).expect("request")).await.expect("response");
+        let response =
+            app.clone().oneshot(Request::get("/boom").body(Body::empty()).expect("request")).await.expect("response");
         assert_eq!(response.status(), 500);
         let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
         let html = String::from_utf8_lossy(&body);
         assert!(html.contains("Внутренняя ошибка") && html.contains("<html"), "a page in the layout");
         assert!(!html.contains("a bug in a handler"), "no internals leak to the user");
-        let response = app.oneshot(Request::get("/fine").body(Body::empty()).expect("request")).await.expect("response");
+        let response =
+            app.oneshot(Request::get("/fine").body(Body::empty()).expect("request")).await.expect("response");
         assert_eq!(response.status(), 200);
         test.cleanup().await;
     }

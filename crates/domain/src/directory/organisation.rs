@@ -63,14 +63,8 @@ impl OrgCode {
         }
         let valid = (2..=32).contains(&code.len())
             && code.starts_with(|c: char| c.is_ascii_uppercase())
-            && code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
-        if valid {
-            Ok(OrgCode(code))
-        } else {
-            Err(Invalid::one("code", Reason::InvalidCode))
-        }
+            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        if valid { Ok(OrgCode(code)) } else { Err(Invalid::one("code", Reason::InvalidCode)) }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -173,9 +167,8 @@ impl OrganisationForm {
                 None
             }
         };
-        let code = OrgCode::parse(&self.code)
-            .map_err(|e| e.0.into_iter().for_each(|fe| c.fail(fe.field, fe.reason)))
-            .ok();
+        let code =
+            OrgCode::parse(&self.code).map_err(|e| e.0.into_iter().for_each(|fe| c.fail(fe.field, fe.reason))).ok();
         let kind = match self.kind.parse::<OrgKind>() {
             Ok(kind) => Some(kind),
             Err(_) => {

@@ -130,9 +130,7 @@ mod tests {
 
     #[test]
     fn names_missing_fields() {
-        let err = PersonForm { organisation_id: "x".into(), ..Default::default() }
-            .validate()
-            .unwrap_err();
+        let err = PersonForm { organisation_id: "x".into(), ..Default::default() }.validate().unwrap_err();
         assert_eq!(err.reason_for("organisation_id"), Some(Reason::NotFound));
         assert_eq!(err.reason_for("full_name_ru"), Some(Reason::Required));
     }

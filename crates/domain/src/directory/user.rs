@@ -18,9 +18,7 @@ impl Login {
             return Err(Invalid::one("login", Reason::Required));
         }
         let ok = (3..=64).contains(&login.len())
-            && login
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+            && login.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
         if ok { Ok(Login(login)) } else { Err(Invalid::one("login", Reason::InvalidLogin)) }
     }
     pub fn as_str(&self) -> &str {
@@ -155,9 +153,9 @@ impl Role {
         match kind {
             RoleKind::Admin => Ok(Role::Admin),
             RoleKind::Observer => Ok(Role::Observer { side }),
-            RoleKind::Coordinator => side
-                .map(|side| Role::Coordinator { side })
-                .ok_or_else(|| Invalid::one("side", Reason::RoleNeedsSide)),
+            RoleKind::Coordinator => {
+                side.map(|side| Role::Coordinator { side }).ok_or_else(|| Invalid::one("side", Reason::RoleNeedsSide))
+            }
             RoleKind::Executor => {
                 let Some((organisation, org_side)) = organisation else {
                     return Err(Invalid::one("organisation", Reason::RoleNeedsOrganisation));

@@ -1,8 +1,8 @@
 //! Store stories, each run on SQLite and (when configured) on PostgreSQL.
 
+use accord_domain::Side;
 use accord_domain::directory::{Locale, Login, OrganisationData, OrganisationForm, PersonForm, Role};
 use accord_domain::validation::Reason;
-use accord_domain::Side;
 use accord_store::testing::{TestBackend, TestStore};
 use accord_store::{Author, NewUser, OrgFilter, Paging, PersonFilter, Store, StoreError, UserUpdate};
 
@@ -171,13 +171,12 @@ async fn concurrent_writers_keep_one_chain(store: Store) {
 
 async fn deleting_a_used_organisation_changes_nothing(store: Store) {
     let fish = store.organisation_create(ADMIN, &org("FISH", "KHV", "Рыбак")).await.expect("create");
-    let person = PersonForm {
-        organisation_id: fish.id.to_string(),
-        full_name_ru: "Иванов Иван".into(),
-        ..Default::default()
-    }
-    .validate()
-    .expect("valid");
+    let person =
+        PersonForm {
+            organisation_id: fish.id.to_string(), full_name_ru: "Иванов Иван".into(), ..Default::default()
+        }
+        .validate()
+        .expect("valid");
     let created = store.person_create(ADMIN, &person).await.expect("person");
     assert_eq!(created.organisation_code, "FISH");
     let err = store.organisation_delete(ADMIN, fish.id, 1, None).await.unwrap_err();
@@ -222,7 +221,9 @@ async fn users_sessions_and_tokens(store: Store) {
         role: Role::Admin,
         locale: Locale::En,
     };
-    assert!(matches!(store.user_create(ADMIN, &dup).await, Err(StoreError::Invalid(ref i)) if i.reason_for("login") == Some(Reason::NotUnique)));
+    assert!(
+        matches!(store.user_create(ADMIN, &dup).await, Err(StoreError::Invalid(ref i)) if i.reason_for("login") == Some(Reason::NotUnique))
+    );
     let (account, hash) = store.user_credentials("COORD.BY").await.expect("read").expect("exists");
     assert_eq!((account.role, hash.as_str()), (Role::Coordinator { side: Side::By }, "hash-1"));
 
@@ -239,7 +240,8 @@ async fn users_sessions_and_tokens(store: Store) {
     // A new password ends every session; disabling ends token access too.
     store.user_set_password(ADMIN, &login, "hash-2").await.expect("passwd");
     assert!(store.session_user("session-hash").await.expect("read").is_none());
-    let update = UserUpdate { display_name: user.display_name.clone(), role: user.role, locale: Locale::En, disabled: true };
+    let update =
+        UserUpdate { display_name: user.display_name.clone(), role: user.role, locale: Locale::En, disabled: true };
     let err = store.user_update(ADMIN, user.id, 1, &update).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict { current: 2, .. }), "password change bumped the version");
     let disabled = store.user_update(ADMIN, user.id, 2, &update).await.expect("disable");

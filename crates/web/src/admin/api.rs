@@ -2,10 +2,10 @@
 
 use super::audit::AuditQuery;
 use super::users::{UserForm, create_user, update_user, user_form};
+use crate::AppState;
 use crate::api::{ErrorBody, Json};
 use crate::ctx::ApiUser;
 use crate::error::AppError;
-use crate::AppState;
 use accord_domain::audit::AuditEntry;
 use accord_domain::directory::{Action, UserAccount};
 use accord_store::Paging;
@@ -66,14 +66,22 @@ async fn list_users(State(state): State<AppState>, api: ApiUser) -> Result<Json<
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{login}", tag = "admin", params(("login" = String, Path)), responses((status = 200, body = UserForm)), security(("bearer" = [])))]
-async fn get_user(State(state): State<AppState>, api: ApiUser, Path(login): Path<String>) -> Result<Json<UserForm>, AppError> {
+async fn get_user(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(login): Path<String>,
+) -> Result<Json<UserForm>, AppError> {
     api.require(Action::ManageUsers)?;
     Ok(Json(user_form(state.store(), &login).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = UserForm,
     responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_user_api(State(state): State<AppState>, api: ApiUser, Json(form): Json<UserForm>) -> Result<(StatusCode, Json<UserDto>), AppError> {
+async fn create_user_api(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(form): Json<UserForm>,
+) -> Result<(StatusCode, Json<UserDto>), AppError> {
     let user = create_user(state.store(), Some(&api.user), &form).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
@@ -146,7 +154,11 @@ pub struct VerifyDto {
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(("entity" = Option<String>, Query), ("entity_id" = Option<String>, Query), ("actor" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = AuditList)), security(("bearer" = [])))]
-async fn list_audit(State(state): State<AppState>, api: ApiUser, Query(query): Query<AuditQuery>) -> Result<Json<AuditList>, AppError> {
+async fn list_audit(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<AuditList>, AppError> {
     api.require(Action::ReadAudit)?;
     let page = state.store().audit_list(&query.filter(), Paging::new(query.page, query.per_page)).await?;
     Ok(Json(AuditList {
@@ -171,7 +183,11 @@ async fn verify_audit(State(state): State<AppState>, api: ApiUser) -> Result<Jso
 
 #[utoipa::path(get, path = "/api/v1/audit/{entity}/{id}", tag = "admin", params(("entity" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = [AuditEntryDto])), security(("bearer" = [])))]
-async fn entity_history(State(state): State<AppState>, api: ApiUser, Path((entity, id)): Path<(String, String)>) -> Result<Json<Vec<AuditEntryDto>>, AppError> {
+async fn entity_history(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((entity, id)): Path<(String, String)>,
+) -> Result<Json<Vec<AuditEntryDto>>, AppError> {
     api.require(Action::ReadAudit)?;
     let history = state.store().audit_history(&entity, &id).await?;
     Ok(Json(history.into_iter().map(AuditEntryDto::from).collect()))

@@ -1,9 +1,9 @@
 //! The audit log: every change, newest first, and a check of its hash chain.
 
+use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::layout::{Chrome, ListLinks, render};
-use crate::AppState;
 use accord_domain::audit::AuditEntry;
 use accord_domain::directory::Action;
 use accord_store::{AuditFilter, Paging, VerifyReport};
@@ -51,7 +51,12 @@ impl AuditPage {
     }
 }
 
-async fn page(state: &AppState, ctx: &Ctx, query: AuditQuery, report: Option<VerifyReport>) -> Result<Response, AppError> {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    query: AuditQuery,
+    report: Option<VerifyReport>,
+) -> Result<Response, AppError> {
     ctx.require(Action::ReadAudit)?;
     let page = state.store().audit_list(&query.filter(), Paging::new(query.page, query.per_page.or(Some(50)))).await?;
     let filters = [("entity", &query.entity), ("entity_id", &query.entity_id), ("actor", &query.actor)]
@@ -67,7 +72,8 @@ async fn page(state: &AppState, ctx: &Ctx, query: AuditQuery, report: Option<Ver
         pages: page.pages(),
         total: page.total,
     };
-    let chrome = Chrome::new(ctx, state.is_demo(), "admin", ctx.tr.t("audit-title")).crumb_text(ctx.tr.t("audit-title"));
+    let chrome =
+        Chrome::new(ctx, state.is_demo(), "admin", ctx.tr.t("audit-title")).crumb_text(ctx.tr.t("audit-title"));
     render(&AuditPage { chrome, history: page.items, links, query, report, tz: crate::layout::user_tz(&ctx.user) })
 }
 

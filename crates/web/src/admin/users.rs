@@ -1,14 +1,14 @@
 //! User accounts: list, create, edit role, language, disable.
 
+use crate::AppState;
 use crate::account::MIN_PASSWORD_CHARS;
 use crate::auth::hash_password;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::layout::{Chrome, FormErrors, redirect_with_flash, render, render_status, role_label};
-use crate::AppState;
+use accord_domain::Side;
 use accord_domain::directory::{Action, Locale, Login, Organisation, Role, RoleKind, UserAccount, authorize};
 use accord_domain::validation::{Invalid, Reason};
-use accord_domain::Side;
 use accord_store::{Author, NewUser, Store, StoreError, UserUpdate};
 use askama::Template;
 use axum::Router;
@@ -52,7 +52,12 @@ impl UserForm {
 }
 
 /// Resolves the role of a form: kind, side, and the executor's organisation by code.
-pub async fn resolve_role(store: &Store, kind: &str, side: Option<&str>, organisation: Option<&str>) -> Result<Role, AppError> {
+pub async fn resolve_role(
+    store: &Store,
+    kind: &str,
+    side: Option<&str>,
+    organisation: Option<&str>,
+) -> Result<Role, AppError> {
     let kind: RoleKind = kind.parse()?;
     let side = match side.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(s.parse::<Side>().map_err(|_| Invalid::one("side", Reason::UnknownValue))?),
@@ -105,7 +110,12 @@ pub async fn create_user(store: &Store, actor: Option<&UserAccount>, form: &User
     Ok(store.user_create(author, &NewUser { login, display_name, password_hash, role, locale }).await?)
 }
 
-pub async fn update_user(store: &Store, actor: &UserAccount, login: &str, form: &UserForm) -> Result<UserAccount, AppError> {
+pub async fn update_user(
+    store: &Store,
+    actor: &UserAccount,
+    login: &str,
+    form: &UserForm,
+) -> Result<UserAccount, AppError> {
     authorize(&actor.role, Action::ManageUsers)?;
     let current = store.user_by_login(login).await?;
     let version = form.version.ok_or(Invalid::one("version", Reason::Required))?;
@@ -162,7 +172,8 @@ async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
             account,
         })
         .collect();
-    let chrome = Chrome::new(&ctx, state.is_demo(), "admin", ctx.tr.t("users-title")).crumb_text(ctx.tr.t("users-title"));
+    let chrome =
+        Chrome::new(&ctx, state.is_demo(), "admin", ctx.tr.t("users-title")).crumb_text(ctx.tr.t("users-title"));
     render(&ListPage { chrome, users })
 }
 
@@ -178,15 +189,26 @@ struct FormPage {
 }
 
 impl FormPage {
-    async fn new(state: &AppState, ctx: &Ctx, form: UserForm, errors: FormErrors, editing: bool) -> Result<Self, AppError> {
+    async fn new(
+        state: &AppState,
+        ctx: &Ctx,
+        form: UserForm,
+        errors: FormErrors,
+        editing: bool,
+    ) -> Result<Self, AppError> {
         let title = ctx.tr.t(if editing { "user-edit-title" } else { "user-new-title" });
         Ok(FormPage {
-            chrome: Chrome::new(ctx, state.is_demo(), "admin", title.clone()).crumb("users-title", "/admin/users").crumb_text(title),
+            chrome: Chrome::new(ctx, state.is_demo(), "admin", title.clone())
+                .crumb("users-title", "/admin/users")
+                .crumb_text(title),
             form,
             errors,
             editing,
             organisations: state.store().organisation_all().await?,
-            roles: RoleKind::ALL.iter().map(|r| (r.code().to_string(), ctx.tr.t(&format!("role-{}", r.code())))).collect(),
+            roles: RoleKind::ALL
+                .iter()
+                .map(|r| (r.code().to_string(), ctx.tr.t(&format!("role-{}", r.code()))))
+                .collect(),
         })
     }
     fn opt<'a>(&self, value: &'a Option<String>) -> &'a str {
@@ -240,7 +262,11 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(login): Path<St
     render(&FormPage::new(&state, &ctx, form, FormErrors::default(), true).await?)
 }
 
-async fn update(State(state): State<AppState>, Path(login): Path<String>, CsrfForm(ctx, form): CsrfForm<UserForm>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    Path(login): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<UserForm>,
+) -> Result<Response, AppError> {
     match update_user(state.store(), &ctx.user, &login, &form).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, "/admin/users", "flash-saved")),
         Err(error) => {

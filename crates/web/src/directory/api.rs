@@ -2,11 +2,13 @@
 
 use super::organisations::ListQuery as OrgQuery;
 use super::people::ListQuery as PersonQuery;
-use super::{create_organisation, create_person, delete_organisation, delete_person, update_organisation, update_person};
+use super::{
+    create_organisation, create_person, delete_organisation, delete_person, update_organisation, update_person,
+};
+use crate::AppState;
 use crate::api::{ErrorBody, Json};
 use crate::ctx::ApiUser;
 use crate::error::AppError;
-use crate::AppState;
 use accord_domain::directory::{Action, Organisation, OrganisationForm, PersonForm};
 use accord_domain::{OrganisationId, PersonId};
 use accord_store::{Paging, PersonRow};
@@ -19,8 +21,18 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_organisations, get_organisation, create_organisation_api, update_organisation_api, delete_organisation_api,
-          list_people, get_person, create_person_api, update_person_api, delete_person_api),
+    paths(
+        list_organisations,
+        get_organisation,
+        create_organisation_api,
+        update_organisation_api,
+        delete_organisation_api,
+        list_people,
+        get_person,
+        create_person_api,
+        update_person_api,
+        delete_person_api
+    ),
     components(schemas(OrganisationDto, OrganisationList, OrganisationBody, PersonDto, PersonList, PersonBody))
 )]
 pub struct ApiDoc;
@@ -138,7 +150,11 @@ pub struct DeleteParams {
 
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory", params(OrgQuery),
     responses((status = 200, body = OrganisationList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-async fn list_organisations(State(state): State<AppState>, api: ApiUser, Query(query): Query<OrgQuery>) -> Result<Json<OrganisationList>, AppError> {
+async fn list_organisations(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(query): Query<OrgQuery>,
+) -> Result<Json<OrganisationList>, AppError> {
     api.require(Action::Read)?;
     let page = state.store().organisation_list(&query.filter(), Paging::new(query.page, query.per_page)).await?;
     Ok(Json(OrganisationList {
@@ -151,7 +167,11 @@ async fn list_organisations(State(state): State<AppState>, api: ApiUser, Query(q
 
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = String, Path)),
     responses((status = 200, body = OrganisationDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_organisation(State(state): State<AppState>, api: ApiUser, Path(id): Path<OrganisationId>) -> Result<Json<OrganisationDto>, AppError> {
+async fn get_organisation(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<OrganisationId>,
+) -> Result<Json<OrganisationDto>, AppError> {
     api.require(Action::Read)?;
     Ok(Json(state.store().organisation(id).await?.into()))
 }
@@ -265,7 +285,11 @@ impl PersonBody {
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "directory", params(PersonQuery),
     responses((status = 200, body = PersonList)), security(("bearer" = [])))]
-async fn list_people(State(state): State<AppState>, api: ApiUser, Query(query): Query<PersonQuery>) -> Result<Json<PersonList>, AppError> {
+async fn list_people(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(query): Query<PersonQuery>,
+) -> Result<Json<PersonList>, AppError> {
     api.require(Action::Read)?;
     let page = state.store().person_list(&query.filter(), Paging::new(query.page, query.per_page)).await?;
     Ok(Json(PersonList {
@@ -278,14 +302,22 @@ async fn list_people(State(state): State<AppState>, api: ApiUser, Query(query): 
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "directory", params(("id" = String, Path)),
     responses((status = 200, body = PersonDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn get_person(State(state): State<AppState>, api: ApiUser, Path(id): Path<PersonId>) -> Result<Json<PersonDto>, AppError> {
+async fn get_person(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<PersonId>,
+) -> Result<Json<PersonDto>, AppError> {
     api.require(Action::Read)?;
     Ok(Json(state.store().person(id).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/people", tag = "directory", request_body = PersonBody,
     responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-async fn create_person_api(State(state): State<AppState>, api: ApiUser, Json(body): Json<PersonBody>) -> Result<(StatusCode, Json<PersonDto>), AppError> {
+async fn create_person_api(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<PersonBody>,
+) -> Result<(StatusCode, Json<PersonDto>), AppError> {
     let row = create_person(state.store(), &api.user, &body.form()).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }

@@ -5,10 +5,10 @@ mod api;
 mod organisations;
 mod people;
 
-pub use api::{ApiDoc as DirectoryApiDoc};
+pub use api::ApiDoc as DirectoryApiDoc;
 
-use crate::error::AppError;
 use crate::AppState;
+use crate::error::AppError;
 use accord_domain::directory::{Action, Organisation, OrganisationForm, PersonForm, UserAccount, authorize};
 use accord_domain::{OrganisationId, PersonId};
 use accord_store::{Author, PersonRow, Store};
@@ -22,7 +22,11 @@ fn author(user: &UserAccount) -> Author<'_> {
     Author::user(user.login.as_str())
 }
 
-pub async fn create_organisation(store: &Store, user: &UserAccount, form: &OrganisationForm) -> Result<Organisation, AppError> {
+pub async fn create_organisation(
+    store: &Store,
+    user: &UserAccount,
+    form: &OrganisationForm,
+) -> Result<Organisation, AppError> {
     let data = form.validate()?;
     authorize(&user.role, Action::ManageOrganisations { side: data.side })?;
     Ok(store.organisation_create(author(user), &data).await?)

@@ -1,10 +1,10 @@
 //! Organisation pages: list (search, filter, sort, pages), details, create, edit, delete.
 
 use super::{create_organisation, delete_organisation, parse_version, update_organisation};
+use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::layout::{Chrome, FormErrors, ListLinks, redirect_with_flash, render, render_status};
-use crate::AppState;
 use accord_domain::audit::AuditEntry;
 use accord_domain::directory::{Action, OrgKind, Organisation, OrganisationForm};
 use accord_domain::{OrganisationId, Side};
@@ -164,7 +164,13 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn new(state: &AppState, ctx: &Ctx, form: OrganisationForm, errors: FormErrors, existing: Option<(OrganisationId, i64)>) -> Self {
+    fn new(
+        state: &AppState,
+        ctx: &Ctx,
+        form: OrganisationForm,
+        errors: FormErrors,
+        existing: Option<(OrganisationId, i64)>,
+    ) -> Self {
         let title = match existing {
             Some(_) => ctx.tr.t("organisation-edit-title"),
             None => ctx.tr.t("organisation-new-title"),
@@ -209,7 +215,10 @@ struct Versioned {
     form: OrganisationForm,
 }
 
-async fn create(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<OrganisationForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<OrganisationForm>,
+) -> Result<Response, AppError> {
     match create_organisation(state.store(), &ctx.user, &form).await {
         Ok(org) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{}", org.id), "flash-saved")),
         Err(error) => {
@@ -219,10 +228,20 @@ async fn create(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<Org
     }
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<OrganisationId>) -> Result<Response, AppError> {
+async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<OrganisationId>,
+) -> Result<Response, AppError> {
     let org = state.store().organisation(id).await?;
     ctx.require(Action::EditOrganisation { side: org.data.side, organisation: id })?;
-    render(&FormPage::new(&state, &ctx, OrganisationForm::from(&org.data), FormErrors::default(), Some((id, org.version))))
+    render(&FormPage::new(
+        &state,
+        &ctx,
+        OrganisationForm::from(&org.data),
+        FormErrors::default(),
+        Some((id, org.version)),
+    ))
 }
 
 async fn update(
@@ -251,7 +270,11 @@ pub struct ConfirmDelete {
     pub error: Option<String>,
 }
 
-async fn confirm_delete(State(state): State<AppState>, ctx: Ctx, Path(id): Path<OrganisationId>) -> Result<Response, AppError> {
+async fn confirm_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<OrganisationId>,
+) -> Result<Response, AppError> {
     let org = state.store().organisation(id).await?;
     ctx.require(Action::ManageOrganisations { side: org.data.side })?;
     let title = ctx.tr.t("confirm-delete-title");

@@ -2,10 +2,10 @@
 
 use super::organisations::{ConfirmDelete, DeleteInput};
 use super::{create_person, delete_person, parse_version, update_person};
+use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::layout::{Chrome, FormErrors, ListLinks, redirect_with_flash, render, render_status};
-use crate::AppState;
 use accord_domain::audit::AuditEntry;
 use accord_domain::directory::{Action, Organisation, PersonForm};
 use accord_domain::{OrganisationId, PersonId, Side};
@@ -92,7 +92,13 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<ListQ
     if ctx.htmx {
         return render(&ListPartial { chrome, items: page.items, links });
     }
-    render(&ListPage { chrome, items: page.items, links, q: query.q.unwrap_or_default(), side: query.side.unwrap_or_default() })
+    render(&ListPage {
+        chrome,
+        items: page.items,
+        links,
+        q: query.q.unwrap_or_default(),
+        side: query.side.unwrap_or_default(),
+    })
 }
 
 #[derive(Template)]
@@ -178,9 +184,16 @@ struct NewQuery {
     organisation_id: Option<String>,
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(query): Query<NewQuery>) -> Result<Response, AppError> {
+async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, AppError> {
     let form = PersonForm {
-        organisation_id: query.organisation_id.or_else(|| ctx.user.role.organisation().map(|o| o.to_string())).unwrap_or_default(),
+        organisation_id: query
+            .organisation_id
+            .or_else(|| ctx.user.role.organisation().map(|o| o.to_string()))
+            .unwrap_or_default(),
         ..Default::default()
     };
     let page = FormPage::new(&state, &ctx, form, FormErrors::default(), None).await?;
@@ -190,7 +203,10 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(query): Query<N
     render(&page)
 }
 
-async fn create(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<PersonForm>) -> Result<Response, AppError> {
+async fn create(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<PersonForm>,
+) -> Result<Response, AppError> {
     match create_person(state.store(), &ctx.user, &form).await {
         Ok(row) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{}", row.person.id), "flash-saved")),
         Err(error) => {
@@ -216,7 +232,11 @@ struct Versioned {
     form: PersonForm,
 }
 
-async fn update(State(state): State<AppState>, Path(id): Path<PersonId>, CsrfForm(ctx, input): CsrfForm<Versioned>) -> Result<Response, AppError> {
+async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<PersonId>,
+    CsrfForm(ctx, input): CsrfForm<Versioned>,
+) -> Result<Response, AppError> {
     let version = parse_version(&input.version)?;
     match update_person(state.store(), &ctx.user, id, version, &input.form, input.reason.clone()).await {
         Ok(row) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{}", row.person.id), "flash-saved")),
@@ -242,13 +262,21 @@ fn confirm_page(state: &AppState, ctx: &Ctx, row: &PersonRow, error: Option<Stri
     }
 }
 
-async fn confirm_delete(State(state): State<AppState>, ctx: Ctx, Path(id): Path<PersonId>) -> Result<Response, AppError> {
+async fn confirm_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<PersonId>,
+) -> Result<Response, AppError> {
     let row = state.store().person(id).await?;
     ctx.require(Action::ManagePeople { side: row.side, organisation: row.person.data.organisation_id })?;
     render(&confirm_page(&state, &ctx, &row, None))
 }
 
-async fn delete(State(state): State<AppState>, Path(id): Path<PersonId>, CsrfForm(ctx, input): CsrfForm<DeleteInput>) -> Result<Response, AppError> {
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<PersonId>,
+    CsrfForm(ctx, input): CsrfForm<DeleteInput>,
+) -> Result<Response, AppError> {
     let version = parse_version(&input.version)?;
     match delete_person(state.store(), &ctx.user, id, version, input.reason).await {
         Ok(()) => Ok(redirect_with_flash(&ctx, "/directory/people", "flash-deleted")),

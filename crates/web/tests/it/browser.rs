@@ -43,7 +43,11 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = String::new();
         for _ in 0..100 {
-            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => return Some(Browser { client, driver, profile }),
                 Err(e) => last_error = e.to_string(),
             }
@@ -61,10 +65,10 @@ impl Browser {
 
     /// Saves a screenshot when ACCORD_SCREENSHOTS names a folder (for looking at the UI).
     async fn screenshot(&self, name: &str) {
-        if let Ok(dir) = std::env::var("ACCORD_SCREENSHOTS") {
-            if let Ok(png) = self.client.screenshot().await {
-                let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png);
-            }
+        if let Ok(dir) = std::env::var("ACCORD_SCREENSHOTS")
+            && let Ok(png) = self.client.screenshot().await
+        {
+            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png);
         }
     }
 
@@ -97,7 +101,11 @@ impl Browser {
 }
 
 fn uuid_like() -> String {
-    format!("{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -115,7 +123,14 @@ async fn journeys_in_chromium() {
 }
 
 async fn every_role_signs_in_and_sees_its_menu(browser: &Browser, app: &TestApp) {
-    for (login, sees_admin) in [("admin", true), ("coord.by", true), ("coord.khv", true), ("exec.maz", false), ("exec.fish", false), ("observer", false)] {
+    for (login, sees_admin) in [
+        ("admin", true),
+        ("coord.by", true),
+        ("coord.khv", true),
+        ("exec.maz", false),
+        ("exec.fish", false),
+        ("observer", false),
+    ] {
         browser.sign_in(app, login).await;
         let menu = browser.text("nav.modules").await;
         assert!(menu.contains("Справочник") || menu.contains("Directory"), "{login}: {menu}");
@@ -136,14 +151,24 @@ async fn language_switch(browser: &Browser, app: &TestApp) {
     browser.sign_in(app, "coord.khv").await;
     assert!(browser.text("nav.modules").await.contains("Главная"));
     browser.click("button[name=lang][value=en]").await;
-    browser.client.wait().for_element(Locator::XPath("//nav[contains(@class,'modules')]//a[text()='Home']")).await.expect("English menu");
+    browser
+        .client
+        .wait()
+        .for_element(Locator::XPath("//nav[contains(@class,'modules')]//a[text()='Home']"))
+        .await
+        .expect("English menu");
     browser.screenshot("home-en").await;
     // The choice survives signing out and in again.
     browser.sign_out().await;
     browser.sign_in(app, "coord.khv").await;
     assert!(browser.text("nav.modules").await.contains("Home"));
     browser.click("button[name=lang][value=ru]").await;
-    browser.client.wait().for_element(Locator::XPath("//nav[contains(@class,'modules')]//a[text()='Главная']")).await.expect("Russian menu");
+    browser
+        .client
+        .wait()
+        .for_element(Locator::XPath("//nav[contains(@class,'modules')]//a[text()='Главная']"))
+        .await
+        .expect("Russian menu");
     browser.sign_out().await;
 }
 
@@ -152,7 +177,14 @@ async fn create_organisation_after_a_validation_error(browser: &Browser, app: &T
     browser.client.goto(&app.url("/directory/organisations")).await.expect("goto");
     browser.click("#new-organisation").await;
     browser.fill("#f-code", "MOGILEVLIFT").await;
-    browser.client.find(Locator::Css("#f-kind option[value=enterprise]")).await.expect("kind").click().await.expect("select");
+    browser
+        .client
+        .find(Locator::Css("#f-kind option[value=enterprise]"))
+        .await
+        .expect("kind")
+        .click()
+        .await
+        .expect("select");
     browser.fill("#f-name_full_ru", "ОАО «Могилёвлифтмаш»").await;
     browser.fill("#f-name_short_ru", "Могилёвлифтмаш").await;
     browser.fill("#f-email", "info-at-lift").await;

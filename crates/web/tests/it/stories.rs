@@ -62,7 +62,13 @@ async fn sign_in_and_out(app: &TestApp) {
         .send()
         .await
         .expect("login");
-    let cookie = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().expect("ascii")).collect::<Vec<_>>().join("\n");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().expect("ascii"))
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(cookie.contains("accord_session=") && cookie.contains("Secure"), "{cookie}");
 }
 
@@ -82,7 +88,8 @@ async fn failed_sign_ins_are_slowed_down(app: &TestApp) {
 
 async fn forms_without_the_csrf_token_are_refused(app: &TestApp) {
     let client = app.sign_in("admin").await;
-    let form = [("side", "BY"), ("code", "CSRF-TEST"), ("kind", "enterprise"), ("name_full_ru", "x"), ("name_short_ru", "x")];
+    let form =
+        [("side", "BY"), ("code", "CSRF-TEST"), ("kind", "enterprise"), ("name_full_ru", "x"), ("name_short_ru", "x")];
     let missing = client.post(app.url("/directory/organisations")).form(&form).send().await.expect("post");
     assert_eq!(missing.status(), 403);
     assert!(missing.text().await.expect("body").contains("Форма устарела"));
@@ -136,7 +143,8 @@ async fn each_role_is_allowed_and_refused_its_actions(app: &TestApp) {
         http.put(app.url(&format!("/api/v1/organisations/{id}"))).bearer_auth(token).json(body).send()
     };
     assert_eq!(put(&exec_maz, maz.id.to_string(), &body).await.expect("put").status(), 200);
-    let mut belaz_body = serde_json::to_value(accord_domain::directory::OrganisationForm::from(&belaz.data)).expect("json");
+    let mut belaz_body =
+        serde_json::to_value(accord_domain::directory::OrganisationForm::from(&belaz.data)).expect("json");
     belaz_body["version"] = json!(belaz.version);
     assert_eq!(put(&exec_maz, belaz.id.to_string(), &belaz_body).await.expect("put").status(), 403);
     // ...and cannot move it to the other side, which only coordinators of both sides may do.
@@ -153,8 +161,19 @@ async fn each_role_is_allowed_and_refused_its_actions(app: &TestApp) {
     assert_eq!(users_page.status(), 403);
     let exec_web = app.sign_in("exec.maz").await;
     assert_eq!(exec_web.get(app.url("/admin/users")).send().await.expect("get").status(), 403);
-    assert_eq!(exec_web.get(app.url(&format!("/directory/organisations/{}/edit", maz.id))).send().await.expect("get").status(), 200);
-    assert_eq!(exec_web.get(app.url(&format!("/directory/organisations/{}/edit", belaz.id))).send().await.expect("get").status(), 403);
+    assert_eq!(
+        exec_web.get(app.url(&format!("/directory/organisations/{}/edit", maz.id))).send().await.expect("get").status(),
+        200
+    );
+    assert_eq!(
+        exec_web
+            .get(app.url(&format!("/directory/organisations/{}/edit", belaz.id)))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        403
+    );
     let admin_web = app.sign_in("admin").await;
     assert!(app.page(&admin_web, "/admin/users").await.contains("exec.maz"));
     // Users API: admin only.
@@ -195,16 +214,19 @@ async fn stale_versions_are_conflicts_not_overwrites(app: &TestApp) {
     // The edit form with a stale version says so above the form and keeps what was typed.
     let client = app.sign_in("admin").await;
     let csrf = app.csrf(&client, &format!("/directory/organisations/{}/edit", mtz.id)).await;
-    let mut form: Vec<(String, String)> = serde_json::from_value::<std::collections::BTreeMap<String, Value>>(serde_json::to_value(accord_domain::directory::OrganisationForm::from(&mtz.data)).expect("json"))
-        .expect("map")
-        .into_iter()
-        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
-        .collect();
+    let mut form: Vec<(String, String)> = serde_json::from_value::<std::collections::BTreeMap<String, Value>>(
+        serde_json::to_value(accord_domain::directory::OrganisationForm::from(&mtz.data)).expect("json"),
+    )
+    .expect("map")
+    .into_iter()
+    .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+    .collect();
     form.push(("version".into(), "1".into()));
     form.push(("_csrf".into(), csrf));
     form.retain(|(k, _)| k != "address");
     form.push(("address".into(), "из устаревшей формы".into()));
-    let response = client.post(app.url(&format!("/directory/organisations/{}", mtz.id))).form(&form).send().await.expect("post");
+    let response =
+        client.post(app.url(&format!("/directory/organisations/{}", mtz.id))).form(&form).send().await.expect("post");
     assert_eq!(response.status(), 409);
     let html = response.text().await.expect("body");
     assert!(html.contains("Запись уже изменил кто-то другой"), "conflict explained");
@@ -214,7 +236,14 @@ async fn audit_chain_verifies_and_names_tampering(app: &TestApp) {
     let token = app.token("admin").await;
     let http = reqwest::Client::new();
     let verify = || async {
-        http.get(app.url("/api/v1/audit/verify")).bearer_auth(&token).send().await.expect("get").json::<Value>().await.expect("json")
+        http.get(app.url("/api/v1/audit/verify"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .json::<Value>()
+            .await
+            .expect("json")
     };
     let report = verify().await;
     assert_eq!(report["ok"], true);
@@ -238,8 +267,22 @@ async fn russian_search_ignores_case(app: &TestApp) {
         let token = token.clone();
         let url = app.url("/api/v1/organisations");
         async move {
-            let body: Value = http.get(url).query(&[("q", q)]).bearer_auth(token).send().await.expect("get").json().await.expect("json");
-            body["items"].as_array().expect("items").iter().map(|o| o["code"].as_str().expect("code").to_string()).collect::<Vec<_>>()
+            let body: Value = http
+                .get(url)
+                .query(&[("q", q)])
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("get")
+                .json()
+                .await
+                .expect("json");
+            body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|o| o["code"].as_str().expect("code").to_string())
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(codes("мтз").await, ["MTZ"]);
@@ -257,17 +300,26 @@ async fn validation_names_the_field_in_the_users_language(app: &TestApp) {
     let http = reqwest::Client::new();
     let mut body = org_body("BY", "BAD-EMAIL");
     body["email"] = json!("not-an-email");
-    let response = http.post(app.url("/api/v1/organisations")).bearer_auth(&token).json(&body).send().await.expect("post");
+    let response =
+        http.post(app.url("/api/v1/organisations")).bearer_auth(&token).json(&body).send().await.expect("post");
     assert_eq!(response.status(), 422);
     let error: Value = response.json().await.expect("json");
     assert_eq!(error["error"]["code"], "validation");
     assert_eq!(error["error"]["field"], "email");
     assert_eq!(error["error"]["message"], "Электронная почта: неверный адрес электронной почты");
-    let response = http.post(app.url("/api/v1/organisations?lang=en")).bearer_auth(&token).json(&body).send().await.expect("post");
+    let response =
+        http.post(app.url("/api/v1/organisations?lang=en")).bearer_auth(&token).json(&body).send().await.expect("post");
     let error: Value = response.json().await.expect("json");
     assert_eq!(error["error"]["message"], "E-mail: not a valid e-mail address");
     // Not JSON at all.
-    let response = http.post(app.url("/api/v1/organisations")).bearer_auth(&token).body("{").header("content-type", "application/json").send().await.expect("post");
+    let response = http
+        .post(app.url("/api/v1/organisations"))
+        .bearer_auth(&token)
+        .body("{")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("post");
     assert_eq!(response.status(), 400);
     assert!(app.store.organisation_by_code("BAD-EMAIL").await.is_err(), "nothing half-saved");
 }
@@ -277,7 +329,8 @@ async fn language_switch_is_remembered_per_user(app: &TestApp) {
     assert!(app.page(&client, "/").await.contains("Главная"));
     assert!(app.page(&client, "/?lang=en").await.contains("Home"));
     let csrf = app.csrf(&client, "/").await;
-    let response = client.post(app.url("/lang")).form(&[("lang", "en"), ("_csrf", csrf.as_str())]).send().await.expect("post");
+    let response =
+        client.post(app.url("/lang")).form(&[("lang", "en"), ("_csrf", csrf.as_str())]).send().await.expect("post");
     assert_eq!(response.status(), 303);
     assert_eq!(app.store.user_by_login("coord.by").await.expect("user").locale.code(), "en");
     // A new device: after sign-in the user's saved language applies.
@@ -309,9 +362,17 @@ async fn unknown_routes_and_missing_tokens(app: &TestApp) {
     let health: Value = http.get(app.url("/healthz")).send().await.expect("get").json().await.expect("json");
     assert_eq!(health["status"], "ok");
     assert_eq!(health["database"], app.store.backend().name());
-    let openapi: Value = http.get(app.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
+    let openapi: Value =
+        http.get(app.url("/api/v1/openapi.json")).send().await.expect("get").json().await.expect("json");
     assert!(openapi["openapi"].as_str().expect("version").starts_with("3."));
-    for path in ["/api/v1/organisations", "/api/v1/organisations/{id}", "/api/v1/people", "/api/v1/users", "/api/v1/audit/verify", "/healthz"] {
+    for path in [
+        "/api/v1/organisations",
+        "/api/v1/organisations/{id}",
+        "/api/v1/people",
+        "/api/v1/users",
+        "/api/v1/audit/verify",
+        "/healthz",
+    ] {
         assert!(openapi["paths"][path].is_object(), "OpenAPI documents {path}");
     }
     let response = http.get(app.url("/healthz")).send().await.expect("get");
@@ -322,7 +383,14 @@ async fn unknown_routes_and_missing_tokens(app: &TestApp) {
     assert_eq!(headers["referrer-policy"], "same-origin");
     // Oversized bodies are refused before they reach a handler.
     let big = "x".repeat(3 * 1024 * 1024);
-    let response = http.post(app.url("/api/v1/organisations")).bearer_auth(app.token("admin").await).body(big).header("content-type", "application/json").send().await.expect("post");
+    let response = http
+        .post(app.url("/api/v1/organisations"))
+        .bearer_auth(app.token("admin").await)
+        .body(big)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("post");
     assert!(response.status() == 413 || response.status() == 400, "{}", response.status());
 }
 
@@ -344,13 +412,44 @@ async fn deletion_is_confirmed_refused_while_in_use_and_audited(app: &TestApp) {
     // An organisation nobody refers to goes, and its history stays readable.
     let token = app.token("coord.khv").await;
     let http = reqwest::Client::new();
-    let created: Value = http.post(app.url("/api/v1/organisations")).bearer_auth(&token).json(&org_body("KHV", "TEMP-ORG")).send().await.expect("post").json().await.expect("json");
+    let created: Value = http
+        .post(app.url("/api/v1/organisations"))
+        .bearer_auth(&token)
+        .json(&org_body("KHV", "TEMP-ORG"))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
     let id = created["id"].as_str().expect("id").to_string();
-    let response = http.delete(app.url(&format!("/api/v1/organisations/{id}?version=1&reason=duplicate"))).bearer_auth(&token).send().await.expect("delete");
+    let response = http
+        .delete(app.url(&format!("/api/v1/organisations/{id}?version=1&reason=duplicate")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("delete");
     assert_eq!(response.status(), 204);
-    assert_eq!(http.get(app.url(&format!("/api/v1/organisations/{id}"))).bearer_auth(&token).send().await.expect("get").status(), 404);
-    let history: Value = http.get(app.url(&format!("/api/v1/audit/organisation/{id}"))).bearer_auth(&token).send().await.expect("get").json().await.expect("json");
-    let ops: Vec<&str> = history.as_array().expect("entries").iter().map(|e| e["operation"].as_str().expect("op")).collect();
+    assert_eq!(
+        http.get(app.url(&format!("/api/v1/organisations/{id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        404
+    );
+    let history: Value = http
+        .get(app.url(&format!("/api/v1/audit/organisation/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let ops: Vec<&str> =
+        history.as_array().expect("entries").iter().map(|e| e["operation"].as_str().expect("op")).collect();
     assert_eq!(ops, ["create", "delete"]);
     assert_eq!(history[1]["reason"], "duplicate");
     assert_eq!(history[1]["before"]["code"], "TEMP-ORG");
@@ -369,16 +468,41 @@ async fn organisation_pages_list_sort_and_page(app: &TestApp) {
     let khv = app.page(&client, "/directory/organisations?side=KHV&kind=university").await;
     assert!(khv.contains("<code>PNU</code>") && !khv.contains("<code>BRU</code>"));
     // htmx asks for the table alone.
-    let partial = client.get(app.url("/directory/organisations?q=maz")).header("hx-request", "true").send().await.expect("get").text().await.expect("body");
+    let partial = client
+        .get(app.url("/directory/organisations?q=maz"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
     assert!(partial.contains("<code>MAZ</code>") && !partial.contains("<html"), "a partial, not a page");
 }
 
 async fn api_tokens_from_the_account_page(app: &TestApp) {
     let client = app.sign_in("exec.maz").await;
     let csrf = app.csrf(&client, "/account").await;
-    let page = client.post(app.url("/account/tokens")).form(&[("label", "1C"), ("_csrf", csrf.as_str())]).send().await.expect("post").text().await.expect("body");
-    let token = page.split("id=\"new-token\">").nth(1).and_then(|r| r.split('<').next()).expect("token shown once").to_string();
-    let me: Value = reqwest::Client::new().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("get").json().await.expect("json");
+    let page = client
+        .post(app.url("/account/tokens"))
+        .form(&[("label", "1C"), ("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("post")
+        .text()
+        .await
+        .expect("body");
+    let token =
+        page.split("id=\"new-token\">").nth(1).and_then(|r| r.split('<').next()).expect("token shown once").to_string();
+    let me: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["login"], "exec.maz");
     assert_eq!(me["role"], "executor");
     assert!(!app.page(&client, "/account").await.contains(&token), "shown only once");

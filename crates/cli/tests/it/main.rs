@@ -1,0 +1,227 @@
+//! The `accord` binary as a user runs it: commands, output, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Data(tempfile::TempDir);
+
+impl Data {
+    fn new() -> Data {
+        Data(tempfile::tempdir().expect("temporary folder"))
+    }
+
+    fn accord(&self, args: &[&str]) -> Output {
+        self.accord_with_stdin(args, None)
+    }
+
+    fn accord_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
+        cmd.arg("--data").arg(self.0.path()).args(args).env_remove("ACCORD_DATABASE_URL").env("RUST_LOG", "warn");
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("run accord");
+        if let Some(input) = stdin {
+            child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("accord output")
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn migrate_reports_what_it_applied_once() {
+    let data = Data::new();
+    let first = data.accord(&["migrate"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("applied 0001 0001_directory"));
+    assert!(data.0.path().join("accord.db").exists());
+    assert!(data.0.path().join("files").is_dir());
+    let second = data.accord(&["migrate"]);
+    assert_eq!(stdout(&second).trim(), "no pending migrations");
+}
+
+#[test]
+fn demo_refuses_a_store_with_data_unless_forced() {
+    let data = Data::new();
+    let loaded = data.accord(&["demo"]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    assert!(stdout(&loaded).contains("25 organisations"));
+    assert!(stdout(&loaded).contains("admin-demo"));
+    let again = data.accord(&["demo"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("--force"));
+    let forced = data.accord(&["demo", "--force"]);
+    assert!(forced.status.success());
+    assert!(stdout(&forced).contains("0 organisations, 0 people, 0 users"), "nothing is added twice");
+}
+
+#[test]
+fn users_are_added_listed_given_tokens_and_disabled() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    let added = data.accord_with_stdin(
+        &[
+            "user",
+            "add",
+            "--login",
+            "Petrov",
+            "--name",
+            "Петров П. П.",
+            "--role",
+            "executor",
+            "--org",
+            "mtz",
+            "--password-stdin",
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(stdout(&added).contains("created user petrov (executor)"));
+    let list = stdout(&data.accord(&["user", "list"]));
+    assert!(list.lines().any(|l| l.starts_with("petrov") && l.contains("executor") && l.contains("BY")), "{list}");
+
+    let token = data.accord(&["user", "token", "petrov", "--label", "1C"]);
+    assert!(token.status.success());
+    let token = stdout(&token);
+    assert_eq!(token.lines().count(), 1, "only the token is printed");
+    assert_eq!(token.trim().len(), 43);
+
+    let passwd = data.accord_with_stdin(&["user", "passwd", "petrov", "--password-stdin"], Some("another-password"));
+    assert!(passwd.status.success(), "{}", stderr(&passwd));
+    let disabled = data.accord(&["user", "disable", "petrov"]);
+    assert!(disabled.status.success());
+    assert!(stdout(&data.accord(&["user", "list"])).lines().any(|l| l.starts_with("petrov") && l.contains("disabled")));
+    let verify = data.accord(&["audit", "verify"]);
+    assert!(verify.status.success());
+    assert!(stdout(&verify).contains("audit chain intact"));
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_naming_the_field() {
+    let data = Data::new();
+    assert!(data.accord(&["migrate"]).status.success());
+    let cases: [(&[&str], Option<&str>, &str); 6] = [
+        (
+            &["user", "add", "--login", "x", "--name", "X", "--role", "admin", "--password-stdin"],
+            Some("long-enough"),
+            "login",
+        ),
+        (
+            &["user", "add", "--login", "coord", "--name", "C", "--role", "coordinator", "--password-stdin"],
+            Some("long-enough"),
+            "side",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--login",
+                "exec",
+                "--name",
+                "E",
+                "--role",
+                "executor",
+                "--org",
+                "NOPE",
+                "--password-stdin",
+            ],
+            Some("long-enough"),
+            "organisation",
+        ),
+        (
+            &["user", "add", "--login", "short", "--name", "S", "--role", "observer", "--password-stdin"],
+            Some("123"),
+            "password",
+        ),
+        (
+            &["user", "add", "--login", "wizard", "--name", "W", "--role", "wizard", "--password-stdin"],
+            Some("long-enough"),
+            "role",
+        ),
+        (&["user", "token", "nobody"], None, "user not found"),
+    ];
+    for (args, stdin, expected) in cases {
+        let out = data.accord_with_stdin(args, stdin);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("error: ") && err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    let usage = data.accord(&["user", "frobnicate"]);
+    assert_eq!(usage.status.code(), Some(2));
+    let url = data.accord(&["--database", "mysql://x", "migrate"]);
+    assert_eq!(url.status.code(), Some(2));
+    assert!(stderr(&url).contains("--database"));
+}
+
+#[test]
+fn help_is_there_for_every_command() {
+    let data = Data::new();
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["bench", "http", "--help"],
+    ] {
+        let out = data.accord(&args);
+        assert!(out.status.success(), "{args:?}");
+        assert!(stdout(&out).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn serve_answers_and_stops_gracefully_on_sigterm() {
+    let data = Data::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .arg("--data")
+        .arg(data.0.path())
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().expect("stdout")));
+    let address = loop {
+        let line = lines.next().expect("a line").expect("utf-8");
+        if let Some(rest) = line.strip_prefix("accord listening on ") {
+            break rest.split_whitespace().next().expect("address").to_string();
+        }
+    };
+    let printed: Vec<String> = lines.by_ref().take(7).map(|l| l.expect("line")).collect();
+    assert!(printed.iter().any(|l| l.contains("coord.khv-demo")), "demo logins printed: {printed:?}");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let health: serde_json::Value = runtime.block_on(async {
+        reqwest::get(format!("{address}/healthz")).await.expect("healthz").json().await.expect("json")
+    });
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"], "sqlite");
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "a graceful stop exits 0");
+}
+
+#[test]
+fn audit_verify_names_the_first_broken_entry() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    let url = format!("sqlite://{}", data.0.path().join("accord.db").display());
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = accord_store::Store::open(&url, accord_domain::Side::By).await.expect("open");
+        store.testing_tamper_audit_reason(12, "forged").await.expect("tamper");
+        store.close().await;
+    });
+    let out = data.accord(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("broken at entry 12"), "{}", stderr(&out));
+}
