@@ -11,6 +11,7 @@ use axum::routing::get;
 #[derive(rust_embed::RustEmbed)]
 #[folder = "static/"]
 #[exclude = "LICENSE*"]
+#[exclude = "*.md"]
 struct Assets;
 
 pub fn routes() -> Router<AppState> {
