@@ -1,17 +1,25 @@
 //! Shared ground of the JSON API: the body extractor, the error shape, health, the current
 //! user, and the OpenAPI document generated from the handlers.
 
+use crate::account::{MIN_PASSWORD_CHARS, issue_token};
 use crate::admin::AdminApiDoc;
+use crate::auth::{hash_password, verify_password};
 use crate::ctx::ApiUser;
 use crate::directory::DirectoryApiDoc;
 use crate::error::AppError;
 use crate::{AppState, VERSION};
+use accord_domain::audit::timestamp_text;
+use accord_domain::directory::{Locale, UserAccount};
+use accord_domain::validation::{Invalid, Reason};
+use accord_store::Author;
 use axum::Router;
+use axum::extract::Path;
 use axum::extract::{FromRequest, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -53,8 +61,8 @@ pub struct ErrorDetail {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "accord API", description = "The JSON API of accord. Authenticate with `Authorization: Bearer <token>` (`accord user token LOGIN`)."),
-    paths(healthz, me),
-    components(schemas(ErrorBody, ErrorDetail, Health, Me)),
+    paths(healthz, me, update_me, change_my_password, my_tokens, create_my_token, revoke_my_token),
+    components(schemas(ErrorBody, ErrorDetail, Health, Me, MeUpdate, PasswordChange, TokenDto, NewToken, TokenRequest)),
     modifiers(&BearerAuth)
 )]
 struct BaseDoc;
@@ -83,7 +91,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/v1/openapi.json", get(openapi_json))
-        .route("/api/v1/me", get(me))
+        .route("/api/v1/me", get(me).put(update_me))
+        .route("/api/v1/me/password", axum::routing::post(change_my_password))
+        .route("/api/v1/me/tokens", get(my_tokens).post(create_my_token))
+        .route("/api/v1/me/tokens/{id}", axum::routing::delete(revoke_my_token))
         .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
 }
 
@@ -127,13 +138,118 @@ pub struct Me {
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "system", responses((status = 200, body = Me), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn me(api: ApiUser) -> Json<Me> {
-    let u = api.user;
-    Json(Me {
+    Json(me_of(api.user))
+}
+
+fn me_of(u: UserAccount) -> Me {
+    Me {
         login: u.login.to_string(),
         display_name: u.display_name,
         role: u.role.kind().code().to_string(),
         side: u.role.side().map(|s| s.code().to_string()),
         organisation_id: u.role.organisation().map(|o| o.to_string()),
         locale: u.locale.code().to_string(),
-    })
+    }
+}
+
+/// The signed-in user's own preferences.
+#[derive(Deserialize, ToSchema)]
+pub struct MeUpdate {
+    /// ru or en.
+    pub locale: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/me", tag = "system", request_body = MeUpdate,
+    responses((status = 200, body = Me), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn update_me(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<MeUpdate>,
+) -> Result<Json<Me>, AppError> {
+    let locale = Locale::parse(&body.locale).ok_or(Invalid::one("locale", Reason::UnknownValue))?;
+    state.store().user_set_locale(api.user.id, locale).await?;
+    Ok(Json(me_of(state.store().user(api.user.id).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "system", request_body = PasswordChange,
+    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn change_my_password(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    let (_, hash) = state.store().user_credentials(api.user.login.as_str()).await?.ok_or(AppError::NotFound)?;
+    if !verify_password(body.current, hash).await {
+        return Err(Invalid::one("current", Reason::NotFound).into());
+    }
+    if body.new_password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(Invalid::one("new_password", Reason::TooShort).into());
+    }
+    let hash = hash_password(body.new_password).await?;
+    state.store().user_set_password(Author::user(api.user.login.as_str()), &api.user.login, &hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: String,
+    pub label: Option<String>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "system", responses((status = 200, body = [TokenDto])), security(("bearer" = [])))]
+async fn my_tokens(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<TokenDto>>, AppError> {
+    let tokens = state.store().token_list(api.user.id).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenDto {
+                id: t.id,
+                label: t.label,
+                created_at: timestamp_text(t.created_at),
+                last_used_at: t.last_used_at.map(timestamp_text),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenRequest {
+    pub label: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewToken {
+    /// Shown once; only its hash is kept.
+    pub token: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "system", request_body = TokenRequest,
+    responses((status = 201, body = NewToken)), security(("bearer" = [])))]
+async fn create_my_token(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<TokenRequest>,
+) -> Result<(StatusCode, Json<NewToken>), AppError> {
+    let author = Author::user(api.user.login.as_str());
+    let token = issue_token(&state, author, &api.user, body.label.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(NewToken { token })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "system", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn revoke_my_token(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    state.store().token_revoke(Author::user(api.user.login.as_str()), api.user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -506,4 +506,69 @@ async fn api_tokens_from_the_account_page(app: &TestApp) {
     assert_eq!(me["login"], "exec.maz");
     assert_eq!(me["role"], "executor");
     assert!(!app.page(&client, "/account").await.contains(&token), "shown only once");
+
+    // The same through the API: tokens, language, password.
+    let http = reqwest::Client::new();
+    let created = http
+        .post(app.url("/api/v1/me/tokens"))
+        .bearer_auth(&token)
+        .json(&json!({"label": "script"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(created.status(), 201);
+    let second = created.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_string();
+    let listed: Value = http
+        .get(app.url("/api/v1/me/tokens"))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let labels: Vec<&str> = listed.as_array().expect("list").iter().filter_map(|t| t["label"].as_str()).collect();
+    assert_eq!(labels, ["1C", "script"]);
+    let first_id = listed[0]["id"].as_str().expect("id");
+    let revoked = http
+        .delete(app.url(&format!("/api/v1/me/tokens/{first_id}")))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(revoked.status(), 204);
+    assert_eq!(http.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("get").status(), 401, "revoked");
+    let me: Value = http
+        .put(app.url("/api/v1/me"))
+        .bearer_auth(&second)
+        .json(&json!({"locale": "en"}))
+        .send()
+        .await
+        .expect("put")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["locale"], "en");
+    let wrong = http
+        .post(app.url("/api/v1/me/password"))
+        .bearer_auth(&second)
+        .json(&json!({"current": "nope", "new_password": "new-password-1"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(wrong.status(), 422);
+    let changed = http
+        .post(app.url("/api/v1/me/password"))
+        .bearer_auth(&second)
+        .json(&json!({"current": "exec.maz-demo", "new_password": "new-password-1"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(changed.status(), 204);
+    assert_eq!(
+        client.get(app.url("/")).send().await.expect("get").status(),
+        303,
+        "a new password ends the web sessions"
+    );
+    assert_eq!(app.post_login(&app.client(), "exec.maz", "new-password-1").await.status(), 303);
 }
