@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod directory;
+pub mod plan;
 pub mod ids;
 pub mod quarter;
 pub mod side;

@@ -91,6 +91,10 @@ pub struct Checker {
 }
 
 impl Checker {
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
     pub fn fail(&mut self, field: &'static str, reason: Reason) {
         self.errors.push(FieldError { field, reason });
     }
