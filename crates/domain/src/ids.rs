@@ -49,6 +49,14 @@ typed_id!(
     UserId,
     /// An entry of the audit log.
     AuditEntryId,
+    /// An agreement between the sides.
+    AgreementId,
+    /// An action plan of an agreement.
+    PlanId,
+    /// A measure of a plan.
+    MeasureId,
+    /// An indicator of a measure.
+    IndicatorId,
 );
 
 #[cfg(test)]

@@ -4,11 +4,12 @@
 //! their actions here, so the rules stay readable side by side.
 
 use super::user::Role;
+use crate::plan::Executor;
 use crate::{OrganisationId, Side};
 
 /// Something a user wants to do, with what it touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum Action<'a> {
     /// Read the directory and other shared data.
     Read,
     /// Create or delete an organisation on a side.
@@ -21,13 +22,19 @@ pub enum Action {
     ManageUsers,
     /// Read the audit log and verify its chain.
     ReadAudit,
+    /// Add a measure to a plan, import a plan, edit the list of plan sections' measures.
+    CreateMeasure,
+    /// Change what a measure says (title, term, executors...) or delete it.
+    EditMeasure { executors: &'a [Executor] },
+    /// Report on a measure: status, percent done, indicator actuals, attachments.
+    ReportOnMeasure { executors: &'a [Executor] },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("forbidden: this role may not do that")]
 pub struct Forbidden;
 
-pub fn authorize(role: &Role, action: Action) -> Result<(), Forbidden> {
+pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
     let allowed = match (role, action) {
         (Role::Admin, _) => true,
         (_, Action::Read) => true,
@@ -35,6 +42,15 @@ pub fn authorize(role: &Role, action: Action) -> Result<(), Forbidden> {
         | (Role::Coordinator { side }, Action::EditOrganisation { side: target, .. })
         | (Role::Coordinator { side }, Action::ManagePeople { side: target, .. }) => *side == target,
         (Role::Coordinator { .. }, Action::ReadAudit) => true,
+        (Role::Coordinator { .. }, Action::CreateMeasure) => true,
+        // A coordinator answers for the measures its side takes part in (and unassigned ones).
+        (Role::Coordinator { side }, Action::EditMeasure { executors })
+        | (Role::Coordinator { side }, Action::ReportOnMeasure { executors }) => {
+            executors.is_empty() || executors.iter().any(|e| e.side == *side)
+        }
+        (Role::Executor { organisation, .. }, Action::ReportOnMeasure { executors }) => {
+            executors.iter().any(|e| e.organisation == *organisation)
+        }
         (Role::Executor { organisation, .. }, Action::EditOrganisation { organisation: target, .. })
         | (Role::Executor { organisation, .. }, Action::ManagePeople { organisation: target, .. }) => {
             *organisation == target
@@ -82,5 +98,30 @@ mod tests {
         for role in [Role::Admin, coordinator_by, executor_maz, observer] {
             assert_eq!(authorize(&role, Action::Read), Ok(()));
         }
+    }
+
+    #[test]
+    fn measures_belong_to_the_sides_and_organisations_that_execute_them() {
+        let maz = OrganisationId::new_at(1, [1; 10]);
+        let fish = OrganisationId::new_at(2, [2; 10]);
+        let joint = [
+            Executor { organisation: maz, side: Side::By, lead: true },
+            Executor { organisation: fish, side: Side::Khv, lead: false },
+        ];
+        let khv_only = [Executor { organisation: fish, side: Side::Khv, lead: true }];
+        let coordinator_by = Role::Coordinator { side: Side::By };
+        let executor_maz = Role::Executor { side: Side::By, organisation: maz };
+        let observer = Role::Observer { side: None };
+
+        assert_eq!(authorize(&coordinator_by, Action::EditMeasure { executors: &joint }), Ok(()));
+        assert_eq!(authorize(&coordinator_by, Action::EditMeasure { executors: &khv_only }), Err(Forbidden));
+        assert_eq!(authorize(&coordinator_by, Action::EditMeasure { executors: &[] }), Ok(()));
+        assert_eq!(authorize(&coordinator_by, Action::CreateMeasure), Ok(()));
+        assert_eq!(authorize(&executor_maz, Action::ReportOnMeasure { executors: &joint }), Ok(()));
+        assert_eq!(authorize(&executor_maz, Action::ReportOnMeasure { executors: &khv_only }), Err(Forbidden));
+        assert_eq!(authorize(&executor_maz, Action::EditMeasure { executors: &joint }), Err(Forbidden));
+        assert_eq!(authorize(&executor_maz, Action::CreateMeasure), Err(Forbidden));
+        assert_eq!(authorize(&observer, Action::ReportOnMeasure { executors: &joint }), Err(Forbidden));
+        assert_eq!(authorize(&Role::Admin, Action::EditMeasure { executors: &khv_only }), Ok(()));
     }
 }

@@ -63,7 +63,7 @@ pub async fn delete_organisation(
     Ok(store.organisation_delete(author(user), id, version, reason).await?)
 }
 
-async fn people_action(store: &Store, organisation: OrganisationId) -> Result<Action, AppError> {
+async fn people_action(store: &Store, organisation: OrganisationId) -> Result<Action<'static>, AppError> {
     let side = store.organisation_side(organisation).await?.ok_or_else(|| {
         AppError::Invalid(accord_domain::validation::Invalid::one(
             "organisation_id",
