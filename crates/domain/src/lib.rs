@@ -5,8 +5,8 @@
 
 pub mod audit;
 pub mod directory;
-pub mod plan;
 pub mod ids;
+pub mod plan;
 pub mod quarter;
 pub mod side;
 pub mod text;

@@ -9,6 +9,7 @@
 mod audit;
 mod directory;
 mod migrate;
+mod plan;
 mod session;
 #[doc(hidden)]
 pub mod testing;
@@ -16,6 +17,7 @@ pub mod testing;
 pub use audit::{AuditFilter, VerifyReport};
 pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
 pub use migrate::AppliedMigration;
+pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};
 pub use session::{SessionUser, TokenInfo};
 
 use accord_domain::Side;

@@ -36,7 +36,8 @@ macro_rules! per_backend {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[common!(1, "0001_directory"), per_backend!(2, "0002_audit_append_only")];
+const MIGRATIONS: &[Migration] =
+    &[common!(1, "0001_directory"), per_backend!(2, "0002_audit_append_only"), common!(3, "0003_plan")];
 
 /// A migration that `migrate` applied.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -154,11 +154,19 @@ impl IndicatorForm {
                 Some(())
             }
         };
-        let _ = (pick("direction", &self.direction), pick("accumulation", &self.accumulation), pick("value_kind", &self.value_kind));
+        let _ = (
+            pick("direction", &self.direction),
+            pick("accumulation", &self.accumulation),
+            pick("value_kind", &self.value_kind),
+        );
         let direction = self.direction.parse::<Direction>();
         let accumulation = self.accumulation.parse::<Accumulation>();
         let value_kind = self.value_kind.parse::<ValueKind>();
-        for (field, ok) in [("direction", direction.is_ok()), ("accumulation", accumulation.is_ok()), ("value_kind", value_kind.is_ok())] {
+        for (field, ok) in [
+            ("direction", direction.is_ok()),
+            ("accumulation", accumulation.is_ok()),
+            ("value_kind", value_kind.is_ok()),
+        ] {
             if !ok && !c.has(field) {
                 c.fail(field, Reason::UnknownValue);
             }
@@ -184,8 +192,11 @@ impl IndicatorForm {
             },
         };
         let mut yearly_targets = Vec::new();
-        for part in self.yearly_targets.as_deref().unwrap_or("").split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
-            let parsed = part.split_once(':').and_then(|(y, v)| Some((y.trim().parse::<i32>().ok()?, parse_decimal(v)?)));
+        for part in
+            self.yearly_targets.as_deref().unwrap_or("").split([';', '\n']).map(str::trim).filter(|p| !p.is_empty())
+        {
+            let parsed =
+                part.split_once(':').and_then(|(y, v)| Some((y.trim().parse::<i32>().ok()?, parse_decimal(v)?)));
             match parsed {
                 Some(pair) => yearly_targets.push(pair),
                 None => {

@@ -21,7 +21,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::NotStarted, Status::InProgress, Status::Done, Status::Postponed, Status::Cancelled];
+    pub const ALL: [Status; 5] =
+        [Status::NotStarted, Status::InProgress, Status::Done, Status::Postponed, Status::Cancelled];
 
     pub fn code(self) -> &'static str {
         match self {

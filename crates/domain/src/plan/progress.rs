@@ -52,7 +52,9 @@ pub fn roll_up(items: &[ProgressItem]) -> BTreeMap<MeasureNumber, f64> {
 pub fn overall(items: &[ProgressItem], rolled: &BTreeMap<MeasureNumber, f64>) -> f64 {
     let top: Vec<(f64, f64)> = items
         .iter()
-        .filter(|i| i.status != Status::Cancelled && (i.number.parent().is_none_or(|p| !items.iter().any(|o| o.number == p))))
+        .filter(|i| {
+            i.status != Status::Cancelled && (i.number.parent().is_none_or(|p| !items.iter().any(|o| o.number == p)))
+        })
         .filter_map(|i| rolled.get(&i.number).map(|p| (*p, f64::from(i.weight.max(1)))))
         .collect();
     weighted_mean(&top)

@@ -181,7 +181,12 @@ fn words(raw: &str) -> Vec<String> {
         .split_whitespace()
         .map(|w| w.trim_end_matches('.').to_string())
         .filter(|w| !w.is_empty())
-        .filter(|w| !matches!(w.as_str(), "г" | "гг" | "год" | "года" | "годы" | "годов" | "году" | "year" | "years" | "of" | "the"))
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "г" | "гг" | "год" | "года" | "годы" | "годов" | "году" | "year" | "years" | "of" | "the"
+            )
+        })
         .collect()
 }
 
@@ -205,22 +210,31 @@ fn parse_schedule(raw: &str) -> Option<Schedule> {
         "раз в полугодие" | "каждое полугодие" | "semi-annually" | "half-yearly" => {
             return Some(Schedule::Recurring { every: Every::Half });
         }
-        "постоянно" | "на постоянной основе" | "ongoing" | "continuously" | "permanently" | "continuous" => {
+        "постоянно" | "на постоянной основе" | "ongoing" | "continuously" | "permanently" | "continuous" =>
+        {
             return Some(Schedule::Continuous);
         }
-        "по отдельному плану" | "по отдельным планам" | "under a separate plan" | "per a separate plan" | "separate plan" => {
+        "по отдельному плану"
+        | "по отдельным планам"
+        | "under a separate plan"
+        | "per a separate plan"
+        | "separate plan" => {
             return Some(Schedule::SeparatePlan);
         }
         _ => {}
     }
     // Leading words that do not change the meaning of the dates after them.
     let (s, by) = match s.as_slice() {
-        ["в", "течение", rest @ ..] | ["throughout", rest @ ..] | ["during", rest @ ..] | ["в", rest @ ..] | ["in", rest @ ..] => {
-            (rest.to_vec(), false)
-        }
-        ["до", rest @ ..] | ["не", "позднее", rest @ ..] | ["by", rest @ ..] | ["until", rest @ ..] | ["no", "later", "than", rest @ ..] => {
-            (rest.to_vec(), true)
-        }
+        ["в", "течение", rest @ ..]
+        | ["throughout", rest @ ..]
+        | ["during", rest @ ..]
+        | ["в", rest @ ..]
+        | ["in", rest @ ..] => (rest.to_vec(), false),
+        ["до", rest @ ..]
+        | ["не", "позднее", rest @ ..]
+        | ["by", rest @ ..]
+        | ["until", rest @ ..]
+        | ["no", "later", "than", rest @ ..] => (rest.to_vec(), true),
         _ => (s.clone(), false),
     };
     let schedule = match s.as_slice() {
@@ -228,7 +242,9 @@ fn parse_schedule(raw: &str) -> Option<Schedule> {
         [y] => years_range(year_of(y)?, year_of(y)?),
         [a, "-", b] if year_of(a).is_some() => years_range(year_of(a)?, year_of(b)?),
         // I квартал 2025 | 2 кв 2026 | q3 2025 | 1st quarter 2025
-        [q, kw, y] if kw.starts_with("кв") || kw.starts_with("quarter") => quarter_range(year_of(y)?, roman_or_digit(q)?),
+        [q, kw, y] if kw.starts_with("кв") || kw.starts_with("quarter") => {
+            quarter_range(year_of(y)?, roman_or_digit(q)?)
+        }
         [q, y] if q.starts_with('q') => quarter_range(year_of(y)?, roman_or_digit(&q[1..])?),
         [y, q] if q.starts_with('q') && year_of(y).is_some() => quarter_range(year_of(y)?, roman_or_digit(&q[1..])?),
         // I - II квартал 2025
@@ -236,7 +252,9 @@ fn parse_schedule(raw: &str) -> Option<Schedule> {
             let start = quarter_range(year_of(y)?, roman_or_digit(a)?)?;
             let end = quarter_range(year_of(y)?, roman_or_digit(b)?)?;
             match (start, end) {
-                (Schedule::Within { start, .. }, Schedule::Within { end, .. }) if start <= end => Some(Schedule::Within { start, end }),
+                (Schedule::Within { start, .. }, Schedule::Within { end, .. }) if start <= end => {
+                    Some(Schedule::Within { start, end })
+                }
                 _ => None,
             }
         }
@@ -299,7 +317,7 @@ mod tests {
         assert_eq!(within("IV кв. 2025 г."), (d(2025, 10, 1), d(2025, 12, 31)));
         assert_eq!(within("Q3 2025"), (d(2025, 7, 1), d(2025, 9, 30)));
         assert_eq!(within("2025 Q3"), (d(2025, 7, 1), d(2025, 9, 30)));
-        assert_eq!(within("3rd quarter 2025").0, d(2025, 7, 1), "English ordinal") ;
+        assert_eq!(within("3rd quarter 2025").0, d(2025, 7, 1), "English ordinal");
         assert_eq!(within("I–II квартал 2026 г."), (d(2026, 1, 1), d(2026, 6, 30)));
         assert_eq!(within("II полугодие 2025 г."), (d(2025, 7, 1), d(2025, 12, 31)));
     }
@@ -340,7 +358,9 @@ mod tests {
 
     #[test]
     fn garbage_is_kept_and_flagged() {
-        for raw in ["", "когда-нибудь", "V квартал 2025", "31 февраля 2025", "1 квартал", "2025-2024", "по мере необходимости"] {
+        for raw in
+            ["", "когда-нибудь", "V квартал 2025", "31 февраля 2025", "1 квартал", "2025-2024", "по мере необходимости"]
+        {
             let term = Term::parse(raw);
             assert_eq!(term.schedule, Schedule::Unparsed, "{raw:?}");
             assert!(term.needs_review());

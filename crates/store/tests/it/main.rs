@@ -4,7 +4,9 @@ use accord_domain::Side;
 use accord_domain::directory::{Locale, Login, OrganisationData, OrganisationForm, PersonForm, Role};
 use accord_domain::validation::Reason;
 use accord_store::testing::{TestBackend, TestStore};
-use accord_store::{Author, NewUser, OrgFilter, Paging, PersonFilter, Store, StoreError, UserUpdate};
+use accord_store::{
+    Author, MeasureFilter, MeasureSort, NewUser, OrgFilter, Paging, PersonFilter, Store, StoreError, UserUpdate,
+};
 
 /// Declares one test per backend around an async story `fn(Store)`.
 macro_rules! on_both_backends {
@@ -34,6 +36,8 @@ on_both_backends!(
     concurrent_writers_keep_one_chain,
     deleting_a_used_organisation_changes_nothing,
     users_sessions_and_tokens,
+    plan_measures_filters_and_import,
+    indicators_and_actuals,
 );
 
 async fn run<F, Fut>(backend: TestBackend, story: F)
@@ -251,5 +255,227 @@ async fn users_sessions_and_tokens(store: Store) {
     assert!(store.token_list(user.id).await.expect("list").is_empty());
     let history = store.audit_history("user", &user.id.to_string()).await.expect("history");
     assert!(history.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("hash-")), "no password hash in the log");
+    assert_eq!(store.audit_verify().await.expect("verify").first_break, None);
+}
+
+async fn plan_with_orgs(
+    store: &Store,
+) -> (accord_domain::plan::Plan, accord_domain::OrganisationId, accord_domain::OrganisationId) {
+    let maz = store.organisation_create(ADMIN, &org("MAZ", "BY", "МАЗ")).await.expect("MAZ");
+    let fish = store.organisation_create(ADMIN, &org("KHV-FISH", "KHV", "Рыбак")).await.expect("fish");
+    let plan = accord_domain::plan::PlanForm {
+        code: "KHV-2025".into(),
+        title_ru: "План мероприятий на 2025-2027 годы".into(),
+        period_start: "2025-01-01".into(),
+        period_end: "2027-12-31".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("plan");
+    let agreement = accord_store::NewAgreement {
+        code: "BY-KHV".into(),
+        title_ru: "Соглашение".into(),
+        title_en: None,
+        signed_on: chrono::NaiveDate::from_ymd_opt(2025, 2, 4),
+        signatories: vec![],
+    };
+    let plan = store.plan_create(ADMIN, &agreement, &plan).await.expect("plan");
+    (plan, maz.id, fish.id)
+}
+
+fn measure(
+    number: &str,
+    section: &str,
+    title: &str,
+    term: &str,
+    status: &str,
+    executors: Vec<accord_domain::plan::Executor>,
+    tags: &str,
+) -> accord_domain::plan::MeasureData {
+    accord_domain::plan::MeasureForm {
+        number: number.into(),
+        section: section.into(),
+        title_ru: title.into(),
+        term: term.into(),
+        status: Some(status.into()),
+        tags: Some(tags.into()),
+        ..Default::default()
+    }
+    .validate(executors)
+    .expect("measure")
+}
+
+async fn plan_measures_filters_and_import(store: Store) {
+    use accord_domain::plan::{Executor, Status};
+    let (plan, maz, fish) = plan_with_orgs(&store).await;
+    let by = |lead| Executor { organisation: maz, side: Side::By, lead };
+    let khv = |lead| Executor { organisation: fish, side: Side::Khv, lead };
+    let measures = vec![
+        measure("1.", "trade", "Поставки техники", "2025-2027 гг.", "in-progress", vec![by(true)], ""),
+        measure(
+            "1.1.",
+            "trade",
+            "Сервисный центр",
+            "II квартал 2026 г.",
+            "in-progress",
+            vec![by(true), khv(false)],
+            "сервис",
+        ),
+        measure(
+            "2.",
+            "culture",
+            "Молодёжный форум к 80-летию Победы",
+            "май 2025 г.",
+            "done",
+            vec![khv(true)],
+            "молодёжь, 80 лет победы",
+        ),
+        measure("10.", "trade", "Рыба в Беларусь", "ежеквартально", "not-started", vec![khv(true)], ""),
+    ];
+    let counts = store.measures_import(ADMIN, plan.id, &measures).await.expect("import");
+    assert_eq!((counts.created, counts.updated, counts.unchanged), (4, 0, 0));
+    let again = store.measures_import(ADMIN, plan.id, &measures).await.expect("import again");
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4), "a second import changes nothing");
+    let audited = store.audit_verify().await.expect("verify").checked;
+
+    let list = |filter: MeasureFilter| {
+        let store = store.clone();
+        async move {
+            let page = store.measure_list(plan.id, &filter, Paging::default()).await.expect("list");
+            page.items.iter().map(|m| m.data.number.to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list(MeasureFilter::default()).await, ["1.", "1.1.", "2.", "10."], "numbers sort as numbers");
+    assert_eq!(list(MeasureFilter { query: Some("ПОБЕДЫ".into()), ..Default::default() }).await, ["2."]);
+    assert_eq!(
+        list(MeasureFilter { query: Some("мАз".into()), ..Default::default() }).await,
+        ["1.", "1.1."],
+        "executor names are searchable"
+    );
+    assert_eq!(list(MeasureFilter { side: Some(Side::Khv), ..Default::default() }).await, ["1.1.", "2.", "10."]);
+    assert_eq!(list(MeasureFilter { executor: Some(maz), ..Default::default() }).await, ["1.", "1.1."]);
+    assert_eq!(list(MeasureFilter { status: Some(Status::Done), ..Default::default() }).await, ["2."]);
+    assert_eq!(list(MeasureFilter { tag: Some("Молодёжь".into()), ..Default::default() }).await, ["2."]);
+    assert_eq!(list(MeasureFilter { section: Some("culture".into()), ..Default::default() }).await, ["2."]);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27);
+    assert_eq!(
+        list(MeasureFilter { overdue: true, today, ..Default::default() }).await,
+        ["1.1."],
+        "done ones are never overdue"
+    );
+    assert_eq!(list(MeasureFilter { due: accord_domain::Quarter::new(2026, 2), ..Default::default() }).await, ["1.1."]);
+    let by_term = list(MeasureFilter { sort: MeasureSort::Term, ..Default::default() }).await;
+    assert_eq!(by_term, ["2.", "1.1.", "1.", "10."]);
+
+    // Edits: a stale version is refused; a parent with children cannot go.
+    let service = store
+        .measure_list(
+            plan.id,
+            &MeasureFilter { query: Some("сервисный".into()), ..Default::default() },
+            Paging::default(),
+        )
+        .await
+        .expect("list")
+        .items
+        .remove(0);
+    assert_eq!(service.data.executors.len(), 2);
+    assert_eq!(service.data.tags, ["сервис"]);
+    let mut changed = service.data.clone();
+    changed.percent = 60;
+    let updated = store
+        .measure_update(ADMIN, service.id, service.version, &changed, Some("progress".into()))
+        .await
+        .expect("update");
+    assert_eq!(updated.version, 2);
+    assert!(matches!(
+        store.measure_update(ADMIN, service.id, 1, &changed, None).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let parent =
+        store.measure_list(plan.id, &MeasureFilter::default(), Paging::default()).await.expect("list").items.remove(0);
+    assert!(matches!(
+        store.measure_delete(ADMIN, parent.id, parent.version, None).await,
+        Err(StoreError::InUse { .. })
+    ));
+    // A measure naming an executor on the wrong side is refused whole.
+    let wrong = measure(
+        "3.",
+        "trade",
+        "X",
+        "2025 г.",
+        "not-started",
+        vec![Executor { organisation: maz, side: Side::Khv, lead: true }],
+        "",
+    );
+    assert!(matches!(store.measure_create(ADMIN, plan.id, &wrong).await, Err(StoreError::Invalid(_))));
+    // An import with one bad row applies nothing.
+    let mut batch = measures.clone();
+    batch[0].title_ru = "Поставки техники и запчастей".into();
+    batch.push(measure("11.", "nonexistent-section", "X", "2025 г.", "not-started", vec![], ""));
+    assert!(store.measures_import(ADMIN, plan.id, &batch).await.is_err());
+    assert_eq!(store.measure(parent.id).await.expect("read").data.title_ru, "Поставки техники");
+    assert_eq!(
+        store.audit_verify().await.expect("verify").checked,
+        audited + 1,
+        "only the successful update was logged"
+    );
+    let history = store.audit_history("measure", &service.id.to_string()).await.expect("history");
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].reason.as_deref(), Some("progress"));
+}
+
+async fn indicators_and_actuals(store: Store) {
+    use accord_domain::plan::indicator::IndicatorForm;
+    let (plan, maz, _) = plan_with_orgs(&store).await;
+    let m = store
+        .measure_create(
+            ADMIN,
+            plan.id,
+            &measure(
+                "1.",
+                "trade",
+                "Товарооборот",
+                "2025-2027 гг.",
+                "in-progress",
+                vec![accord_domain::plan::Executor { organisation: maz, side: Side::By, lead: true }],
+                "",
+            ),
+        )
+        .await
+        .expect("measure");
+    let data = IndicatorForm {
+        name_ru: "Товарооборот".into(),
+        unit: "млн USD".into(),
+        direction: "increase".into(),
+        accumulation: "cumulative".into(),
+        value_kind: "quantity".into(),
+        baseline: Some("100".into()),
+        target: Some("150,5".into()),
+        yearly_targets: Some("2025: 120; 2026: 135".into()),
+        ..Default::default()
+    }
+    .validate()
+    .expect("indicator");
+    let indicator = store.indicator_create(ADMIN, m.id, &data).await.expect("create");
+    let q = |y, n| accord_domain::Quarter::new(y, n).expect("quarter");
+    let dec = |s: &str| accord_domain::plan::indicator::parse_decimal(s).expect("decimal");
+    store.indicator_set_actual(ADMIN, indicator.id, q(2025, 1), Some(dec("104.25"))).await.expect("Q1");
+    store.indicator_set_actual(ADMIN, indicator.id, q(2025, 2), Some(dec("110"))).await.expect("Q2");
+    store.indicator_set_actual(ADMIN, indicator.id, q(2025, 2), Some(dec("111"))).await.expect("Q2 corrected");
+    store.indicator_set_actual(ADMIN, indicator.id, q(2025, 2), Some(dec("111"))).await.expect("same again: no entry");
+    let read = store.indicator(indicator.id).await.expect("read");
+    assert_eq!(read.data.target, Some(dec("150.5")), "decimals stay exact");
+    assert_eq!(read.data.yearly_targets, vec![(2025, dec("120")), (2026, dec("135"))]);
+    assert_eq!(
+        read.actuals.iter().map(|a| (a.quarter.to_string(), a.value.to_string())).collect::<Vec<_>>(),
+        [("2025Q1".to_string(), "104.25".to_string()), ("2025Q2".into(), "111".into())]
+    );
+    let by_plan = store.indicators_of_plan(plan.id).await.expect("plan indicators");
+    assert_eq!(by_plan[&m.id][0].actuals.len(), 2);
+    store.indicator_set_actual(ADMIN, indicator.id, q(2025, 1), None).await.expect("remove Q1");
+    assert_eq!(store.indicators_of(m.id).await.expect("list")[0].actuals.len(), 1);
+    let history = store.audit_history("indicator_value", &format!("{}/2025Q2", indicator.id)).await.expect("history");
+    assert_eq!(history.iter().map(|e| e.operation.code()).collect::<Vec<_>>(), ["create", "update"]);
+    assert!(matches!(store.indicator_update(ADMIN, indicator.id, 7, &data).await, Err(StoreError::Conflict { .. })));
     assert_eq!(store.audit_verify().await.expect("verify").first_break, None);
 }

@@ -1,0 +1,944 @@
+//! The agreement, its plans, sections, measures (with executors and tags), indicators and
+//! their quarterly actuals.
+
+use crate::directory::new_uuid;
+use crate::{Author, Page, Paging, Result, Store, StoreError, WriteTx, corrupt};
+use accord_domain::audit::Change;
+use accord_domain::plan::indicator::{Actual, IndicatorData};
+use accord_domain::plan::{
+    Agreement, Executor, Indicator, Measure, MeasureData, MeasureNumber, NewPlan, Plan, Section, Signatory, Status,
+    Term,
+};
+use accord_domain::text::like_pattern;
+use accord_domain::validation::{Invalid, Reason};
+use accord_domain::{AgreementId, IndicatorId, MeasureId, PlanId, Quarter, Side};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
+}
+
+fn parse_decimal(text: &str) -> Result<Decimal> {
+    Decimal::from_str(text).map_err(|e| StoreError::Corrupt(format!("decimal {text:?}: {e}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreements and plans
+
+/// An agreement to create together with its first plan.
+#[derive(Debug, Clone)]
+pub struct NewAgreement {
+    pub code: String,
+    pub title_ru: String,
+    pub title_en: Option<String>,
+    pub signed_on: Option<NaiveDate>,
+    pub signatories: Vec<Signatory>,
+}
+
+const PLAN_COLUMNS: &str =
+    "id, agreement_id, code, title_ru, title_en, period_start, period_end, signed_version, version";
+
+fn plan_from_row(row: &AnyRow) -> Result<Plan> {
+    let id: String = row.try_get("id")?;
+    let agreement: String = row.try_get("agreement_id")?;
+    Ok(Plan {
+        id: id.parse().map_err(corrupt("plan id"))?,
+        agreement_id: agreement.parse().map_err(corrupt("agreement id"))?,
+        code: row.try_get("code")?,
+        title_ru: row.try_get("title_ru")?,
+        title_en: row.try_get("title_en")?,
+        period_start: parse_date(&row.try_get::<String, _>("period_start")?)?,
+        period_end: parse_date(&row.try_get::<String, _>("period_end")?)?,
+        signed_version: row.try_get("signed_version")?,
+        version: row.try_get("version")?,
+    })
+}
+
+impl Store {
+    /// Creates an agreement and its plan in one transaction.
+    pub async fn plan_create(&self, author: Author<'_>, agreement: &NewAgreement, plan: &NewPlan) -> Result<Plan> {
+        let mut w = self.begin_write(author).await?;
+        let now = w.now_text();
+        let agreement_id = AgreementId(new_uuid());
+        let signatories = serde_json::to_string(&agreement.signatories).map_err(corrupt("signatories"))?;
+        sqlx::query(
+            "INSERT INTO agreements (id, origin, code, title_ru, title_en, signed_on, signatories, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+        )
+        .bind(agreement_id.to_string())
+        .bind(self.origin.code())
+        .bind(&agreement.code)
+        .bind(&agreement.title_ru)
+        .bind(&agreement.title_en)
+        .bind(agreement.signed_on.map(date_text))
+        .bind(&signatories)
+        .bind(&now)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| crate::unique_violation(e, &[("code", "code")]))?;
+        let stored_agreement = Agreement {
+            id: agreement_id,
+            code: agreement.code.clone(),
+            title_ru: agreement.title_ru.clone(),
+            title_en: agreement.title_en.clone(),
+            signed_on: agreement.signed_on,
+            signatories: agreement.signatories.clone(),
+        };
+        w.audit(Change::create("agreement", agreement_id, &stored_agreement)).await?;
+        let plan_id = PlanId(new_uuid());
+        sqlx::query(
+            "INSERT INTO plans (id, origin, agreement_id, code, title_ru, title_en, period_start, period_end, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)",
+        )
+        .bind(plan_id.to_string())
+        .bind(self.origin.code())
+        .bind(agreement_id.to_string())
+        .bind(&plan.code)
+        .bind(&plan.title_ru)
+        .bind(&plan.title_en)
+        .bind(date_text(plan.period_start))
+        .bind(date_text(plan.period_end))
+        .bind(&now)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| crate::unique_violation(e, &[("code", "code")]))?;
+        let stored = Plan {
+            id: plan_id,
+            agreement_id,
+            code: plan.code.clone(),
+            title_ru: plan.title_ru.clone(),
+            title_en: plan.title_en.clone(),
+            period_start: plan.period_start,
+            period_end: plan.period_end,
+            signed_version: None,
+            version: 1,
+        };
+        w.audit(Change::create("plan", plan_id, &stored)).await?;
+        w.commit().await?;
+        Ok(stored)
+    }
+
+    pub async fn plan_list(&self) -> Result<Vec<Plan>> {
+        let rows = sqlx::query(&format!("SELECT {PLAN_COLUMNS} FROM plans ORDER BY period_start, code"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(plan_from_row).collect()
+    }
+
+    pub async fn plan(&self, id: PlanId) -> Result<Plan> {
+        let row = sqlx::query(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "plan" })?;
+        plan_from_row(&row)
+    }
+
+    pub async fn plan_by_code(&self, code: &str) -> Result<Plan> {
+        let row = sqlx::query(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE code = $1"))
+            .bind(code.trim().to_ascii_uppercase())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "plan" })?;
+        plan_from_row(&row)
+    }
+
+    pub async fn agreement(&self, id: AgreementId) -> Result<Agreement> {
+        let row =
+            sqlx::query("SELECT id, code, title_ru, title_en, signed_on, signatories FROM agreements WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound { entity: "agreement" })?;
+        let signed_on: Option<String> = row.try_get("signed_on")?;
+        let signatories: String = row.try_get("signatories")?;
+        Ok(Agreement {
+            id,
+            code: row.try_get("code")?,
+            title_ru: row.try_get("title_ru")?,
+            title_en: row.try_get("title_en")?,
+            signed_on: signed_on.as_deref().map(parse_date).transpose()?,
+            signatories: serde_json::from_str(&signatories).map_err(corrupt("signatories"))?,
+        })
+    }
+
+    pub async fn sections(&self) -> Result<Vec<Section>> {
+        let rows: Vec<(String, String, String, i64)> =
+            sqlx::query_as("SELECT code, name_ru, name_en, position FROM plan_sections ORDER BY position, code")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, name_ru, name_en, position)| Section { code, name_ru, name_en, position })
+            .collect())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures
+
+const MEASURE_COLUMNS: &str = "m.id, m.plan_id, m.version, m.number, m.section, m.title_ru, m.title_en, m.description, \
+     m.expected_result, m.term, m.status, m.percent, m.weight, m.note";
+
+fn measure_from_row(row: &AnyRow) -> Result<Measure> {
+    let id: String = row.try_get("id")?;
+    let plan: String = row.try_get("plan_id")?;
+    let number: String = row.try_get("number")?;
+    let term: String = row.try_get("term")?;
+    let status: String = row.try_get("status")?;
+    let percent: i64 = row.try_get("percent")?;
+    let weight: i64 = row.try_get("weight")?;
+    Ok(Measure {
+        id: id.parse().map_err(corrupt("measure id"))?,
+        plan_id: plan.parse().map_err(corrupt("plan id"))?,
+        version: row.try_get("version")?,
+        data: MeasureData {
+            number: number.parse::<MeasureNumber>().map_err(corrupt("measure number"))?,
+            section: row.try_get("section")?,
+            title_ru: row.try_get("title_ru")?,
+            title_en: row.try_get("title_en")?,
+            description: row.try_get("description")?,
+            expected_result: row.try_get("expected_result")?,
+            term: serde_json::from_str::<Term>(&term).map_err(corrupt("measure term"))?,
+            status: status.parse::<Status>().map_err(corrupt("measure status"))?,
+            percent: u8::try_from(percent.clamp(0, 100)).unwrap_or(0),
+            weight: u32::try_from(weight.max(1)).unwrap_or(1),
+            executors: Vec::new(),
+            tags: Vec::new(),
+            note: row.try_get("note")?,
+        },
+    })
+}
+
+/// Sort orders of the measures table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MeasureSort {
+    #[default]
+    Number,
+    Term,
+    Status,
+}
+
+impl MeasureSort {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "number" => Some(MeasureSort::Number),
+            "term" => Some(MeasureSort::Term),
+            "status" => Some(MeasureSort::Status),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            MeasureSort::Number => "number",
+            MeasureSort::Term => "term",
+            MeasureSort::Status => "status",
+        }
+    }
+    fn order(self, descending: bool) -> String {
+        let dir = if descending { "DESC" } else { "ASC" };
+        match self {
+            MeasureSort::Number => format!("m.sort_key {dir}"),
+            // Measures without a due date go last either way.
+            MeasureSort::Term => {
+                format!("CASE WHEN m.due_date IS NULL THEN 1 ELSE 0 END, m.due_date {dir}, m.sort_key")
+            }
+            MeasureSort::Status => format!("m.status {dir}, m.sort_key"),
+        }
+    }
+}
+
+/// The measures table's filters.
+#[derive(Debug, Clone, Default)]
+pub struct MeasureFilter {
+    pub query: Option<String>,
+    pub section: Option<String>,
+    pub side: Option<Side>,
+    pub executor: Option<accord_domain::OrganisationId>,
+    pub status: Option<Status>,
+    pub tag: Option<String>,
+    /// Due within this quarter.
+    pub due: Option<Quarter>,
+    /// Open and past its last due date, as of `today`.
+    pub overdue: bool,
+    pub today: Option<NaiveDate>,
+    pub sort: MeasureSort,
+    pub descending: bool,
+}
+
+/// The bound values of the measures table's condition, in placeholder order ($1..$10).
+fn bind_filter<'q>(
+    sql: &'q str,
+    values: &[Option<String>],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    values.iter().fold(sqlx::query(sql), |q, v| q.bind(v.clone()))
+}
+
+fn quarter_bounds(q: Quarter) -> (String, String) {
+    let start_month = u32::from(q.number() - 1) * 3 + 1;
+    let start = NaiveDate::from_ymd_opt(q.year(), start_month, 1).unwrap_or_default();
+    let end = start.checked_add_months(chrono::Months::new(3)).and_then(|d| d.pred_opt()).unwrap_or(start);
+    (date_text(start), date_text(end))
+}
+
+/// What the search column holds for a measure: its own text and its executors' names.
+fn measure_search(data: &MeasureData, executor_names: &str) -> String {
+    let own = data.search_text();
+    if executor_names.is_empty() { own } else { format!("{own}\u{1f}{}", accord_domain::text::fold(executor_names)) }
+}
+
+impl Store {
+    async fn load_executors_and_tags(&self, measures: &mut [Measure]) -> Result<()> {
+        if measures.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=measures.len()).map(|i| format!("${i}")).collect();
+        let list = placeholders.join(", ");
+        let ids: Vec<String> = measures.iter().map(|m| m.id.to_string()).collect();
+        let executors_sql = format!(
+            "SELECT measure_id, organisation_id, side, lead FROM measure_executors WHERE measure_id IN ({list}) ORDER BY measure_id, position"
+        );
+        let mut query = sqlx::query(&executors_sql);
+        for id in &ids {
+            query = query.bind(id);
+        }
+        let mut executors: HashMap<String, Vec<Executor>> = HashMap::new();
+        for row in query.fetch_all(&self.pool).await? {
+            let measure: String = row.try_get("measure_id")?;
+            let org: String = row.try_get("organisation_id")?;
+            let side: String = row.try_get("side")?;
+            let lead: i64 = row.try_get("lead")?;
+            executors.entry(measure).or_default().push(Executor {
+                organisation: org.parse().map_err(corrupt("executor organisation"))?,
+                side: side.parse().map_err(corrupt("executor side"))?,
+                lead: lead != 0,
+            });
+        }
+        let tags_sql = format!(
+            "SELECT measure_id, tag FROM measure_tags WHERE measure_id IN ({list}) ORDER BY measure_id, position"
+        );
+        let mut query = sqlx::query(&tags_sql);
+        for id in &ids {
+            query = query.bind(id);
+        }
+        let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+        for row in query.fetch_all(&self.pool).await? {
+            tags.entry(row.try_get("measure_id")?).or_default().push(row.try_get("tag")?);
+        }
+        for m in measures.iter_mut() {
+            let key = m.id.to_string();
+            m.data.executors = executors.remove(&key).unwrap_or_default();
+            m.data.tags = tags.remove(&key).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    pub async fn measure(&self, id: MeasureId) -> Result<Measure> {
+        let row = sqlx::query(&format!("SELECT {MEASURE_COLUMNS} FROM measures m WHERE m.id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "measure" })?;
+        let mut measures = vec![measure_from_row(&row)?];
+        self.load_executors_and_tags(&mut measures).await?;
+        measures.pop().ok_or(StoreError::NotFound { entity: "measure" })
+    }
+
+    /// Every measure of a plan in number order, with executors and tags.
+    pub async fn measures_of_plan(&self, plan: PlanId) -> Result<Vec<Measure>> {
+        let rows =
+            sqlx::query(&format!("SELECT {MEASURE_COLUMNS} FROM measures m WHERE m.plan_id = $1 ORDER BY m.sort_key"))
+                .bind(plan.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        let mut measures = rows.iter().map(measure_from_row).collect::<Result<Vec<_>>>()?;
+        // Load in chunks to keep the IN lists of a big plan within the backends' limits.
+        for chunk in measures.chunks_mut(500) {
+            self.load_executors_and_tags(chunk).await?;
+        }
+        Ok(measures)
+    }
+
+    pub async fn measure_list(&self, plan: PlanId, filter: &MeasureFilter, paging: Paging) -> Result<Page<Measure>> {
+        let condition = "m.plan_id = $1 \
+             AND ($2 IS NULL OR m.search LIKE $2 ESCAPE '\\') \
+             AND ($3 IS NULL OR m.section = $3) \
+             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.side = $4)) \
+             AND ($5 IS NULL OR EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.organisation_id = $5)) \
+             AND ($6 IS NULL OR m.status = $6) \
+             AND ($7 IS NULL OR EXISTS (SELECT 1 FROM measure_tags t WHERE t.measure_id = m.id AND t.tag = $7)) \
+             AND ($8 IS NULL OR (m.due_date >= $8 AND m.due_date <= $9)) \
+             AND ($10 IS NULL OR (m.due_date < $10 AND m.status NOT IN ('done', 'cancelled')))";
+        let pattern = filter.query.as_deref().filter(|q| !q.trim().is_empty()).map(like_pattern);
+        let (due_start, due_end) = match filter.due {
+            Some(q) => {
+                let (s, e) = quarter_bounds(q);
+                (Some(s), Some(e))
+            }
+            None => (None, None),
+        };
+        let overdue_before = filter.overdue.then(|| filter.today.map(date_text)).flatten();
+        let values = [
+            Some(plan.to_string()),
+            pattern,
+            filter.section.clone(),
+            filter.side.map(|s| s.code().to_string()),
+            filter.executor.map(|o| o.to_string()),
+            filter.status.map(|s| s.code().to_string()),
+            filter.tag.clone().map(|t| t.to_lowercase()),
+            due_start,
+            due_end,
+            overdue_before,
+        ];
+        let count_sql = format!("SELECT COUNT(*) AS n FROM measures m WHERE {condition}");
+        let total: i64 = bind_filter(&count_sql, &values).fetch_one(&self.pool).await?.try_get("n")?;
+        // The ORDER BY comes from an enum, never from user text.
+        let list_sql = format!(
+            "SELECT {MEASURE_COLUMNS} FROM measures m WHERE {condition} ORDER BY {} LIMIT $11 OFFSET $12",
+            filter.sort.order(filter.descending),
+        );
+        let rows =
+            bind_filter(&list_sql, &values).bind(paging.per_page).bind(paging.offset()).fetch_all(&self.pool).await?;
+        let mut items = rows.iter().map(measure_from_row).collect::<Result<Vec<_>>>()?;
+        self.load_executors_and_tags(&mut items).await?;
+        Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+    }
+
+    /// Every tag in use in a plan, with how many measures carry it.
+    pub async fn measure_tags(&self, plan: PlanId) -> Result<Vec<(String, i64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT t.tag, COUNT(*) FROM measure_tags t JOIN measures m ON m.id = t.measure_id WHERE m.plan_id = $1 GROUP BY t.tag ORDER BY t.tag",
+        )
+        .bind(plan.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    async fn executor_names(&self, w: &mut WriteTx<'_>, data: &MeasureData) -> Result<String> {
+        let mut names = Vec::new();
+        for e in &data.executors {
+            let row: Option<(String, String, Option<String>)> =
+                sqlx::query_as("SELECT side, name_short_ru, name_short_en FROM organisations WHERE id = $1")
+                    .bind(e.organisation.to_string())
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+            let Some((side, short_ru, short_en)) = row else {
+                return Err(StoreError::Invalid(Invalid::one("executors", Reason::NotFound)));
+            };
+            if side != e.side.code() {
+                return Err(StoreError::Invalid(Invalid::one("executors", Reason::OrganisationOnOtherSide)));
+            }
+            names.push(short_ru);
+            names.extend(short_en);
+        }
+        Ok(names.join(" "))
+    }
+
+    async fn write_children(&self, w: &mut WriteTx<'_>, id: MeasureId, data: &MeasureData) -> Result<()> {
+        sqlx::query("DELETE FROM measure_executors WHERE measure_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query("DELETE FROM measure_tags WHERE measure_id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+        for (position, e) in data.executors.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO measure_executors (measure_id, organisation_id, side, lead, position) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id.to_string())
+            .bind(e.organisation.to_string())
+            .bind(e.side.code())
+            .bind(i64::from(e.lead))
+            .bind(position as i64)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(|err| match &err {
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    StoreError::Invalid(Invalid::one("executors", Reason::NotUnique))
+                }
+                _ => StoreError::Database(err),
+            })?;
+        }
+        for (position, tag) in data.tags.iter().enumerate() {
+            sqlx::query("INSERT INTO measure_tags (measure_id, tag, position) VALUES ($1, $2, $3)")
+                .bind(id.to_string())
+                .bind(tag)
+                .bind(position as i64)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_measure(&self, w: &mut WriteTx<'_>, plan: &Plan, data: &MeasureData) -> Result<Measure> {
+        let id = MeasureId(new_uuid());
+        let names = self.executor_names(w, data).await?;
+        let term = serde_json::to_string(&data.term).map_err(corrupt("term"))?;
+        let due = data.term.final_due(plan.period_start, plan.period_end).map(date_text);
+        let now = w.now_text();
+        sqlx::query(
+            "INSERT INTO measures (id, origin, plan_id, number, sort_key, depth, section, title_ru, title_en, description, expected_result, \
+             term_raw, term, due_date, term_unparsed, status, percent, weight, note, search, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)",
+        )
+        .bind(id.to_string())
+        .bind(self.origin.code())
+        .bind(plan.id.to_string())
+        .bind(data.number.to_string())
+        .bind(data.number.sort_key())
+        .bind(data.number.depth() as i64)
+        .bind(&data.section)
+        .bind(&data.title_ru)
+        .bind(&data.title_en)
+        .bind(&data.description)
+        .bind(&data.expected_result)
+        .bind(&data.term.raw)
+        .bind(&term)
+        .bind(due)
+        .bind(i64::from(data.term.needs_review()))
+        .bind(data.status.code())
+        .bind(i64::from(data.percent))
+        .bind(i64::from(data.weight))
+        .bind(&data.note)
+        .bind(measure_search(data, &names))
+        .bind(&now)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(Invalid::one("section", Reason::NotFound)),
+            _ => crate::unique_violation(e, &[("number", "number")]),
+        })?;
+        self.write_children(w, id, data).await?;
+        let measure = Measure { id, plan_id: plan.id, version: 1, data: data.clone() };
+        w.audit(Change::create("measure", id, &measure)).await?;
+        Ok(measure)
+    }
+
+    async fn rewrite_measure(
+        &self,
+        w: &mut WriteTx<'_>,
+        plan: &Plan,
+        before: &Measure,
+        data: &MeasureData,
+        reason: Option<String>,
+    ) -> Result<Measure> {
+        let names = self.executor_names(w, data).await?;
+        let term = serde_json::to_string(&data.term).map_err(corrupt("term"))?;
+        let due = data.term.final_due(plan.period_start, plan.period_end).map(date_text);
+        let now = w.now_text();
+        let done = sqlx::query(
+            "UPDATE measures SET number = $1, sort_key = $2, depth = $3, section = $4, title_ru = $5, title_en = $6, description = $7, \
+             expected_result = $8, term_raw = $9, term = $10, due_date = $11, term_unparsed = $12, status = $13, percent = $14, \
+             weight = $15, note = $16, search = $17, version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20",
+        )
+        .bind(data.number.to_string())
+        .bind(data.number.sort_key())
+        .bind(data.number.depth() as i64)
+        .bind(&data.section)
+        .bind(&data.title_ru)
+        .bind(&data.title_en)
+        .bind(&data.description)
+        .bind(&data.expected_result)
+        .bind(&data.term.raw)
+        .bind(&term)
+        .bind(due)
+        .bind(i64::from(data.term.needs_review()))
+        .bind(data.status.code())
+        .bind(i64::from(data.percent))
+        .bind(i64::from(data.weight))
+        .bind(&data.note)
+        .bind(measure_search(data, &names))
+        .bind(&now)
+        .bind(before.id.to_string())
+        .bind(before.version)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(Invalid::one("section", Reason::NotFound)),
+            _ => crate::unique_violation(e, &[("number", "number")]),
+        })?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { entity: "measure", current: before.version + 1 });
+        }
+        self.write_children(w, before.id, data).await?;
+        let after = Measure { id: before.id, plan_id: before.plan_id, version: before.version + 1, data: data.clone() };
+        w.audit(Change::update("measure", before.id, before, &after).with_reason(reason)).await?;
+        Ok(after)
+    }
+
+    async fn locked_measure(&self, w: &mut WriteTx<'_>, id: MeasureId, expected_version: i64) -> Result<Measure> {
+        let row = sqlx::query(&format!("SELECT {MEASURE_COLUMNS} FROM measures m WHERE m.id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "measure" })?;
+        let current = measure_from_row(&row)?;
+        if current.version != expected_version {
+            return Err(StoreError::Conflict { entity: "measure", current: current.version });
+        }
+        // Executors and tags are read outside the lock's transaction view only for the audit
+        // "before"; the write lock keeps them from changing meanwhile.
+        let mut list = vec![current];
+        self.load_executors_and_tags(&mut list).await?;
+        list.pop().ok_or(StoreError::NotFound { entity: "measure" })
+    }
+
+    pub async fn measure_create(&self, author: Author<'_>, plan: PlanId, data: &MeasureData) -> Result<Measure> {
+        let plan = self.plan(plan).await?;
+        let mut w = self.begin_write(author).await?;
+        let measure = self.insert_measure(&mut w, &plan, data).await?;
+        w.commit().await?;
+        Ok(measure)
+    }
+
+    pub async fn measure_update(
+        &self,
+        author: Author<'_>,
+        id: MeasureId,
+        expected_version: i64,
+        data: &MeasureData,
+        reason: Option<String>,
+    ) -> Result<Measure> {
+        let current = self.measure(id).await?;
+        let plan = self.plan(current.plan_id).await?;
+        let mut w = self.begin_write(author).await?;
+        let before = self.locked_measure(&mut w, id, expected_version).await?;
+        let after = self.rewrite_measure(&mut w, &plan, &before, data, reason).await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a measure with its indicators; refused while it has sub-measures.
+    pub async fn measure_delete(
+        &self,
+        author: Author<'_>,
+        id: MeasureId,
+        expected_version: i64,
+        reason: Option<String>,
+    ) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let before = self.locked_measure(&mut w, id, expected_version).await?;
+        let prefix = format!("{}.%", before.data.number.sort_key());
+        let (children,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM measures WHERE plan_id = $1 AND sort_key LIKE $2")
+                .bind(before.plan_id.to_string())
+                .bind(&prefix)
+                .fetch_one(&mut *w.tx)
+                .await?;
+        if children > 0 {
+            return Err(StoreError::InUse { entity: "measure", by: "sub-measures" });
+        }
+        sqlx::query("DELETE FROM measures WHERE id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+        w.audit(Change::delete("measure", id, &before).with_reason(reason)).await?;
+        w.commit().await
+    }
+
+    /// Applies a whole imported plan in one transaction: new numbers are created, changed
+    /// ones updated, identical ones left alone (so a second import changes nothing).
+    pub async fn measures_import(
+        &self,
+        author: Author<'_>,
+        plan: PlanId,
+        incoming: &[MeasureData],
+    ) -> Result<ImportCounts> {
+        let plan = self.plan(plan).await?;
+        let existing: HashMap<String, Measure> =
+            self.measures_of_plan(plan.id).await?.into_iter().map(|m| (m.data.number.to_string(), m)).collect();
+        let mut counts = ImportCounts::default();
+        let mut w = self.begin_write(author).await?;
+        for data in incoming {
+            match existing.get(&data.number.to_string()) {
+                None => {
+                    self.insert_measure(&mut w, &plan, data).await?;
+                    counts.created += 1;
+                }
+                Some(current) if current.data == *data => counts.unchanged += 1,
+                Some(current) => {
+                    tracing::debug!(number = %data.number, before = ?current.data, after = ?data, "import changes a measure");
+                    self.rewrite_measure(&mut w, &plan, current, data, Some("import".into())).await?;
+                    counts.updated += 1;
+                }
+            }
+        }
+        w.commit().await?;
+        Ok(counts)
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indicators
+
+const INDICATOR_COLUMNS: &str = "id, measure_id, version, name_ru, name_en, unit, direction, accumulation, value_kind, \
+     baseline, baseline_date, target, yearly_targets";
+
+fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
+    let id: String = row.try_get("id")?;
+    let measure: String = row.try_get("measure_id")?;
+    let direction: String = row.try_get("direction")?;
+    let accumulation: String = row.try_get("accumulation")?;
+    let value_kind: String = row.try_get("value_kind")?;
+    let baseline: Option<String> = row.try_get("baseline")?;
+    let baseline_date: Option<String> = row.try_get("baseline_date")?;
+    let target: Option<String> = row.try_get("target")?;
+    let yearly: String = row.try_get("yearly_targets")?;
+    let yearly: Vec<(i32, String)> = serde_json::from_str(&yearly).map_err(corrupt("yearly targets"))?;
+    Ok(Indicator {
+        id: id.parse().map_err(corrupt("indicator id"))?,
+        measure_id: measure.parse().map_err(corrupt("measure id"))?,
+        version: row.try_get("version")?,
+        data: IndicatorData {
+            name_ru: row.try_get("name_ru")?,
+            name_en: row.try_get("name_en")?,
+            unit: row.try_get("unit")?,
+            direction: direction.parse().map_err(corrupt("direction"))?,
+            accumulation: accumulation.parse().map_err(corrupt("accumulation"))?,
+            value_kind: value_kind.parse().map_err(corrupt("value kind"))?,
+            baseline: baseline.as_deref().map(parse_decimal).transpose()?,
+            baseline_date: baseline_date.as_deref().map(parse_date).transpose()?,
+            target: target.as_deref().map(parse_decimal).transpose()?,
+            yearly_targets: yearly
+                .into_iter()
+                .map(|(y, v)| parse_decimal(&v).map(|v| (y, v)))
+                .collect::<Result<Vec<_>>>()?,
+        },
+        actuals: Vec::new(),
+    })
+}
+
+fn yearly_json(data: &IndicatorData) -> String {
+    let pairs: Vec<(i32, String)> = data.yearly_targets.iter().map(|(y, v)| (*y, v.to_string())).collect();
+    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+}
+
+impl Store {
+    pub async fn indicators_of(&self, measure: MeasureId) -> Result<Vec<Indicator>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {INDICATOR_COLUMNS} FROM indicators WHERE measure_id = $1 ORDER BY position, id"
+        ))
+        .bind(measure.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut indicators = rows.iter().map(indicator_from_row).collect::<Result<Vec<_>>>()?;
+        for indicator in &mut indicators {
+            indicator.actuals = self.actuals_of(indicator.id).await?;
+        }
+        Ok(indicators)
+    }
+
+    /// Every indicator of a plan with its actuals, by measure.
+    pub async fn indicators_of_plan(&self, plan: PlanId) -> Result<HashMap<MeasureId, Vec<Indicator>>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM indicators i JOIN measures m ON m.id = i.measure_id WHERE m.plan_id = $1 ORDER BY i.position, i.id",
+            INDICATOR_COLUMNS.split(", ").map(|c| format!("i.{c}")).collect::<Vec<_>>().join(", ")
+        ))
+        .bind(plan.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_id: HashMap<IndicatorId, Indicator> = HashMap::new();
+        let mut order = Vec::new();
+        for row in &rows {
+            let indicator = indicator_from_row(row)?;
+            order.push(indicator.id);
+            by_id.insert(indicator.id, indicator);
+        }
+        let values: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT v.indicator_id, v.quarter, v.value FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id \
+             JOIN measures m ON m.id = i.measure_id WHERE m.plan_id = $1 ORDER BY v.quarter",
+        )
+        .bind(plan.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        for (indicator, quarter, value) in values {
+            let id: IndicatorId = indicator.parse().map_err(corrupt("indicator id"))?;
+            if let Some(i) = by_id.get_mut(&id) {
+                i.actuals.push(Actual {
+                    quarter: quarter.parse().map_err(corrupt("quarter"))?,
+                    value: parse_decimal(&value)?,
+                });
+            }
+        }
+        let mut result: HashMap<MeasureId, Vec<Indicator>> = HashMap::new();
+        for id in order {
+            if let Some(i) = by_id.remove(&id) {
+                result.entry(i.measure_id).or_default().push(i);
+            }
+        }
+        Ok(result)
+    }
+
+    async fn actuals_of(&self, indicator: IndicatorId) -> Result<Vec<Actual>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT quarter, value FROM indicator_values WHERE indicator_id = $1 ORDER BY quarter")
+                .bind(indicator.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(q, v)| Ok(Actual { quarter: q.parse().map_err(corrupt("quarter"))?, value: parse_decimal(&v)? }))
+            .collect()
+    }
+
+    pub async fn indicator(&self, id: IndicatorId) -> Result<Indicator> {
+        let row = sqlx::query(&format!("SELECT {INDICATOR_COLUMNS} FROM indicators WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "indicator" })?;
+        let mut indicator = indicator_from_row(&row)?;
+        indicator.actuals = self.actuals_of(id).await?;
+        Ok(indicator)
+    }
+
+    pub async fn indicator_create(
+        &self,
+        author: Author<'_>,
+        measure: MeasureId,
+        data: &IndicatorData,
+    ) -> Result<Indicator> {
+        let mut w = self.begin_write(author).await?;
+        let id = IndicatorId(new_uuid());
+        let (position,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM indicators WHERE measure_id = $1")
+            .bind(measure.to_string())
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let now = w.now_text();
+        sqlx::query(
+            "INSERT INTO indicators (id, origin, measure_id, position, name_ru, name_en, unit, direction, accumulation, value_kind, \
+             baseline, baseline_date, target, yearly_targets, version, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15)",
+        )
+        .bind(id.to_string())
+        .bind(self.origin.code())
+        .bind(measure.to_string())
+        .bind(position)
+        .bind(&data.name_ru)
+        .bind(&data.name_en)
+        .bind(&data.unit)
+        .bind(data.direction.code())
+        .bind(data.accumulation.code())
+        .bind(data.value_kind.code())
+        .bind(data.baseline.map(|d| d.to_string()))
+        .bind(data.baseline_date.map(date_text))
+        .bind(data.target.map(|d| d.to_string()))
+        .bind(yearly_json(data))
+        .bind(&now)
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound { entity: "measure" },
+            _ => StoreError::Database(e),
+        })?;
+        let indicator = Indicator { id, measure_id: measure, version: 1, data: data.clone(), actuals: Vec::new() };
+        w.audit(Change::create("indicator", id, &indicator)).await?;
+        w.commit().await?;
+        Ok(indicator)
+    }
+
+    pub async fn indicator_update(
+        &self,
+        author: Author<'_>,
+        id: IndicatorId,
+        expected_version: i64,
+        data: &IndicatorData,
+    ) -> Result<Indicator> {
+        let before = self.indicator(id).await?;
+        let mut w = self.begin_write(author).await?;
+        let done = sqlx::query(
+            "UPDATE indicators SET name_ru = $1, name_en = $2, unit = $3, direction = $4, accumulation = $5, value_kind = $6, \
+             baseline = $7, baseline_date = $8, target = $9, yearly_targets = $10, version = version + 1, updated_at = $11 \
+             WHERE id = $12 AND version = $13",
+        )
+        .bind(&data.name_ru)
+        .bind(&data.name_en)
+        .bind(&data.unit)
+        .bind(data.direction.code())
+        .bind(data.accumulation.code())
+        .bind(data.value_kind.code())
+        .bind(data.baseline.map(|d| d.to_string()))
+        .bind(data.baseline_date.map(date_text))
+        .bind(data.target.map(|d| d.to_string()))
+        .bind(yearly_json(data))
+        .bind(w.now_text())
+        .bind(id.to_string())
+        .bind(expected_version)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { entity: "indicator", current: before.version });
+        }
+        let after = Indicator { version: expected_version + 1, data: data.clone(), ..before.clone() };
+        w.audit(Change::update("indicator", id, &before, &after)).await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn indicator_delete(&self, author: Author<'_>, id: IndicatorId) -> Result<()> {
+        let before = self.indicator(id).await?;
+        let mut w = self.begin_write(author).await?;
+        sqlx::query("DELETE FROM indicators WHERE id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+        w.audit(Change::delete("indicator", id, &before)).await?;
+        w.commit().await
+    }
+
+    /// Records (or with `None` removes) the actual value of a quarter.
+    pub async fn indicator_set_actual(
+        &self,
+        author: Author<'_>,
+        id: IndicatorId,
+        quarter: Quarter,
+        value: Option<Decimal>,
+    ) -> Result<()> {
+        let before = self.indicator(id).await?;
+        let previous = before.actuals.iter().find(|a| a.quarter == quarter).map(|a| a.value);
+        if previous == value {
+            return Ok(());
+        }
+        let mut w = self.begin_write(author).await?;
+        match value {
+            Some(v) => {
+                sqlx::query(
+                    "INSERT INTO indicator_values (indicator_id, quarter, value, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (indicator_id, quarter) DO UPDATE SET value = $3, updated_at = $4",
+                )
+                .bind(id.to_string())
+                .bind(quarter.to_string())
+                .bind(v.to_string())
+                .bind(w.now_text())
+                .execute(&mut *w.tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND quarter = $2")
+                    .bind(id.to_string())
+                    .bind(quarter.to_string())
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
+        }
+        let entity_id = format!("{id}/{quarter}");
+        let change = match (previous, value) {
+            (None, Some(v)) => Change::create("indicator_value", &entity_id, &v.to_string()),
+            (Some(p), Some(v)) => Change::update("indicator_value", &entity_id, &p.to_string(), &v.to_string()),
+            (Some(p), None) => Change::delete("indicator_value", &entity_id, &p.to_string()),
+            (None, None) => return w.commit().await,
+        };
+        w.audit(change).await?;
+        w.commit().await
+    }
+}
