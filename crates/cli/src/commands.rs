@@ -1,7 +1,7 @@
 //! The commands: each opens the store, calls the domain through the store and web crates,
 //! and reports in one readable line per error.
 
-use crate::{AuditCommand, BenchCommand, Cli, Command, UserCommand};
+use crate::{AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, UserCommand};
 use accord_domain::Side;
 use accord_domain::directory::Locale;
 use accord_store::{Author, Store, StoreError, UserUpdate};
@@ -123,8 +123,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 accord_web::demo::DemoError::App(app) => app.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} users",
-                summary.organisations, summary.people, summary.users
+                "demo data loaded: {} organisations, {} people, {} users, {} plan measures",
+                summary.organisations, summary.people, summary.users, summary.measures
             );
             print_demo_logins();
             Ok(())
@@ -144,7 +144,70 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 ))),
             }
         }
+        Command::Import(ImportCommand::Plan { file, dry_run, plan, create_orgs }) => {
+            import_plan(
+                &store,
+                &file,
+                accord_web::plan::transfer::ImportOptions { dry_run, plan_code: plan, create_orgs },
+            )
+            .await
+        }
+        Command::Export(ExportCommand::Plan { format, out, plan }) => {
+            let plan = accord_web::plan::resolve_plan(&store, plan.as_deref()).await.map_err(|e| match e {
+                AppError::NotFound => CliError::input("no such plan (import one first)"),
+                other => other.into(),
+            })?;
+            let measures = store.measures_of_plan(plan.id).await?;
+            let file = accord_web::plan::transfer::export_file(&store, &plan, &measures, &format).await?;
+            std::fs::write(&out, &file.bytes)
+                .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
+            println!("exported {} measures of plan {} to {}", measures.len(), plan.code, out.display());
+            Ok(())
+        }
         Command::Migrate | Command::Bench(_) => Ok(()),
+    }
+}
+
+async fn import_plan(
+    store: &Store,
+    file: &std::path::Path,
+    options: accord_web::plan::transfer::ImportOptions,
+) -> Result<(), CliError> {
+    use accord_web::plan::transfer::{ImportError, import_plan, read_table};
+    let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let outcome = match read_table(&name, &bytes) {
+        Ok(table) => import_plan(store, Author::SYSTEM, &table, &options).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(report) if report.dry_run => {
+            println!(
+                "dry run: {} measures would be imported into {}; {} new organisations; nothing was changed",
+                report.measures,
+                report.plan_code,
+                report.created_organisations.len()
+            );
+            Ok(())
+        }
+        Ok(report) => {
+            println!(
+                "imported plan {}: {} created, {} updated, {} unchanged; {} organisations created for review",
+                report.plan_code,
+                report.counts.created,
+                report.counts.updated,
+                report.counts.unchanged,
+                report.created_organisations.len()
+            );
+            Ok(())
+        }
+        Err(ImportError::Problems(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            Err(CliError::input(format!("{} problem(s) in {}; nothing was imported", problems.len(), file.display())))
+        }
+        Err(ImportError::App(e)) => Err(e.into()),
     }
 }
 

@@ -55,6 +55,12 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Read a plan from a file into the store.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write a plan out to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Benchmarks that print figures (never pass/fail).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -100,6 +106,39 @@ pub enum UserCommand {
     },
     /// Disable a user: sign-in, sessions and tokens stop working.
     Disable { login: String },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import an action plan from .xlsx or .csv laid out as government plans are.
+    Plan {
+        /// The plan file (.xlsx or .csv).
+        file: PathBuf,
+        /// Check everything and report every problem, but change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import into this existing plan; without it the file's title block creates the plan.
+        #[arg(long)]
+        plan: Option<String>,
+        /// Create organisations the directory does not know, on their column's side, marked for review.
+        #[arg(long)]
+        create_orgs: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// Export the action plan in the official table layout (xlsx, csv) or as JSON.
+    Plan {
+        #[arg(long, value_parser = ["xlsx", "csv", "json"], default_value = "xlsx")]
+        format: String,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Which plan (default: the first).
+        #[arg(long)]
+        plan: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -731,3 +731,24 @@ impl Store {
         Ok(DirectoryCounts { organisations_by: count("BY"), organisations_khv: count("KHV"), people, users })
     }
 }
+
+impl Store {
+    /// Marks an organisation (e.g. created by an import) as waiting for a coordinator's look.
+    pub async fn organisation_mark_for_review(&self, id: OrganisationId, needs_review: bool) -> Result<()> {
+        sqlx::query("UPDATE organisations SET needs_review = $1 WHERE id = $2")
+            .bind(i64::from(needs_review))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Codes of the organisations waiting for review.
+    pub async fn organisations_for_review(&self) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT code FROM organisations WHERE needs_review = 1 ORDER BY code")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+}

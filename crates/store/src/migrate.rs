@@ -36,8 +36,12 @@ macro_rules! per_backend {
     };
 }
 
-const MIGRATIONS: &[Migration] =
-    &[common!(1, "0001_directory"), per_backend!(2, "0002_audit_append_only"), common!(3, "0003_plan")];
+const MIGRATIONS: &[Migration] = &[
+    common!(1, "0001_directory"),
+    per_backend!(2, "0002_audit_append_only"),
+    common!(3, "0003_plan"),
+    common!(4, "0004_organisation_review"),
+];
 
 /// A migration that `migrate` applied.
 #[derive(Debug, Clone, PartialEq, Eq)]

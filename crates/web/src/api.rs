@@ -83,6 +83,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = BaseDoc::openapi();
     doc.merge(DirectoryApiDoc::openapi());
     doc.merge(AdminApiDoc::openapi());
+    doc.merge(crate::plan::PlanApiDoc::openapi());
     doc.info.version = VERSION.to_string();
     doc
 }

@@ -368,6 +368,7 @@ pub struct DemoSummary {
     pub organisations: usize,
     pub people: usize,
     pub users: usize,
+    pub measures: usize,
 }
 
 /// Loads the demo directory. Refuses a store with data unless `force`; with `force` adds
@@ -439,6 +440,7 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
         create_user(store, None, &form).await?;
         summary.users += 1;
     }
+    summary.measures = crate::demo_plan::load(store).await?;
     store.set_meta(META_KEY, "1").await?;
     Ok(summary)
 }

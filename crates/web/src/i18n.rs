@@ -20,6 +20,33 @@ fluent_templates::static_loader! {
 static RU: LanguageIdentifier = langid!("ru");
 static EN: LanguageIdentifier = langid!("en");
 
+/// A small `Copy` value however many references deep a template hands it over.
+pub trait Plain<T> {
+    fn plain(&self) -> T;
+}
+
+macro_rules! plain {
+    ($($t:ty),*) => {$(
+        impl Plain<$t> for $t {
+            fn plain(&self) -> $t {
+                *self
+            }
+        }
+        impl Plain<$t> for &$t {
+            fn plain(&self) -> $t {
+                **self
+            }
+        }
+        impl Plain<$t> for &&$t {
+            fn plain(&self) -> $t {
+                ***self
+            }
+        }
+    )*};
+}
+
+plain!(accord_domain::plan::Status, chrono::NaiveDate);
+
 /// The translator of one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Tr {
@@ -83,6 +110,22 @@ impl Tr {
     /// The label of an audit operation.
     pub fn op(&self, operation: impl Borrow<accord_domain::audit::Operation>) -> String {
         self.t(&format!("op-{}", operation.borrow().code()))
+    }
+
+    pub fn status(&self, status: impl Plain<accord_domain::plan::Status>) -> String {
+        self.t(&format!("status-{}", status.plain().code()))
+    }
+
+    pub fn statuses(&self) -> [accord_domain::plan::Status; 5] {
+        accord_domain::plan::Status::ALL
+    }
+
+    /// A calendar date (no time zone involved): `30.06.2026` or `30 Jun 2026`.
+    pub fn day(&self, day: impl Plain<chrono::NaiveDate>) -> String {
+        match self.locale {
+            Locale::Ru => day.plain().format("%d.%m.%Y").to_string(),
+            Locale::En => day.plain().format("%-d %b %Y").to_string(),
+        }
     }
 
     pub fn reason(&self, reason: Reason) -> String {

@@ -13,12 +13,14 @@ mod assets;
 pub mod auth;
 mod ctx;
 pub mod demo;
+mod demo_plan;
 mod directory;
 mod error;
 mod home;
 pub mod i18n;
 mod layout;
 mod middleware;
+pub mod plan;
 
 pub use error::AppError;
 
@@ -81,6 +83,7 @@ pub fn app(state: AppState) -> Router {
         .merge(account::routes())
         .merge(directory::routes())
         .merge(admin::routes())
+        .merge(plan::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })

@@ -6,6 +6,6 @@ pub mod person;
 pub mod user;
 
 pub use authz::{Action, Forbidden, authorize};
-pub use organisation::{OrgCode, OrgKind, Organisation, OrganisationData, OrganisationForm};
+pub use organisation::{OrgCode, OrgKind, Organisation, OrganisationData, OrganisationForm, name_key};
 pub use person::{Person, PersonData, PersonForm};
 pub use user::{Locale, Login, Role, RoleKind, UserAccount};

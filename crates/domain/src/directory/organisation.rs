@@ -130,6 +130,41 @@ impl OrganisationData {
     }
 }
 
+/// The key two spellings of one organisation's name share: case, quotes («», "", „“),
+/// punctuation, "ё" and legal-form prefixes (ОАО, ООО, АО, ЗАО, ПАО, УП, ГУ, ФГБОУ ВО…) are
+/// ignored, so "ОАО «Минский тракторный завод»" and "минский тракторный завод" match.
+pub fn name_key(name: &str) -> String {
+    const LEGAL_FORMS: [&str; 22] = [
+        "оао",
+        "ооо",
+        "зао",
+        "пао",
+        "ао",
+        "одо",
+        "уп",
+        "руп",
+        "гу",
+        "гуп",
+        "муп",
+        "кгуп",
+        "фгуп",
+        "фгбоу",
+        "во",
+        "чуп",
+        "ип",
+        "сзао",
+        "ojsc",
+        "llc",
+        "jsc",
+        "cjsc",
+    ];
+    let folded = crate::text::fold(name);
+    let cleaned: String = folded.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let start = words.iter().take_while(|w| LEGAL_FORMS.contains(w)).count();
+    words[start..].join(" ")
+}
+
 /// A stored organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
@@ -264,6 +299,18 @@ mod tests {
         assert_eq!(err.reason_for("kind"), Some(Reason::Required));
         assert_eq!(err.reason_for("name_full_ru"), Some(Reason::Required));
         assert_eq!(err.reason_for("name_short_ru"), None);
+    }
+
+    #[test]
+    fn name_keys_ignore_quotes_case_and_legal_form() {
+        assert_eq!(name_key("ОАО «Минский тракторный завод»"), "минский тракторный завод");
+        assert_eq!(name_key("  минский  Тракторный завод "), "минский тракторный завод");
+        assert_eq!(
+            name_key("ФГБОУ ВО \"Тихоокеанский государственный университет\""),
+            "тихоокеанский государственный университет"
+        );
+        assert_eq!(name_key("Могилёвский облисполком"), name_key("Могилевский облисполком"));
+        assert_eq!(name_key("АО"), "");
     }
 
     #[test]

@@ -96,6 +96,21 @@ impl MeasureData {
     pub fn involves(&self, organisation: OrganisationId) -> bool {
         self.executors.iter().any(|e| e.organisation == organisation)
     }
+    /// This measure with the fields a plan table carries (title, dimension, term, executors,
+    /// expected result, note) taken from `table`; progress, tags, translations and weight stay,
+    /// so re-importing the official table never wipes what was reported since.
+    pub fn with_table_fields(&self, table: &MeasureData) -> MeasureData {
+        MeasureData {
+            section: table.section.clone(),
+            title_ru: table.title_ru.clone(),
+            term: table.term.clone(),
+            executors: table.executors.clone(),
+            expected_result: table.expected_result.clone(),
+            note: table.note.clone(),
+            ..self.clone()
+        }
+    }
+
     pub fn search_text(&self) -> String {
         crate::text::fold_all([
             self.number.to_string().as_str(),
@@ -228,6 +243,41 @@ mod tests {
         assert!(!is_overdue(Status::InProgress, &Term::parse("постоянно"), d(2030, 1, 1), start, end));
         assert!(!is_overdue(Status::InProgress, &Term::parse("ежеквартально"), d(2026, 11, 27), start, end));
         assert!(is_overdue(Status::InProgress, &Term::parse("ежеквартально"), d(2028, 1, 1), start, end));
+    }
+
+    #[test]
+    fn a_table_import_keeps_what_was_reported() {
+        let reported = MeasureForm {
+            number: "1.".into(),
+            section: "trade".into(),
+            title_ru: "Старое".into(),
+            title_en: Some("Old".into()),
+            term: "2025 г.".into(),
+            status: Some("in-progress".into()),
+            percent: Some("40".into()),
+            tags: Some("x".into()),
+            ..Default::default()
+        }
+        .validate(Vec::new())
+        .expect("valid");
+        let table = MeasureForm {
+            number: "1.".into(),
+            section: "industry".into(),
+            title_ru: "Новое".into(),
+            term: "2026 г.".into(),
+            ..Default::default()
+        }
+        .validate(Vec::new())
+        .expect("valid");
+        let merged = reported.with_table_fields(&table);
+        assert_eq!(
+            (merged.title_ru.as_str(), merged.section.as_str(), merged.term.raw.as_str()),
+            ("Новое", "industry", "2026 г.")
+        );
+        assert_eq!(
+            (merged.status, merged.percent, merged.tags.clone(), merged.title_en.clone()),
+            (Status::InProgress, 40, vec!["x".to_string()], Some("Old".into()))
+        );
     }
 
     #[test]

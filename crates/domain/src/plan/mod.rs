@@ -6,6 +6,7 @@ pub mod indicator;
 pub mod measure;
 pub mod number;
 pub mod progress;
+pub mod summary;
 pub mod term;
 
 pub use agreement::{Agreement, Indicator, Measure, NewPlan, Plan, PlanForm, Section, Signatory};

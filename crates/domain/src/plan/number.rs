@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn orders_numerically_not_as_text() {
-        let mut numbers = vec![n("10."), n("2.10."), n("2.9."), n("2."), n("1.1.")];
+        let mut numbers = [n("10."), n("2.10."), n("2.9."), n("2."), n("1.1.")];
         numbers.sort();
         let printed: Vec<String> = numbers.iter().map(ToString::to_string).collect();
         assert_eq!(printed, ["1.1.", "2.", "2.9.", "2.10.", "10."]);

@@ -6,6 +6,7 @@ mod organisations;
 mod people;
 
 pub use api::ApiDoc as DirectoryApiDoc;
+pub use organisations::ConfirmDelete;
 
 use crate::AppState;
 use crate::error::AppError;

@@ -1,0 +1,367 @@
+//! The measures API: the table's filters as query parameters, CRUD with optimistic locking,
+//! indicators and their actuals.
+
+use super::pages::{MeasureQuery, set_indicator_actual};
+use super::{
+    ExecutorRef, MeasureChange, create_measure, delete_measure, resolve_executors, resolve_plan, update_measure,
+};
+use crate::AppState;
+use crate::api::{ErrorBody, Json};
+use crate::ctx::ApiUser;
+use crate::error::AppError;
+use accord_domain::directory::Action;
+use accord_domain::plan::indicator::IndicatorForm;
+use accord_domain::plan::{Indicator, Measure, MeasureForm};
+use accord_domain::{IndicatorId, MeasureId};
+use accord_store::Paging;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        list_measures,
+        get_measure,
+        create_measure_api,
+        patch_measure,
+        delete_measure_api,
+        list_indicators,
+        create_indicator,
+        put_actual
+    ),
+    components(schemas(
+        MeasureDto,
+        MeasureList,
+        MeasureBody,
+        ExecutorRef,
+        ExecutorDto,
+        IndicatorDto,
+        ActualDto,
+        ActualBody
+    ))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/measures", get(list_measures).post(create_measure_api))
+        .route("/api/v1/measures/{id}", get(get_measure).patch(patch_measure).delete(delete_measure_api))
+        .route("/api/v1/measures/{id}/indicators", get(list_indicators).post(create_indicator))
+        .route("/api/v1/indicators/{id}/actuals/{quarter}", put(put_actual))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExecutorDto {
+    pub organisation_id: String,
+    pub side: String,
+    pub lead: bool,
+}
+
+/// A measure as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct MeasureDto {
+    pub id: String,
+    pub plan_id: String,
+    pub version: i64,
+    pub number: String,
+    pub dimension: String,
+    pub title_ru: String,
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    pub expected_result: Option<String>,
+    /// The term as written.
+    pub term: String,
+    /// What the term means: within, by, recurring, continuous, separate-plan or unparsed.
+    #[schema(value_type = Object)]
+    pub schedule: serde_json::Value,
+    pub status: String,
+    pub percent: u8,
+    pub weight: u32,
+    pub executors: Vec<ExecutorDto>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+}
+
+impl From<Measure> for MeasureDto {
+    fn from(m: Measure) -> Self {
+        let d = m.data;
+        MeasureDto {
+            id: m.id.to_string(),
+            plan_id: m.plan_id.to_string(),
+            version: m.version,
+            number: d.number.to_string(),
+            dimension: d.section,
+            title_ru: d.title_ru,
+            title_en: d.title_en,
+            description: d.description,
+            expected_result: d.expected_result,
+            schedule: serde_json::to_value(d.term.schedule).unwrap_or_default(),
+            term: d.term.raw,
+            status: d.status.code().to_string(),
+            percent: d.percent,
+            weight: d.weight,
+            executors: d
+                .executors
+                .into_iter()
+                .map(|e| ExecutorDto {
+                    organisation_id: e.organisation.to_string(),
+                    side: e.side.code().into(),
+                    lead: e.lead,
+                })
+                .collect(),
+            tags: d.tags,
+            note: d.note,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeasureList {
+    pub items: Vec<MeasureDto>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Creating sends every required field; PATCH sends `version` and only what changes.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct MeasureBody {
+    pub version: Option<i64>,
+    pub reason: Option<String>,
+    pub number: Option<String>,
+    pub dimension: Option<String>,
+    pub title_ru: Option<String>,
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    pub expected_result: Option<String>,
+    pub term: Option<String>,
+    pub status: Option<String>,
+    pub percent: Option<u8>,
+    pub weight: Option<u32>,
+    pub tags: Option<Vec<String>>,
+    pub note: Option<String>,
+    pub executors: Option<Vec<ExecutorRef>>,
+}
+
+impl MeasureBody {
+    /// Only status, percent (and version/reason) present: a progress report, which executors may send.
+    fn is_progress_only(&self) -> bool {
+        self.number.is_none()
+            && self.dimension.is_none()
+            && self.title_ru.is_none()
+            && self.title_en.is_none()
+            && self.description.is_none()
+            && self.expected_result.is_none()
+            && self.term.is_none()
+            && self.weight.is_none()
+            && self.tags.is_none()
+            && self.note.is_none()
+            && self.executors.is_none()
+    }
+
+    /// The form this body makes on top of `base` (the current measure, or nothing).
+    fn form(&self, base: Option<&Measure>) -> MeasureForm {
+        let d = base.map(|m| &m.data);
+        let pick = |new: &Option<String>, old: Option<String>| new.clone().or(old);
+        MeasureForm {
+            number: pick(&self.number, d.map(|d| d.number.to_string())).unwrap_or_default(),
+            section: pick(&self.dimension, d.map(|d| d.section.clone())).unwrap_or_default(),
+            title_ru: pick(&self.title_ru, d.map(|d| d.title_ru.clone())).unwrap_or_default(),
+            title_en: pick(&self.title_en, d.and_then(|d| d.title_en.clone())),
+            description: pick(&self.description, d.and_then(|d| d.description.clone())),
+            expected_result: pick(&self.expected_result, d.and_then(|d| d.expected_result.clone())),
+            term: pick(&self.term, d.map(|d| d.term.raw.clone())).unwrap_or_default(),
+            status: pick(&self.status, d.map(|d| d.status.code().to_string())),
+            percent: self.percent.map(|p| p.to_string()).or(d.map(|d| d.percent.to_string())),
+            weight: self.weight.map(|w| w.to_string()).or(d.map(|d| d.weight.to_string())),
+            tags: self.tags.as_ref().map(|t| t.join(", ")).or(d.map(|d| d.tags.join(", "))),
+            note: pick(&self.note, d.and_then(|d| d.note.clone())),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/measures", tag = "plan", params(MeasureQuery),
+    responses((status = 200, body = MeasureList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_measures(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Json<MeasureList>, AppError> {
+    api.require(Action::Read)?;
+    let plan = resolve_plan(state.store(), query.plan.as_deref()).await?;
+    let today = chrono::Utc::now().with_timezone(&crate::layout::user_tz(&api.user)).date_naive();
+    let filter = query.filter(&state, today).await?;
+    let per_page = query.per_page.unwrap_or(50).clamp(1, 500);
+    let paging = Paging { page: query.page.unwrap_or(1).max(1), per_page };
+    let page = state.store().measure_list(plan.id, &filter, paging).await?;
+    Ok(Json(MeasureList {
+        items: page.items.into_iter().map(MeasureDto::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/measures/{id}", tag = "plan", params(("id" = String, Path)),
+    responses((status = 200, body = MeasureDto), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn get_measure(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<MeasureId>,
+) -> Result<Json<MeasureDto>, AppError> {
+    api.require(Action::Read)?;
+    Ok(Json(state.store().measure(id).await?.into()))
+}
+
+#[utoipa::path(post, path = "/api/v1/measures", tag = "plan", request_body = MeasureBody,
+    responses((status = 201, body = MeasureDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn create_measure_api(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<MeasureBody>,
+) -> Result<(StatusCode, Json<MeasureDto>), AppError> {
+    let plan = resolve_plan(state.store(), None).await?;
+    let executors = resolve_executors(state.store(), body.executors.as_deref().unwrap_or_default()).await?;
+    let m = create_measure(state.store(), &api.user, &plan, &body.form(None), executors).await?;
+    Ok((StatusCode::CREATED, Json(m.into())))
+}
+
+#[utoipa::path(patch, path = "/api/v1/measures/{id}", tag = "plan", params(("id" = String, Path)), request_body = MeasureBody,
+    responses((status = 200, body = MeasureDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn patch_measure(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<MeasureId>,
+    Json(body): Json<MeasureBody>,
+) -> Result<Json<MeasureDto>, AppError> {
+    let version = body.version.ok_or_else(|| {
+        accord_domain::validation::Invalid::one("version", accord_domain::validation::Reason::Required)
+    })?;
+    let change = if body.is_progress_only() {
+        MeasureChange::Progress { status: body.status.clone(), percent: body.percent.map(|p| p.to_string()) }
+    } else {
+        let current = state.store().measure(id).await?;
+        let executors = match &body.executors {
+            Some(refs) => resolve_executors(state.store(), refs).await?,
+            None => current.data.executors.clone(),
+        };
+        MeasureChange::Full { form: Box::new(body.form(Some(&current))), executors }
+    };
+    Ok(Json(update_measure(state.store(), &api.user, id, version, change, body.reason.clone()).await?.into()))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct DeleteParams {
+    version: i64,
+    reason: Option<String>,
+}
+
+#[utoipa::path(delete, path = "/api/v1/measures/{id}", tag = "plan", params(("id" = String, Path), DeleteParams),
+    responses((status = 204), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete_measure_api(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<MeasureId>,
+    Query(p): Query<DeleteParams>,
+) -> Result<StatusCode, AppError> {
+    delete_measure(state.store(), &api.user, id, p.version, p.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActualDto {
+    pub quarter: String,
+    pub value: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorDto {
+    pub id: String,
+    pub version: i64,
+    pub name_ru: String,
+    pub name_en: Option<String>,
+    pub unit: String,
+    pub direction: String,
+    pub accumulation: String,
+    pub value_kind: String,
+    pub baseline: Option<String>,
+    pub target: Option<String>,
+    pub yearly_targets: Vec<(i32, String)>,
+    pub actuals: Vec<ActualDto>,
+}
+
+impl From<Indicator> for IndicatorDto {
+    fn from(i: Indicator) -> Self {
+        let d = i.data;
+        IndicatorDto {
+            id: i.id.to_string(),
+            version: i.version,
+            name_ru: d.name_ru,
+            name_en: d.name_en,
+            unit: d.unit,
+            direction: d.direction.code().into(),
+            accumulation: d.accumulation.code().into(),
+            value_kind: d.value_kind.code().into(),
+            baseline: d.baseline.map(|v| v.to_string()),
+            target: d.target.map(|v| v.to_string()),
+            yearly_targets: d.yearly_targets.into_iter().map(|(y, v)| (y, v.to_string())).collect(),
+            actuals: i
+                .actuals
+                .into_iter()
+                .map(|a| ActualDto { quarter: a.quarter.to_string(), value: a.value.to_string() })
+                .collect(),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/measures/{id}/indicators", tag = "plan", params(("id" = String, Path)),
+    responses((status = 200, body = [IndicatorDto])), security(("bearer" = [])))]
+async fn list_indicators(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<MeasureId>,
+) -> Result<Json<Vec<IndicatorDto>>, AppError> {
+    api.require(Action::Read)?;
+    state.store().measure(id).await?;
+    Ok(Json(state.store().indicators_of(id).await?.into_iter().map(IndicatorDto::from).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/measures/{id}/indicators", tag = "plan", params(("id" = String, Path)),
+    request_body(content = Object, description = "name_ru, name_en, unit, direction (increase|decrease), accumulation (cumulative|per-period), value_kind (quantity|yes-no), baseline, baseline_date, target, yearly_targets (\"2025: 10; 2026: 20\")"),
+    responses((status = 201, body = IndicatorDto), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn create_indicator(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<MeasureId>,
+    Json(form): Json<IndicatorForm>,
+) -> Result<(StatusCode, Json<IndicatorDto>), AppError> {
+    let m = state.store().measure(id).await?;
+    api.require(Action::EditMeasure { executors: &m.data.executors })?;
+    let data = form.validate()?;
+    let indicator =
+        state.store().indicator_create(accord_store::Author::user(api.user.login.as_str()), id, &data).await?;
+    Ok((StatusCode::CREATED, Json(indicator.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActualBody {
+    /// A decimal such as "12.5"; empty or null removes the quarter's value.
+    pub value: Option<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/indicators/{id}/actuals/{quarter}", tag = "plan", params(("id" = String, Path), ("quarter" = String, Path, description = "e.g. 2026Q3")), request_body = ActualBody,
+    responses((status = 200, body = IndicatorDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+async fn put_actual(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((id, quarter)): Path<(IndicatorId, String)>,
+    Json(body): Json<ActualBody>,
+) -> Result<Json<IndicatorDto>, AppError> {
+    let indicator = set_indicator_actual(&state, &api.user, id, &quarter, body.value.as_deref().unwrap_or("")).await?;
+    Ok(Json(indicator.into()))
+}

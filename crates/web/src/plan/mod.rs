@@ -1,0 +1,181 @@
+//! The action plan: overview, measures table and tree, measure pages, forms, import and
+//! export, and the measures API. Pages and API share the rules in this file.
+
+mod api;
+mod pages;
+pub mod transfer;
+
+use crate::AppState;
+use crate::error::AppError;
+use accord_domain::directory::{Action, UserAccount, authorize};
+use accord_domain::plan::{Executor, Measure, MeasureData, MeasureForm, Plan, Status};
+use accord_domain::validation::{Invalid, Reason};
+use accord_domain::{MeasureId, Side};
+use accord_store::{Author, Store, StoreError};
+use axum::Router;
+
+pub use api::ApiDoc as PlanApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(pages::routes()).merge(api::routes())
+}
+
+fn author(user: &UserAccount) -> Author<'_> {
+    Author::user(user.login.as_str())
+}
+
+/// The plan a request is about: `?plan=CODE`, else the first one.
+pub async fn resolve_plan(store: &Store, code: Option<&str>) -> Result<Plan, AppError> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Ok(store.plan_by_code(code).await?),
+        None => store.plan_list().await?.into_iter().next().ok_or(AppError::NotFound),
+    }
+}
+
+/// An executor as a form or API names it: an organisation code, and whether it leads.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct ExecutorRef {
+    /// Organisation code from the directory, e.g. MAZ.
+    pub organisation: String,
+    #[serde(default)]
+    pub lead: bool,
+}
+
+/// Resolves organisation codes to executors (their side comes from the directory).
+pub async fn resolve_executors(store: &Store, refs: &[ExecutorRef]) -> Result<Vec<Executor>, AppError> {
+    let mut executors: Vec<Executor> = Vec::new();
+    for r in refs {
+        let code = r.organisation.trim();
+        if code.is_empty() {
+            continue;
+        }
+        let org = match store.organisation_by_code(code).await {
+            Ok(org) => org,
+            Err(StoreError::NotFound { .. }) => return Err(Invalid::one("executors", Reason::NotFound).into()),
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(existing) = executors.iter_mut().find(|e| e.organisation == org.id) {
+            existing.lead |= r.lead;
+        } else {
+            executors.push(Executor { organisation: org.id, side: org.data.side, lead: r.lead });
+        }
+    }
+    Ok(executors)
+}
+
+pub async fn create_measure(
+    store: &Store,
+    user: &UserAccount,
+    plan: &Plan,
+    form: &MeasureForm,
+    executors: Vec<Executor>,
+) -> Result<Measure, AppError> {
+    authorize(&user.role, Action::CreateMeasure)?;
+    let data = form.validate(executors)?;
+    // A coordinator may only create what its side takes part in.
+    authorize(&user.role, Action::EditMeasure { executors: &data.executors })?;
+    Ok(store.measure_create(author(user), plan.id, &data).await?)
+}
+
+/// Applies an edit. Who may change what: editors (coordinators of a taking-part side, admins)
+/// change anything; reporters (executors of the measure) only status and percent done.
+pub async fn update_measure(
+    store: &Store,
+    user: &UserAccount,
+    id: MeasureId,
+    version: i64,
+    change: MeasureChange,
+    reason: Option<String>,
+) -> Result<Measure, AppError> {
+    let current = store.measure(id).await?;
+    let data = match change {
+        MeasureChange::Full { form, executors } => {
+            authorize(&user.role, Action::EditMeasure { executors: &current.data.executors })?;
+            let data = form.validate(executors)?;
+            authorize(&user.role, Action::EditMeasure { executors: &data.executors })?;
+            data
+        }
+        MeasureChange::Progress { status, percent } => {
+            authorize(&user.role, Action::ReportOnMeasure { executors: &current.data.executors })?;
+            progress_applied(&current.data, status.as_deref(), percent.as_deref())?
+        }
+    };
+    Ok(store.measure_update(author(user), id, version, &data, reason).await?)
+}
+
+fn progress_applied(
+    current: &MeasureData,
+    status: Option<&str>,
+    percent: Option<&str>,
+) -> Result<MeasureData, AppError> {
+    let mut data = current.clone();
+    if let Some(raw) = status.map(str::trim).filter(|s| !s.is_empty()) {
+        data.status = raw.parse::<Status>()?;
+    }
+    if let Some(raw) = percent.map(str::trim).filter(|s| !s.is_empty()) {
+        let value: u8 = raw
+            .trim_end_matches('%')
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v| *v <= 100)
+            .ok_or_else(|| Invalid::one("percent", Reason::UnknownValue))?;
+        data.percent = value;
+    }
+    if data.status == Status::Done {
+        data.percent = 100;
+    }
+    Ok(data)
+}
+
+pub enum MeasureChange {
+    Full { form: Box<MeasureForm>, executors: Vec<Executor> },
+    Progress { status: Option<String>, percent: Option<String> },
+}
+
+pub async fn delete_measure(
+    store: &Store,
+    user: &UserAccount,
+    id: MeasureId,
+    version: i64,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let current = store.measure(id).await?;
+    authorize(&user.role, Action::EditMeasure { executors: &current.data.executors })?;
+    Ok(store.measure_delete(author(user), id, version, reason).await?)
+}
+
+/// The executors of one side, as a form shows them: codes separated by commas, lead first.
+pub fn executor_codes(
+    measure: &MeasureData,
+    side: Side,
+    codes: &std::collections::HashMap<accord_domain::OrganisationId, String>,
+) -> String {
+    let mut list: Vec<&Executor> = measure.executors_of(side).collect();
+    list.sort_by_key(|e| !e.lead);
+    list.iter().filter_map(|e| codes.get(&e.organisation).cloned()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reporting_changes_only_status_and_percent() {
+        let data = MeasureForm {
+            number: "1.".into(),
+            section: "trade".into(),
+            title_ru: "Поставки".into(),
+            term: "2025 г.".into(),
+            ..Default::default()
+        }
+        .validate(Vec::new())
+        .expect("valid");
+        let reported = progress_applied(&data, Some("in-progress"), Some("45%")).expect("valid");
+        assert_eq!((reported.status, reported.percent), (Status::InProgress, 45));
+        assert_eq!(reported.title_ru, data.title_ru);
+        assert_eq!(progress_applied(&data, Some("done"), None).expect("valid").percent, 100);
+        assert!(progress_applied(&data, None, Some("101")).is_err());
+        assert!(progress_applied(&data, Some("finished"), None).is_err());
+    }
+}
