@@ -3,4 +3,5 @@
 
 mod app;
 mod browser;
+mod plan_stories;
 mod stories;
