@@ -70,7 +70,7 @@ pub async fn open_store(cli: &Cli) -> Result<Store, CliError> {
         StoreError::UnsupportedUrl(_) => CliError::input(format!("--database: {e}")),
         other => CliError::other(format!("cannot open the database: {other}")),
     })?;
-    Ok(store)
+    Ok(store.with_files_dir(cli.data.join("files")))
 }
 
 async fn migrate(store: &Store, quiet: bool) -> Result<(), CliError> {
@@ -100,6 +100,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(BenchCommand::Http { requests, postgres }) => {
             return crate::bench::http(*requests, postgres.clone()).await;
         }
+        Command::Bench(BenchCommand::Plan { measures, postgres, postgres_fresh, duration, connections }) => {
+            let options = crate::bench::PlanOptions {
+                measures: *measures,
+                postgres: postgres.clone(),
+                postgres_fresh: postgres_fresh.clone(),
+                duration: *duration,
+                connections: *connections,
+            };
+            return crate::bench::plan(options).await;
+        }
         Command::Migrate => {
             let store = open_store(&cli).await?;
             let applied = store.migrate().await.map_err(|e| CliError::other(e.to_string()))?;
@@ -117,7 +127,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     migrate(&store, cli.quiet).await?;
     match cli.command {
         Command::Serve { addr, demo } => serve(store, &addr, demo).await,
-        Command::Demo { force } => {
+        Command::Demo { force, scale } => {
+            let started = std::time::Instant::now();
             let summary = accord_web::demo::load(&store, force).await.map_err(|e| match e {
                 accord_web::demo::DemoError::NotEmpty => CliError::input(e.to_string()),
                 accord_web::demo::DemoError::App(app) => app.into(),
@@ -126,6 +137,27 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 "demo data loaded: {} organisations, {} people, {} users, {} plan measures",
                 summary.organisations, summary.people, summary.users, summary.measures
             );
+            if let Some(n) = scale {
+                // One progress line per phase on stderr; one summary line that `bench plan` reads.
+                use accord_web::demo_scale::{ScaleError, generate};
+                let phase = |what: &str| eprintln!("[{:>6.1} s] {what}", started.elapsed().as_secs_f64());
+                let s = generate(&store, n, &phase).await.map_err(|e| match e {
+                    ScaleError::AlreadyGenerated => CliError::input(e.to_string()),
+                    ScaleError::App(app) => app.into(),
+                })?;
+                println!(
+                    "scale: {} measures, {} indicators, {} indicator values, {} measures updated once; \
+                     measures {:.2} s, indicators {:.2} s, history {:.2} s, total {:.2} s",
+                    s.measures,
+                    s.indicators,
+                    s.values,
+                    s.updated,
+                    s.measures_time.as_secs_f64(),
+                    s.indicators_time.as_secs_f64(),
+                    s.history_time.as_secs_f64(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
             print_demo_logins();
             Ok(())
         }

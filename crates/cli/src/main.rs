@@ -51,6 +51,10 @@ pub enum Command {
         /// Add the demo data to a store that already holds data (only what is missing).
         #[arg(long)]
         force: bool,
+        /// Then add N generated measures (with indicators, quarterly actuals and some history)
+        /// to the demo plan, for benchmarks: N = 10000 gives about 50,000 indicator values.
+        #[arg(long, value_name = "N")]
+        scale: Option<usize>,
     },
     /// The audit log.
     #[command(subcommand)]
@@ -157,6 +161,28 @@ pub enum BenchCommand {
         /// Run against PostgreSQL at this URL instead of a temporary SQLite file.
         #[arg(long)]
         postgres: Option<String>,
+    },
+    /// Generate a big plan (`demo --scale`), load the measures table (HTML and JSON) with wrk
+    /// or a built-in load generator, read the server's memory, and time the XLSX import.
+    Plan {
+        /// Generated measures beyond the 56 of the demo plan.
+        #[arg(long, default_value_t = 10_000)]
+        measures: usize,
+        /// Run against PostgreSQL at this URL instead of a temporary SQLite file. The database
+        /// must be EMPTY (e.g. `createdb -O accord accord_bench`); the benchmark leaves its data
+        /// there. Use `?sslmode=disable` on loopback.
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+        /// With --postgres: a second EMPTY database for the import into a fresh store. Without
+        /// it that step runs on a temporary SQLite store (and says so).
+        #[arg(long, value_name = "URL", requires = "postgres")]
+        postgres_fresh: Option<String>,
+        /// Seconds of load per route.
+        #[arg(long, default_value_t = 10)]
+        duration: u64,
+        /// Concurrent connections (clients).
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
     },
 }
 

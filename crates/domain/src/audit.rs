@@ -166,6 +166,41 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// One field that a change altered, as text (JSON values, strings unquoted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn show(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// What a logged change did, field by field: the top-level keys whose values differ between
+/// the before and after states (nested values compare whole). Versions are left out.
+pub fn field_changes(before: Option<&str>, after: Option<&str>) -> Vec<FieldChange> {
+    let parse = |s: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
+        s.and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let (old, new) = (parse(before), parse(after));
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| k.as_str() != "version")
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| FieldChange { field: k.clone(), before: show(old.get(k)), after: show(new.get(k)) })
+        .collect()
+}
+
 /// Where and how the chain is broken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 pub enum ChainBreak {
@@ -289,6 +324,19 @@ mod tests {
         entries[1].reason = Some("forged".into());
         entries[1].hash = entries[1].computed_hash();
         assert_eq!(verify_chain(&entries), Err(ChainBreak::LinkBroken { seq: 3 }));
+    }
+
+    #[test]
+    fn changes_are_listed_field_by_field() {
+        let before = r#"{"title":"Старое","percent":40,"version":3,"tags":["a"]}"#;
+        let after = r#"{"title":"Новое","percent":40,"version":4,"tags":["a","b"],"note":"x"}"#;
+        let changes = field_changes(Some(before), Some(after));
+        let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["note", "tags", "title"]);
+        assert_eq!(changes[2], FieldChange { field: "title".into(), before: "Старое".into(), after: "Новое".into() });
+        assert_eq!(changes[0].before, "");
+        assert_eq!(field_changes(None, Some(r#"{"a":1}"#)).len(), 1, "a creation lists every field");
+        assert!(field_changes(Some("not json"), None).is_empty());
     }
 
     #[test]

@@ -8,17 +8,22 @@
 
 mod audit;
 mod directory;
+mod files;
 mod migrate;
 mod plan;
+mod sections;
 mod session;
 #[doc(hidden)]
 pub mod testing;
+mod versions;
 
 pub use audit::{AuditFilter, VerifyReport};
 pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
+pub use files::Attachment;
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};
 pub use session::{SessionUser, TokenInfo};
+pub use versions::{Amendment, PlanVersion};
 
 use accord_domain::Side;
 use accord_domain::audit::{Change, timestamp_text};
@@ -92,6 +97,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     origin: Side,
+    /// Where uploaded files are kept (`DIR/files`); `None` when files are not configured.
+    files_dir: Option<std::path::PathBuf>,
     /// Serialises writers inside this process: SQLite allows one writer at a time and a
     /// deferred transaction that upgrades to a writer can fail instead of waiting.
     write_lock: Arc<Mutex<()>>,
@@ -163,7 +170,13 @@ impl Store {
             // WAL is a property of the file: set once, kept by every later connection.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        Ok(Store { pool, backend, origin, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Store { pool, backend, origin, files_dir: None, write_lock: Arc::new(Mutex::new(())) })
+    }
+
+    /// Keeps uploaded files in `dir` (created when first needed).
+    pub fn with_files_dir(mut self, dir: std::path::PathBuf) -> Store {
+        self.files_dir = Some(dir);
+        self
     }
 
     pub fn backend(&self) -> Backend {

@@ -41,6 +41,8 @@ const MIGRATIONS: &[Migration] = &[
     per_backend!(2, "0002_audit_append_only"),
     common!(3, "0003_plan"),
     common!(4, "0004_organisation_review"),
+    common!(5, "0005_attachments"),
+    common!(6, "0006_versions"),
 ];
 
 /// A migration that `migrate` applied.

@@ -592,6 +592,26 @@ impl Store {
         list.pop().ok_or(StoreError::NotFound { entity: "measure" })
     }
 
+    pub(crate) async fn locked_measure_for_amendment(
+        &self,
+        w: &mut WriteTx<'_>,
+        id: MeasureId,
+        version: i64,
+    ) -> Result<Measure> {
+        self.locked_measure(w, id, version).await
+    }
+
+    pub(crate) async fn rewrite_measure_for_amendment(
+        &self,
+        w: &mut WriteTx<'_>,
+        plan: &Plan,
+        before: &Measure,
+        data: &MeasureData,
+        reason: Option<String>,
+    ) -> Result<Measure> {
+        self.rewrite_measure(w, plan, before, data, reason).await
+    }
+
     pub async fn measure_create(&self, author: Author<'_>, plan: PlanId, data: &MeasureData) -> Result<Measure> {
         let plan = self.plan(plan).await?;
         let mut w = self.begin_write(author).await?;
@@ -940,5 +960,102 @@ impl Store {
         };
         w.audit(change).await?;
         w.commit().await
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk indicators (generated data)
+
+/// Rows per multi-row INSERT: about a thousand parameters a statement. Far below the
+/// backends' limits on purpose: SQLite looks numbered parameters (`$N`) up by name in a list,
+/// so a statement's cost grows with the square of its parameters (8,000 a statement made the
+/// same insert about ten times slower).
+const BULK_INDICATOR_ROWS: usize = 64;
+const BULK_VALUE_ROWS: usize = 256;
+
+impl Store {
+    /// Inserts many indicators with their quarterly actuals in one transaction, with multi-row
+    /// INSERTs; returns how many indicators and values it wrote. Each indicator goes after the
+    /// ones its measure already has.
+    ///
+    /// For generated data only (`accord demo --scale`, the plan benchmark): it appends no
+    /// audit entries. An entry per indicator and per value would triple the writes and
+    /// hash-chain tens of thousands of records nobody entered; the audit log records what
+    /// people and imports changed, and generated bulk data is neither. Everything a user does
+    /// later to these indicators goes through the audited methods above.
+    pub async fn indicators_bulk_insert(
+        &self,
+        rows: &[(MeasureId, IndicatorData, Vec<Actual>)],
+    ) -> Result<(usize, usize)> {
+        if rows.is_empty() {
+            return Ok((0, 0));
+        }
+        let mut w = self.begin_write(Author::SYSTEM).await?;
+        let now = w.now_text();
+        let counts: Vec<(String, i64)> =
+            sqlx::query_as("SELECT measure_id, COUNT(*) FROM indicators GROUP BY measure_id")
+                .fetch_all(&mut *w.tx)
+                .await?;
+        let mut positions: HashMap<String, i64> = counts.into_iter().collect();
+        let mut values: Vec<(String, String, String)> = Vec::new();
+        for chunk in rows.chunks(BULK_INDICATOR_ROWS) {
+            let placeholders: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    // 14 columns, the literal version, then created_at = updated_at (one parameter).
+                    let p: Vec<String> = (1..=14).map(|c| format!("${}", r * 15 + c)).collect();
+                    format!("({}, 1, ${c}, ${c})", p.join(", "), c = r * 15 + 15)
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO indicators (id, origin, measure_id, position, name_ru, name_en, unit, direction, accumulation, \
+                 value_kind, baseline, baseline_date, target, yearly_targets, version, created_at, updated_at) VALUES {}",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (measure, data, actuals) in chunk {
+                let id = IndicatorId(new_uuid()).to_string();
+                let position = positions.entry(measure.to_string()).or_insert(0);
+                query = query
+                    .bind(id.clone())
+                    .bind(self.origin.code())
+                    .bind(measure.to_string())
+                    .bind(*position)
+                    .bind(data.name_ru.clone())
+                    .bind(data.name_en.clone())
+                    .bind(data.unit.clone())
+                    .bind(data.direction.code())
+                    .bind(data.accumulation.code())
+                    .bind(data.value_kind.code())
+                    .bind(data.baseline.map(|d| d.to_string()))
+                    .bind(data.baseline_date.map(date_text))
+                    .bind(data.target.map(|d| d.to_string()))
+                    .bind(yearly_json(data))
+                    .bind(now.clone());
+                *position += 1;
+                values.extend(actuals.iter().map(|a| (id.clone(), a.quarter.to_string(), a.value.to_string())));
+            }
+            query.execute(&mut *w.tx).await.map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                    StoreError::NotFound { entity: "measure" }
+                }
+                _ => StoreError::Database(e),
+            })?;
+        }
+        for chunk in values.chunks(BULK_VALUE_ROWS) {
+            let placeholders: Vec<String> = (0..chunk.len())
+                .map(|r| format!("(${}, ${}, ${}, ${})", r * 4 + 1, r * 4 + 2, r * 4 + 3, r * 4 + 4))
+                .collect();
+            let sql = format!(
+                "INSERT INTO indicator_values (indicator_id, quarter, value, updated_at) VALUES {}",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (indicator, quarter, value) in chunk {
+                query = query.bind(indicator.as_str()).bind(quarter.as_str()).bind(value.as_str()).bind(now.as_str());
+            }
+            query.execute(&mut *w.tx).await?;
+        }
+        w.commit().await?;
+        Ok((rows.len(), values.len()))
     }
 }

@@ -45,7 +45,7 @@ pub enum TestBackend {
 pub struct TestStore {
     pub store: Store,
     pub url: String,
-    sqlite_dir: Option<std::path::PathBuf>,
+    temp_dir: Option<std::path::PathBuf>,
     postgres: Option<(String, String)>,
 }
 
@@ -73,9 +73,12 @@ impl TestStore {
                 let dir = std::env::temp_dir().join(format!("accord-test-{}", uuid::Uuid::now_v7()));
                 std::fs::create_dir_all(&dir).expect("temporary directory");
                 let url = format!("sqlite://{}", dir.join("accord.db").display());
-                let store = Store::open(&url, accord_domain::Side::By).await.expect("open SQLite");
+                let store = Store::open(&url, accord_domain::Side::By)
+                    .await
+                    .expect("open SQLite")
+                    .with_files_dir(dir.join("files"));
                 store.migrate().await.expect("migrate SQLite");
-                Some(TestStore { store, url, sqlite_dir: Some(dir), postgres: None })
+                Some(TestStore { store, url, temp_dir: Some(dir), postgres: None })
             }
             TestBackend::Postgres => {
                 let Ok(admin_url) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
@@ -90,9 +93,13 @@ impl TestStore {
                     .expect("create test database");
                 admin.close().await;
                 let url = with_database(&admin_url, &name);
-                let store = Store::open(&url, accord_domain::Side::By).await.expect("open PostgreSQL");
+                let files = std::env::temp_dir().join(format!("accord-test-files-{}", uuid::Uuid::now_v7()));
+                let store = Store::open(&url, accord_domain::Side::By)
+                    .await
+                    .expect("open PostgreSQL")
+                    .with_files_dir(files.clone());
                 store.migrate().await.expect("migrate PostgreSQL");
-                Some(TestStore { store, url, sqlite_dir: None, postgres: Some((admin_url, name)) })
+                Some(TestStore { store, url, temp_dir: Some(files), postgres: Some((admin_url, name)) })
             }
         }
     }
@@ -100,7 +107,7 @@ impl TestStore {
     /// Removes the database. Skipped when a test fails, so its data stays to look at.
     pub async fn cleanup(self) {
         self.store.close().await;
-        if let Some(dir) = self.sqlite_dir {
+        if let Some(dir) = self.temp_dir {
             let _ = std::fs::remove_dir_all(dir);
         }
         if let Some((admin_url, name)) = self.postgres

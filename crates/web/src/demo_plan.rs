@@ -890,7 +890,35 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         data.push(form.validate(executors)?);
     }
     let counts = store.measures_import(Author::SYSTEM, plan.id, &data).await?;
+    // The signed text is version 1; what came later shows in the difference and amendments.
+    let signed_on = chrono::NaiveDate::from_ymd_opt(2025, 2, 4);
+    store.plan_freeze_version(Author::SYSTEM, plan.id, Some("Подписанный текст"), signed_on).await?;
+    let later = MeasureForm {
+        number: "10.4.".into(),
+        section: "other".into(),
+        title_ru: "Обновление контактов ответственных лиц после кадровых изменений".into(),
+        term: "ежегодно".into(),
+        status: Some("in-progress".into()),
+        ..Default::default()
+    };
+    let executors = crate::plan::resolve_executors(
+        store,
+        &[
+            crate::plan::ExecutorRef { organisation: "MOG-OIK".into(), lead: true },
+            crate::plan::ExecutorRef { organisation: "KHV-GOV".into(), lead: true },
+        ],
+    )
+    .await?;
+    store.measure_create(Author::SYSTEM, plan.id, &later.validate(executors)?).await?;
     let measures = store.measures_of_plan(plan.id).await?;
+    if let Some(reefer) = measures.iter().find(|m| m.data.number.to_string() == "4.4.") {
+        let mut proposed = reefer.data.clone();
+        proposed.term = accord_domain::plan::Term::parse("II квартал 2026 г.");
+        let reason = Some("Перевозчик готов начать отправки только со второго квартала".to_string());
+        store
+            .amendment_propose(Author::user("coord.khv"), Some(Side::Khv), reefer.id, reefer.version, &proposed, reason)
+            .await?;
+    }
     for (number, name, unit, direction, accumulation, kind, baseline, target, actuals) in INDICATORS {
         let Some(measure) = measures.iter().find(|m| m.data.number.to_string() == *number) else { continue };
         let form = IndicatorForm {

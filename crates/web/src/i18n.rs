@@ -45,7 +45,7 @@ macro_rules! plain {
     )*};
 }
 
-plain!(accord_domain::plan::Status, chrono::NaiveDate);
+plain!(accord_domain::plan::Status, chrono::NaiveDate, accord_domain::Side);
 
 /// The translator of one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -99,8 +99,8 @@ impl Tr {
         self.ta("page-of", &[("page", self.int(*page.borrow())), ("pages", self.int(*pages.borrow()))])
     }
 
-    pub fn side(&self, side: impl Borrow<accord_domain::Side>) -> String {
-        self.t(&format!("side-{}", side.borrow().code()))
+    pub fn side(&self, side: impl Plain<accord_domain::Side>) -> String {
+        self.t(&format!("side-{}", side.plain().code()))
     }
 
     pub fn kind(&self, kind: impl Borrow<accord_domain::directory::OrgKind>) -> String {
@@ -114,6 +114,10 @@ impl Tr {
 
     pub fn status(&self, status: impl Plain<accord_domain::plan::Status>) -> String {
         self.t(&format!("status-{}", status.plain().code()))
+    }
+
+    pub fn amendment_status(&self, status: impl Borrow<accord_domain::plan::version::AmendmentStatus>) -> String {
+        self.t(&format!("amendment-{}", status.borrow().code()))
     }
 
     pub fn statuses(&self) -> [accord_domain::plan::Status; 5] {

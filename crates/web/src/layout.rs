@@ -68,6 +68,11 @@ impl Chrome {
         self.user.as_ref().is_some_and(|u| authorize(&u.role, Action::ReadAudit).is_ok())
     }
 
+    /// What an audit entry changed, field by field (for the history tables).
+    pub fn changes(&self, entry: &accord_domain::audit::AuditEntry) -> Vec<accord_domain::audit::FieldChange> {
+        accord_domain::audit::field_changes(entry.before.as_deref(), entry.after.as_deref())
+    }
+
     /// The signed-in user's role, translated, with its scope.
     pub fn role_label(&self) -> String {
         self.user.as_ref().map(|u| role_label(&self.tr, u)).unwrap_or_default()

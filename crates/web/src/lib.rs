@@ -14,6 +14,7 @@ pub mod auth;
 mod ctx;
 pub mod demo;
 mod demo_plan;
+pub mod demo_scale;
 mod directory;
 mod error;
 mod home;
@@ -88,7 +89,12 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
         .with_state(state.clone());
-    with_layers(routes, state)
+    // Uploads get their own body limit; every other route keeps the small one.
+    let uploads = plan::attachments::upload_routes()
+        .with_state(state.clone())
+        .layer(RequestBodyLimitLayer::new(plan::attachments::UPLOAD_BODY_LIMIT));
+    let routes = routes.layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
+    with_layers(uploads.merge(routes), state)
 }
 
 /// The layers around every route: error rendering, panics, limits, security headers.
@@ -98,7 +104,6 @@ pub fn with_layers(routes: Router, state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(axum::middleware::from_fn_with_state(state, middleware::render_errors))
         .layer(axum::middleware::from_fn(middleware::request_language))
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))

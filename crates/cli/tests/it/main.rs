@@ -225,3 +225,68 @@ fn audit_verify_names_the_first_broken_entry() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("broken at entry 12"), "{}", stderr(&out));
 }
+
+#[test]
+fn plan_export_and_import_round_trip() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    for format in ["xlsx", "csv"] {
+        let file = data.0.path().join(format!("plan.{format}"));
+        let file = file.to_str().expect("utf-8 path");
+        let export = data.accord(&["export", "plan", "--format", format, "--out", file]);
+        assert!(export.status.success(), "{}", stderr(&export));
+        assert!(stdout(&export).contains("exported 57 measures"));
+        let import = data.accord(&["import", "plan", file, "--plan", "KHV-MOG-2025"]);
+        assert!(import.status.success(), "{}", stderr(&import));
+        assert!(stdout(&import).contains("0 created, 0 updated, 57 unchanged"), "{format}: {}", stdout(&import));
+    }
+    let json = data.0.path().join("plan.json");
+    let export = data.accord(&["export", "plan", "--format", "json", "--out", json.to_str().expect("path")]);
+    assert!(export.status.success());
+    let parsed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("json file")).expect("valid JSON");
+    assert_eq!(parsed["measures"].as_array().map(Vec::len), Some(57));
+}
+
+#[test]
+fn importing_a_plan_into_a_new_store_reports_every_problem_or_applies_all() {
+    let data = Data::new();
+    assert!(data.accord(&["migrate"]).status.success());
+    let plan = data.0.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "\u{feff}ПЛАН мероприятий на 2025-2027 годы\n\
+         № п/п;Наименование мероприятия;Срок исполнения;Исполнители с белорусской стороны;Исполнители с российской стороны;Ожидаемый результат;Примечание\n\
+         ;1. Торгово-экономическое сотрудничество;;;;;\n\
+         1.1.;Бизнес-миссия в Хабаровск;III квартал 2025 г.;Могилёвский облисполком;Правительство Хабаровского края;;\n\
+         1.2.;;IV квартал 2025 г.;Могилёвский облисполком;;;\n\
+         1.3.;Каталог продукции;когда-нибудь;;Правительство Хабаровского края;;\n",
+    )
+    .expect("write plan");
+    let path = plan.to_str().expect("path");
+    // The file's own shape is checked first...
+    let refused = data.accord(&["import", "plan", path, "--dry-run"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = stderr(&refused);
+    assert!(err.contains("sheet 'csv', row 5, column 'Наименование мероприятия'"), "the row without a title: {err}");
+    assert!(err.lines().last().is_some_and(|l| l.contains("nothing was imported")));
+    std::fs::write(&plan, std::fs::read_to_string(&plan).expect("read").replace("1.2.;;", "1.2.;Дегустации;"))
+        .expect("fix row");
+    // ...then every row against the directory, all problems at once.
+    let refused = data.accord(&["import", "plan", path, "--dry-run"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let err = stderr(&refused);
+    assert!(err.contains("sheet 'csv', row 4, column 'Исполнители с белорусской стороны'"), "{err}");
+    assert!(err.contains("row 5") && err.contains("row 6"), "{err}");
+    let dry = data.accord(&["import", "plan", path, "--dry-run", "--create-orgs"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("nothing was changed"));
+    assert_eq!(stdout(&data.accord(&["export", "plan", "--out", "x.xlsx"])).len(), 0, "no plan exists after a dry run");
+
+    let done = data.accord(&["import", "plan", path, "--create-orgs"]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(stdout(&done).contains("imported plan PLAN-2025-2027: 3 created"), "{}", stdout(&done));
+    assert!(stdout(&done).contains("2 organisations created for review"));
+    let again = data.accord(&["import", "plan", path, "--plan", "PLAN-2025-2027"]);
+    assert!(stdout(&again).contains("0 created, 0 updated, 3 unchanged"), "{}", stdout(&again));
+}

@@ -28,6 +28,8 @@ pub enum Action<'a> {
     EditMeasure { executors: &'a [Executor] },
     /// Report on a measure: status, percent done, indicator actuals, attachments.
     ReportOnMeasure { executors: &'a [Executor] },
+    /// Freeze and sign plan versions, edit the list of plan sections.
+    ManagePlan,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

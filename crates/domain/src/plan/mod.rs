@@ -8,6 +8,7 @@ pub mod number;
 pub mod progress;
 pub mod summary;
 pub mod term;
+pub mod version;
 
 pub use agreement::{Agreement, Indicator, Measure, NewPlan, Plan, PlanForm, Section, Signatory};
 pub use measure::{Executor, MeasureData, MeasureForm, Status, is_overdue};

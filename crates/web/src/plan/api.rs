@@ -17,6 +17,7 @@ use accord_store::Paging;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -52,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/measures/{id}", get(get_measure).patch(patch_measure).delete(delete_measure_api))
         .route("/api/v1/measures/{id}/indicators", get(list_indicators).post(create_indicator))
         .route("/api/v1/indicators/{id}/actuals/{quarter}", put(put_actual))
+        .route("/api/v1/amendments", get(list_amendments))
+        .route("/api/v1/amendments/{id}/decision", axum::routing::post(decide))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -232,13 +235,13 @@ async fn create_measure_api(
 }
 
 #[utoipa::path(patch, path = "/api/v1/measures/{id}", tag = "plan", params(("id" = String, Path)), request_body = MeasureBody,
-    responses((status = 200, body = MeasureDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = MeasureDto), (status = 202, description = "waits for the other side's coordinator", body = AmendmentDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn patch_measure(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<MeasureId>,
     Json(body): Json<MeasureBody>,
-) -> Result<Json<MeasureDto>, AppError> {
+) -> Result<Response, AppError> {
     let version = body.version.ok_or_else(|| {
         accord_domain::validation::Invalid::one("version", accord_domain::validation::Reason::Required)
     })?;
@@ -252,7 +255,83 @@ async fn patch_measure(
         };
         MeasureChange::Full { form: Box::new(body.form(Some(&current))), executors }
     };
-    Ok(Json(update_measure(state.store(), &api.user, id, version, change, body.reason.clone()).await?.into()))
+    match update_measure(state.store(), &api.user, id, version, change, body.reason.clone()).await? {
+        super::Edited::Applied(m) => Ok(Json(MeasureDto::from(m)).into_response()),
+        // The change waits for the other side's coordinator: 202 with the amendment.
+        super::Edited::Proposed(a) => Ok((StatusCode::ACCEPTED, Json(AmendmentDto::from(*a))).into_response()),
+    }
+}
+
+/// A change to a signed plan waiting for (or decided by) the other side.
+#[derive(Serialize, ToSchema)]
+pub struct AmendmentDto {
+    pub id: String,
+    pub measure_id: String,
+    pub number: String,
+    pub base_version: i64,
+    pub status: String,
+    pub proposed_by: String,
+    pub proposer_side: Option<String>,
+    pub proposed_at: String,
+    pub reason: Option<String>,
+    pub decided_by: Option<String>,
+    pub decision_note: Option<String>,
+    /// The measure as it would read after acceptance.
+    #[schema(value_type = Object)]
+    pub proposed: serde_json::Value,
+}
+
+impl From<accord_store::Amendment> for AmendmentDto {
+    fn from(a: accord_store::Amendment) -> Self {
+        AmendmentDto {
+            id: a.id,
+            measure_id: a.measure_id.to_string(),
+            number: a.proposed.number.to_string(),
+            base_version: a.base_version,
+            status: a.status.code().into(),
+            proposed_by: a.proposed_by,
+            proposer_side: a.proposer_side.map(|s| s.code().into()),
+            proposed_at: accord_domain::audit::timestamp_text(a.proposed_at),
+            reason: a.reason,
+            decided_by: a.decided_by,
+            decision_note: a.decision_note,
+            proposed: serde_json::to_value(&a.proposed).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct AmendmentQuery {
+    plan: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/amendments", tag = "plan", params(AmendmentQuery),
+    responses((status = 200, body = [AmendmentDto])), security(("bearer" = [])))]
+async fn list_amendments(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<AmendmentQuery>,
+) -> Result<Json<Vec<AmendmentDto>>, AppError> {
+    api.require(Action::Read)?;
+    let plan = resolve_plan(state.store(), q.plan.as_deref()).await?;
+    Ok(Json(state.store().amendments(plan.id, None).await?.into_iter().map(AmendmentDto::from).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionBody {
+    pub accept: bool,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/amendments/{id}/decision", tag = "plan", params(("id" = String, Path)), request_body = DecisionBody,
+    responses((status = 200, body = AmendmentDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn decide(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<DecisionBody>,
+) -> Result<Json<AmendmentDto>, AppError> {
+    Ok(Json(super::decide_amendment(state.store(), &api.user, &id, body.accept, body.note).await?.into()))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -2,8 +2,11 @@
 //! export, and the measures API. Pages and API share the rules in this file.
 
 mod api;
+pub mod attachments;
 mod pages;
+mod sections;
 pub mod transfer;
+mod versions;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -17,7 +20,12 @@ use axum::Router;
 pub use api::ApiDoc as PlanApiDoc;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(pages::routes()).merge(api::routes())
+    Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(attachments::routes())
+        .merge(versions::routes())
+        .merge(sections::routes())
 }
 
 fn author(user: &UserAccount) -> Author<'_> {
@@ -79,6 +87,21 @@ pub async fn create_measure(
 
 /// Applies an edit. Who may change what: editors (coordinators of a taking-part side, admins)
 /// change anything; reporters (executors of the measure) only status and percent done.
+/// What became of an edit: applied at once, or waiting for the other side's coordinator.
+pub enum Edited {
+    Applied(Measure),
+    Proposed(Box<accord_store::Amendment>),
+}
+
+impl Edited {
+    pub fn measure_id(&self) -> MeasureId {
+        match self {
+            Edited::Applied(m) => m.id,
+            Edited::Proposed(a) => a.measure_id,
+        }
+    }
+}
+
 pub async fn update_measure(
     store: &Store,
     user: &UserAccount,
@@ -86,8 +109,9 @@ pub async fn update_measure(
     version: i64,
     change: MeasureChange,
     reason: Option<String>,
-) -> Result<Measure, AppError> {
+) -> Result<Edited, AppError> {
     let current = store.measure(id).await?;
+    let plan = store.plan(current.plan_id).await?;
     let data = match change {
         MeasureChange::Full { form, executors } => {
             authorize(&user.role, Action::EditMeasure { executors: &current.data.executors })?;
@@ -100,7 +124,30 @@ pub async fn update_measure(
             progress_applied(&current.data, status.as_deref(), percent.as_deref())?
         }
     };
-    Ok(store.measure_update(author(user), id, version, &data, reason).await?)
+    // After signing, what both sides signed changes only with both coordinators' consent.
+    let needs_second_key = plan.signed_version.is_some()
+        && !matches!(user.role, accord_domain::directory::Role::Admin)
+        && accord_domain::plan::version::touches_signed_text(&current.data, &data);
+    if needs_second_key {
+        let amendment = store.amendment_propose(author(user), user.role.side(), id, version, &data, reason).await?;
+        return Ok(Edited::Proposed(Box::new(amendment)));
+    }
+    Ok(Edited::Applied(store.measure_update(author(user), id, version, &data, reason).await?))
+}
+
+/// Accepts or rejects an amendment: the other side's coordinator, or an admin.
+pub async fn decide_amendment(
+    store: &Store,
+    user: &UserAccount,
+    id: &str,
+    accept: bool,
+    note: Option<String>,
+) -> Result<accord_store::Amendment, AppError> {
+    let amendment = store.amendment(id).await?;
+    if !accord_domain::plan::version::may_decide(&user.role, amendment.proposer_side) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(store.amendment_decide(author(user), id, accept, note).await?)
 }
 
 fn progress_applied(

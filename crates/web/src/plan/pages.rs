@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plan/measures/{id}/delete", get(confirm_delete).post(delete))
         .route("/plan/measures/{id}/indicators", post(add_indicator))
         .route("/plan/indicators/{id}/actual", post(set_actual))
-        .route("/plan/import", get(import_form).post(import))
+        .route("/plan/import", get(import_form))
         .route("/plan/template.xlsx", get(template))
 }
 
@@ -528,6 +528,9 @@ struct ShowPage {
     current_quarter: String,
     tz: chrono_tz::Tz,
     progress_error: Option<String>,
+    attachments: Vec<accord_store::Attachment>,
+    links: Vec<(MeasureId, String, String)>,
+    pending: usize,
 }
 
 async fn show_page(
@@ -574,7 +577,23 @@ async fn show_page(
         })
         .collect();
     let title = format!("{} {}", measure.data.number, measure.data.title(en));
+    let linked = state.store().measure_links(id).await?;
+    let links = all
+        .iter()
+        .filter(|m| linked.contains(&m.id))
+        .map(|m| (m.id, m.data.number.to_string(), m.data.title(en).to_string()))
+        .collect();
+    let pending = state
+        .store()
+        .amendments(measure.plan_id, Some(id))
+        .await?
+        .iter()
+        .filter(|a| a.status == accord_domain::plan::version::AmendmentStatus::Pending)
+        .count();
     Ok(ShowPage {
+        pending,
+        attachments: state.store().attachments_of(id).await?,
+        links,
         section: section_name(&sections, &measure.data.section, en),
         by: names.of(&measure, Side::By),
         khv: names.of(&measure, Side::Khv),
@@ -768,7 +787,13 @@ async fn update(
     }
     .await;
     match result {
-        Ok(m) => Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{}", m.id), "flash-saved")),
+        Ok(edited) => {
+            let flash = match edited {
+                super::Edited::Applied(_) => "flash-saved",
+                super::Edited::Proposed(_) => "flash-amendment-proposed",
+            };
+            Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{}", edited.measure_id()), flash))
+        }
         Err(error) => {
             let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
             let page = FormPage::new(
@@ -950,7 +975,11 @@ async fn import_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     render(&import_page(&state, &ctx, Vec::new(), None).await?)
 }
 
-async fn import(State(state): State<AppState>, ctx: Ctx, mut multipart: Multipart) -> Result<Response, AppError> {
+pub(super) async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
     ctx.require(Action::CreateMeasure)?;
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;

@@ -72,8 +72,18 @@ impl Browser {
         }
     }
 
+    /// The text of an element; retried while htmx swaps the element out under us.
     async fn text(&self, css: &str) -> String {
-        self.client.wait().for_element(Locator::Css(css)).await.expect(css).text().await.expect("text")
+        let mut last = None;
+        for _ in 0..20 {
+            let element = self.client.wait().for_element(Locator::Css(css)).await.expect(css);
+            match element.text().await {
+                Ok(text) => return text,
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css}: {last:?}");
     }
 
     async fn fill(&self, css: &str, value: &str) {
@@ -117,6 +127,8 @@ async fn journeys_in_chromium() {
     language_switch(&browser, &app).await;
     create_organisation_after_a_validation_error(&browser, &app).await;
     search_as_you_type(&browser, &app).await;
+    executor_reports_progress_and_uploads_a_file(&browser, &app).await;
+    coordinator_filters_the_measures_and_downloads_them(&browser, &app).await;
 
     browser.stop().await;
     app.stop().await;
@@ -219,5 +231,90 @@ async fn search_as_you_type(browser: &Browser, app: &TestApp) {
     assert!(table.contains("MTZ") && !table.contains("BELAZ"), "search result: {table} ({rows} lines)");
     assert!(browser.client.current_url().await.expect("url").as_str().contains("q="), "the URL keeps the search");
     browser.screenshot("organisations-search").await;
+    browser.sign_out().await;
+}
+
+async fn open_measure(browser: &Browser, app: &TestApp, number: &str) -> String {
+    let plan = app.store.plan_by_code("KHV-MOG-2025").await.expect("plan");
+    let measures = app.store.measures_of_plan(plan.id).await.expect("measures");
+    let id = measures.iter().find(|m| m.data.number.to_string() == number).map(|m| m.id.to_string()).expect("measure");
+    browser.client.goto(&app.url(&format!("/plan/measures/{id}"))).await.expect("goto");
+    id
+}
+
+async fn executor_reports_progress_and_uploads_a_file(browser: &Browser, app: &TestApp) {
+    browser.sign_in(app, "exec.maz").await;
+    let id = open_measure(browser, app, "5.1.2.").await;
+    browser.fill("#p-percent", "85").await;
+    browser.fill("#p-reason", "смонтировано оборудование").await;
+    browser.click("#save-progress").await;
+    assert!(browser.text(".flash").await.contains("Изменения сохранены"));
+    assert_eq!(browser.text("#measure-percent").await, "85%");
+    let report = std::env::temp_dir().join(format!("accord-report-{}.pdf", std::process::id()));
+    std::fs::write(&report, b"%PDF-1.4\n% acceptance report of the service area\n").expect("write file");
+    let input = browser.client.find(Locator::Css("#upload")).await.expect("file input");
+    input.send_keys(&report.display().to_string()).await.expect("choose file");
+    browser.click("#upload-button").await;
+    let files = browser.text("#attachments table").await;
+    assert!(files.contains("accord-report-"), "the uploaded file is listed: {files}");
+    browser.screenshot("measure-executor").await;
+    let stored = app.store.attachments_of(id.parse().expect("id")).await.expect("attachments");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].uploaded_by.as_deref(), Some("exec.maz"));
+    let _ = std::fs::remove_file(&report);
+    // No edit button for an executor: reporting only.
+    assert!(browser.client.find(Locator::Css("#edit")).await.is_err());
+    browser.sign_out().await;
+}
+
+async fn coordinator_filters_the_measures_and_downloads_them(browser: &Browser, app: &TestApp) {
+    browser.sign_in(app, "coord.by").await;
+    browser.client.goto(&app.url("/plan")).await.expect("goto");
+    assert!(browser.text("#plan-progress").await.ends_with('%'));
+    browser.screenshot("plan-overview").await;
+    browser.client.goto(&app.url("/plan/measures")).await.expect("goto");
+    browser
+        .client
+        .find(Locator::Css("#dimension option[value=culture]"))
+        .await
+        .expect("option")
+        .click()
+        .await
+        .expect("select");
+    let mut table = String::new();
+    for _ in 0..50 {
+        table = browser.text("#measures tbody").await;
+        if table.contains("8.1.") && !table.contains("5.1.") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(table.contains("8.1.") && !table.contains("5.1."), "filtered: {table}");
+    browser.screenshot("measures-culture").await;
+    // The download link carries the filter; fetch it with the browser's session.
+    browser.client.goto(browser.client.current_url().await.expect("url").as_str()).await.expect("reload");
+    let href = browser
+        .client
+        .find(Locator::Css("#export-xlsx"))
+        .await
+        .expect("export link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("an href");
+    assert!(href.contains("dimension=culture"), "{href}");
+    let session = browser.client.get_named_cookie("accord_session").await.expect("session cookie");
+    let bytes = reqwest::Client::new()
+        .get(app.url(&href))
+        .header("cookie", format!("accord_session={}", session.value()))
+        .send()
+        .await
+        .expect("download")
+        .bytes()
+        .await
+        .expect("body");
+    let table = accord_formats::read_xlsx(&bytes).expect("a plan table");
+    let measures = table.rows.iter().filter(|r| matches!(r, accord_formats::PlanRow::Measure(_))).count();
+    assert_eq!(measures, 7, "section 8 only");
     browser.sign_out().await;
 }

@@ -9,6 +9,7 @@ on_both_backends!(
     who_may_edit_and_report_on_measures,
     measures_api_filters_locks_and_indicators,
     import_through_the_web,
+    signed_plans_change_with_both_keys,
 );
 
 async fn measure_id(app: &TestApp, number: &str) -> String {
@@ -55,6 +56,39 @@ async fn overview_table_filters_and_export(app: &TestApp) {
     assert!(csv.starts_with("\u{feff}".as_bytes()), "Excel reads UTF-8 with a BOM");
     let template = client.get(app.url("/plan/template.xlsx")).send().await.expect("template");
     assert_eq!(template.status(), 200);
+
+    // Dimensions are data an admin keeps.
+    let csrf = app.csrf(&client, "/plan/sections").await;
+    let saved = client
+        .post(app.url("/plan/sections"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("code", "sport"),
+            ("name_ru", "Спорт"),
+            ("name_en", "Sport"),
+            ("position", "9"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(saved.status(), 303);
+    assert!(app.store.sections().await.expect("sections").iter().any(|s| s.code == "sport"));
+    let bad = client
+        .post(app.url("/plan/sections"))
+        .form(&[("_csrf", csrf.as_str()), ("code", "Спорт!"), ("name_ru", "x"), ("name_en", "x")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(bad.status(), 422);
+    let coordinator = app.sign_in("coord.by").await;
+    let csrf = app.csrf(&coordinator, "/plan/sections").await;
+    let refused = coordinator
+        .post(app.url("/plan/sections"))
+        .form(&[("_csrf", csrf.as_str()), ("code", "x"), ("name_ru", "x"), ("name_en", "x")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 403);
 }
 
 async fn who_may_edit_and_report_on_measures(app: &TestApp) {
@@ -119,7 +153,12 @@ async fn who_may_edit_and_report_on_measures(app: &TestApp) {
         async move { http.patch(url).bearer_auth(token).json(&body).send().await.expect("patch").status().as_u16() }
     };
     assert_eq!(patch(by.clone(), json!({"version": 1, "title_ru": "Чужое"})).await, 403, "BY does not take part");
-    assert_eq!(patch(khv.clone(), json!({"version": 1, "title_ru": "Краевое мероприятие (уточнено)"})).await, 200);
+    assert_eq!(
+        patch(khv.clone(), json!({"version": 1, "title_ru": "Краевое мероприятие (уточнено)"})).await,
+        202,
+        "the plan is signed: a new title waits for the other side"
+    );
+    assert_eq!(patch(khv.clone(), json!({"version": 1, "percent": 10})).await, 200, "progress needs no second key");
     let by_only = http
         .post(app.url("/api/v1/measures"))
         .bearer_auth(&by)
@@ -260,4 +299,81 @@ async fn import_through_the_web(app: &TestApp) {
     assert_eq!(app.store.organisations_for_review().await.expect("review").len(), 1, "created and marked for review");
     let again = send(false, true).await.text().await.expect("body");
     assert!(again.contains("без изменений 1"), "importing twice changes nothing: {again}");
+}
+
+async fn signed_plans_change_with_both_keys(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let by = app.token("coord.by").await;
+    let khv = app.token("coord.khv").await;
+    let admin = app.token("admin").await;
+    let id = measure_id(app, "5.2.").await;
+    let url = app.url(&format!("/api/v1/measures/{id}"));
+    let version = app.store.measure(id.parse().expect("id")).await.expect("read").version;
+
+    // The signed text and what was added after it.
+    let client = app.sign_in("observer").await;
+    let diff = app.page(&client, "/plan/diff?from=1&to=current").await;
+    assert!(diff.contains("10.4.") && diff.contains("added"), "a measure added after signing shows");
+    let versions = app.page(&client, "/plan/versions").await;
+    assert!(versions.contains("signed") || versions.contains("подписана"));
+
+    // A coordinator's retitling waits; the measure is unchanged meanwhile.
+    let proposed = http
+        .patch(&url)
+        .bearer_auth(&by)
+        .json(&json!({"version": version, "title_ru": "Сервис техники МАЗ, БЕЛАЗ, МТЗ в крае"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(proposed.status(), 202);
+    let amendment: Value = proposed.json().await.expect("json");
+    assert_eq!(amendment["status"], "pending");
+    let amendment_id = amendment["id"].as_str().expect("id").to_string();
+    assert_ne!(
+        app.store.measure(id.parse().expect("id")).await.expect("read").data.title_ru,
+        "Сервис техники МАЗ, БЕЛАЗ, МТЗ в крае"
+    );
+    let decide = |token: String, amendment: String, accept: bool| {
+        let http = http.clone();
+        let url = app.url(&format!("/api/v1/amendments/{amendment}/decision"));
+        async move {
+            http.post(url)
+                .bearer_auth(token)
+                .json(&json!({"accept": accept}))
+                .send()
+                .await
+                .expect("post")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(decide(by.clone(), amendment_id.clone(), true).await, 403, "the proposer's side holds only one key");
+    assert_eq!(decide(khv.clone(), amendment_id.clone(), true).await, 200);
+    let after = app.store.measure(id.parse().expect("id")).await.expect("read");
+    assert_eq!(after.data.title_ru, "Сервис техники МАЗ, БЕЛАЗ, МТЗ в крае");
+    assert_eq!(decide(khv.clone(), amendment_id, false).await, 409, "decided once");
+
+    // The demo's pending amendment came from Khabarovsk: Mogilev decides it.
+    let list: Value =
+        http.get(app.url("/api/v1/amendments")).bearer_auth(&by).send().await.expect("get").json().await.expect("json");
+    let pending =
+        list.as_array().expect("list").iter().find(|a| a["status"] == "pending").expect("a pending amendment");
+    assert_eq!(pending["number"], "4.4.");
+    let pending_id = pending["id"].as_str().expect("id").to_string();
+    assert_eq!(decide(khv.clone(), pending_id.clone(), false).await, 403);
+    // A stale amendment cannot be accepted: the measure moved on since it was proposed.
+    let reefer = measure_id(app, "4.4.").await;
+    let current = app.store.measure(reefer.parse().expect("id")).await.expect("read").version;
+    let moved = http
+        .patch(app.url(&format!("/api/v1/measures/{reefer}")))
+        .bearer_auth(&admin)
+        .json(&json!({"version": current, "note": "уточнено"}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(moved.status(), 200, "an admin's edit applies at once");
+    assert_eq!(decide(by.clone(), pending_id.clone(), true).await, 409);
+    assert_eq!(decide(by, pending_id, false).await, 200, "but it can still be rejected");
+    let page = app.page(&app.sign_in("coord.by").await, "/plan/amendments").await;
+    assert!(page.contains("amendment-rejected") && page.contains("amendment-accepted"));
 }
