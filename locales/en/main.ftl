@@ -303,3 +303,6 @@ sections-title = Plan dimensions
 sections-edit = Add or rename a dimension
 sections-help = The code is lowercase Latin letters and hyphens. An existing code renames that dimension.
 field-name_en = Name (English)
+field-baseline_date = Baseline date
+org-review = to review
+org-review-help = Created by a plan import: check its name, kind and contacts.

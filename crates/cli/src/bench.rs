@@ -482,6 +482,7 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
     let database = options.postgres.as_deref();
     let backend = if database.is_some() { "PostgreSQL" } else { "SQLite" };
     let n = options.measures;
+    let load_start = load_average();
     eprintln!("bench plan ({backend}): generating {n} measures…");
 
     // 1. The generated plan. No --force: a PostgreSQL database must be empty.
@@ -562,9 +563,14 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
         db_size.map_or(String::new(), |b| format!("; SQLite file {:.1} MB", b as f64 / 1e6))
     );
     println!("machine: {} logical CPUs; load generator: {}", available_cpus(), html.generator);
-    println!("load: {} s per route, server and load generator on the same machine", options.duration);
+    println!(
+        "load: {} s per route, server and load generator on the same machine; load average at start {}, at end {}",
+        options.duration,
+        load_start,
+        load_average()
+    );
     println!();
-    println!("{:<58} {:>22}   {}", "figure", "result", "target");
+    println!("{:<58} {:>22}   target", "figure", "result");
     let row = |name: &str, result: String, target: &str| println!("{name:<58} {result:>22}   {target}");
     row(&format!("generate: demo --scale {n}"), s(generate_time), "");
     if let Some(phases) = phases {
@@ -588,6 +594,14 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
         println!("the benchmark data stays in {}; drop that database when done", redact(url));
     }
     Ok(())
+}
+
+/// The 1-minute load average: other work on the machine skews every figure.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "n/a".into())
 }
 
 fn available_cpus() -> usize {

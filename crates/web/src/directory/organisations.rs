@@ -53,6 +53,7 @@ impl ListQuery {
 #[template(path = "directory/organisations.html")]
 struct ListPage {
     chrome: Chrome,
+    review: Vec<String>,
     items: Vec<Organisation>,
     links: ListLinks,
     q: String,
@@ -66,6 +67,7 @@ struct ListPage {
 #[template(path = "directory/_organisations_table.html")]
 struct ListPartial {
     chrome: Chrome,
+    review: Vec<String>,
     items: Vec<Organisation>,
     links: ListLinks,
 }
@@ -95,11 +97,13 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<ListQ
     };
     let chrome = Chrome::new(&ctx, state.is_demo(), "directory", ctx.tr.t("organisations-title"))
         .crumb_text(ctx.tr.t("organisations-title"));
+    let review = state.store().organisations_for_review().await?;
     if ctx.htmx {
-        return render(&ListPartial { chrome, items: page.items, links });
+        return render(&ListPartial { chrome, review, items: page.items, links });
     }
     let can_create = Side::ALL.iter().any(|side| ctx.can(Action::ManageOrganisations { side: *side }));
     render(&ListPage {
+        review,
         kinds: kinds(&ctx),
         chrome,
         items: page.items,

@@ -297,6 +297,8 @@ async fn import_through_the_web(app: &TestApp) {
     let done = send(false, true).await.text().await.expect("body");
     assert!(done.contains("id=\"import-result\""));
     assert_eq!(app.store.organisations_for_review().await.expect("review").len(), 1, "created and marked for review");
+    let orgs = app.page(&client, "/directory/organisations?side=KHV&per_page=100").await;
+    assert!(orgs.contains("Неизвестное министерство") && orgs.contains(">проверить<"), "the directory flags it");
     let again = send(false, true).await.text().await.expect("body");
     assert!(again.contains("без изменений 1"), "importing twice changes nothing: {again}");
 }
