@@ -435,11 +435,9 @@ async fn check_route(base: &str, route: &str, header: (&str, &str), json: bool) 
         let value: serde_json::Value =
             serde_json::from_str(&body).map_err(|e| CliError::other(format!("GET {route}: not JSON: {e}")))?;
         let items = value["items"].as_array().map_or(0, Vec::len);
-        if items != 100 {
-            return Err(CliError::other(format!(
-                "GET {route}: {items} items instead of 100 (total {})",
-                value["total"]
-            )));
+        let total = value["total"].as_u64().unwrap_or(0);
+        if items == 0 || items as u64 != total.min(100) {
+            return Err(CliError::other(format!("GET {route}: {items} items of {total}, expected a page of 100")));
         }
     } else if !body.contains("<table") {
         return Err(CliError::other(format!("GET {route}: no table in the page (signed out?)")));
@@ -454,6 +452,19 @@ fn scale_figure(stdout: &str, label: &str) -> Option<u64> {
         .split([',', ';'])
         .map(str::trim)
         .find_map(|part| part.strip_suffix(label).and_then(|n| n.trim().parse().ok()))
+}
+
+/// How many measures the demo plan holds, as the API counts them.
+async fn measure_total(base: &str, bearer: &str) -> Result<u64, CliError> {
+    let url = format!("{base}/api/v1/measures?plan={}&per_page=1", accord_web::demo_scale::PLAN_CODE);
+    let response = reqwest::Client::new()
+        .get(url)
+        .header("Authorization", bearer)
+        .send()
+        .await
+        .map_err(|e| CliError::other(e.to_string()))?;
+    let value: serde_json::Value = response.json().await.map_err(|e| CliError::other(e.to_string()))?;
+    value["total"].as_u64().ok_or_else(|| CliError::other("GET /api/v1/measures: no total"))
 }
 
 /// The counts of an import's one-line report ("… 0 created, 0 updated, 10056 unchanged; …").
@@ -512,6 +523,7 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
     let bearer = format!("Bearer {token}");
     let html_bytes = check_route(&base, HTML_ROUTE, ("Cookie", &cookie), false).await?;
     let json_bytes = check_route(&base, JSON_ROUTE, ("Authorization", &bearer), true).await?;
+    let plan_measures = measure_total(&base, &bearer).await?;
     let (rss_before, _) = memory_mib(pid);
     let html = load(&base, HTML_ROUTE, ("Cookie", &cookie), &options).await?;
     let json = load(&base, JSON_ROUTE, ("Authorization", &bearer), &options).await?;
@@ -533,7 +545,7 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
     let fresh = temp_dir("plan-fresh")?;
     let (fresh_database, fresh_label) = match (&options.postgres, &options.postgres_fresh) {
         (Some(_), Some(url)) => (Some(url.as_str()), "fresh PostgreSQL store"),
-        (Some(_), None) => (None, "fresh SQLite store (no --postgres-fresh)"),
+        (Some(_), None) => (None, "fresh SQLite store (no --postgres-fresh given)"),
         (None, _) => (None, "fresh SQLite store"),
     };
     let mut fresh_demo = command(&fresh, fresh_database)?;
@@ -553,43 +565,56 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
     let _ = std::fs::remove_dir_all(&fresh);
 
     // 4. The figures.
-    let total_measures = n + 56;
-    let s = |d: Duration| format!("{:.2} s", d.as_secs_f64());
-    let mib = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.1} MiB ({:.1} MB)", v * 1.048_576));
+    let secs = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    let millis = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1000.0);
+    let mib = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.1} MiB"));
     println!("accord bench plan — {backend}");
     println!(
-        "data: {total_measures} measures in {plan_code} (56 demo + {n} generated), {indicators} generated indicators \
-         with {values} quarterly values, {updated} measures updated once (audit history){}",
+        "data: {plan_measures} measures in {plan_code} ({} demo + {n} generated); {indicators} generated indicators \
+         with {values} quarterly values; {updated} measures updated once (audit history){}",
+        plan_measures.saturating_sub(n as u64),
         db_size.map_or(String::new(), |b| format!("; SQLite file {:.1} MB", b as f64 / 1e6))
     );
-    println!("machine: {} logical CPUs; load generator: {}", available_cpus(), html.generator);
     println!(
-        "load: {} s per route, server and load generator on the same machine; load average at start {}, at end {}",
+        "machine: {} logical CPUs; load: {}, {} s per route, on the same machine as the server; \
+         load average {} at start, {} at end",
+        available_cpus(),
+        html.generator,
         options.duration,
         load_start,
         load_average()
     );
     println!();
-    println!("{:<58} {:>22}   target", "figure", "result");
-    let row = |name: &str, result: String, target: &str| println!("{name:<58} {result:>22}   {target}");
-    row(&format!("generate: demo --scale {n}"), s(generate_time), "");
-    if let Some(phases) = phases {
-        row("  of which (measures, indicators, history)", String::new(), phases);
+    println!("{:<34} {:>10}   {}", format!("generate (demo --scale {n})"), secs(generate_time), phases.unwrap_or(""));
+    println!("{:<34} {:>10}", "server start-up", millis(startup));
+    println!();
+    println!("{:<34} {:>12} {:>12}   target", "measures table, trade, by term", "HTML", "JSON");
+    let pair = |name: &str, h: String, j: String, target: &str| println!("{name:<34} {h:>12} {j:>12}   {target}");
+    pair("  response bytes", html_bytes.to_string(), json_bytes.to_string(), "");
+    pair(
+        "  requests (errors)",
+        format!("{} ({})", html.requests, html.errors),
+        format!("{} ({})", json.requests, json.errors),
+        "",
+    );
+    pair("  requests/s", format!("{:.0}", html.per_second), format!("{:.0}", json.per_second), "> 3000");
+    pair("  latency p50", millis(html.p50), millis(json.p50), "");
+    pair("  latency p99", millis(html.p99), millis(json.p99), "< 20 ms");
+    println!();
+    println!("{:<34} {:>12}   target", "server memory", "");
+    println!("{:<34} {:>12}", "  VmRSS before the load", mib(rss_before));
+    println!("{:<34} {:>12}   < 60 MB (57.2 MiB)", "  VmRSS after the load", mib(rss));
+    println!("{:<34} {:>12}   < 60 MB (57.2 MiB)", "  VmHWM (peak)", mib(hwm));
+    println!();
+    println!("{:<34} {:>12}   {:<8} what it did", format!("XLSX ({:.1} MB)", file_size as f64 / 1e6), "time", "target");
+    println!("{:<34} {:>12}", "  export", secs(export_time));
+    let fresh_name = format!("  import into a {fresh_label}");
+    for (name, time, out) in
+        [("  import into the same store", same_time, &same_out), (fresh_name.as_str(), fresh_time, &fresh_out)]
+    {
+        println!("{name:<34} {:>12}   {:<8} {}", secs(time), "< 3 s", import_summary(out));
     }
-    row("server start-up until /healthz answers", format!("{:.0} ms", startup.as_secs_f64() * 1000.0), "");
-    for (label, route, l, bytes) in [("HTML", HTML_ROUTE, &html, html_bytes), ("JSON", JSON_ROUTE, &json, json_bytes)] {
-        println!("{label} GET {route}  ({bytes} bytes, {} requests, {} errors)", l.requests, l.errors);
-        row("  requests/s", format!("{:.0}", l.per_second), "> 3000");
-        row("  latency p50", format!("{:.2} ms", l.p50.as_secs_f64() * 1000.0), "");
-        row("  latency p99", format!("{:.2} ms", l.p99.as_secs_f64() * 1000.0), "< 20 ms");
-    }
-    row("server memory before the load (VmRSS)", mib(rss_before), "");
-    row("server memory after the load (VmRSS)", mib(rss), "< 60 MB");
-    row("server peak memory (VmHWM)", mib(hwm), "< 60 MB");
-    row(&format!("export XLSX ({:.1} MB)", file_size as f64 / 1e6), s(export_time), "");
-    row(&format!("import XLSX into the same store: {}", import_summary(&same_out)), s(same_time), "< 3 s");
-    row(&format!("import XLSX into a {fresh_label}: {}", import_summary(&fresh_out)), s(fresh_time), "< 3 s");
-    println!("(import times are the whole `accord import plan` command: start, read and check the file, write.)");
+    println!("(an import's time is the whole `accord import plan` command: start, read and check the file, write)");
     if let Some(url) = &options.postgres {
         println!("the benchmark data stays in {}; drop that database when done", redact(url));
     }

@@ -110,6 +110,14 @@ impl Browser {
     }
 }
 
+impl Drop for Browser {
+    /// A failed journey still takes chromedriver (and the browser it started) down with it.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
 fn uuid_like() -> String {
     format!(
         "{}-{}",
