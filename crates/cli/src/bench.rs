@@ -585,11 +585,11 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
         load_average()
     );
     println!();
-    println!("{:<34} {:>10}   {}", format!("generate (demo --scale {n})"), secs(generate_time), phases.unwrap_or(""));
-    println!("{:<34} {:>10}", "server start-up", millis(startup));
+    println!("{:<40} {:>10}   {}", format!("generate (demo --scale {n})"), secs(generate_time), phases.unwrap_or(""));
+    println!("{:<40} {:>10}", "server start-up", millis(startup));
     println!();
-    println!("{:<34} {:>12} {:>12}   target", "measures table, trade, by term", "HTML", "JSON");
-    let pair = |name: &str, h: String, j: String, target: &str| println!("{name:<34} {h:>12} {j:>12}   {target}");
+    println!("{:<40} {:>12} {:>12}   target", "measures table, trade, by term", "HTML", "JSON");
+    let pair = |name: &str, h: String, j: String, target: &str| println!("{name:<40} {h:>12} {j:>12}   {target}");
     pair("  response bytes", html_bytes.to_string(), json_bytes.to_string(), "");
     pair(
         "  requests (errors)",
@@ -601,18 +601,18 @@ pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
     pair("  latency p50", millis(html.p50), millis(json.p50), "");
     pair("  latency p99", millis(html.p99), millis(json.p99), "< 20 ms");
     println!();
-    println!("{:<34} {:>12}   target", "server memory", "");
-    println!("{:<34} {:>12}", "  VmRSS before the load", mib(rss_before));
-    println!("{:<34} {:>12}   < 60 MB (57.2 MiB)", "  VmRSS after the load", mib(rss));
-    println!("{:<34} {:>12}   < 60 MB (57.2 MiB)", "  VmHWM (peak)", mib(hwm));
+    println!("{:<40} {:>12}   target", "server memory", "");
+    println!("{:<40} {:>12}", "  VmRSS before the load", mib(rss_before));
+    println!("{:<40} {:>12}   < 60 MB (57.2 MiB)", "  VmRSS after the load", mib(rss));
+    println!("{:<40} {:>12}   < 60 MB (57.2 MiB)", "  VmHWM (peak)", mib(hwm));
     println!();
-    println!("{:<34} {:>12}   {:<8} what it did", format!("XLSX ({:.1} MB)", file_size as f64 / 1e6), "time", "target");
-    println!("{:<34} {:>12}", "  export", secs(export_time));
+    println!("{:<40} {:>12}   {:<8} what it did", format!("XLSX ({:.1} MB)", file_size as f64 / 1e6), "time", "target");
+    println!("{:<40} {:>12}", "  export", secs(export_time));
     let fresh_name = format!("  import into a {fresh_label}");
     for (name, time, out) in
         [("  import into the same store", same_time, &same_out), (fresh_name.as_str(), fresh_time, &fresh_out)]
     {
-        println!("{name:<34} {:>12}   {:<8} {}", secs(time), "< 3 s", import_summary(out));
+        println!("{name:<40} {:>12}   {:<8} {}", secs(time), "< 3 s", import_summary(out));
     }
     println!("(an import's time is the whole `accord import plan` command: start, read and check the file, write)");
     if let Some(url) = &options.postgres {

@@ -385,7 +385,7 @@ fn reported_quarters(today: NaiveDate) -> Vec<Quarter> {
     let mut quarters = Vec::new();
     let Some(mut q) = Quarter::new(2025, 1) else { return quarters };
     let current = Quarter::of_month(today.year(), today.month());
-    while quarters.len() < 12 && (quarters.len() < 4 || Some(q) != current) {
+    while quarters.len() < 12 && (quarters.len() < 4 || current.is_none_or(|current| q < current)) {
         quarters.push(q);
         q = q.next();
     }

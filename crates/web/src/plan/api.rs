@@ -256,7 +256,7 @@ async fn patch_measure(
         MeasureChange::Full { form: Box::new(body.form(Some(&current))), executors }
     };
     match update_measure(state.store(), &api.user, id, version, change, body.reason.clone()).await? {
-        super::Edited::Applied(m) => Ok(Json(MeasureDto::from(m)).into_response()),
+        super::Edited::Applied(m) => Ok(Json(MeasureDto::from(*m)).into_response()),
         // The change waits for the other side's coordinator: 202 with the amendment.
         super::Edited::Proposed(a) => Ok((StatusCode::ACCEPTED, Json(AmendmentDto::from(*a))).into_response()),
     }

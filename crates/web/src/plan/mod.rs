@@ -89,7 +89,7 @@ pub async fn create_measure(
 /// change anything; reporters (executors of the measure) only status and percent done.
 /// What became of an edit: applied at once, or waiting for the other side's coordinator.
 pub enum Edited {
-    Applied(Measure),
+    Applied(Box<Measure>),
     Proposed(Box<accord_store::Amendment>),
 }
 
@@ -132,7 +132,7 @@ pub async fn update_measure(
         let amendment = store.amendment_propose(author(user), user.role.side(), id, version, &data, reason).await?;
         return Ok(Edited::Proposed(Box::new(amendment)));
     }
-    Ok(Edited::Applied(store.measure_update(author(user), id, version, &data, reason).await?))
+    Ok(Edited::Applied(Box::new(store.measure_update(author(user), id, version, &data, reason).await?)))
 }
 
 /// Accepts or rejects an amendment: the other side's coordinator, or an admin.
