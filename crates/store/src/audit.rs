@@ -7,51 +7,75 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-/// Appends one entry inside the caller's transaction. The `UPDATE … RETURNING` on the
-/// single head row takes a row lock on PostgreSQL, so concurrent writers queue here and the
-/// chain never forks.
-pub(crate) async fn append(
+/// Appends entries inside the caller's transaction, chained in order. The `UPDATE … RETURNING`
+/// on the single head row reserves their numbers and takes a row lock on PostgreSQL, so
+/// concurrent writers queue here and the chain never forks. Rows go in multi-row INSERTs.
+pub(crate) async fn append_all(
     tx: &mut Transaction<'static, Any>,
     author: Author<'_>,
     origin: Side,
     now: DateTime<Utc>,
-    change: Change,
+    changes: Vec<Change>,
 ) -> Result<()> {
-    let (seq, prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash")
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let count = changes.len() as i64;
+    let (last_seq, mut prev_hash): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash")
+            .bind(count)
             .fetch_one(&mut **tx)
             .await?;
-    let hash = entry_hash(
-        &prev_hash,
-        seq,
-        now,
-        author.login,
-        change.entity,
-        &change.entity_id,
-        change.operation,
-        change.before.as_deref(),
-        change.after.as_deref(),
-        change.reason.as_deref(),
-    );
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, origin, entity, entity_id, operation, before_json, after_json, reason, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(seq)
-    .bind(timestamp_text(now))
-    .bind(author.login)
-    .bind(origin.code())
-    .bind(change.entity)
-    .bind(&change.entity_id)
-    .bind(change.operation.code())
-    .bind(&change.before)
-    .bind(&change.after)
-    .bind(&change.reason)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&hash).execute(&mut **tx).await?;
+    let first_seq = last_seq - count + 1;
+    let at = timestamp_text(now);
+    let mut rows = Vec::with_capacity(changes.len());
+    for (offset, change) in changes.into_iter().enumerate() {
+        let seq = first_seq + offset as i64;
+        let hash = entry_hash(
+            &prev_hash,
+            seq,
+            now,
+            author.login,
+            change.entity,
+            &change.entity_id,
+            change.operation,
+            change.before.as_deref(),
+            change.after.as_deref(),
+            change.reason.as_deref(),
+        );
+        rows.push((seq, change, std::mem::replace(&mut prev_hash, hash.clone()), hash));
+    }
+    // 12 values a row; 80 rows keep a statement under 1,000 parameters on both backends.
+    for chunk in rows.chunks(80) {
+        let placeholders: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let cells: Vec<String> = (1..=12).map(|c| format!("${}", r * 12 + c)).collect();
+                format!("({})", cells.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, origin, entity, entity_id, operation, before_json, after_json, reason, prev_hash, hash) VALUES {}",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (seq, change, prev, hash) in chunk {
+            query = query
+                .bind(*seq)
+                .bind(at.clone())
+                .bind(author.login)
+                .bind(origin.code())
+                .bind(change.entity)
+                .bind(change.entity_id.clone())
+                .bind(change.operation.code())
+                .bind(change.before.clone())
+                .bind(change.after.clone())
+                .bind(change.reason.clone())
+                .bind(prev.clone())
+                .bind(hash.clone());
+        }
+        query.execute(&mut **tx).await?;
+    }
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev_hash).execute(&mut **tx).await?;
     Ok(())
 }
 

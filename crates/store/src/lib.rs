@@ -99,6 +99,8 @@ pub struct Store {
     origin: Side,
     /// Where uploaded files are kept (`DIR/files`); `None` when files are not configured.
     files_dir: Option<std::path::PathBuf>,
+    /// Tags of a plan with the audit head they were read at (see `measure_tags`).
+    tag_cache: Arc<Mutex<std::collections::HashMap<accord_domain::PlanId, (i64, Vec<(String, i64)>)>>>,
     /// Serialises writers inside this process: SQLite allows one writer at a time and a
     /// deferred transaction that upgrades to a writer can fail instead of waiting.
     write_lock: Arc<Mutex<()>>,
@@ -110,14 +112,19 @@ pub(crate) struct WriteTx<'s> {
     pub now: DateTime<Utc>,
     author: Author<'s>,
     origin: Side,
+    pending: Vec<Change>,
     _guard: MutexGuard<'s, ()>,
 }
 
 impl WriteTx<'_> {
+    /// Queues an audit entry; the queue is written, chained, just before the commit.
     pub async fn audit(&mut self, change: Change) -> Result<()> {
-        audit::append(&mut self.tx, self.author, self.origin, self.now, change).await
+        self.pending.push(change);
+        Ok(())
     }
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        audit::append_all(&mut self.tx, self.author, self.origin, self.now, pending).await?;
         self.tx.commit().await?;
         Ok(())
     }
@@ -170,7 +177,7 @@ impl Store {
             // WAL is a property of the file: set once, kept by every later connection.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        Ok(Store { pool, backend, origin, files_dir: None, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Store { pool, backend, origin, files_dir: None, tag_cache: Arc::default(), write_lock: Arc::new(Mutex::new(())) })
     }
 
     /// Keeps uploaded files in `dir` (created when first needed).
@@ -200,7 +207,7 @@ impl Store {
     pub(crate) async fn begin_write<'s>(&'s self, author: Author<'s>) -> Result<WriteTx<'s>> {
         let guard = self.write_lock.lock().await;
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, now: Utc::now(), author, origin: self.origin, _guard: guard })
+        Ok(WriteTx { tx, now: Utc::now(), author, origin: self.origin, pending: Vec::new(), _guard: guard })
     }
 
     /// True when no organisation and no user exists yet.

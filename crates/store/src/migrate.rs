@@ -43,6 +43,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(4, "0004_organisation_review"),
     common!(5, "0005_attachments"),
     common!(6, "0006_versions"),
+    common!(7, "0007_measure_indexes"),
 ];
 
 /// A migration that `migrate` applied.

@@ -248,14 +248,17 @@ impl MeasureSort {
         let dir = if descending { "DESC" } else { "ASC" };
         match self {
             MeasureSort::Number => format!("m.sort_key {dir}"),
-            // Measures without a due date go last either way.
+            // Open-ended terms sort as the far future: last when ascending.
             MeasureSort::Term => {
                 format!("CASE WHEN m.due_date IS NULL THEN 1 ELSE 0 END, m.due_date {dir}, m.sort_key")
             }
-            MeasureSort::Status => format!("m.status {dir}, m.sort_key"),
+            MeasureSort::Status => format!("m.status {dir}, m.sort_key {dir}"),
         }
     }
 }
+
+/// Organisations looked up during one write: side and short names, or `None` if absent.
+type OrgNames = HashMap<accord_domain::OrganisationId, Option<(String, String, Option<String>)>>;
 
 /// The measures table's filters.
 #[derive(Debug, Clone, Default)]
@@ -275,11 +278,8 @@ pub struct MeasureFilter {
     pub descending: bool,
 }
 
-/// The bound values of the measures table's condition, in placeholder order ($1..$10).
-fn bind_filter<'q>(
-    sql: &'q str,
-    values: &[Option<String>],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+/// A query with text values bound in placeholder order ($1, $2, ...).
+fn bind_all<'q>(sql: &'q str, values: &[String]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     values.iter().fold(sqlx::query(sql), |q, v| q.bind(v.clone()))
 }
 
@@ -369,126 +369,158 @@ impl Store {
     }
 
     pub async fn measure_list(&self, plan: PlanId, filter: &MeasureFilter, paging: Paging) -> Result<Page<Measure>> {
-        let condition = "m.plan_id = $1 \
-             AND ($2 IS NULL OR m.search LIKE $2 ESCAPE '\\') \
-             AND ($3 IS NULL OR m.section = $3) \
-             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.side = $4)) \
-             AND ($5 IS NULL OR EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.organisation_id = $5)) \
-             AND ($6 IS NULL OR m.status = $6) \
-             AND ($7 IS NULL OR EXISTS (SELECT 1 FROM measure_tags t WHERE t.measure_id = m.id AND t.tag = $7)) \
-             AND ($8 IS NULL OR (m.due_date >= $8 AND m.due_date <= $9)) \
-             AND ($10 IS NULL OR (m.due_date < $10 AND m.status NOT IN ('done', 'cancelled')))";
-        let pattern = filter.query.as_deref().filter(|q| !q.trim().is_empty()).map(like_pattern);
-        let (due_start, due_end) = match filter.due {
-            Some(q) => {
-                let (s, e) = quarter_bounds(q);
-                (Some(s), Some(e))
-            }
-            None => (None, None),
+        // Only the filters in use become conditions, so the indexes on (plan, section, due,
+        // number) can serve the common queries; every value is a bound parameter.
+        let mut conditions = vec!["m.plan_id = $1".to_string()];
+        let mut values: Vec<String> = vec![plan.to_string()];
+        let mut add = |condition: &str, value: String| {
+            values.push(value);
+            conditions.push(condition.replace('?', &format!("${}", values.len())));
         };
-        let overdue_before = filter.overdue.then(|| filter.today.map(date_text)).flatten();
-        let values = [
-            Some(plan.to_string()),
-            pattern,
-            filter.section.clone(),
-            filter.side.map(|s| s.code().to_string()),
-            filter.executor.map(|o| o.to_string()),
-            filter.status.map(|s| s.code().to_string()),
-            filter.tag.clone().map(|t| t.to_lowercase()),
-            due_start,
-            due_end,
-            overdue_before,
-        ];
+        if let Some(q) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
+            add("m.search LIKE ? ESCAPE '\\'", like_pattern(q));
+        }
+        if let Some(section) = &filter.section {
+            add("m.section = ?", section.clone());
+        }
+        if let Some(side) = filter.side {
+            add("EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.side = ?)", side.code().into());
+        }
+        if let Some(org) = filter.executor {
+            add("EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.organisation_id = ?)", org.to_string());
+        }
+        if let Some(status) = filter.status {
+            add("m.status = ?", status.code().into());
+        }
+        if let Some(tag) = &filter.tag {
+            add("EXISTS (SELECT 1 FROM measure_tags t WHERE t.measure_id = m.id AND t.tag = ?)", tag.to_lowercase());
+        }
+        if let Some(q) = filter.due {
+            let (start, end) = quarter_bounds(q);
+            add("m.due_sort >= ?", start);
+            add("m.due_sort <= ?", end);
+        }
+        if let (true, Some(today)) = (filter.overdue, filter.today) {
+            add("m.due_sort < ? AND m.status NOT IN ('done', 'cancelled')", date_text(today));
+        }
+        let condition = conditions.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) AS n FROM measures m WHERE {condition}");
-        let total: i64 = bind_filter(&count_sql, &values).fetch_one(&self.pool).await?.try_get("n")?;
+        let total: i64 = bind_all(&count_sql, &values).fetch_one(&self.pool).await?.try_get("n")?;
+        let n = values.len();
         // The ORDER BY comes from an enum, never from user text.
         let list_sql = format!(
-            "SELECT {MEASURE_COLUMNS} FROM measures m WHERE {condition} ORDER BY {} LIMIT $11 OFFSET $12",
+            "SELECT {MEASURE_COLUMNS} FROM measures m WHERE {condition} ORDER BY {} LIMIT ${} OFFSET ${}",
             filter.sort.order(filter.descending),
+            n + 1,
+            n + 2
         );
-        let rows =
-            bind_filter(&list_sql, &values).bind(paging.per_page).bind(paging.offset()).fetch_all(&self.pool).await?;
+        let rows = bind_all(&list_sql, &values).bind(paging.per_page).bind(paging.offset()).fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(measure_from_row).collect::<Result<Vec<_>>>()?;
         self.load_executors_and_tags(&mut items).await?;
         Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
     }
 
-    /// Every tag in use in a plan, with how many measures carry it.
+    /// Every tag in use in a plan, with how many measures carry it. Cached until the next
+    /// write anywhere (the audit head moves with every change), since the filter form asks on
+    /// every page view and the answer rarely changes.
     pub async fn measure_tags(&self, plan: PlanId) -> Result<Vec<(String, i64)>> {
+        let (head,): (i64,) = sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        if let Some((seq, tags)) = self.tag_cache.lock().await.get(&plan)
+            && *seq == head
+        {
+            return Ok(tags.clone());
+        }
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT t.tag, COUNT(*) FROM measure_tags t JOIN measures m ON m.id = t.measure_id WHERE m.plan_id = $1 GROUP BY t.tag ORDER BY t.tag",
         )
         .bind(plan.to_string())
         .fetch_all(&self.pool)
         .await?;
+        self.tag_cache.lock().await.insert(plan, (head, rows.clone()));
         Ok(rows)
     }
 
-    async fn executor_names(&self, w: &mut WriteTx<'_>, data: &MeasureData) -> Result<String> {
+    /// The executors' names for the search column, checking each exists on its side. `seen`
+    /// keeps what was looked up already, so a whole import asks once per organisation.
+    async fn executor_names(&self, w: &mut WriteTx<'_>, data: &MeasureData, seen: &mut OrgNames) -> Result<String> {
         let mut names = Vec::new();
         for e in &data.executors {
-            let row: Option<(String, String, Option<String>)> =
-                sqlx::query_as("SELECT side, name_short_ru, name_short_en FROM organisations WHERE id = $1")
-                    .bind(e.organisation.to_string())
-                    .fetch_optional(&mut *w.tx)
-                    .await?;
-            let Some((side, short_ru, short_en)) = row else {
+            if !seen.contains_key(&e.organisation) {
+                let row: Option<(String, String, Option<String>)> =
+                    sqlx::query_as("SELECT side, name_short_ru, name_short_en FROM organisations WHERE id = $1")
+                        .bind(e.organisation.to_string())
+                        .fetch_optional(&mut *w.tx)
+                        .await?;
+                seen.insert(e.organisation, row);
+            }
+            let Some(Some((side, short_ru, short_en))) = seen.get(&e.organisation) else {
                 return Err(StoreError::Invalid(Invalid::one("executors", Reason::NotFound)));
             };
             if side != e.side.code() {
                 return Err(StoreError::Invalid(Invalid::one("executors", Reason::OrganisationOnOtherSide)));
             }
-            names.push(short_ru);
-            names.extend(short_en);
+            names.push(short_ru.clone());
+            names.extend(short_en.clone());
         }
         Ok(names.join(" "))
     }
 
-    async fn write_children(&self, w: &mut WriteTx<'_>, id: MeasureId, data: &MeasureData) -> Result<()> {
-        sqlx::query("DELETE FROM measure_executors WHERE measure_id = $1")
-            .bind(id.to_string())
-            .execute(&mut *w.tx)
-            .await?;
-        sqlx::query("DELETE FROM measure_tags WHERE measure_id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
-        for (position, e) in data.executors.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO measure_executors (measure_id, organisation_id, side, lead, position) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id.to_string())
-            .bind(e.organisation.to_string())
-            .bind(e.side.code())
-            .bind(i64::from(e.lead))
-            .bind(position as i64)
-            .execute(&mut *w.tx)
-            .await
-            .map_err(|err| match &err {
+    /// Writes a measure's executors and tags; `fresh` for a new measure (nothing to replace).
+    async fn write_children(&self, w: &mut WriteTx<'_>, id: MeasureId, data: &MeasureData, fresh: bool) -> Result<()> {
+        if !fresh {
+            sqlx::query("DELETE FROM measure_executors WHERE measure_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *w.tx)
+                .await?;
+            sqlx::query("DELETE FROM measure_tags WHERE measure_id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+        }
+        if !data.executors.is_empty() {
+            let rows: Vec<String> = (0..data.executors.len())
+                .map(|i| format!("(${}, ${}, ${}, ${}, ${})", i * 5 + 1, i * 5 + 2, i * 5 + 3, i * 5 + 4, i * 5 + 5))
+                .collect();
+            let sql = format!(
+                "INSERT INTO measure_executors (measure_id, organisation_id, side, lead, position) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (position, e) in data.executors.iter().enumerate() {
+                query = query
+                    .bind(id.to_string())
+                    .bind(e.organisation.to_string())
+                    .bind(e.side.code())
+                    .bind(i64::from(e.lead))
+                    .bind(position as i64);
+            }
+            query.execute(&mut *w.tx).await.map_err(|err| match &err {
                 sqlx::Error::Database(db) if db.is_unique_violation() => {
                     StoreError::Invalid(Invalid::one("executors", Reason::NotUnique))
                 }
                 _ => StoreError::Database(err),
             })?;
         }
-        for (position, tag) in data.tags.iter().enumerate() {
-            sqlx::query("INSERT INTO measure_tags (measure_id, tag, position) VALUES ($1, $2, $3)")
-                .bind(id.to_string())
-                .bind(tag)
-                .bind(position as i64)
-                .execute(&mut *w.tx)
-                .await?;
+        if !data.tags.is_empty() {
+            let rows: Vec<String> =
+                (0..data.tags.len()).map(|i| format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3)).collect();
+            let sql = format!("INSERT INTO measure_tags (measure_id, tag, position) VALUES {}", rows.join(", "));
+            let mut query = sqlx::query(&sql);
+            for (position, tag) in data.tags.iter().enumerate() {
+                query = query.bind(id.to_string()).bind(tag).bind(position as i64);
+            }
+            query.execute(&mut *w.tx).await?;
         }
         Ok(())
     }
 
-    async fn insert_measure(&self, w: &mut WriteTx<'_>, plan: &Plan, data: &MeasureData) -> Result<Measure> {
+    async fn insert_measure(&self, w: &mut WriteTx<'_>, plan: &Plan, data: &MeasureData, seen: &mut OrgNames) -> Result<Measure> {
         let id = MeasureId(new_uuid());
-        let names = self.executor_names(w, data).await?;
+        let names = self.executor_names(w, data, seen).await?;
         let term = serde_json::to_string(&data.term).map_err(corrupt("term"))?;
         let due = data.term.final_due(plan.period_start, plan.period_end).map(date_text);
         let now = w.now_text();
         sqlx::query(
             "INSERT INTO measures (id, origin, plan_id, number, sort_key, depth, section, title_ru, title_en, description, expected_result, \
-             term_raw, term, due_date, term_unparsed, status, percent, weight, note, search, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21)",
+             term_raw, term, due_date, term_unparsed, status, percent, weight, note, search, version, created_at, updated_at, due_sort) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, COALESCE($14, '9999-12-31'))",
         )
         .bind(id.to_string())
         .bind(self.origin.code())
@@ -517,7 +549,7 @@ impl Store {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(Invalid::one("section", Reason::NotFound)),
             _ => crate::unique_violation(e, &[("number", "number")]),
         })?;
-        self.write_children(w, id, data).await?;
+        self.write_children(w, id, data, true).await?;
         let measure = Measure { id, plan_id: plan.id, version: 1, data: data.clone() };
         w.audit(Change::create("measure", id, &measure)).await?;
         Ok(measure)
@@ -530,14 +562,15 @@ impl Store {
         before: &Measure,
         data: &MeasureData,
         reason: Option<String>,
+        seen: &mut OrgNames,
     ) -> Result<Measure> {
-        let names = self.executor_names(w, data).await?;
+        let names = self.executor_names(w, data, seen).await?;
         let term = serde_json::to_string(&data.term).map_err(corrupt("term"))?;
         let due = data.term.final_due(plan.period_start, plan.period_end).map(date_text);
         let now = w.now_text();
         let done = sqlx::query(
             "UPDATE measures SET number = $1, sort_key = $2, depth = $3, section = $4, title_ru = $5, title_en = $6, description = $7, \
-             expected_result = $8, term_raw = $9, term = $10, due_date = $11, term_unparsed = $12, status = $13, percent = $14, \
+             expected_result = $8, term_raw = $9, term = $10, due_date = $11, due_sort = COALESCE($11, '9999-12-31'), term_unparsed = $12, status = $13, percent = $14, \
              weight = $15, note = $16, search = $17, version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20",
         )
         .bind(data.number.to_string())
@@ -569,7 +602,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { entity: "measure", current: before.version + 1 });
         }
-        self.write_children(w, before.id, data).await?;
+        self.write_children(w, before.id, data, false).await?;
         let after = Measure { id: before.id, plan_id: before.plan_id, version: before.version + 1, data: data.clone() };
         w.audit(Change::update("measure", before.id, before, &after).with_reason(reason)).await?;
         Ok(after)
@@ -609,13 +642,13 @@ impl Store {
         data: &MeasureData,
         reason: Option<String>,
     ) -> Result<Measure> {
-        self.rewrite_measure(w, plan, before, data, reason).await
+        self.rewrite_measure(w, plan, before, data, reason, &mut OrgNames::new()).await
     }
 
     pub async fn measure_create(&self, author: Author<'_>, plan: PlanId, data: &MeasureData) -> Result<Measure> {
         let plan = self.plan(plan).await?;
         let mut w = self.begin_write(author).await?;
-        let measure = self.insert_measure(&mut w, &plan, data).await?;
+        let measure = self.insert_measure(&mut w, &plan, data, &mut OrgNames::new()).await?;
         w.commit().await?;
         Ok(measure)
     }
@@ -632,7 +665,7 @@ impl Store {
         let plan = self.plan(current.plan_id).await?;
         let mut w = self.begin_write(author).await?;
         let before = self.locked_measure(&mut w, id, expected_version).await?;
-        let after = self.rewrite_measure(&mut w, &plan, &before, data, reason).await?;
+        let after = self.rewrite_measure(&mut w, &plan, &before, data, reason, &mut OrgNames::new()).await?;
         w.commit().await?;
         Ok(after)
     }
@@ -675,16 +708,17 @@ impl Store {
             self.measures_of_plan(plan.id).await?.into_iter().map(|m| (m.data.number.to_string(), m)).collect();
         let mut counts = ImportCounts::default();
         let mut w = self.begin_write(author).await?;
+        let mut seen = OrgNames::new();
         for data in incoming {
             match existing.get(&data.number.to_string()) {
                 None => {
-                    self.insert_measure(&mut w, &plan, data).await?;
+                    self.insert_measure(&mut w, &plan, data, &mut seen).await?;
                     counts.created += 1;
                 }
                 Some(current) if current.data == *data => counts.unchanged += 1,
                 Some(current) => {
                     tracing::debug!(number = %data.number, before = ?current.data, after = ?data, "import changes a measure");
-                    self.rewrite_measure(&mut w, &plan, current, data, Some("import".into())).await?;
+                    self.rewrite_measure(&mut w, &plan, current, data, Some("import".into()), &mut seen).await?;
                     counts.updated += 1;
                 }
             }

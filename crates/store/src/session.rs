@@ -97,19 +97,26 @@ impl Store {
     /// The user a live token belongs to; notes when the token was last used.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<UserAccount>> {
         let row = sqlx::query(
-            "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, t.id AS token_id \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+            "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, t.id AS token_id, \
+             t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
         let token_id: String = row.try_get("token_id")?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(timestamp_text(Utc::now()))
-            .bind(&token_id)
-            .execute(&self.pool)
-            .await?;
+        // "Last used" to the minute is enough; writing on every request would queue every API
+        // call behind SQLite's single writer.
+        let last_used: Option<String> = row.try_get("last_used_at")?;
+        let now = Utc::now();
+        let stale = last_used.as_deref().map(parse_time).transpose()?.is_none_or(|at| now - at > Duration::seconds(60));
+        if stale {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(timestamp_text(now))
+                .bind(&token_id)
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(Some(crate::directory::user_from_row_pub(&row)?))
     }
 

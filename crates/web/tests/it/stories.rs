@@ -389,9 +389,13 @@ async fn unknown_routes_and_missing_tokens(app: &TestApp) {
         .body(big)
         .header("content-type", "application/json")
         .send()
-        .await
-        .expect("post");
-    assert!(response.status() == 413 || response.status() == 400, "{}", response.status());
+        .await;
+    // The server answers 413 as soon as it sees the length; the client may still be sending
+    // and see the connection closed instead. Either way nothing got through.
+    match response {
+        Ok(response) => assert!(response.status() == 413 || response.status() == 400, "{}", response.status()),
+        Err(e) => assert!(e.is_request() || e.is_body() || e.is_connect(), "{e}"),
+    }
 }
 
 async fn deletion_is_confirmed_refused_while_in_use_and_audited(app: &TestApp) {
