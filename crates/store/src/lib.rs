@@ -152,7 +152,8 @@ impl Store {
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    // Writers are serialised anyway; a few readers keep memory (a page cache each) low.
+                    .max_connections(4)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(
