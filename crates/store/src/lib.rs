@@ -178,7 +178,14 @@ impl Store {
             // WAL is a property of the file: set once, kept by every later connection.
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        Ok(Store { pool, backend, origin, files_dir: None, tag_cache: Arc::default(), write_lock: Arc::new(Mutex::new(())) })
+        Ok(Store {
+            pool,
+            backend,
+            origin,
+            files_dir: None,
+            tag_cache: Arc::default(),
+            write_lock: Arc::new(Mutex::new(())),
+        })
     }
 
     /// Keeps uploaded files in `dir` (created when first needed).

@@ -384,10 +384,16 @@ impl Store {
             add("m.section = ?", section.clone());
         }
         if let Some(side) = filter.side {
-            add("EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.side = ?)", side.code().into());
+            add(
+                "EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.side = ?)",
+                side.code().into(),
+            );
         }
         if let Some(org) = filter.executor {
-            add("EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.organisation_id = ?)", org.to_string());
+            add(
+                "EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.organisation_id = ?)",
+                org.to_string(),
+            );
         }
         if let Some(status) = filter.status {
             add("m.status = ?", status.code().into());
@@ -414,7 +420,8 @@ impl Store {
             n + 1,
             n + 2
         );
-        let rows = bind_all(&list_sql, &values).bind(paging.per_page).bind(paging.offset()).fetch_all(&self.pool).await?;
+        let rows =
+            bind_all(&list_sql, &values).bind(paging.per_page).bind(paging.offset()).fetch_all(&self.pool).await?;
         let mut items = rows.iter().map(measure_from_row).collect::<Result<Vec<_>>>()?;
         self.load_executors_and_tags(&mut items).await?;
         Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
@@ -424,7 +431,8 @@ impl Store {
     /// write anywhere (the audit head moves with every change), since the filter form asks on
     /// every page view and the answer rarely changes.
     pub async fn measure_tags(&self, plan: PlanId) -> Result<Vec<(String, i64)>> {
-        let (head,): (i64,) = sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let (head,): (i64,) =
+            sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
         if let Some((seq, tags)) = self.tag_cache.lock().await.get(&plan)
             && *seq == head
         {
@@ -472,7 +480,10 @@ impl Store {
                 .bind(id.to_string())
                 .execute(&mut *w.tx)
                 .await?;
-            sqlx::query("DELETE FROM measure_tags WHERE measure_id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+            sqlx::query("DELETE FROM measure_tags WHERE measure_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *w.tx)
+                .await?;
         }
         if !data.executors.is_empty() {
             let rows: Vec<String> = (0..data.executors.len())
@@ -511,7 +522,13 @@ impl Store {
         Ok(())
     }
 
-    async fn insert_measure(&self, w: &mut WriteTx<'_>, plan: &Plan, data: &MeasureData, seen: &mut OrgNames) -> Result<Measure> {
+    async fn insert_measure(
+        &self,
+        w: &mut WriteTx<'_>,
+        plan: &Plan,
+        data: &MeasureData,
+        seen: &mut OrgNames,
+    ) -> Result<Measure> {
         let id = MeasureId(new_uuid());
         let names = self.executor_names(w, data, seen).await?;
         let term = serde_json::to_string(&data.term).map_err(corrupt("term"))?;

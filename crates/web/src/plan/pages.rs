@@ -872,19 +872,24 @@ async fn add_indicator(
             state.store().indicator_create(ctx.author(), id, &data).await?;
             Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{id}#indicators"), "flash-saved"))
         }
-        Err(invalid) => {
-            let message = invalid
-                .0
-                .iter()
-                .map(|e| format!("{}: {}", ctx.tr.field(e.field), ctx.tr.reason(e.reason)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            render_status(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(&state, &ctx, id, Some(message)).await?,
-            )
-        }
+        Err(invalid) => invalid_on_measure_page(&state, &ctx, id, &invalid).await,
     }
+}
+
+/// The measure page again, with what was wrong in a form on it named above the page.
+async fn invalid_on_measure_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: MeasureId,
+    invalid: &accord_domain::validation::Invalid,
+) -> Result<Response, AppError> {
+    let message = invalid
+        .0
+        .iter()
+        .map(|e| format!("{}: {}", ctx.tr.field(e.field), ctx.tr.reason(e.reason)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &show_page(state, ctx, id, Some(message)).await?)
 }
 
 #[derive(Deserialize)]
@@ -926,18 +931,7 @@ async fn set_actual(
     let measure_id = state.store().indicator(id).await?.measure_id;
     match set_indicator_actual(&state, &ctx.user, id, &input.quarter, &input.value).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{measure_id}#indicators"), "flash-saved")),
-        Err(AppError::Invalid(invalid)) => {
-            let message = invalid
-                .0
-                .iter()
-                .map(|e| format!("{}: {}", ctx.tr.field(e.field), ctx.tr.reason(e.reason)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            render_status(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(&state, &ctx, measure_id, Some(message)).await?,
-            )
-        }
+        Err(AppError::Invalid(invalid)) => invalid_on_measure_page(&state, &ctx, measure_id, &invalid).await,
         Err(other) => Err(other),
     }
 }
