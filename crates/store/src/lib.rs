@@ -91,6 +91,9 @@ impl<'a> Author<'a> {
     }
 }
 
+/// Per plan: the audit head the tags were read at, and the tags with their counts.
+type TagCache = std::collections::HashMap<accord_domain::PlanId, (i64, Vec<(String, i64)>)>;
+
 /// A handle on the database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -100,7 +103,7 @@ pub struct Store {
     /// Where uploaded files are kept (`DIR/files`); `None` when files are not configured.
     files_dir: Option<std::path::PathBuf>,
     /// Tags of a plan with the audit head they were read at (see `measure_tags`).
-    tag_cache: Arc<Mutex<std::collections::HashMap<accord_domain::PlanId, (i64, Vec<(String, i64)>)>>>,
+    tag_cache: Arc<Mutex<TagCache>>,
     /// Serialises writers inside this process: SQLite allows one writer at a time and a
     /// deferred transaction that upgrades to a writer can fail instead of waiting.
     write_lock: Arc<Mutex<()>>,

@@ -453,13 +453,13 @@ impl Store {
     async fn executor_names(&self, w: &mut WriteTx<'_>, data: &MeasureData, seen: &mut OrgNames) -> Result<String> {
         let mut names = Vec::new();
         for e in &data.executors {
-            if !seen.contains_key(&e.organisation) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = seen.entry(e.organisation) {
                 let row: Option<(String, String, Option<String>)> =
                     sqlx::query_as("SELECT side, name_short_ru, name_short_en FROM organisations WHERE id = $1")
                         .bind(e.organisation.to_string())
                         .fetch_optional(&mut *w.tx)
                         .await?;
-                seen.insert(e.organisation, row);
+                slot.insert(row);
             }
             let Some(Some((side, short_ru, short_en))) = seen.get(&e.organisation) else {
                 return Err(StoreError::Invalid(Invalid::one("executors", Reason::NotFound)));
