@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(5, "0005_attachments"),
     common!(6, "0006_versions"),
     common!(7, "0007_measure_indexes"),
+    common!(8, "0008_measure_children"),
 ];
 
 /// A migration that `migrate` applied.

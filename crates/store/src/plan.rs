@@ -186,8 +186,49 @@ impl Store {
 // ---------------------------------------------------------------------------------------------
 // Measures
 
-const MEASURE_COLUMNS: &str = "m.id, m.plan_id, m.version, m.number, m.section, m.title_ru, m.title_en, m.description, \
+const MEASURE_COLUMNS: &str = "m.id, m.plan_id, m.version, m.number, m.section, m.title_ru, m.title_en, m.description, m.children, \
      m.expected_result, m.term, m.status, m.percent, m.weight, m.note";
+
+/// A measure's executors and tags as its row keeps them.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Children {
+    executors: Vec<Executor>,
+    tags: Vec<String>,
+}
+
+fn children_json(data: &MeasureData) -> Result<String> {
+    serde_json::to_string(&Children { executors: data.executors.clone(), tags: data.tags.clone() })
+        .map_err(corrupt("children"))
+}
+
+/// Measures from rows; those written before the `children` column existed get their
+/// executors and tags from the child tables.
+async fn measures_from_rows(store: &Store, rows: &[AnyRow]) -> Result<Vec<Measure>> {
+    let mut measures = Vec::with_capacity(rows.len());
+    let mut missing = Vec::new();
+    for row in rows {
+        let mut measure = measure_from_row(row)?;
+        match row.try_get::<Option<String>, _>("children")? {
+            Some(json) => {
+                let children: Children = serde_json::from_str(&json).map_err(corrupt("children"))?;
+                measure.data.executors = children.executors;
+                measure.data.tags = children.tags;
+            }
+            None => missing.push(measures.len()),
+        }
+        measures.push(measure);
+    }
+    if !missing.is_empty() {
+        let mut old: Vec<Measure> = missing.iter().map(|i| measures[*i].clone()).collect();
+        for chunk in old.chunks_mut(500) {
+            store.load_executors_and_tags(chunk).await?;
+        }
+        for (i, m) in missing.into_iter().zip(old) {
+            measures[i] = m;
+        }
+    }
+    Ok(measures)
+}
 
 fn measure_from_row(row: &AnyRow) -> Result<Measure> {
     let id: String = row.try_get("id")?;
@@ -348,9 +389,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound { entity: "measure" })?;
-        let mut measures = vec![measure_from_row(&row)?];
-        self.load_executors_and_tags(&mut measures).await?;
-        measures.pop().ok_or(StoreError::NotFound { entity: "measure" })
+        measures_from_rows(self, &[row]).await?.pop().ok_or(StoreError::NotFound { entity: "measure" })
     }
 
     /// Every measure of a plan in number order, with executors and tags.
@@ -360,12 +399,7 @@ impl Store {
                 .bind(plan.to_string())
                 .fetch_all(&self.pool)
                 .await?;
-        let mut measures = rows.iter().map(measure_from_row).collect::<Result<Vec<_>>>()?;
-        // Load in chunks to keep the IN lists of a big plan within the backends' limits.
-        for chunk in measures.chunks_mut(500) {
-            self.load_executors_and_tags(chunk).await?;
-        }
-        Ok(measures)
+        measures_from_rows(self, &rows).await
     }
 
     pub async fn measure_list(&self, plan: PlanId, filter: &MeasureFilter, paging: Paging) -> Result<Page<Measure>> {
@@ -422,8 +456,7 @@ impl Store {
         );
         let rows =
             bind_all(&list_sql, &values).bind(paging.per_page).bind(paging.offset()).fetch_all(&self.pool).await?;
-        let mut items = rows.iter().map(measure_from_row).collect::<Result<Vec<_>>>()?;
-        self.load_executors_and_tags(&mut items).await?;
+        let items = measures_from_rows(self, &rows).await?;
         Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
     }
 
@@ -536,8 +569,8 @@ impl Store {
         let now = w.now_text();
         sqlx::query(
             "INSERT INTO measures (id, origin, plan_id, number, sort_key, depth, section, title_ru, title_en, description, expected_result, \
-             term_raw, term, due_date, term_unparsed, status, percent, weight, note, search, version, created_at, updated_at, due_sort) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, COALESCE($14, '9999-12-31'))",
+             term_raw, term, due_date, term_unparsed, status, percent, weight, note, search, version, created_at, updated_at, due_sort, children) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, COALESCE($14, '9999-12-31'), $22)",
         )
         .bind(id.to_string())
         .bind(self.origin.code())
@@ -560,6 +593,7 @@ impl Store {
         .bind(&data.note)
         .bind(measure_search(data, &names))
         .bind(&now)
+        .bind(children_json(data)?)
         .execute(&mut *w.tx)
         .await
         .map_err(|e| match &e {
@@ -588,7 +622,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE measures SET number = $1, sort_key = $2, depth = $3, section = $4, title_ru = $5, title_en = $6, description = $7, \
              expected_result = $8, term_raw = $9, term = $10, due_date = $11, due_sort = COALESCE($11, '9999-12-31'), term_unparsed = $12, status = $13, percent = $14, \
-             weight = $15, note = $16, search = $17, version = version + 1, updated_at = $18 WHERE id = $19 AND version = $20",
+             weight = $15, note = $16, search = $17, version = version + 1, updated_at = $18, children = $21 WHERE id = $19 AND version = $20",
         )
         .bind(data.number.to_string())
         .bind(data.number.sort_key())
@@ -610,6 +644,7 @@ impl Store {
         .bind(&now)
         .bind(before.id.to_string())
         .bind(before.version)
+        .bind(children_json(data)?)
         .execute(&mut *w.tx)
         .await
         .map_err(|e| match &e {
@@ -631,15 +666,13 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?
             .ok_or(StoreError::NotFound { entity: "measure" })?;
-        let current = measure_from_row(&row)?;
-        if current.version != expected_version {
-            return Err(StoreError::Conflict { entity: "measure", current: current.version });
+        let version: i64 = row.try_get("version")?;
+        if version != expected_version {
+            return Err(StoreError::Conflict { entity: "measure", current: version });
         }
-        // Executors and tags are read outside the lock's transaction view only for the audit
-        // "before"; the write lock keeps them from changing meanwhile.
-        let mut list = vec![current];
-        self.load_executors_and_tags(&mut list).await?;
-        list.pop().ok_or(StoreError::NotFound { entity: "measure" })
+        // Old rows read their executors and tags outside this transaction's view; the write
+        // lock keeps them from changing meanwhile.
+        measures_from_rows(self, &[row]).await?.pop().ok_or(StoreError::NotFound { entity: "measure" })
     }
 
     pub(crate) async fn locked_measure_for_amendment(

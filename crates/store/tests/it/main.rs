@@ -421,6 +421,11 @@ async fn plan_measures_filters_and_import(store: Store) {
     );
     let history = store.audit_history("measure", &service.id.to_string()).await.expect("history");
     assert_eq!(history.len(), 2);
+    // Rows from before executors and tags were kept on the row still read them in full.
+    let with_json = store.measures_of_plan(plan.id).await.expect("measures");
+    store.testing_forget_measure_children().await.expect("forget");
+    assert_eq!(store.measures_of_plan(plan.id).await.expect("measures"), with_json);
+    assert_eq!(store.measure(service.id).await.expect("read").data.executors.len(), 2);
     assert_eq!(history[1].reason.as_deref(), Some("progress"));
 }
 
