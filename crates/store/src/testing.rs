@@ -136,6 +136,15 @@ fn with_database(url: &str, database: &str) -> String {
     }
 }
 
+impl Store {
+    /// Makes measures look as if written before their rows kept executors and tags as JSON.
+    #[doc(hidden)]
+    pub async fn testing_forget_measure_children(&self) -> Result<()> {
+        sqlx::query("UPDATE measures SET children = NULL").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -145,14 +154,5 @@ mod tests {
             "postgres://u:p@127.0.0.1:5432/t1?sslmode=disable"
         );
         assert_eq!(super::with_database("postgres://localhost", "t2"), "postgres://localhost/t2");
-    }
-}
-
-impl Store {
-    /// Makes measures look as if written before their rows kept executors and tags as JSON.
-    #[doc(hidden)]
-    pub async fn testing_forget_measure_children(&self) -> Result<()> {
-        sqlx::query("UPDATE measures SET children = NULL").execute(&self.pool).await?;
-        Ok(())
     }
 }
