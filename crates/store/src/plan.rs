@@ -562,48 +562,127 @@ impl Store {
         data: &MeasureData,
         seen: &mut OrgNames,
     ) -> Result<Measure> {
-        let id = MeasureId(new_uuid());
-        let names = self.executor_names(w, data, seen).await?;
-        let term = serde_json::to_string(&data.term).map_err(corrupt("term"))?;
-        let due = data.term.final_due(plan.period_start, plan.period_end).map(date_text);
+        self.insert_measures(w, plan, &[data], seen).await?.pop().ok_or(StoreError::NotFound { entity: "measure" })
+    }
+
+    /// Inserts new measures with their executors and tags in multi-row statements (an import
+    /// of thousands is a few hundred statements, not tens of thousands), audited one by one.
+    async fn insert_measures(
+        &self,
+        w: &mut WriteTx<'_>,
+        plan: &Plan,
+        items: &[&MeasureData],
+        seen: &mut OrgNames,
+    ) -> Result<Vec<Measure>> {
+        const COLUMNS: usize = 22;
         let now = w.now_text();
-        sqlx::query(
-            "INSERT INTO measures (id, origin, plan_id, number, sort_key, depth, section, title_ru, title_en, description, expected_result, \
-             term_raw, term, due_date, term_unparsed, status, percent, weight, note, search, version, created_at, updated_at, due_sort, children) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21, $21, COALESCE($14, '9999-12-31'), $22)",
-        )
-        .bind(id.to_string())
-        .bind(self.origin.code())
-        .bind(plan.id.to_string())
-        .bind(data.number.to_string())
-        .bind(data.number.sort_key())
-        .bind(data.number.depth() as i64)
-        .bind(&data.section)
-        .bind(&data.title_ru)
-        .bind(&data.title_en)
-        .bind(&data.description)
-        .bind(&data.expected_result)
-        .bind(&data.term.raw)
-        .bind(&term)
-        .bind(due)
-        .bind(i64::from(data.term.needs_review()))
-        .bind(data.status.code())
-        .bind(i64::from(data.percent))
-        .bind(i64::from(data.weight))
-        .bind(&data.note)
-        .bind(measure_search(data, &names))
-        .bind(&now)
-        .bind(children_json(data)?)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(Invalid::one("section", Reason::NotFound)),
-            _ => crate::unique_violation(e, &[("number", "number")]),
-        })?;
-        self.write_children(w, id, data, true).await?;
-        let measure = Measure { id, plan_id: plan.id, version: 1, data: data.clone() };
-        w.audit(Change::create("measure", id, &measure)).await?;
-        Ok(measure)
+        let mut prepared = Vec::with_capacity(items.len());
+        for data in items {
+            let names = self.executor_names(w, data, seen).await?;
+            let term = serde_json::to_string(&data.term).map_err(corrupt("term"))?;
+            let due = data.term.final_due(plan.period_start, plan.period_end).map(date_text);
+            prepared.push((MeasureId(new_uuid()), *data, names, term, due, children_json(data)?));
+        }
+        // 22 values a row; 40 rows keep a statement under 1,000 parameters on both backends.
+        for chunk in prepared.chunks(40) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    let p = |c: usize| format!("${}", r * COLUMNS + c);
+                    format!(
+                        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, COALESCE({}, '9999-12-31'), {})",
+                        p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13), p(14), p(15), p(16),
+                        p(17), p(18), p(19), p(20), p(21), p(21), p(14), p(22)
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO measures (id, origin, plan_id, number, sort_key, depth, section, title_ru, title_en, description, expected_result, \
+                 term_raw, term, due_date, term_unparsed, status, percent, weight, note, search, version, created_at, updated_at, due_sort, children) \
+                 VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, data, names, term, due, children) in chunk {
+                query = query
+                    .bind(id.to_string())
+                    .bind(self.origin.code())
+                    .bind(plan.id.to_string())
+                    .bind(data.number.to_string())
+                    .bind(data.number.sort_key())
+                    .bind(data.number.depth() as i64)
+                    .bind(data.section.clone())
+                    .bind(data.title_ru.clone())
+                    .bind(data.title_en.clone())
+                    .bind(data.description.clone())
+                    .bind(data.expected_result.clone())
+                    .bind(data.term.raw.clone())
+                    .bind(term.clone())
+                    .bind(due.clone())
+                    .bind(i64::from(data.term.needs_review()))
+                    .bind(data.status.code())
+                    .bind(i64::from(data.percent))
+                    .bind(i64::from(data.weight))
+                    .bind(data.note.clone())
+                    .bind(measure_search(data, names))
+                    .bind(now.clone())
+                    .bind(children.clone());
+            }
+            query.execute(&mut *w.tx).await.map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                    StoreError::Invalid(Invalid::one("section", Reason::NotFound))
+                }
+                _ => crate::unique_violation(e, &[("number", "number")]),
+            })?;
+        }
+        let executors: Vec<(MeasureId, usize, &Executor)> = prepared
+            .iter()
+            .flat_map(|(id, data, ..)| data.executors.iter().enumerate().map(move |(i, e)| (*id, i, e)))
+            .collect();
+        for chunk in executors.chunks(190) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${}, ${}, ${}, ${})", i * 5 + 1, i * 5 + 2, i * 5 + 3, i * 5 + 4, i * 5 + 5))
+                .collect();
+            let sql = format!(
+                "INSERT INTO measure_executors (measure_id, organisation_id, side, lead, position) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, position, e) in chunk {
+                query = query
+                    .bind(id.to_string())
+                    .bind(e.organisation.to_string())
+                    .bind(e.side.code())
+                    .bind(i64::from(e.lead))
+                    .bind(*position as i64);
+            }
+            query.execute(&mut *w.tx).await.map_err(|err| match &err {
+                sqlx::Error::Database(db) if db.is_unique_violation() => {
+                    StoreError::Invalid(Invalid::one("executors", Reason::NotUnique))
+                }
+                _ => StoreError::Database(err),
+            })?;
+        }
+        let tags: Vec<(MeasureId, usize, &String)> = prepared
+            .iter()
+            .flat_map(|(id, data, ..)| data.tags.iter().enumerate().map(move |(i, t)| (*id, i, t)))
+            .collect();
+        for chunk in tags.chunks(300) {
+            let rows: Vec<String> =
+                (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3)).collect();
+            let sql = format!("INSERT INTO measure_tags (measure_id, tag, position) VALUES {}", rows.join(", "));
+            let mut query = sqlx::query(&sql);
+            for (id, position, tag) in chunk {
+                query = query.bind(id.to_string()).bind((*tag).clone()).bind(*position as i64);
+            }
+            query.execute(&mut *w.tx).await?;
+        }
+        let mut measures = Vec::with_capacity(prepared.len());
+        for (id, data, ..) in prepared {
+            let measure = Measure { id, plan_id: plan.id, version: 1, data: data.clone() };
+            w.audit(Change::create("measure", id, &measure)).await?;
+            measures.push(measure);
+        }
+        Ok(measures)
     }
 
     async fn rewrite_measure(
@@ -759,10 +838,11 @@ impl Store {
         let mut counts = ImportCounts::default();
         let mut w = self.begin_write(author).await?;
         let mut seen = OrgNames::new();
+        let mut new_ones: Vec<&MeasureData> = Vec::new();
         for data in incoming {
             match existing.get(&data.number.to_string()) {
                 None => {
-                    self.insert_measure(&mut w, &plan, data, &mut seen).await?;
+                    new_ones.push(data);
                     counts.created += 1;
                 }
                 Some(current) if current.data == *data => counts.unchanged += 1,
@@ -773,6 +853,7 @@ impl Store {
                 }
             }
         }
+        self.insert_measures(&mut w, &plan, &new_ones, &mut seen).await?;
         w.commit().await?;
         Ok(counts)
     }
