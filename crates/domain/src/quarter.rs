@@ -34,6 +34,17 @@ impl Quarter {
     pub fn next(self) -> Self {
         if self.q == 4 { Quarter { year: self.year + 1, q: 1 } } else { Quarter { year: self.year, q: self.q + 1 } }
     }
+    /// The first calendar day of the quarter.
+    pub fn first_day(self) -> chrono::NaiveDate {
+        // Every constructor keeps q in 1..=4 and the year in range, so the date exists.
+        chrono::NaiveDate::from_ymd_opt(self.year, u32::from(self.q - 1) * 3 + 1, 1).unwrap_or_default()
+    }
+
+    /// The last calendar day of the quarter.
+    pub fn last_day(self) -> chrono::NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or_default()
+    }
+
     pub fn roman(self) -> &'static str {
         ["I", "II", "III", "IV"][usize::from(self.q - 1)]
     }
@@ -137,6 +148,9 @@ mod tests {
         assert_eq!(Quarter::of_month(2025, 11), Some(q4));
         assert_eq!(Quarter::of_month(2025, 0), None);
         assert_eq!(q4.roman(), "IV");
+        assert_eq!(q4.first_day().to_string(), "2025-10-01");
+        assert_eq!(q4.last_day().to_string(), "2025-12-31");
+        assert_eq!(Quarter::new(2028, 1).expect("valid").last_day().to_string(), "2028-03-31");
         assert_eq!(q4.to_string(), "2025Q4");
     }
 }

@@ -325,10 +325,7 @@ fn bind_all<'q>(sql: &'q str, values: &[String]) -> sqlx::query::Query<'q, sqlx:
 }
 
 fn quarter_bounds(q: Quarter) -> (String, String) {
-    let start_month = u32::from(q.number() - 1) * 3 + 1;
-    let start = NaiveDate::from_ymd_opt(q.year(), start_month, 1).unwrap_or_default();
-    let end = start.checked_add_months(chrono::Months::new(3)).and_then(|d| d.pred_opt()).unwrap_or(start);
-    (date_text(start), date_text(end))
+    (date_text(q.first_day()), date_text(q.last_day()))
 }
 
 /// What the search column holds for a measure: its own text and its executors' names.

@@ -71,10 +71,7 @@ pub fn summarise(plan: &Plan, measures: &[Measure], today: NaiveDate) -> PlanSum
         .collect();
 
     let quarter = Quarter::of_month(today.year(), today.month());
-    let quarter_end = quarter.and_then(|q| {
-        let first_of_next = NaiveDate::from_ymd_opt(q.next().year(), u32::from(q.next().number() - 1) * 3 + 1, 1)?;
-        first_of_next.pred_opt()
-    });
+    let quarter_end = quarter.map(Quarter::last_day);
     let overdue = measures
         .iter()
         .filter(|m| is_overdue(m.data.status, &m.data.term, today, plan.period_start, plan.period_end))
