@@ -299,7 +299,7 @@ impl MeasureSort {
 }
 
 /// Organisations looked up during one write: side and short names, or `None` if absent.
-type OrgNames = HashMap<accord_domain::OrganisationId, Option<(String, String, Option<String>)>>;
+pub(crate) type OrgNames = HashMap<accord_domain::OrganisationId, Option<(String, String, Option<String>)>>;
 
 /// The measures table's filters.
 #[derive(Debug, Clone, Default)]
@@ -682,7 +682,7 @@ impl Store {
         Ok(measures)
     }
 
-    async fn rewrite_measure(
+    pub(crate) async fn rewrite_measure(
         &self,
         w: &mut WriteTx<'_>,
         plan: &Plan,
@@ -736,7 +736,12 @@ impl Store {
         Ok(after)
     }
 
-    async fn locked_measure(&self, w: &mut WriteTx<'_>, id: MeasureId, expected_version: i64) -> Result<Measure> {
+    pub(crate) async fn locked_measure(
+        &self,
+        w: &mut WriteTx<'_>,
+        id: MeasureId,
+        expected_version: i64,
+    ) -> Result<Measure> {
         let row = sqlx::query(&format!("SELECT {MEASURE_COLUMNS} FROM measures m WHERE m.id = $1"))
             .bind(id.to_string())
             .fetch_optional(&mut *w.tx)
@@ -749,26 +754,6 @@ impl Store {
         // Old rows read their executors and tags outside this transaction's view; the write
         // lock keeps them from changing meanwhile.
         measures_from_rows(self, &[row]).await?.pop().ok_or(StoreError::NotFound { entity: "measure" })
-    }
-
-    pub(crate) async fn locked_measure_for_amendment(
-        &self,
-        w: &mut WriteTx<'_>,
-        id: MeasureId,
-        version: i64,
-    ) -> Result<Measure> {
-        self.locked_measure(w, id, version).await
-    }
-
-    pub(crate) async fn rewrite_measure_for_amendment(
-        &self,
-        w: &mut WriteTx<'_>,
-        plan: &Plan,
-        before: &Measure,
-        data: &MeasureData,
-        reason: Option<String>,
-    ) -> Result<Measure> {
-        self.rewrite_measure(w, plan, before, data, reason, &mut OrgNames::new()).await
     }
 
     pub async fn measure_create(&self, author: Author<'_>, plan: PlanId, data: &MeasureData) -> Result<Measure> {

@@ -239,9 +239,16 @@ impl Store {
         let plan = self.plan(before.plan_id).await?;
         let mut w = self.begin_write(author).await?;
         if accept {
-            let current = self.locked_measure_for_amendment(&mut w, before.measure_id, before.base_version).await?;
-            self.rewrite_measure_for_amendment(&mut w, &plan, &current, &before.proposed, before.reason.clone())
-                .await?;
+            let current = self.locked_measure(&mut w, before.measure_id, before.base_version).await?;
+            self.rewrite_measure(
+                &mut w,
+                &plan,
+                &current,
+                &before.proposed,
+                before.reason.clone(),
+                &mut crate::plan::OrgNames::new(),
+            )
+            .await?;
         }
         let status = if accept { AmendmentStatus::Accepted } else { AmendmentStatus::Rejected };
         let now = w.now_text();

@@ -10,10 +10,10 @@ mod versions;
 
 use crate::AppState;
 use crate::error::AppError;
+use accord_domain::MeasureId;
 use accord_domain::directory::{Action, UserAccount, authorize};
 use accord_domain::plan::{Executor, Measure, MeasureData, MeasureForm, Plan, Status};
 use accord_domain::validation::{Invalid, Reason};
-use accord_domain::{MeasureId, Side};
 use accord_store::{Author, Store, StoreError};
 use axum::Router;
 
@@ -190,17 +190,6 @@ pub async fn delete_measure(
     let current = store.measure(id).await?;
     authorize(&user.role, Action::EditMeasure { executors: &current.data.executors })?;
     Ok(store.measure_delete(author(user), id, version, reason).await?)
-}
-
-/// The executors of one side, as a form shows them: codes separated by commas, lead first.
-pub fn executor_codes(
-    measure: &MeasureData,
-    side: Side,
-    codes: &std::collections::HashMap<accord_domain::OrganisationId, String>,
-) -> String {
-    let mut list: Vec<&Executor> = measure.executors_of(side).collect();
-    list.sort_by_key(|e| !e.lead);
-    list.iter().filter_map(|e| codes.get(&e.organisation).cloned()).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

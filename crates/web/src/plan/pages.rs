@@ -379,51 +379,23 @@ async fn list(
 }
 
 #[derive(Deserialize)]
-struct ExportQuery {
+struct ExportFormat {
     format: Option<String>,
-    #[serde(flatten)]
-    query: MeasureQueryFlat,
 }
 
-/// The table's filters as a flat map (serde's flatten cannot nest `Option<i64>` in urlencoded).
-#[derive(Deserialize, Default)]
-struct MeasureQueryFlat {
-    plan: Option<String>,
-    q: Option<String>,
-    dimension: Option<String>,
-    side: Option<String>,
-    executor: Option<String>,
-    status: Option<String>,
-    tag: Option<String>,
-    due: Option<String>,
-    overdue: Option<String>,
-    sort: Option<String>,
-    dir: Option<String>,
-}
-
-async fn export(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ExportQuery>) -> Result<Response, AppError> {
+async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(format): Query<ExportFormat>,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Action::Read)?;
-    let f = q.query;
-    let query = MeasureQuery {
-        plan: f.plan,
-        q: f.q,
-        dimension: f.dimension,
-        side: f.side,
-        executor: f.executor,
-        status: f.status,
-        tag: f.tag,
-        due: f.due,
-        overdue: f.overdue,
-        sort: f.sort,
-        dir: f.dir,
-        page: None,
-        per_page: None,
-    };
     let plan = resolve_plan(state.store(), query.plan.as_deref()).await?;
     let filter = query.filter(&state, today(&ctx)).await?;
+    // An export holds every measure the filter selects, not one page of them.
     let all = Paging { page: 1, per_page: 1_000_000 };
     let measures = state.store().measure_list(plan.id, &filter, all).await?.items;
-    let file = export_file(state.store(), &plan, &measures, q.format.as_deref().unwrap_or("xlsx")).await?;
+    let file = export_file(state.store(), &plan, &measures, format.format.as_deref().unwrap_or("xlsx")).await?;
     Ok(download(file.bytes, file.content_type, &file.file_name))
 }
 
