@@ -889,6 +889,24 @@ fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
     })
 }
 
+/// Binds an indicator's ten fields, in the order both the INSERT and the UPDATE name them.
+fn bind_indicator<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    data: &'q IndicatorData,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&data.name_ru)
+        .bind(&data.name_en)
+        .bind(&data.unit)
+        .bind(data.direction.code())
+        .bind(data.accumulation.code())
+        .bind(data.value_kind.code())
+        .bind(data.baseline.map(|d| d.to_string()))
+        .bind(data.baseline_date.map(date_text))
+        .bind(data.target.map(|d| d.to_string()))
+        .bind(yearly_json(data))
+}
+
 fn yearly_json(data: &IndicatorData) -> String {
     let pairs: Vec<(i32, String)> = data.yearly_targets.iter().map(|(y, v)| (*y, v.to_string())).collect();
     serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
@@ -985,7 +1003,7 @@ impl Store {
             .fetch_one(&mut *w.tx)
             .await?;
         let now = w.now_text();
-        sqlx::query(
+        let query = sqlx::query(
             "INSERT INTO indicators (id, origin, measure_id, position, name_ru, name_en, unit, direction, accumulation, value_kind, \
              baseline, baseline_date, target, yearly_targets, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15)",
@@ -993,21 +1011,8 @@ impl Store {
         .bind(id.to_string())
         .bind(self.origin.code())
         .bind(measure.to_string())
-        .bind(position)
-        .bind(&data.name_ru)
-        .bind(&data.name_en)
-        .bind(&data.unit)
-        .bind(data.direction.code())
-        .bind(data.accumulation.code())
-        .bind(data.value_kind.code())
-        .bind(data.baseline.map(|d| d.to_string()))
-        .bind(data.baseline_date.map(date_text))
-        .bind(data.target.map(|d| d.to_string()))
-        .bind(yearly_json(data))
-        .bind(&now)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(|e| match &e {
+        .bind(position);
+        bind_indicator(query, data).bind(&now).execute(&mut *w.tx).await.map_err(|e| match &e {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound { entity: "measure" },
             _ => StoreError::Database(e),
         })?;
@@ -1026,26 +1031,17 @@ impl Store {
     ) -> Result<Indicator> {
         let before = self.indicator(id).await?;
         let mut w = self.begin_write(author).await?;
-        let done = sqlx::query(
+        let query = sqlx::query(
             "UPDATE indicators SET name_ru = $1, name_en = $2, unit = $3, direction = $4, accumulation = $5, value_kind = $6, \
              baseline = $7, baseline_date = $8, target = $9, yearly_targets = $10, version = version + 1, updated_at = $11 \
              WHERE id = $12 AND version = $13",
-        )
-        .bind(&data.name_ru)
-        .bind(&data.name_en)
-        .bind(&data.unit)
-        .bind(data.direction.code())
-        .bind(data.accumulation.code())
-        .bind(data.value_kind.code())
-        .bind(data.baseline.map(|d| d.to_string()))
-        .bind(data.baseline_date.map(date_text))
-        .bind(data.target.map(|d| d.to_string()))
-        .bind(yearly_json(data))
-        .bind(w.now_text())
-        .bind(id.to_string())
-        .bind(expected_version)
-        .execute(&mut *w.tx)
-        .await?;
+        );
+        let done = bind_indicator(query, data)
+            .bind(w.now_text())
+            .bind(id.to_string())
+            .bind(expected_version)
+            .execute(&mut *w.tx)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { entity: "indicator", current: before.version });
         }
