@@ -10,15 +10,16 @@ use sqlx::{Any, Row, Transaction};
 /// Appends entries inside the caller's transaction, chained in order. The `UPDATE … RETURNING`
 /// on the single head row reserves their numbers and takes a row lock on PostgreSQL, so
 /// concurrent writers queue here and the chain never forks. Rows go in multi-row INSERTs.
+/// Returns the new head, or `None` when there was nothing to append.
 pub(crate) async fn append_all(
     tx: &mut Transaction<'static, Any>,
     author: Author<'_>,
     origin: Side,
     now: DateTime<Utc>,
     changes: Vec<Change>,
-) -> Result<()> {
+) -> Result<Option<i64>> {
     if changes.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let count = changes.len() as i64;
     let (last_seq, mut prev_hash): (i64, String) =
@@ -76,7 +77,7 @@ pub(crate) async fn append_all(
         query.execute(&mut **tx).await?;
     }
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev_hash).execute(&mut **tx).await?;
-    Ok(())
+    Ok(Some(last_seq))
 }
 
 const COLUMNS: &str = "seq, at, actor, entity, entity_id, operation, before_json, after_json, reason, prev_hash, hash";

@@ -136,12 +136,12 @@ impl Store {
     }
 
     pub async fn organisation_by_code(&self, code: &str) -> Result<Organisation> {
-        let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM organisations WHERE code = $1"))
-            .bind(code.trim().to_ascii_uppercase())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound { entity: "organisation" })?;
-        org_from_row(&row)
+        let code = code.trim().to_ascii_uppercase();
+        let all = self.cached_organisations().await?;
+        all.iter()
+            .find(|o| o.data.code.as_str() == code)
+            .cloned()
+            .ok_or(StoreError::NotFound { entity: "organisation" })
     }
 
     pub async fn organisation_list(&self, filter: &OrgFilter, paging: Paging) -> Result<Page<Organisation>> {
@@ -173,7 +173,12 @@ impl Store {
     }
 
     /// Every organisation, ordered by side and short name (for selects).
+    /// Every organisation, by side and short Russian name.
     pub async fn organisation_all(&self) -> Result<Vec<Organisation>> {
+        Ok(self.cached_organisations().await?.as_ref().clone())
+    }
+
+    pub(crate) async fn organisations_from_db(&self) -> Result<Vec<Organisation>> {
         let rows = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM organisations ORDER BY side, name_short_ru"))
             .fetch_all(&self.pool)
             .await?;

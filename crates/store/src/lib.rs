@@ -7,6 +7,7 @@
 //! one transaction that also appends its audit entries.
 
 mod audit;
+mod cache;
 mod directory;
 mod files;
 mod migrate;
@@ -18,6 +19,7 @@ pub mod testing;
 mod versions;
 
 pub use audit::{AuditFilter, VerifyReport};
+pub use cache::RECHECK as CACHE_RECHECK;
 pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
 pub use files::Attachment;
 pub use migrate::AppliedMigration;
@@ -91,9 +93,6 @@ impl<'a> Author<'a> {
     }
 }
 
-/// Per plan: the audit head the tags were read at, and the tags with their counts.
-type TagCache = std::collections::HashMap<accord_domain::PlanId, (i64, Vec<(String, i64)>)>;
-
 /// A handle on the database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -102,8 +101,8 @@ pub struct Store {
     origin: Side,
     /// Where uploaded files are kept (`DIR/files`); `None` when files are not configured.
     files_dir: Option<std::path::PathBuf>,
-    /// Tags of a plan with the audit head they were read at (see `measure_tags`).
-    tag_cache: Arc<Mutex<TagCache>>,
+    /// What most pages read, kept until the next write (see `cache`).
+    cache: Arc<cache::Caches>,
     /// Serialises writers inside this process: SQLite allows one writer at a time and a
     /// deferred transaction that upgrades to a writer can fail instead of waiting.
     write_lock: Arc<Mutex<()>>,
@@ -116,6 +115,7 @@ pub(crate) struct WriteTx<'s> {
     author: Author<'s>,
     origin: Side,
     pending: Vec<Change>,
+    cache: &'s cache::Caches,
     _guard: MutexGuard<'s, ()>,
 }
 
@@ -127,8 +127,11 @@ impl WriteTx<'_> {
     }
     pub async fn commit(mut self) -> Result<()> {
         let pending = std::mem::take(&mut self.pending);
-        audit::append_all(&mut self.tx, self.author, self.origin, self.now, pending).await?;
+        let head = audit::append_all(&mut self.tx, self.author, self.origin, self.now, pending).await?;
         self.tx.commit().await?;
+        if let Some(head) = head {
+            self.cache.note_head(head);
+        }
         Ok(())
     }
     pub fn now_text(&self) -> String {
@@ -186,7 +189,7 @@ impl Store {
             backend,
             origin,
             files_dir: None,
-            tag_cache: Arc::default(),
+            cache: Arc::new(cache::Caches::new()),
             write_lock: Arc::new(Mutex::new(())),
         })
     }
@@ -218,7 +221,15 @@ impl Store {
     pub(crate) async fn begin_write<'s>(&'s self, author: Author<'s>) -> Result<WriteTx<'s>> {
         let guard = self.write_lock.lock().await;
         let tx = self.pool.begin().await?;
-        Ok(WriteTx { tx, now: Utc::now(), author, origin: self.origin, pending: Vec::new(), _guard: guard })
+        Ok(WriteTx {
+            tx,
+            now: Utc::now(),
+            author,
+            origin: self.origin,
+            pending: Vec::new(),
+            cache: &self.cache,
+            _guard: guard,
+        })
     }
 
     /// True when no organisation and no user exists yet.

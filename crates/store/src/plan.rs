@@ -9,7 +9,6 @@ use accord_domain::plan::{
     Agreement, Executor, Indicator, Measure, MeasureData, MeasureNumber, NewPlan, Plan, Section, Signatory, Status,
     Term,
 };
-use accord_domain::text::like_pattern;
 use accord_domain::validation::{Invalid, Reason};
 use accord_domain::{AgreementId, IndicatorId, MeasureId, PlanId, Quarter, Side};
 use chrono::NaiveDate;
@@ -127,7 +126,12 @@ impl Store {
         Ok(stored)
     }
 
+    /// Every plan, by period and code.
     pub async fn plan_list(&self) -> Result<Vec<Plan>> {
+        Ok(self.cached_plans().await?.as_ref().clone())
+    }
+
+    pub(crate) async fn plans_from_db(&self) -> Result<Vec<Plan>> {
         let rows = sqlx::query(&format!("SELECT {PLAN_COLUMNS} FROM plans ORDER BY period_start, code"))
             .fetch_all(&self.pool)
             .await?;
@@ -135,21 +139,14 @@ impl Store {
     }
 
     pub async fn plan(&self, id: PlanId) -> Result<Plan> {
-        let row = sqlx::query(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound { entity: "plan" })?;
-        plan_from_row(&row)
+        let plans = self.cached_plans().await?;
+        plans.iter().find(|p| p.id == id).cloned().ok_or(StoreError::NotFound { entity: "plan" })
     }
 
     pub async fn plan_by_code(&self, code: &str) -> Result<Plan> {
-        let row = sqlx::query(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE code = $1"))
-            .bind(code.trim().to_ascii_uppercase())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound { entity: "plan" })?;
-        plan_from_row(&row)
+        let code = code.trim().to_ascii_uppercase();
+        let plans = self.cached_plans().await?;
+        plans.iter().find(|p| p.code == code).cloned().ok_or(StoreError::NotFound { entity: "plan" })
     }
 
     pub async fn agreement(&self, id: AgreementId) -> Result<Agreement> {
@@ -172,6 +169,10 @@ impl Store {
     }
 
     pub async fn sections(&self) -> Result<Vec<Section>> {
+        Ok(self.cached_sections().await?.as_ref().clone())
+    }
+
+    pub(crate) async fn sections_from_db(&self) -> Result<Vec<Section>> {
         let rows: Vec<(String, String, String, i64)> =
             sqlx::query_as("SELECT code, name_ru, name_en, position FROM plan_sections ORDER BY position, code")
                 .fetch_all(&self.pool)
@@ -285,17 +286,6 @@ impl MeasureSort {
             MeasureSort::Status => "status",
         }
     }
-    fn order(self, descending: bool) -> String {
-        let dir = if descending { "DESC" } else { "ASC" };
-        match self {
-            MeasureSort::Number => format!("m.sort_key {dir}"),
-            // Open-ended terms sort as the far future: last when ascending.
-            MeasureSort::Term => {
-                format!("CASE WHEN m.due_date IS NULL THEN 1 ELSE 0 END, m.due_date {dir}, m.sort_key")
-            }
-            MeasureSort::Status => format!("m.status {dir}, m.sort_key {dir}"),
-        }
-    }
 }
 
 /// Organisations looked up during one write: side and short names, or `None` if absent.
@@ -317,15 +307,6 @@ pub struct MeasureFilter {
     pub today: Option<NaiveDate>,
     pub sort: MeasureSort,
     pub descending: bool,
-}
-
-/// A query with text values bound in placeholder order ($1, $2, ...).
-fn bind_all<'q>(sql: &'q str, values: &[String]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    values.iter().fold(sqlx::query(sql), |q, v| q.bind(v.clone()))
-}
-
-fn quarter_bounds(q: Quarter) -> (String, String) {
-    (date_text(q.first_day()), date_text(q.last_day()))
 }
 
 /// What the search column holds for a measure: its own text and its executors' names.
@@ -391,91 +372,55 @@ impl Store {
 
     /// Every measure of a plan in number order, with executors and tags.
     pub async fn measures_of_plan(&self, plan: PlanId) -> Result<Vec<Measure>> {
-        let rows =
-            sqlx::query(&format!("SELECT {MEASURE_COLUMNS} FROM measures m WHERE m.plan_id = $1 ORDER BY m.sort_key"))
-                .bind(plan.to_string())
-                .fetch_all(&self.pool)
-                .await?;
-        measures_from_rows(self, &rows).await
+        Ok(self.snapshot(plan).await?.measures().cloned().collect())
     }
 
-    pub async fn measure_list(&self, plan: PlanId, filter: &MeasureFilter, paging: Paging) -> Result<Page<Measure>> {
-        // Only the filters in use become conditions, so the indexes on (plan, section, due,
-        // number) can serve the common queries; every value is a bound parameter.
-        let mut conditions = vec!["m.plan_id = $1".to_string()];
-        let mut values: Vec<String> = vec![plan.to_string()];
-        let mut add = |condition: &str, value: String| {
-            values.push(value);
-            conditions.push(condition.replace('?', &format!("${}", values.len())));
-        };
-        if let Some(q) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
-            add("m.search LIKE ? ESCAPE '\\'", like_pattern(q));
-        }
-        if let Some(section) = &filter.section {
-            add("m.section = ?", section.clone());
-        }
-        if let Some(side) = filter.side {
-            add(
-                "EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.side = ?)",
-                side.code().into(),
-            );
-        }
-        if let Some(org) = filter.executor {
-            add(
-                "EXISTS (SELECT 1 FROM measure_executors e WHERE e.measure_id = m.id AND e.organisation_id = ?)",
-                org.to_string(),
-            );
-        }
-        if let Some(status) = filter.status {
-            add("m.status = ?", status.code().into());
-        }
-        if let Some(tag) = &filter.tag {
-            add("EXISTS (SELECT 1 FROM measure_tags t WHERE t.measure_id = m.id AND t.tag = ?)", tag.to_lowercase());
-        }
-        if let Some(q) = filter.due {
-            let (start, end) = quarter_bounds(q);
-            add("m.due_sort >= ?", start);
-            add("m.due_sort <= ?", end);
-        }
-        if let (true, Some(today)) = (filter.overdue, filter.today) {
-            add("m.due_sort < ? AND m.status NOT IN ('done', 'cancelled')", date_text(today));
-        }
-        let condition = conditions.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM measures m WHERE {condition}");
-        let total: i64 = bind_all(&count_sql, &values).fetch_one(&self.pool).await?.try_get("n")?;
-        let n = values.len();
-        // The ORDER BY comes from an enum, never from user text.
-        let list_sql = format!(
-            "SELECT {MEASURE_COLUMNS} FROM measures m WHERE {condition} ORDER BY {} LIMIT ${} OFFSET ${}",
-            filter.sort.order(filter.descending),
-            n + 1,
-            n + 2
+    /// The rows behind a plan's snapshot (see `cache`): each measure and the columns the
+    /// measures table filters and sorts on.
+    pub(crate) async fn snapshot_rows(&self, plan: PlanId) -> Result<Vec<crate::cache::SnapshotRow>> {
+        use futures_util::TryStreamExt;
+        // Rows are converted a few hundred at a time: holding every raw row of a large plan
+        // at once would leave the heap that much larger after the snapshot is built.
+        const CHUNK: usize = 256;
+        let sql = format!(
+            "SELECT {MEASURE_COLUMNS}, m.sort_key, m.search, m.due_date, m.due_sort FROM measures m WHERE m.plan_id = $1"
         );
-        let rows =
-            bind_all(&list_sql, &values).bind(paging.per_page).bind(paging.offset()).fetch_all(&self.pool).await?;
-        let items = measures_from_rows(self, &rows).await?;
+        let plan_id = plan.to_string();
+        let mut stream = sqlx::query(&sql).bind(&plan_id).fetch(&self.pool);
+        let mut out = Vec::new();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        loop {
+            let row = stream.try_next().await?;
+            let done = row.is_none();
+            chunk.extend(row);
+            if chunk.len() == CHUNK || (done && !chunk.is_empty()) {
+                let measures = measures_from_rows(self, &chunk).await?;
+                for (row, measure) in chunk.drain(..).zip(measures) {
+                    out.push(crate::cache::SnapshotRow {
+                        measure,
+                        sort_key: row.try_get("sort_key")?,
+                        search: row.try_get("search")?,
+                        due_date: row.try_get("due_date")?,
+                        due_sort: row.try_get("due_sort")?,
+                    });
+                }
+            }
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// One page of a plan's measures passing `filter`, in its order. Served from the plan's
+    /// snapshot in memory: the table is the most read page and filters on every column.
+    pub async fn measure_list(&self, plan: PlanId, filter: &MeasureFilter, paging: Paging) -> Result<Page<Measure>> {
+        let (total, items) = self.snapshot(plan).await?.select(filter, paging);
         Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
     }
 
-    /// Every tag in use in a plan, with how many measures carry it. Cached until the next
-    /// write anywhere (the audit head moves with every change), since the filter form asks on
-    /// every page view and the answer rarely changes.
+    /// Every tag in use in a plan, with how many measures carry it, alphabetically.
     pub async fn measure_tags(&self, plan: PlanId) -> Result<Vec<(String, i64)>> {
-        let (head,): (i64,) =
-            sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
-        if let Some((seq, tags)) = self.tag_cache.lock().await.get(&plan)
-            && *seq == head
-        {
-            return Ok(tags.clone());
-        }
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT t.tag, COUNT(*) FROM measure_tags t JOIN measures m ON m.id = t.measure_id WHERE m.plan_id = $1 GROUP BY t.tag ORDER BY t.tag",
-        )
-        .bind(plan.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        self.tag_cache.lock().await.insert(plan, (head, rows.clone()));
-        Ok(rows)
+        Ok(self.snapshot(plan).await?.tags().to_vec())
     }
 
     /// The executors' names for the search column, checking each exists on its side. `seen`

@@ -1,6 +1,7 @@
 //! Server-side sign-in sessions and API tokens. Only hashes of the secrets are stored; the
 //! web layer makes the secrets and hashes them.
 
+use crate::cache::{CachedSession, CachedToken};
 use crate::directory::new_uuid;
 use crate::{Author, Result, Store, StoreError, parse_time};
 use accord_domain::UserId;
@@ -42,21 +43,29 @@ impl Store {
 
     /// The user of a live session; `None` when it expired, ended or its user is disabled.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>> {
+        let head = self.head().await?;
+        if let Some(session) = self.cache.session(token_hash, head) {
+            return Ok(Some(session));
+        }
         let row = sqlx::query(
-            "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, s.csrf_token \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+            "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, s.csrf_token, \
+             s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
         )
         .bind(token_hash)
         .bind(timestamp_text(Utc::now()))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            Ok(SessionUser { user: crate::directory::user_from_row_pub(&row)?, csrf_token: row.try_get("csrf_token")? })
-        })
-        .transpose()
+        let Some(row) = row else { return Ok(None) };
+        let session =
+            SessionUser { user: crate::directory::user_from_row_pub(&row)?, csrf_token: row.try_get("csrf_token")? };
+        let expires_at = parse_time(&row.try_get::<String, _>("expires_at")?)?;
+        let read_at = std::time::Instant::now();
+        self.cache.keep_session(token_hash, CachedSession { head, read_at, expires_at, session: session.clone() });
+        Ok(Some(session))
     }
 
     pub async fn session_delete(&self, token_hash: &str) -> Result<()> {
+        self.cache.forget_session(token_hash);
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(())
     }
@@ -96,28 +105,46 @@ impl Store {
 
     /// The user a live token belongs to; notes when the token was last used.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<UserAccount>> {
-        let row = sqlx::query(
-            "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, t.id AS token_id, \
-             t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let token_id: String = row.try_get("token_id")?;
+        let head = self.head().await?;
+        let (mut token, mut changed) = match self.cache.token(token_hash, head) {
+            Some(token) => (token, false),
+            None => {
+                let row = sqlx::query(
+                    "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, t.id AS token_id, \
+                     t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let last_used: Option<String> = row.try_get("last_used_at")?;
+                let token = CachedToken {
+                    head,
+                    read_at: std::time::Instant::now(),
+                    token_id: row.try_get("token_id")?,
+                    last_used_at: last_used.as_deref().map(parse_time).transpose()?,
+                    user: crate::directory::user_from_row_pub(&row)?,
+                };
+                (token, true)
+            }
+        };
         // "Last used" to the minute is enough; writing on every request would queue every API
         // call behind SQLite's single writer.
-        let last_used: Option<String> = row.try_get("last_used_at")?;
         let now = Utc::now();
-        let stale = last_used.as_deref().map(parse_time).transpose()?.is_none_or(|at| now - at > Duration::seconds(60));
-        if stale {
+        if token.last_used_at.is_none_or(|at| now - at > Duration::seconds(60)) {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(timestamp_text(now))
-                .bind(&token_id)
+                .bind(&token.token_id)
                 .execute(&self.pool)
                 .await?;
+            token.last_used_at = Some(now);
+            changed = true;
         }
-        Ok(Some(crate::directory::user_from_row_pub(&row)?))
+        let user = token.user.clone();
+        if changed {
+            self.cache.keep_token(token_hash, token);
+        }
+        Ok(Some(user))
     }
 
     pub async fn token_list(&self, user: UserId) -> Result<Vec<TokenInfo>> {

@@ -25,6 +25,17 @@ impl Store {
         Ok(())
     }
 
+    /// The same database seen by a second process: its own caches and its own write lock,
+    /// as a CLI import next to a running server, or a second server on PostgreSQL, has.
+    #[doc(hidden)]
+    pub fn testing_another_process(&self) -> Store {
+        Store {
+            cache: std::sync::Arc::new(crate::cache::Caches::new()),
+            write_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+            ..self.clone()
+        }
+    }
+
     /// Tries an ordinary UPDATE of the audit log; the database must refuse it.
     #[doc(hidden)]
     pub async fn testing_try_edit_audit(&self, seq: i64) -> Result<()> {

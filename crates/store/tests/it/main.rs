@@ -38,6 +38,7 @@ on_both_backends!(
     users_sessions_and_tokens,
     plan_measures_filters_and_import,
     indicators_and_actuals,
+    another_process_writes_are_seen,
 );
 
 async fn run<F, Fut>(backend: TestBackend, story: F)
@@ -366,6 +367,25 @@ async fn plan_measures_filters_and_import(store: Store) {
     assert_eq!(list(MeasureFilter { due: accord_domain::Quarter::new(2026, 2), ..Default::default() }).await, ["1.1."]);
     let by_term = list(MeasureFilter { sort: MeasureSort::Term, ..Default::default() }).await;
     assert_eq!(by_term, ["2.", "1.1.", "1.", "10."]);
+    let by_term_descending =
+        list(MeasureFilter { sort: MeasureSort::Term, descending: true, ..Default::default() }).await;
+    assert_eq!(by_term_descending, ["1.", "10.", "1.1.", "2."], "equal terms keep number order");
+    let by_status = list(MeasureFilter { sort: MeasureSort::Status, ..Default::default() }).await;
+    assert_eq!(by_status, ["2.", "1.", "1.1.", "10."], "by status code, then number");
+    let second_page = store
+        .measure_list(
+            plan.id,
+            &MeasureFilter { side: Some(Side::Khv), ..Default::default() },
+            Paging { page: 2, per_page: 2 },
+        )
+        .await
+        .expect("page 2");
+    assert_eq!((second_page.total, second_page.items.len()), (3, 1));
+    assert_eq!(second_page.items[0].data.number.to_string(), "10.");
+    assert_eq!(
+        store.measure_tags(plan.id).await.expect("tags"),
+        [("80 лет победы".to_string(), 1), ("молодёжь".to_string(), 1), ("сервис".to_string(), 1)]
+    );
 
     // Edits: a stale version is refused; a parent with children cannot go.
     let service = store
@@ -483,4 +503,58 @@ async fn indicators_and_actuals(store: Store) {
     assert_eq!(history.iter().map(|e| e.operation.code()).collect::<Vec<_>>(), ["create", "update"]);
     assert!(matches!(store.indicator_update(ADMIN, indicator.id, 7, &data).await, Err(StoreError::Conflict { .. })));
     assert_eq!(store.audit_verify().await.expect("verify").first_break, None);
+}
+
+/// A second process writing to the same database: this one's cached copies (the measures
+/// table, organisations, sessions) notice within `CACHE_RECHECK`.
+async fn another_process_writes_are_seen(store: Store) {
+    let (plan, maz, _) = plan_with_orgs(&store).await;
+    let lead = accord_domain::plan::Executor { organisation: maz, side: Side::By, lead: true };
+    let first = measure("1.", "trade", "Поставки техники", "2025 г.", "in-progress", vec![lead.clone()], "");
+    store.measures_import(ADMIN, plan.id, std::slice::from_ref(&first)).await.expect("import");
+    let titles = |store: Store| async move {
+        let page = store.measure_list(plan.id, &MeasureFilter::default(), Paging::default()).await.expect("list");
+        page.items.into_iter().map(|m| m.data.title_ru).collect::<Vec<_>>()
+    };
+    assert_eq!(titles(store.clone()).await, ["Поставки техники"]);
+    let user = store
+        .user_create(
+            ADMIN,
+            &NewUser {
+                login: Login::parse("watcher").expect("login"),
+                display_name: "Наблюдатель".into(),
+                password_hash: "x".into(),
+                role: Role::Observer { side: None },
+                locale: Locale::Ru,
+            },
+        )
+        .await
+        .expect("user");
+    store.session_create(user.id, "shared-session", "csrf", chrono::Duration::hours(1)).await.expect("session");
+    assert!(store.session_user("shared-session").await.expect("session").is_some());
+
+    let other = store.testing_another_process();
+    let second = measure("2.", "trade", "Рыба в Беларусь", "2026 г.", "not-started", vec![lead], "");
+    other.measures_import(ADMIN, plan.id, &[first, second]).await.expect("import elsewhere");
+    other.session_delete("shared-session").await.expect("sign out elsewhere");
+    tokio::time::sleep(accord_store::CACHE_RECHECK + std::time::Duration::from_millis(50)).await;
+    assert_eq!(titles(store.clone()).await, ["Поставки техники", "Рыба в Беларусь"]);
+    assert!(store.session_user("shared-session").await.expect("session").is_none(), "signed out on the other");
+    // This process's own writes show at once.
+    let third = store
+        .measure_create(
+            ADMIN,
+            plan.id,
+            &measure("3.", "trade", "Сервис", "по отдельному плану", "not-started", vec![], ""),
+        )
+        .await
+        .expect("create");
+    assert_eq!(titles(store.clone()).await.last(), Some(&third.data.title_ru));
+    for descending in [false, true] {
+        let filter = MeasureFilter { sort: MeasureSort::Term, descending, ..Default::default() };
+        let page = store.measure_list(plan.id, &filter, Paging::default()).await.expect("by term");
+        let numbers: Vec<String> = page.items.iter().map(|m| m.data.number.to_string()).collect();
+        let expected = if descending { ["2.", "1.", "3."] } else { ["1.", "2.", "3."] };
+        assert_eq!(numbers, expected, "a term without a date sorts last either way");
+    }
 }

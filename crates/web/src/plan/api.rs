@@ -80,7 +80,7 @@ pub struct MeasureDto {
     pub term: String,
     /// What the term means: within, by, recurring, continuous, separate-plan or unparsed.
     #[schema(value_type = Object)]
-    pub schedule: serde_json::Value,
+    pub schedule: accord_domain::plan::Schedule,
     pub status: String,
     pub percent: u8,
     pub weight: u32,
@@ -102,7 +102,7 @@ impl From<Measure> for MeasureDto {
             title_en: d.title_en,
             description: d.description,
             expected_result: d.expected_result,
-            schedule: serde_json::to_value(d.term.schedule).unwrap_or_default(),
+            schedule: d.term.schedule,
             term: d.term.raw,
             status: d.status.code().to_string(),
             percent: d.percent,

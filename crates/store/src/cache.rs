@@ -1,0 +1,331 @@
+//! In-memory copies of what nearly every page reads: the plans, sections, organisations, a
+//! plan's measures (for the measures table, its filters and the overview), sessions and API
+//! tokens.
+//!
+//! Every copy is labelled with the audit head it was read at. Every write appends to the audit
+//! log and moves the head, so a copy whose label differs from the current head is stale. This
+//! process learns its own writes at commit; writes by another process (a CLI import next to a
+//! running server, a second server on the same PostgreSQL) are noticed by re-reading the head
+//! at most `RECHECK` after the last look. Sessions are not audited, so a cached session is
+//! also re-read after `RECHECK`: a sign-out on another server takes effect within that time.
+
+use crate::plan::{MeasureFilter, MeasureSort};
+use crate::session::SessionUser;
+use crate::{Paging, Result, Store};
+use accord_domain::directory::{Organisation, UserAccount};
+use accord_domain::plan::{Measure, Plan, Section, Status};
+use accord_domain::{PlanId, Side};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering as AtomicOrdering};
+use std::time::{Duration, Instant};
+
+/// How long the audit head read from the database is trusted before it is read again.
+pub const RECHECK: Duration = Duration::from_millis(250);
+
+/// Sessions and tokens kept at most; past it the map starts over (a re-read is cheap).
+const MAX_CREDENTIALS: usize = 10_000;
+
+type Slot<T> = Mutex<Option<(i64, Arc<T>)>>;
+
+#[derive(Default)]
+pub(crate) struct Caches {
+    /// The last audit head seen (`i64::MIN` before the first look).
+    head: AtomicI64,
+    head_checked: Mutex<Option<Instant>>,
+    plans: Slot<Vec<Plan>>,
+    sections: Slot<Vec<Section>>,
+    organisations: Slot<Vec<Organisation>>,
+    snapshots: Mutex<HashMap<PlanId, Arc<PlanSnapshot>>>,
+    /// Held while a snapshot loads, so that requests arriving together after a write wait for
+    /// one load instead of each reading the whole plan.
+    snapshot_loading: tokio::sync::Mutex<()>,
+    sessions: Mutex<HashMap<String, CachedSession>>,
+    tokens: Mutex<HashMap<String, CachedToken>>,
+}
+
+#[derive(Clone)]
+pub(crate) struct CachedSession {
+    pub head: i64,
+    pub read_at: Instant,
+    pub expires_at: DateTime<Utc>,
+    pub session: SessionUser,
+}
+
+#[derive(Clone)]
+pub(crate) struct CachedToken {
+    pub head: i64,
+    pub read_at: Instant,
+    pub token_id: String,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub user: UserAccount,
+}
+
+/// Locks a std mutex; a panic elsewhere while holding it leaves only cache data behind, which
+/// is safe to keep using.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Caches {
+    pub(crate) fn new() -> Caches {
+        Caches { head: AtomicI64::new(i64::MIN), ..Caches::default() }
+    }
+
+    /// Records a head this process has just committed (or read).
+    pub(crate) fn note_head(&self, seq: i64) {
+        self.head.fetch_max(seq, AtomicOrdering::AcqRel);
+        *lock(&self.head_checked) = Some(Instant::now());
+    }
+
+    pub(crate) fn session(&self, token_hash: &str, head: i64) -> Option<SessionUser> {
+        let sessions = lock(&self.sessions);
+        let cached = sessions.get(token_hash)?;
+        (cached.head == head && cached.read_at.elapsed() < RECHECK && cached.expires_at > Utc::now())
+            .then(|| cached.session.clone())
+    }
+
+    pub(crate) fn keep_session(&self, token_hash: &str, cached: CachedSession) {
+        let mut sessions = lock(&self.sessions);
+        if sessions.len() >= MAX_CREDENTIALS {
+            sessions.clear();
+        }
+        sessions.insert(token_hash.to_string(), cached);
+    }
+
+    pub(crate) fn forget_session(&self, token_hash: &str) {
+        lock(&self.sessions).remove(token_hash);
+    }
+
+    pub(crate) fn token(&self, token_hash: &str, head: i64) -> Option<CachedToken> {
+        let tokens = lock(&self.tokens);
+        let cached = tokens.get(token_hash)?;
+        (cached.head == head && cached.read_at.elapsed() < RECHECK).then(|| cached.clone())
+    }
+
+    pub(crate) fn keep_token(&self, token_hash: &str, cached: CachedToken) {
+        let mut tokens = lock(&self.tokens);
+        if tokens.len() >= MAX_CREDENTIALS {
+            tokens.clear();
+        }
+        tokens.insert(token_hash.to_string(), cached);
+    }
+}
+
+impl Store {
+    /// The audit head, read from the database at most every `RECHECK`.
+    pub(crate) async fn head(&self) -> Result<i64> {
+        let known = self.cache.head.load(AtomicOrdering::Acquire);
+        let fresh = lock(&self.cache.head_checked).is_some_and(|at| at.elapsed() < RECHECK);
+        if fresh && known != i64::MIN {
+            return Ok(known);
+        }
+        let (seq,): (i64,) =
+            sqlx::query_as("SELECT last_seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        self.cache.head.store(seq, AtomicOrdering::Release);
+        *lock(&self.cache.head_checked) = Some(Instant::now());
+        Ok(seq)
+    }
+
+    /// The value in `slot` if it was read at the current head, else `load`ed afresh.
+    /// The head is read before the data, so a copy is never labelled newer than it is.
+    async fn cached<T, F>(&self, slot: &Slot<T>, load: F) -> Result<Arc<T>>
+    where
+        F: Future<Output = Result<T>>,
+    {
+        let head = self.head().await?;
+        if let Some((at, value)) = lock(slot).as_ref()
+            && *at == head
+        {
+            return Ok(value.clone());
+        }
+        let value = Arc::new(load.await?);
+        *lock(slot) = Some((head, value.clone()));
+        Ok(value)
+    }
+
+    pub(crate) async fn cached_plans(&self) -> Result<Arc<Vec<Plan>>> {
+        self.cached(&self.cache.plans, self.plans_from_db()).await
+    }
+
+    pub(crate) async fn cached_sections(&self) -> Result<Arc<Vec<Section>>> {
+        self.cached(&self.cache.sections, self.sections_from_db()).await
+    }
+
+    pub(crate) async fn cached_organisations(&self) -> Result<Arc<Vec<Organisation>>> {
+        self.cached(&self.cache.organisations, self.organisations_from_db()).await
+    }
+
+    /// Every measure of a plan with what the table filters on, read at the current head.
+    pub(crate) async fn snapshot(&self, plan: PlanId) -> Result<Arc<PlanSnapshot>> {
+        let head = self.head().await?;
+        let current = || lock(&self.cache.snapshots).get(&plan).filter(|s| s.head == head).cloned();
+        if let Some(snapshot) = current() {
+            return Ok(snapshot);
+        }
+        let _loading = self.cache.snapshot_loading.lock().await;
+        if let Some(snapshot) = current() {
+            return Ok(snapshot);
+        }
+        let rows = self.snapshot_rows(plan).await?;
+        let snapshot = Arc::new(PlanSnapshot::new(head, rows));
+        lock(&self.cache.snapshots).insert(plan, snapshot.clone());
+        Ok(snapshot)
+    }
+}
+
+/// A measure with the stored columns the table filters and sorts on.
+pub(crate) struct SnapshotRow {
+    pub measure: Measure,
+    pub sort_key: String,
+    /// Folded search text: the measure's own text and its executors' names.
+    pub search: String,
+    pub due_date: Option<String>,
+    /// The last due date, `9999-12-31` for open-ended terms.
+    pub due_sort: Option<String>,
+}
+
+/// What the cheap filters look at, packed small so a scan of every measure stays in cache.
+#[derive(Clone, Copy)]
+struct RowKeys {
+    /// Index into `PlanSnapshot::sections`.
+    section: u16,
+    status: Status,
+    /// Bit 0: an executor on the Belarusian side; bit 1: on the Khabarovsk side.
+    sides: u8,
+    due_sort: Option<chrono::NaiveDate>,
+}
+
+fn side_bit(side: Side) -> u8 {
+    match side {
+        Side::By => 1,
+        Side::Khv => 2,
+    }
+}
+
+/// A plan's measures in number order, with the table's other orders precomputed.
+pub(crate) struct PlanSnapshot {
+    head: i64,
+    rows: Vec<SnapshotRow>,
+    keys: Vec<RowKeys>,
+    /// The section codes in use; `RowKeys::section` points here.
+    sections: Vec<String>,
+    by_term_ascending: Vec<u32>,
+    by_term_descending: Vec<u32>,
+    by_status: Vec<u32>,
+    /// Tags in use with their counts, in alphabetical order.
+    tags: Vec<(String, i64)>,
+}
+
+impl PlanSnapshot {
+    fn new(head: i64, mut rows: Vec<SnapshotRow>) -> PlanSnapshot {
+        rows.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+        let indices = || (0..rows.len() as u32).collect::<Vec<u32>>();
+        // Open-ended terms come last in both directions; ties keep number order.
+        let term_order = |descending: bool| {
+            let mut order = indices();
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&rows[a as usize], &rows[b as usize]);
+                let dated = a.due_date.is_none().cmp(&b.due_date.is_none());
+                let due = if descending { b.due_date.cmp(&a.due_date) } else { a.due_date.cmp(&b.due_date) };
+                dated.then(due).then_with(|| a.sort_key.cmp(&b.sort_key))
+            });
+            order
+        };
+        let by_term_ascending = term_order(false);
+        let by_term_descending = term_order(true);
+        let mut by_status = indices();
+        by_status.sort_by(|&a, &b| {
+            let (a, b) = (&rows[a as usize], &rows[b as usize]);
+            a.measure.data.status.code().cmp(b.measure.data.status.code()).then_with(|| a.sort_key.cmp(&b.sort_key))
+        });
+        let mut counts: HashMap<&str, i64> = HashMap::new();
+        for row in &rows {
+            for tag in &row.measure.data.tags {
+                *counts.entry(tag.as_str()).or_default() += 1;
+            }
+        }
+        let mut tags: Vec<(String, i64)> = counts.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
+        tags.sort();
+        let mut sections: Vec<String> = Vec::new();
+        let keys = rows
+            .iter()
+            .map(|row| {
+                let data = &row.measure.data;
+                let section = match sections.iter().position(|s| *s == data.section) {
+                    Some(i) => i,
+                    None => {
+                        sections.push(data.section.clone());
+                        sections.len() - 1
+                    }
+                };
+                RowKeys {
+                    section: u16::try_from(section).unwrap_or(u16::MAX),
+                    status: data.status,
+                    sides: data.executors.iter().fold(0, |bits, e| bits | side_bit(e.side)),
+                    due_sort: row.due_sort.as_deref().and_then(|d| d.parse().ok()),
+                }
+            })
+            .collect();
+        PlanSnapshot { head, rows, keys, sections, by_term_ascending, by_term_descending, by_status, tags }
+    }
+
+    pub(crate) fn measures(&self) -> impl Iterator<Item = &Measure> {
+        self.rows.iter().map(|r| &r.measure)
+    }
+
+    pub(crate) fn tags(&self) -> &[(String, i64)] {
+        &self.tags
+    }
+
+    /// The measures passing `filter` in its order: how many in all, and one page of them.
+    pub(crate) fn select(&self, filter: &MeasureFilter, paging: Paging) -> (i64, Vec<Measure>) {
+        let query = filter.query.as_deref().map(|q| accord_domain::text::fold(q.trim())).filter(|q| !q.is_empty());
+        let tag = filter.tag.as_deref().map(str::to_lowercase);
+        // A section no measure is in matches nothing: u16::MAX is no row's section.
+        let section = filter
+            .section
+            .as_deref()
+            .map(|code| self.sections.iter().position(|s| s == code).map_or(u16::MAX, |i| i as u16));
+        let side = filter.side.map(side_bit);
+        let due = filter.due.map(|q| (q.first_day(), q.last_day()));
+        let overdue_before = filter.today.filter(|_| filter.overdue);
+        let cheap = |keys: &RowKeys| {
+            section.is_none_or(|s| keys.section == s)
+                && side.is_none_or(|bit| keys.sides & bit != 0)
+                && filter.status.is_none_or(|status| keys.status == status)
+                && due.is_none_or(|(start, end)| keys.due_sort.is_some_and(|d| d >= start && d <= end))
+                && overdue_before
+                    .is_none_or(|today| keys.due_sort.is_some_and(|d| d < today) && !keys.status.is_closed())
+        };
+        let costly = |row: &SnapshotRow| {
+            let data = &row.measure.data;
+            query.as_deref().is_none_or(|q| row.search.contains(q))
+                && filter.executor.is_none_or(|org| data.executors.iter().any(|e| e.organisation == org))
+                && tag.as_deref().is_none_or(|tag| data.tags.iter().any(|t| t == tag))
+        };
+        let offset = usize::try_from(paging.offset()).unwrap_or(0);
+        let per_page = usize::try_from(paging.per_page).unwrap_or(0);
+        let mut total = 0usize;
+        let mut page = Vec::new();
+        let mut visit = |index: usize| {
+            if cheap(&self.keys[index]) && costly(&self.rows[index]) {
+                if total >= offset && page.len() < per_page {
+                    page.push(self.rows[index].measure.clone());
+                }
+                total += 1;
+            }
+        };
+        match (filter.sort, filter.descending) {
+            (MeasureSort::Number, false) => (0..self.rows.len()).for_each(&mut visit),
+            (MeasureSort::Number, true) => (0..self.rows.len()).rev().for_each(&mut visit),
+            (MeasureSort::Term, false) => self.by_term_ascending.iter().for_each(|&i| visit(i as usize)),
+            (MeasureSort::Term, true) => self.by_term_descending.iter().for_each(|&i| visit(i as usize)),
+            (MeasureSort::Status, false) => self.by_status.iter().for_each(|&i| visit(i as usize)),
+            (MeasureSort::Status, true) => self.by_status.iter().rev().for_each(|&i| visit(i as usize)),
+        }
+        (total as i64, page)
+    }
+}
