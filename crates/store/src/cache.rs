@@ -13,8 +13,9 @@ use crate::plan::{MeasureFilter, MeasureSort};
 use crate::session::SessionUser;
 use crate::{Paging, Result, Store};
 use accord_domain::directory::{Organisation, UserAccount};
+use accord_domain::plan::progress::{ProgressItem, roll_up};
 use accord_domain::plan::{Measure, Plan, Section, Status};
-use accord_domain::{PlanId, Side};
+use accord_domain::{MeasureId, PlanId, Side};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -217,6 +218,9 @@ pub(crate) struct PlanSnapshot {
     by_status: Vec<u32>,
     /// Tags in use with their counts, in alphabetical order.
     tags: Vec<(String, i64)>,
+    /// Percent done with sub-measures rolled up (see `domain::plan::progress`); cancelled
+    /// measures have none.
+    progress: HashMap<MeasureId, f64>,
 }
 
 impl PlanSnapshot {
@@ -269,7 +273,19 @@ impl PlanSnapshot {
                 }
             })
             .collect();
-        PlanSnapshot { head, rows, keys, sections, by_term_ascending, by_term_descending, by_status, tags }
+        let items: Vec<ProgressItem> = rows
+            .iter()
+            .map(|r| ProgressItem {
+                number: r.measure.data.number.clone(),
+                status: r.measure.data.status,
+                percent: r.measure.data.percent,
+                weight: r.measure.data.weight,
+            })
+            .collect();
+        let mut rolled = roll_up(&items);
+        let progress =
+            rows.iter().filter_map(|r| rolled.remove(&r.measure.data.number).map(|p| (r.measure.id, p))).collect();
+        PlanSnapshot { head, rows, keys, sections, by_term_ascending, by_term_descending, by_status, tags, progress }
     }
 
     pub(crate) fn measures(&self) -> impl Iterator<Item = &Measure> {
@@ -278,6 +294,10 @@ impl PlanSnapshot {
 
     pub(crate) fn tags(&self) -> &[(String, i64)] {
         &self.tags
+    }
+
+    pub(crate) fn progress(&self, measure: MeasureId) -> Option<f64> {
+        self.progress.get(&measure).copied()
     }
 
     /// The measures passing `filter` in its order: how many in all, and one page of them.

@@ -418,6 +418,13 @@ impl Store {
         Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
     }
 
+    /// Percent done of each of `measures`, with sub-measures rolled up into their parents;
+    /// `None` for a cancelled measure or one not in the plan.
+    pub async fn measure_progress(&self, plan: PlanId, measures: &[MeasureId]) -> Result<Vec<Option<f64>>> {
+        let snapshot = self.snapshot(plan).await?;
+        Ok(measures.iter().map(|id| snapshot.progress(*id)).collect())
+    }
+
     /// Every tag in use in a plan, with how many measures carry it, alphabetically.
     pub async fn measure_tags(&self, plan: PlanId) -> Result<Vec<(String, i64)>> {
         Ok(self.snapshot(plan).await?.tags().to_vec())

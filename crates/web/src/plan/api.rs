@@ -84,9 +84,22 @@ pub struct MeasureDto {
     pub status: String,
     pub percent: u8,
     pub weight: u32,
+    /// Percent done with sub-measures rolled up into their parents, weighted; null when
+    /// cancelled. `percent` is the measure's own figure, the one a PATCH sets.
+    pub progress: Option<f64>,
     pub executors: Vec<ExecutorDto>,
     pub tags: Vec<String>,
     pub note: Option<String>,
+}
+
+/// A measure for the API with its rolled-up progress.
+async fn measure_dto(store: &accord_store::Store, measure: Measure) -> Result<MeasureDto, AppError> {
+    let progress = store.measure_progress(measure.plan_id, &[measure.id]).await?;
+    Ok(MeasureDto { progress: progress.into_iter().next().flatten().map(round_tenth), ..measure.into() })
+}
+
+fn round_tenth(percent: f64) -> f64 {
+    (percent * 10.0).round() / 10.0
 }
 
 impl From<Measure> for MeasureDto {
@@ -107,6 +120,7 @@ impl From<Measure> for MeasureDto {
             status: d.status.code().to_string(),
             percent: d.percent,
             weight: d.weight,
+            progress: None,
             executors: d
                 .executors
                 .into_iter()
@@ -202,8 +216,15 @@ async fn list_measures(
     let per_page = query.per_page.unwrap_or(50).clamp(1, 500);
     let paging = Paging { page: query.page.unwrap_or(1).max(1), per_page };
     let page = state.store().measure_list(plan.id, &filter, paging).await?;
+    let ids: Vec<_> = page.items.iter().map(|m| m.id).collect();
+    let progress = state.store().measure_progress(plan.id, &ids).await?;
     Ok(Json(MeasureList {
-        items: page.items.into_iter().map(MeasureDto::from).collect(),
+        items: page
+            .items
+            .into_iter()
+            .zip(progress)
+            .map(|(m, progress)| MeasureDto { progress: progress.map(round_tenth), ..m.into() })
+            .collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,
@@ -218,7 +239,7 @@ async fn get_measure(
     Path(id): Path<MeasureId>,
 ) -> Result<Json<MeasureDto>, AppError> {
     api.require(Action::Read)?;
-    Ok(Json(state.store().measure(id).await?.into()))
+    Ok(Json(measure_dto(state.store(), state.store().measure(id).await?).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/measures", tag = "plan", request_body = MeasureBody,
@@ -231,7 +252,7 @@ async fn create_measure_api(
     let plan = resolve_plan(state.store(), None).await?;
     let executors = resolve_executors(state.store(), body.executors.as_deref().unwrap_or_default()).await?;
     let m = create_measure(state.store(), &api.user, &plan, &body.form(None), executors).await?;
-    Ok((StatusCode::CREATED, Json(m.into())))
+    Ok((StatusCode::CREATED, Json(measure_dto(state.store(), m).await?)))
 }
 
 #[utoipa::path(patch, path = "/api/v1/measures/{id}", tag = "plan", params(("id" = String, Path)), request_body = MeasureBody,
@@ -256,7 +277,7 @@ async fn patch_measure(
         MeasureChange::Full { form: Box::new(body.form(Some(&current))), executors }
     };
     match update_measure(state.store(), &api.user, id, version, change, body.reason.clone()).await? {
-        super::Edited::Applied(m) => Ok(Json(MeasureDto::from(*m)).into_response()),
+        super::Edited::Applied(m) => Ok(Json(measure_dto(state.store(), *m).await?).into_response()),
         // The change waits for the other side's coordinator: 202 with the amendment.
         super::Edited::Proposed(a) => Ok((StatusCode::ACCEPTED, Json(AmendmentDto::from(*a))).into_response()),
     }

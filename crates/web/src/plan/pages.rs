@@ -283,6 +283,8 @@ impl MeasureQuery {
 /// A row of the measures table.
 struct Row {
     measure: Measure,
+    /// Percent done, rolled up from sub-measures; `None` when cancelled.
+    progress: Option<f64>,
     section: String,
     by: String,
     khv: String,
@@ -326,10 +328,14 @@ async fn list(
     let sections = state.store().sections().await?;
     let (names, organisations) = Names::load(&state, en).await?;
     let (total, pages, page_number) = (page.total, page.pages(), page.page);
+    let ids: Vec<MeasureId> = page.items.iter().map(|m| m.id).collect();
+    let progress = state.store().measure_progress(plan.id, &ids).await?;
     let rows = page
         .items
         .into_iter()
-        .map(|m| Row {
+        .zip(progress)
+        .map(|(m, progress)| Row {
+            progress,
             section: section_name(&sections, &m.data.section, en),
             by: names.of(&m, Side::By),
             khv: names.of(&m, Side::Khv),

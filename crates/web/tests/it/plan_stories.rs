@@ -193,6 +193,21 @@ async fn measures_api_filters_locks_and_indicators(app: &TestApp) {
     let khv = get("/api/v1/measures?side=KHV&q=%D0%BB%D0%B8%D1%84%D1%82".into()).await;
     assert_eq!(khv["items"][0]["number"], "5.5.");
     assert_eq!(khv["items"][0]["schedule"]["kind"], "separate-plan");
+    // A parent's progress is its children's, weighted; its own `percent` is left as typed.
+    let all = get("/api/v1/measures?per_page=500".into()).await;
+    let all = all["items"].as_array().expect("items");
+    let parent = all.iter().find(|m| m["number"] == "5.1.").expect("5.1.");
+    let children: Vec<&Value> = all
+        .iter()
+        .filter(|m| m["number"].as_str().is_some_and(|n| n.starts_with("5.1.") && n.matches('.').count() == 3))
+        .filter(|m| m["status"] != "cancelled")
+        .collect();
+    assert!(!children.is_empty(), "5.1. has sub-measures");
+    let weight = |m: &Value| m["weight"].as_f64().expect("weight");
+    let expected = children.iter().map(|m| m["progress"].as_f64().expect("progress") * weight(m)).sum::<f64>()
+        / children.iter().map(|m| weight(m)).sum::<f64>();
+    let progress = parent["progress"].as_f64().expect("parent progress");
+    assert!((progress - expected).abs() < 0.1, "5.1. shows {progress}, its children average {expected}");
 
     let id = measure_id(app, "4.2.").await;
     let one = get(format!("/api/v1/measures/{id}")).await;
