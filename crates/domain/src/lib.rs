@@ -10,6 +10,7 @@ pub mod plan;
 pub mod quarter;
 pub mod side;
 pub mod text;
+pub mod trade;
 pub mod validation;
 
 pub use ids::*;

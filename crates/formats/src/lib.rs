@@ -1,11 +1,12 @@
 //! accord's interchange files.
 //!
-//! Everything that turns bytes from outside (spreadsheets, CSV) into domain-shaped data, or
+//! Everything that turns bytes from outside (spreadsheets, CSV, XML, JSON) into domain-shaped data, or
 //! domain-shaped data into files for people, lives here so that no other crate needs to know
 //! a file format. Readers never panic on a file: they return every problem they found, with
 //! the sheet, row and column a person can look up.
 
 pub mod plan_table;
+pub mod trade;
 
 pub use plan_table::{
     ExportMeasure, ExportSection, ExportTable, FormatError, MeasureRow, PlanRow, PlanTable, Problem, SectionRow,
