@@ -2,3 +2,4 @@
 //! Hand-written SVG keeps them light, crisp at any size and free of fonts the server lacks.
 
 pub mod charts;
+pub mod trade_charts;
