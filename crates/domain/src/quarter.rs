@@ -34,6 +34,9 @@ impl Quarter {
     pub fn next(self) -> Self {
         if self.q == 4 { Quarter { year: self.year + 1, q: 1 } } else { Quarter { year: self.year, q: self.q + 1 } }
     }
+    pub fn prev(self) -> Self {
+        if self.q == 1 { Quarter { year: self.year - 1, q: 4 } } else { Quarter { year: self.year, q: self.q - 1 } }
+    }
     /// The first calendar day of the quarter.
     pub fn first_day(self) -> chrono::NaiveDate {
         // Every constructor keeps q in 1..=4 and the year in range, so the date exists.
@@ -115,6 +118,14 @@ impl FromStr for Quarter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prev_undoes_next() {
+        let q = Quarter::new(2025, 1).expect("quarter");
+        assert_eq!(q.prev().to_string(), "2024Q4");
+        assert_eq!(q.prev().next(), q);
+        assert_eq!(q.next().prev(), q);
+    }
 
     #[test]
     fn parses_every_written_form() {

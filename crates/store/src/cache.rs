@@ -39,7 +39,12 @@ pub(crate) struct Caches {
     plans: Slot<Vec<Plan>>,
     sections: Slot<Vec<Section>>,
     organisations: Slot<Vec<Organisation>>,
+    trade: Slot<crate::trade::TradeData>,
+    rates: Slot<accord_domain::trade::RateTable>,
+    groups: Slot<Vec<crate::trade::StoredGroup>>,
     snapshots: Mutex<HashMap<PlanId, Arc<PlanSnapshot>>>,
+    /// Held while a cached value (other than a snapshot) loads.
+    loading: tokio::sync::Mutex<()>,
     /// Held while a snapshot loads, so that requests arriving together after a write wait for
     /// one load instead of each reading the whole plan.
     snapshot_loading: tokio::sync::Mutex<()>,
@@ -137,10 +142,14 @@ impl Store {
         F: Future<Output = Result<T>>,
     {
         let head = self.head().await?;
-        if let Some((at, value)) = lock(slot).as_ref()
-            && *at == head
-        {
-            return Ok(value.clone());
+        let current = || lock(slot).as_ref().filter(|(at, _)| *at == head).map(|(_, value)| value.clone());
+        if let Some(value) = current() {
+            return Ok(value);
+        }
+        // One load at a time: requests arriving together after a write wait for it.
+        let _loading = self.cache.loading.lock().await;
+        if let Some(value) = current() {
+            return Ok(value);
         }
         let value = Arc::new(load.await?);
         *lock(slot) = Some((head, value.clone()));
@@ -157,6 +166,18 @@ impl Store {
 
     pub(crate) async fn cached_organisations(&self) -> Result<Arc<Vec<Organisation>>> {
         self.cached(&self.cache.organisations, self.organisations_from_db()).await
+    }
+
+    pub(crate) async fn cached_trade(&self) -> Result<Arc<crate::trade::TradeData>> {
+        self.cached(&self.cache.trade, self.trade_data_from_db()).await
+    }
+
+    pub(crate) async fn cached_rates(&self) -> Result<Arc<accord_domain::trade::RateTable>> {
+        self.cached(&self.cache.rates, self.rates_from_db()).await
+    }
+
+    pub(crate) async fn cached_groups(&self) -> Result<Arc<Vec<crate::trade::StoredGroup>>> {
+        self.cached(&self.cache.groups, self.groups_from_db()).await
     }
 
     /// Every measure of a plan with what the table filters on, read at the current head.

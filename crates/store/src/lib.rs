@@ -16,6 +16,7 @@ mod sections;
 mod session;
 #[doc(hidden)]
 pub mod testing;
+mod trade;
 mod versions;
 
 pub use audit::{AuditFilter, VerifyReport};
@@ -25,6 +26,10 @@ pub use files::Attachment;
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};
 pub use session::{SessionUser, TokenInfo};
+pub use trade::{
+    MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeData, TradeFile, TradeImportInfo, TradeImportOutcome,
+    TradeSourceInfo,
+};
 pub use versions::{Amendment, PlanVersion};
 
 use accord_domain::Side;
@@ -72,6 +77,9 @@ pub enum StoreError {
     Migration { version: i64, name: &'static str, source: sqlx::Error },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    /// `detail` says in which currency, as stored and as given, and in which file.
+    #[error("the rate of {currency} on {date} differs from the one stored ({detail}); nothing was imported")]
+    RateConflict { date: String, currency: String, detail: String },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(6, "0006_versions"),
     common!(7, "0007_measure_indexes"),
     common!(8, "0008_measure_children"),
+    common!(9, "0009_trade"),
 ];
 
 /// A migration that `migrate` applied.

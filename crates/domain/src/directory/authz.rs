@@ -30,6 +30,12 @@ pub enum Action<'a> {
     ReportOnMeasure { executors: &'a [Executor] },
     /// Freeze and sign plan versions, edit the list of plan sections.
     ManagePlan,
+    /// Import one side's trade statistics or customs data.
+    ImportTrade { side: Side },
+    /// Import exchange rates; define product groups, their targets and their links to measures.
+    ManageTradeReference,
+    /// Set the reconciliation status of a mirror pair (both sides' figures of one flow).
+    ReconcileTrade,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -45,6 +51,8 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
         | (Role::Coordinator { side }, Action::ManagePeople { side: target, .. }) => *side == target,
         (Role::Coordinator { .. }, Action::ReadAudit) => true,
         (Role::Coordinator { .. }, Action::CreateMeasure) => true,
+        (Role::Coordinator { side }, Action::ImportTrade { side: target }) => *side == target,
+        (Role::Coordinator { .. }, Action::ManageTradeReference | Action::ReconcileTrade) => true,
         // A coordinator answers for the measures its side takes part in (and unassigned ones).
         (Role::Coordinator { side }, Action::EditMeasure { executors })
         | (Role::Coordinator { side }, Action::ReportOnMeasure { executors }) => {
@@ -65,6 +73,18 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trade_imports_stay_on_the_coordinators_side() {
+        let by = Role::Coordinator { side: Side::By };
+        assert!(authorize(&by, Action::ImportTrade { side: Side::By }).is_ok());
+        assert!(authorize(&by, Action::ImportTrade { side: Side::Khv }).is_err());
+        assert!(authorize(&by, Action::ReconcileTrade).is_ok());
+        assert!(authorize(&Role::Admin, Action::ImportTrade { side: Side::Khv }).is_ok());
+        let observer = Role::Observer { side: None };
+        assert!(authorize(&observer, Action::ManageTradeReference).is_err());
+        assert!(authorize(&observer, Action::ReconcileTrade).is_err());
+    }
 
     #[test]
     fn each_role_gets_exactly_its_scope() {

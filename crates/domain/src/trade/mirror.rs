@@ -27,6 +27,24 @@ pub enum MirrorStatus {
     Disputed,
 }
 
+impl MirrorStatus {
+    pub const ALL: [MirrorStatus; 4] =
+        [MirrorStatus::Open, MirrorStatus::Explained, MirrorStatus::Accepted, MirrorStatus::Disputed];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MirrorStatus::Open => "open",
+            MirrorStatus::Explained => "explained",
+            MirrorStatus::Accepted => "accepted",
+            MirrorStatus::Disputed => "disputed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<MirrorStatus> {
+        MirrorStatus::ALL.into_iter().find(|s| s.code() == code.trim())
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct MirrorOptions<'a> {
     pub exporter: Territory,
@@ -106,6 +124,15 @@ pub fn reconcile(records: &[AggregatedRecord], options: &MirrorOptions<'_>) -> R
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mirror_status_codes_round_trip() {
+        for status in super::MirrorStatus::ALL {
+            assert_eq!(super::MirrorStatus::parse(status.code()), Some(status));
+            assert_eq!(serde_json::to_string(&status).ok(), Some(format!("\"{}\"", status.code())));
+        }
+        assert_eq!(super::MirrorStatus::parse("closed"), None);
+    }
+
     use super::*;
     use crate::Quarter;
     use crate::trade::money::Money;

@@ -39,6 +39,9 @@ on_both_backends!(
     plan_measures_filters_and_import,
     indicators_and_actuals,
     another_process_writes_are_seen,
+    imports_replace_their_periods_and_repeat_as_no_ops,
+    rates_are_kept_once_and_conflicts_refused,
+    product_groups_and_mirror_verdicts,
 );
 
 async fn run<F, Fut>(backend: TestBackend, story: F)
@@ -558,3 +561,139 @@ async fn another_process_writes_are_seen(store: Store) {
         assert_eq!(numbers, expected, "a term without a date sorts last either way");
     }
 }
+
+mod trade_stories {
+    use accord_domain::Side;
+    use accord_domain::trade::{
+        AggregatedRecord, CommodityCode, Currency, Flow, MirrorStatus, Money, Period, ProductGroup, Rate, Source,
+        Territory, TradeRecord, YearMonth,
+    };
+    use accord_store::{Author, MirrorKey, Store, StoreError, TradeFile};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    const ADMIN: Author<'static> = Author { login: Some("admin") };
+
+    fn record(month: u32, code: &str, cents: i64) -> AggregatedRecord {
+        AggregatedRecord::of(&TradeRecord {
+            period: Period::Month(YearMonth::new(2025, month).expect("month")),
+            flow: Flow::Export,
+            reporter: Territory::BY_MA,
+            partner: Territory::RU_KHA,
+            code: CommodityCode::parse(code).expect("code"),
+            value: Money::new(cents, Currency::Usd),
+            net_mass_kg: None,
+            supplementary_qty: None,
+            supplementary_unit: None,
+        })
+    }
+
+    fn file(sha: &str) -> TradeFile {
+        TradeFile { file_name: format!("{sha}.csv"), format: "template-csv".into(), sha256: sha.into(), rows_read: 3 }
+    }
+
+    fn total(records: &[AggregatedRecord]) -> i64 {
+        records.iter().map(|r| r.value.minor).sum()
+    }
+
+    pub async fn imports_replace_their_periods_and_repeat_as_no_ops(store: Store) {
+        let source =
+            Source { side: Side::By, name: "Могилевоблстат".into(), file_name: "jan-feb.csv".into() };
+        let first =
+            vec![record(1, "8701 91 100 0", 10000), record(2, "8701 91 100 0", 20000), record(2, "0401", 500)];
+        let outcome = store.trade_import(ADMIN, &source, &file("a"), &first).await.expect("import");
+        assert_eq!((outcome.inserted, outcome.replaced, outcome.periods), (3, 0, 2));
+        let again = store.trade_import(ADMIN, &source, &file("a"), &first).await.expect("again");
+        assert!(again.unchanged, "the same file twice changes nothing");
+        assert_eq!(total(&store.trade_data().await.expect("data").records), 30500);
+        // A corrected February replaces February only.
+        let corrected = vec![record(2, "8701 91 100 0", 21000)];
+        let outcome = store.trade_import(ADMIN, &source, &file("b"), &corrected).await.expect("correction");
+        assert_eq!((outcome.inserted, outcome.replaced), (1, 2));
+        let data = store.trade_data().await.expect("data");
+        assert_eq!(total(&data.records), 31000);
+        assert!(data.sides.iter().all(|s| *s == Side::By));
+        let sources = store.trade_sources().await.expect("sources");
+        assert_eq!(sources.len(), 1);
+        assert_eq!((sources[0].records, sources[0].imports.len()), (2, 2));
+        // Another side's source keeps its own records.
+        let other = Source { side: Side::Khv, name: "Хабаровскстат".into(), file_name: "x.csv".into() };
+        store.trade_import(ADMIN, &other, &file("c"), &[record(2, "0302", 100)]).await.expect("other side");
+        assert_eq!(total(&store.trade_data().await.expect("data").records), 31100);
+        assert!(store.audit_verify().await.expect("verify").first_break.is_none());
+    }
+
+    pub async fn rates_are_kept_once_and_conflicts_refused(store: Store) {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+        let rate = |value: &str, units| Rate {
+            date: day,
+            base: Currency::Rub,
+            currency: Currency::Usd,
+            units,
+            value: Decimal::from_str(value).expect("decimal"),
+        };
+        let outcome = store.rates_import(ADMIN, "a.xml", &[rate("78.5", 1)]).await.expect("rates");
+        assert_eq!((outcome.inserted, outcome.unchanged), (1, 0));
+        let same = store.rates_import(ADMIN, "b.xml", &[rate("785", 10)]).await.expect("same price per unit");
+        assert_eq!((same.inserted, same.unchanged), (0, 1));
+        let conflict = store.rates_import(ADMIN, "c.xml", &[rate("79", 1)]).await;
+        assert!(
+            matches!(conflict, Err(StoreError::RateConflict { ref date, .. }) if date == "2025-06-30"),
+            "{conflict:?}"
+        );
+        let table = store.rate_table().await.expect("table");
+        let converted = table
+            .convert(Money::new(78500, Currency::Rub), Currency::Usd, day, accord_domain::trade::RateBasis::OnDate)
+            .expect("convert");
+        assert_eq!(converted, Money::new(1000, Currency::Usd));
+        let coverage = store.rates_coverage().await.expect("coverage");
+        assert_eq!(coverage.len(), 1);
+        assert_eq!(coverage[0].1, 1);
+    }
+
+    pub async fn product_groups_and_mirror_verdicts(store: Store) {
+        let group = ProductGroup::new(
+            "machinery",
+            "Белорусская техника",
+            "Belarusian machinery",
+            ["8701", "8704"].iter().map(|c| CommodityCode::parse(c).expect("code")),
+            Some(Side::By),
+        )
+        .expect("group")
+        .with_target(2025, Money::new(2500000000, Currency::Usd));
+        let stored = store.product_group_save(ADMIN, &group, None).await.expect("save");
+        assert_eq!(stored.version, 1);
+        let stale = store.product_group_save(ADMIN, &group, Some(7)).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { current: 1, .. })));
+        let groups = store.product_groups().await.expect("groups");
+        assert_eq!(groups[0].group, group, "prefixes, side and targets survive the round trip");
+        let missing = accord_domain::MeasureId(uuid::Uuid::now_v7());
+        assert!(store.product_group_link(ADMIN, &stored.id, &[missing]).await.is_err(), "unknown measure");
+        store.product_group_delete(ADMIN, &stored.id, 1).await.expect("delete");
+        assert!(store.product_groups().await.expect("groups").is_empty());
+
+        let key = MirrorKey {
+            exporter: Territory::BY_MA,
+            importer: Territory::RU_KHA,
+            bucket: "2025Q1".into(),
+            code: String::new(),
+        };
+        let refused = store.mirror_verdict_set(ADMIN, &key, None, MirrorStatus::Explained, None).await;
+        assert!(matches!(refused, Err(StoreError::Invalid(_))), "an explanation needs a comment");
+        let first = store
+            .mirror_verdict_set(ADMIN, &key, None, MirrorStatus::Explained, Some("CIF/FOB"))
+            .await
+            .expect("verdict");
+        assert_eq!(first.version, 1);
+        let stale = store.mirror_verdict_set(ADMIN, &key, None, MirrorStatus::Accepted, None).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { .. })), "a second first verdict is stale");
+        store.mirror_verdict_set(ADMIN, &key, Some(1), MirrorStatus::Accepted, None).await.expect("accept");
+        let verdicts = store.mirror_verdicts().await.expect("verdicts");
+        assert_eq!((verdicts[0].status, verdicts[0].version), (MirrorStatus::Accepted, 2));
+    }
+}
+
+use trade_stories::{
+    imports_replace_their_periods_and_repeat_as_no_ops, product_groups_and_mirror_verdicts,
+    rates_are_kept_once_and_conflicts_refused,
+};
