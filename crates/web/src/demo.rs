@@ -369,6 +369,7 @@ pub struct DemoSummary {
     pub people: usize,
     pub users: usize,
     pub measures: usize,
+    pub trade_records: usize,
 }
 
 /// Loads the demo directory. Refuses a store with data unless `force`; with `force` adds
@@ -441,6 +442,7 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
         summary.users += 1;
     }
     summary.measures = crate::demo_plan::load(store).await?;
+    summary.trade_records = crate::trade::load_demo(store).await?;
     store.set_meta(META_KEY, "1").await?;
     Ok(summary)
 }

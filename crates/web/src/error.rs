@@ -29,6 +29,9 @@ pub enum AppError {
     BadRequest(&'static str),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A figure needs an exchange rate that is not stored; the text names the currency and date.
+    #[error("{0}")]
+    MissingRate(String),
 }
 
 impl From<Forbidden> for AppError {
@@ -83,6 +86,12 @@ impl AppError {
                 info
             }
             AppError::Store(StoreError::Invalid(invalid)) | AppError::Invalid(invalid) => ErrorInfo::invalid(invalid),
+            AppError::Store(StoreError::RateConflict { date, currency, .. }) => {
+                let mut info = ErrorInfo::new(StatusCode::CONFLICT, "rate_conflict", "error-rate-conflict");
+                info.args.push(("date", date.clone()));
+                info.args.push(("currency", currency.clone()));
+                info
+            }
             AppError::Forbidden => ErrorInfo::new(StatusCode::FORBIDDEN, "forbidden", "error-forbidden"),
             AppError::Unauthorized => ErrorInfo::new(StatusCode::UNAUTHORIZED, "unauthorized", "error-unauthorized"),
             AppError::SignInRequired { .. } => {
@@ -96,6 +105,11 @@ impl AppError {
                 info
             }
             AppError::BadRequest(key) => ErrorInfo::new(StatusCode::BAD_REQUEST, "bad_request", key),
+            AppError::MissingRate(detail) => {
+                let mut info = ErrorInfo::new(StatusCode::UNPROCESSABLE_ENTITY, "missing_rate", "error-missing-rate");
+                info.args.push(("detail", detail.clone()));
+                info
+            }
             AppError::Store(_) | AppError::Internal(_) => {
                 ErrorInfo::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal")
             }

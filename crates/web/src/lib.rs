@@ -15,6 +15,7 @@ mod ctx;
 pub mod demo;
 mod demo_plan;
 pub mod demo_scale;
+pub mod demo_trade;
 mod directory;
 mod error;
 mod home;
@@ -22,6 +23,7 @@ pub mod i18n;
 mod layout;
 mod middleware;
 pub mod plan;
+pub mod trade;
 
 pub use error::AppError;
 
@@ -85,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .merge(directory::routes())
         .merge(admin::routes())
         .merge(plan::routes())
+        .merge(trade::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
@@ -93,8 +96,10 @@ pub fn app(state: AppState) -> Router {
     let uploads = plan::attachments::upload_routes()
         .with_state(state.clone())
         .layer(RequestBodyLimitLayer::new(plan::attachments::UPLOAD_BODY_LIMIT));
+    let trade_uploads =
+        trade::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(trade::UPLOAD_LIMIT));
     let routes = routes.layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
-    with_layers(uploads.merge(routes), state)
+    with_layers(uploads.merge(trade_uploads).merge(routes), state)
 }
 
 /// The layers around every route: error rendering, panics, limits, security headers.

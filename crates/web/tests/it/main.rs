@@ -5,3 +5,4 @@ mod app;
 mod browser;
 mod plan_stories;
 mod stories;
+mod trade_stories;

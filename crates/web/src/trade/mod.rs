@@ -1,0 +1,228 @@
+//! Trade in both directions: imports of customs and statistics files and of exchange rates,
+//! summaries with charts, mirror reconciliation, product groups. Pages under `/trade`, the
+//! API under `/api/v1/trade`.
+
+mod api;
+mod pages;
+pub use pages::{MirrorQuery, SummaryQuery};
+pub mod transfer;
+
+use crate::AppState;
+use crate::error::AppError;
+use accord_domain::Side;
+use accord_domain::trade::{
+    CodeLevel, Currency, Granularity, GroupBy, PeriodRange, ProductGroup, RateBasis, ReportedBy, Scope, Source,
+    Summary, SummaryOptions, Territory, summarise,
+};
+use accord_store::{Author, Store, TradeData, TradeFile, TradeImportOutcome};
+use axum::Router;
+use serde::Serialize;
+use transfer::TradeRead;
+
+pub use api::UPLOAD_LIMIT;
+
+pub fn routes() -> Router<AppState> {
+    pages::routes().merge(api::routes())
+}
+
+/// The routes that take trade and rate files (a larger body limit than the rest).
+pub fn upload_routes() -> Router<AppState> {
+    api::upload_routes()
+}
+
+/// What an import was asked to do beyond the file itself.
+#[derive(Debug, Clone, Default)]
+pub struct ImportRequest {
+    /// The source's name (e.g. "Могилевоблстат"); by default the file's name without extension.
+    pub source: Option<String>,
+    /// Whose statistics these are; by default the side of every reporter in the file.
+    pub side: Option<Side>,
+    pub dry_run: bool,
+}
+
+/// What an import found and did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportSummary {
+    pub side: Side,
+    pub source: String,
+    pub format: &'static str,
+    pub rows_read: u64,
+    pub records: usize,
+    pub first_period: Option<String>,
+    pub last_period: Option<String>,
+    pub notes: Vec<String>,
+    /// `None` for a dry run.
+    pub outcome: Option<TradeImportOutcome>,
+}
+
+/// Whose statistics a file holds: as given, or the one side every reporter in it belongs to.
+pub fn file_side(aggregator: &accord_domain::trade::Aggregator, given: Option<Side>) -> Result<Side, AppError> {
+    if let Some(side) = given {
+        return Ok(side);
+    }
+    let sides: std::collections::BTreeSet<Option<Side>> = aggregator.iter().map(|r| r.key.reporter.side()).collect();
+    match (sides.len(), sides.first()) {
+        (1, Some(Some(side))) => Ok(*side),
+        _ => Err(AppError::BadRequest("trade-side-needed")),
+    }
+}
+
+/// Stores a file's aggregated records under its source, or only reports on a dry run.
+pub async fn import_read(
+    store: &Store,
+    author: Author<'_>,
+    file_name: &str,
+    read: TradeRead,
+    request: &ImportRequest,
+) -> Result<ImportSummary, AppError> {
+    let side = file_side(&read.aggregator, request.side)?;
+    let records = read.aggregator.into_sorted();
+    let stem = std::path::Path::new(file_name).file_stem().map(|s| s.to_string_lossy().into_owned());
+    let source_name = request
+        .source
+        .clone()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or(stem)
+        .unwrap_or_else(|| file_name.to_string());
+    let periods: std::collections::BTreeSet<_> = records.iter().map(|r| r.key.period).collect();
+    let mut summary = ImportSummary {
+        side,
+        source: source_name.clone(),
+        format: read.format,
+        rows_read: read.rows_read,
+        records: records.len(),
+        first_period: periods.first().map(ToString::to_string),
+        last_period: periods.last().map(ToString::to_string),
+        notes: read.notes,
+        outcome: None,
+    };
+    if request.dry_run {
+        return Ok(summary);
+    }
+    let source = Source { side, name: source_name, file_name: file_name.to_string() };
+    let file = TradeFile {
+        file_name: file_name.to_string(),
+        format: read.format.to_string(),
+        sha256: read.fingerprint,
+        rows_read: read.rows_read,
+    };
+    summary.outcome = Some(store.trade_import(author, &source, &file, &records).await?);
+    Ok(summary)
+}
+
+/// The scopes a summary can be about, most specific first: the two regions of the
+/// agreement, Belarus and the Khabarovsk Territory, and the two countries.
+pub const SCOPES: [Scope; 3] =
+    [Scope::REGIONS, Scope { first: Territory::BY, second: Territory::RU_KHA }, Scope::COUNTRIES];
+
+/// A summary's settings as pages, the API and the CLI take them.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryRequest {
+    pub range: PeriodRange,
+    pub granularity: Granularity,
+    pub by: Option<GroupBy>,
+    pub currency: Currency,
+    pub basis: RateBasis,
+}
+
+/// One scope's figures, as reported by each side that reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeSummary {
+    /// e.g. "BY-MA↔RU-KHA".
+    pub scope: String,
+    pub first: Territory,
+    pub second: Territory,
+    /// Whose statistics: the first territory's side reports from its point of view, the
+    /// second's as the mirror.
+    pub reported_by: Side,
+    pub summary: Summary,
+}
+
+/// Summaries of every scope that has data in the range, for each side that reports it.
+pub async fn summaries(store: &Store, request: &SummaryRequest) -> Result<Vec<ScopeSummary>, AppError> {
+    let data = store.trade_data().await?;
+    let rates = store.rate_table().await?;
+    let groups: Vec<ProductGroup> = store.product_groups().await?.iter().map(|g| g.group.clone()).collect();
+    let mut out = Vec::new();
+    for scope in SCOPES {
+        for reported_by in [ReportedBy::First, ReportedBy::Second] {
+            let has_data = data.records.iter().any(|r| {
+                request.range.contains(r.key.period)
+                    && scope.orient(r.key.reporter, r.key.partner, r.key.flow, reported_by).is_some()
+            });
+            if !has_data {
+                continue;
+            }
+            let options = SummaryOptions {
+                scope,
+                reported_by,
+                range: request.range,
+                granularity: request.granularity,
+                by: request.by,
+                currency: request.currency,
+                basis: request.basis,
+                rates: &rates,
+                groups: &groups,
+                top: 10,
+                top_level: CodeLevel::Heading,
+            };
+            let summary = summarise(&data.records, &options).map_err(summary_error)?;
+            let reporter = match reported_by {
+                ReportedBy::First => scope.first,
+                ReportedBy::Second => scope.second,
+            };
+            out.push(ScopeSummary {
+                scope: format!("{}↔{}", scope.first, scope.second),
+                first: scope.first,
+                second: scope.second,
+                reported_by: reporter.side().unwrap_or(Side::By),
+                summary,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn summary_error(e: accord_domain::trade::SummaryError) -> AppError {
+    match e {
+        accord_domain::trade::SummaryError::Rate(rate) => AppError::MissingRate(rate.to_string()),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+/// Whether any trade data exists at all.
+pub fn has_data(data: &TradeData) -> bool {
+    !data.records.is_empty()
+}
+
+/// Loads the demo trade (both sides' statistics 2021-2026), its exchange rates and product
+/// groups; what is already there stays as it is. Returns the records stored.
+pub async fn load_demo(store: &Store) -> Result<usize, AppError> {
+    let demo = crate::demo_trade::demo_trade();
+    let mut stored = 0;
+    for (source, records) in &demo.sources {
+        let mut aggregator = accord_domain::trade::Aggregator::new();
+        for record in records {
+            aggregator.add(record).map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        let aggregated = aggregator.into_sorted();
+        let file = TradeFile {
+            file_name: source.file_name.clone(),
+            format: "demo".into(),
+            // Stands for the generator's output, which is the same on every run.
+            sha256: format!("demo-{}", source.side.code()),
+            rows_read: records.len() as u64,
+        };
+        store.trade_import(Author::SYSTEM, source, &file, &aggregated).await?;
+        stored += aggregated.len();
+    }
+    store.rates_import(Author::SYSTEM, "demo-rates", &demo.rates).await?;
+    let existing = store.product_groups().await?;
+    for group in &demo.groups {
+        if !existing.iter().any(|g| g.group.key == group.key) {
+            store.product_group_save(Author::SYSTEM, group, None).await?;
+        }
+    }
+    Ok(stored)
+}

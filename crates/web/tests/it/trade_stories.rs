@@ -1,0 +1,145 @@
+//! Trade over HTTP, on both backends: imports through the API, summaries, mirror verdicts,
+//! product groups, permissions, pages.
+
+use crate::app::{TestApp, csrf_in};
+use crate::on_both_backends;
+use serde_json::{Value, json};
+
+on_both_backends!(trade_import_summary_and_mirror_over_http,);
+
+const TEMPLATE: &str = "period,flow,reporter,partner,code,value,currency,net_mass_kg,qty,qty_unit
+2020-01,export,BY-MA,RU-KHA,8701 91 100 0,1000000.00,USD,50000,10,шт
+2020-02,export,BY-MA,RU-KHA,8701 91 100 0,500000.00,USD,25000,5,шт
+2020-02,export,BY-MA,RU-KHA,0405 10 110 0,20000.50,USD,4000,,
+2020-03,import,BY-MA,RU-KHA,0303 89 900 0,3000.00,USD,1000,,
+";
+
+const MIRROR: &str = "period,flow,reporter,partner,code,value,currency,net_mass_kg,qty,qty_unit
+2020-01,import,RU-KHA,BY-MA,8701 91 100 0,1030000.00,USD,50000,10,шт
+2020-02,import,RU-KHA,BY-MA,8701 91 100 0,520000.00,USD,25000,5,шт
+2020-03,export,RU-KHA,BY-MA,0303 89 900 0,3000.00,USD,1000,,
+";
+
+async fn trade_import_summary_and_mirror_over_http(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let khv = app.token("coord.khv").await;
+    let observer = app.token("observer").await;
+    let post = |token: &str, query: &str, body: &'static str| {
+        http.post(app.url(&format!("/api/v1/trade/imports?{query}"))).bearer_auth(token).body(body).send()
+    };
+    // A Khabarovsk coordinator may not import Belarusian statistics; an observer nothing.
+    assert_eq!(post(&khv, "name=by.csv&source=Могилевоблстат", TEMPLATE).await.expect("post").status(), 403);
+    assert_eq!(post(&observer, "name=khv.csv", MIRROR).await.expect("post").status(), 403);
+    let done = post(&admin, "name=by.csv&source=Могилевоблстат", TEMPLATE).await.expect("post");
+    assert_eq!(done.status(), 201);
+    let done: Value = done.json().await.expect("json");
+    assert_eq!((done["side"].as_str(), done["records"].as_u64()), (Some("BY"), Some(4)));
+    let again: Value =
+        post(&admin, "name=by.csv&source=Могилевоблстат", TEMPLATE).await.expect("post").json().await.expect("json");
+    assert_eq!(again["outcome"]["unchanged"], true, "the same file twice changes nothing");
+    assert_eq!(post(&khv, "name=khv.csv&source=Хабаровскстат", MIRROR).await.expect("post").status(), 201);
+
+    // A bad row stops the whole file and names its line and column.
+    let bad = "period,flow,reporter,partner,code,value,currency\n2020-04,export,BY-MA,RU-KHA,8701,12x,USD\n";
+    let refused = http
+        .post(app.url("/api/v1/trade/imports?name=bad.csv&source=Могилевоблстат"))
+        .bearer_auth(&admin)
+        .body(bad)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 422);
+    let refused: Value = refused.json().await.expect("json");
+    let problem = refused["error"]["problems"][0].as_str().expect("problem").to_string();
+    assert!(problem.contains("row 2") && problem.contains("value"), "{problem}");
+
+    let summary: Value = http
+        .get(app.url("/api/v1/trade/summary?from=2020Q1&to=2020Q1"))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let items = summary["items"].as_array().expect("items");
+    let belarusian = items.iter().find(|i| i["reported_by"] == "BY").expect("BY figures");
+    assert_eq!(belarusian["summary"]["total"]["exports"], "1520000.50");
+    assert_eq!(belarusian["summary"]["total"]["imports"], "3000.00");
+    assert_eq!(belarusian["summary"]["total"]["turnover"], "1523000.50");
+    let mirror_side = items.iter().find(|i| i["reported_by"] == "KHV").expect("KHV figures");
+    assert_eq!(mirror_side["summary"]["total"]["exports"], "1550000.00", "seen from Mogilev: Khabarovsk's imports");
+
+    let mirror: Value = http
+        .get(app.url("/api/v1/trade/mirror?from=2020Q1&to=2020Q1&granularity=month"))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let january = mirror["report"]["rows"].as_array().expect("rows").iter().find(|r| r["bucket"]["month"] == "2020-01");
+    let january = january.expect("January");
+    assert_eq!(january["gap"], "30000.00");
+    assert_eq!(january["gap_percent"], "3");
+    let verdict = http
+        .put(app.url("/api/v1/trade/mirror"))
+        .bearer_auth(&khv)
+        .json(&json!({"exporter": "BY-MA", "importer": "RU-KHA", "bucket": "2020-01", "status": "explained", "comment": "CIF/FOB"}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(verdict.status(), 200);
+    let observer_verdict = http
+        .put(app.url("/api/v1/trade/mirror"))
+        .bearer_auth(&observer)
+        .json(&json!({"exporter": "BY-MA", "importer": "RU-KHA", "bucket": "2020-01", "status": "accepted", "version": 1}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(observer_verdict.status(), 403);
+
+    let group = http
+        .post(app.url("/api/v1/trade/groups"))
+        .bearer_auth(&admin)
+        .json(&json!({"key": "test-tractors", "name_ru": "Техника", "prefixes": ["8701 91"], "exported_by": "BY", "targets": {"2020": "5000000"}}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(group.status(), 201);
+    let by_group: Value = http
+        .get(app.url("/api/v1/trade/summary?from=2020Q1&to=2020Q1&by=group"))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let by = by_group["items"].as_array().expect("items").iter().find(|i| i["reported_by"] == "BY").expect("BY");
+    let machinery = by["summary"]["groups"].as_array().expect("groups").iter().find(|g| g["group"] == "test-tractors");
+    assert_eq!(machinery.expect("test-tractors")["figures"]["exports"], "1500000.00");
+
+    // The pages show the figures, in Russian by default.
+    let client = app.sign_in("admin").await;
+    let page = app.page(&client, "/trade?from=2020Q1&to=2020Q1").await;
+    assert!(page.contains("Могилёвская область") && page.contains("<svg"), "overview with charts");
+    let mirror_page = app.page(&client, "/trade/mirror?from=2020Q1&to=2020Q1&granularity=month").await;
+    assert!(mirror_page.contains("объяснено") && mirror_page.contains("CIF/FOB"), "the verdict shows");
+    let import_page = app.page(&client, "/trade/import").await;
+    assert!(import_page.contains("Могилевоблстат") && import_page.contains("Хабаровскстат"));
+    let csrf = csrf_in(&import_page);
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .text("kind", "trade")
+        .text("dry_run", "on")
+        .part("file", reqwest::multipart::Part::bytes(TEMPLATE.as_bytes()).file_name("by.csv"));
+    let dry = client.post(app.url("/trade/import")).multipart(form).send().await.expect("upload");
+    assert_eq!(dry.status(), 200);
+    assert!(dry.text().await.expect("body").contains("Ничего не изменено"));
+    let template = client.get(app.url("/trade/template.xlsx")).send().await.expect("template");
+    assert_eq!(template.status(), 200);
+    assert!(template.bytes().await.expect("bytes").starts_with(b"PK"));
+}
