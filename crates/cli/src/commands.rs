@@ -1,7 +1,7 @@
 //! The commands: each opens the store, calls the domain through the store and web crates,
 //! and reports in one readable line per error.
 
-use crate::{AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, UserCommand};
+use crate::{AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, TradeCommand, UserCommand};
 use accord_domain::Side;
 use accord_domain::directory::Locale;
 use accord_store::{Author, Store, StoreError, UserUpdate};
@@ -41,6 +41,7 @@ impl From<AppError> for CliError {
             AppError::Store(StoreError::NotFound { entity }) => CliError::input(format!("{entity} not found")),
             AppError::BadRequest(key) => CliError::input(tr.t(key)),
             AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
+            AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
             other => CliError::other(other.to_string()),
         }
     }
@@ -110,6 +111,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             return crate::bench::plan(options).await;
         }
+        Command::Bench(BenchCommand::Trade { rows, file }) => {
+            return crate::trade::bench(*rows, file.clone()).await;
+        }
+        Command::Trade(TradeCommand::Generate { rows, out, seed }) => {
+            return crate::trade::generate(*rows, out, *seed);
+        }
         Command::Migrate => {
             let store = open_store(&cli).await?;
             let applied = store.migrate().await.map_err(|e| CliError::other(e.to_string()))?;
@@ -134,8 +141,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 accord_web::demo::DemoError::App(app) => app.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} users, {} plan measures",
-                summary.organisations, summary.people, summary.users, summary.measures
+                "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records",
+                summary.organisations, summary.people, summary.users, summary.measures, summary.trade_records
             );
             if let Some(n) = scale {
                 // One progress line per phase on stderr; one summary line that `bench plan` reads.
@@ -196,7 +203,24 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("exported {} measures of plan {} to {}", measures.len(), plan.code, out.display());
             Ok(())
         }
-        Command::Migrate | Command::Bench(_) => Ok(()),
+        Command::Import(ImportCommand::Trade { file, format, source, side, dry_run }) => {
+            crate::trade::import_trade(&store, &file, &format, source, side.as_deref(), dry_run, cli.quiet).await
+        }
+        Command::Import(ImportCommand::Rates { files, dry_run }) => {
+            crate::trade::import_rates(&store, &files, dry_run).await
+        }
+        Command::Trade(TradeCommand::Summary { from, to, by, granularity, currency, basis, json }) => {
+            let query = accord_web::trade::SummaryQuery {
+                from,
+                to,
+                granularity: Some(granularity),
+                by,
+                currency: Some(currency),
+                basis: Some(basis),
+            };
+            crate::trade::summary(&store, &query, json).await
+        }
+        Command::Migrate | Command::Bench(_) | Command::Trade(TradeCommand::Generate { .. }) => Ok(()),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod bench;
 mod commands;
+mod trade;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -65,6 +66,9 @@ pub enum Command {
     /// Write a plan out to a file.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Trade figures: summaries, and a generator of template files for benchmarks.
+    #[command(subcommand)]
+    Trade(TradeCommand),
     /// Benchmarks that print figures (never pass/fail).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -128,6 +132,65 @@ pub enum ImportCommand {
         #[arg(long)]
         create_orgs: bool,
     },
+    /// Import trade records: UN Comtrade CSV (current or legacy layout) or accord's template
+    /// (CSV or XLSX). All or nothing; the source's records for the file's periods are replaced.
+    Trade {
+        file: PathBuf,
+        #[arg(long, value_parser = ["auto", "comtrade", "template"], default_value = "auto")]
+        format: String,
+        /// The source's name, e.g. "Могилевоблстат" (default: the file name without extension).
+        #[arg(long)]
+        source: Option<String>,
+        /// Whose statistics these are, BY or KHV (default: the side of the file's reporters).
+        #[arg(long)]
+        side: Option<String>,
+        /// Read and check everything, print what would be stored, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import official exchange rates: Bank of Russia XML_daily or National Bank of Belarus
+    /// exrates/rates JSON (detected from the content).
+    Rates {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TradeCommand {
+    /// Print exports, imports, turnover and balance for every scope with data in the range.
+    Summary {
+        /// First quarter (2025Q1), month (2025-01) or year.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last quarter, month or year.
+        #[arg(long)]
+        to: Option<String>,
+        /// A breakdown besides the periods.
+        #[arg(long, value_parser = ["quarter", "group", "hs2", "hs4", "hs6"])]
+        by: Option<String>,
+        #[arg(long, value_parser = ["month", "quarter", "year"], default_value = "quarter")]
+        granularity: String,
+        #[arg(long, value_parser = ["USD", "RUB", "BYN"], default_value = "USD")]
+        currency: String,
+        /// Which rate converts a period: the month's average or the rate on its last day.
+        #[arg(long, value_parser = ["monthly-average", "on-date"], default_value = "monthly-average")]
+        basis: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a template CSV of N generated rows (monthly records 2021-2026), for benchmarks.
+    Generate {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -183,6 +246,15 @@ pub enum BenchCommand {
         /// Concurrent connections (clients).
         #[arg(long, default_value_t = 8)]
         connections: usize,
+    },
+    /// Generate a template CSV of N rows, import it with `accord import trade` (time, rows/s,
+    /// peak memory), then time trade summaries of several quarter ranges.
+    Trade {
+        #[arg(long, default_value_t = 10_000_000)]
+        rows: u64,
+        /// Keep the generated file here (default: a temporary folder, removed afterwards).
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
 }
 

@@ -290,3 +290,43 @@ fn importing_a_plan_into_a_new_store_reports_every_problem_or_applies_all() {
     let again = data.accord(&["import", "plan", path, "--plan", "PLAN-2025-2027"]);
     assert!(stdout(&again).contains("0 created, 0 updated, 3 unchanged"), "{}", stdout(&again));
 }
+
+#[test]
+fn trade_import_is_all_or_nothing_and_summarised() {
+    let data = Data::new();
+    let dir = data.0.path();
+    let good = dir.join("mogilev.csv");
+    std::fs::write(
+        &good,
+        "Период;Направление;Отчитывающаяся территория;Территория-партнёр;Код ТН ВЭД;Стоимость;Валюта\n\
+         2020-01;экспорт;BY-MA;RU-KHA;8701 91 100 0;1000,50;USD\n\
+         2020-02;экспорт;BY-MA;RU-KHA;0405 10 110 0;200;USD\n",
+    )
+    .expect("write");
+    let file = good.to_str().expect("utf-8 path");
+    let dry = data.accord(&["import", "trade", file, "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("dry run: 2 rows"), "{}", stdout(&dry));
+    let first = data.accord(&["import", "trade", file, "--source", "Могилевоблстат"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("2 records for 2020-01 – 2020-02"), "{}", stdout(&first));
+    let again = data.accord(&["import", "trade", file, "--source", "Могилевоблстат"]);
+    assert!(stdout(&again).starts_with("unchanged"), "{}", stdout(&again));
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "period,flow,reporter,partner,code,value,currency\n2020-03,export,BY-MA,RU-KHA,8701,12x,USD\n",
+    )
+    .expect("write");
+    let refused = data.accord(&["import", "trade", bad.to_str().expect("utf-8"), "--source", "Могилевоблстат"]);
+    assert_eq!(refused.status.code(), Some(2), "bad input exits 2");
+    assert!(stderr(&refused).contains("row 2, column 'value'"), "{}", stderr(&refused));
+
+    let summary = data.accord(&["trade", "summary", "--from", "2020Q1", "--to", "2020Q1", "--json"]);
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&summary)).expect("json");
+    let regions =
+        json["items"].as_array().expect("items").iter().find(|i| i["scope"] == "BY-MA↔RU-KHA").expect("scope");
+    assert_eq!(regions["summary"]["total"]["exports"], "1200.50", "the bad file changed nothing");
+}
