@@ -599,8 +599,7 @@ mod trade_stories {
     pub async fn imports_replace_their_periods_and_repeat_as_no_ops(store: Store) {
         let source =
             Source { side: Side::By, name: "Могилевоблстат".into(), file_name: "jan-feb.csv".into() };
-        let first =
-            vec![record(1, "8701 91 100 0", 10000), record(2, "8701 91 100 0", 20000), record(2, "0401", 500)];
+        let first = vec![record(1, "8701 91 100 0", 10000), record(2, "8701 91 100 0", 20000), record(2, "0401", 500)];
         let outcome = store.trade_import(ADMIN, &source, &file("a"), &first).await.expect("import");
         assert_eq!((outcome.inserted, outcome.replaced, outcome.periods), (3, 0, 2));
         let again = store.trade_import(ADMIN, &source, &file("a"), &first).await.expect("again");
