@@ -255,19 +255,7 @@ async fn overview(
     let groups = store.product_groups().await?;
     let nomenclature = accord_formats::trade::nomenclature();
     let lang = if tr.is_en() { accord_domain::trade::Lang::En } else { accord_domain::trade::Lang::Ru };
-    let group_name = |key: &Option<String>| match key {
-        Some(key) => groups.iter().find(|g| &g.group.key == key).map_or_else(
-            || key.clone(),
-            |g| {
-                if tr.is_en() && !g.group.name_en.is_empty() {
-                    g.group.name_en.clone()
-                } else {
-                    g.group.name_ru.clone()
-                }
-            },
-        ),
-        None => tr.t("trade-group-other"),
-    };
+    let group_name = |key: &Option<String>| group_label(tr, &groups, key.as_deref());
     let cards = all
         .iter()
         .map(|s: &ScopeSummary| {
@@ -347,6 +335,16 @@ async fn overview(
     })
 }
 
+/// A product group's name in the reader's language; "other goods" for records no group takes.
+fn group_label(tr: &crate::i18n::Tr, groups: &[StoredGroup], key: Option<&str>) -> String {
+    let Some(key) = key else { return tr.t("trade-group-other") };
+    match groups.iter().find(|g| g.group.key == key) {
+        Some(g) if tr.is_en() && !g.group.name_en.is_empty() => g.group.name_en.clone(),
+        Some(g) => g.group.name_ru.clone(),
+        None => key.to_string(),
+    }
+}
+
 fn products(
     tr: &crate::i18n::Tr,
     nomenclature: &accord_domain::trade::Nomenclature,
@@ -406,19 +404,7 @@ async fn stacked_by_group(
         .iter()
         .filter(|key| columns.iter().any(|c| c.iter().any(|(k, v)| k == *key && *v > 0.0)))
         .map(|key| Series {
-            name: match key {
-                Some(k) => groups.iter().find(|g| &g.group.key == k).map_or_else(
-                    || k.clone(),
-                    |g| {
-                        if tr.is_en() && !g.group.name_en.is_empty() {
-                            g.group.name_en.clone()
-                        } else {
-                            g.group.name_ru.clone()
-                        }
-                    },
-                ),
-                None => tr.t("trade-group-other"),
-            },
+            name: group_label(tr, groups, key.as_deref()),
             points: columns
                 .iter()
                 .map(|c| Point { value: c.iter().find(|(k, _)| k == key).map_or(0.0, |(_, v)| *v), incomplete: false })
