@@ -43,30 +43,58 @@ pub(crate) struct Caches {
     rates: Slot<accord_domain::trade::RateTable>,
     groups: Slot<Vec<crate::trade::StoredGroup>>,
     snapshots: Mutex<HashMap<PlanId, Arc<PlanSnapshot>>>,
-    /// Held while a cached value (other than a snapshot) loads.
+    /// Held while a cached value loads, so that requests arriving together after a write wait
+    /// for one load instead of each reading the same rows.
     loading: tokio::sync::Mutex<()>,
-    /// Held while a snapshot loads, so that requests arriving together after a write wait for
-    /// one load instead of each reading the whole plan.
-    snapshot_loading: tokio::sync::Mutex<()>,
-    sessions: Mutex<HashMap<String, CachedSession>>,
-    tokens: Mutex<HashMap<String, CachedToken>>,
+    pub(crate) sessions: Recent<CachedSession>,
+    pub(crate) tokens: Recent<CachedToken>,
 }
 
 #[derive(Clone)]
 pub(crate) struct CachedSession {
-    pub head: i64,
-    pub read_at: Instant,
     pub expires_at: DateTime<Utc>,
     pub session: SessionUser,
 }
 
 #[derive(Clone)]
 pub(crate) struct CachedToken {
-    pub head: i64,
-    pub read_at: Instant,
     pub token_id: String,
     pub last_used_at: Option<DateTime<Utc>>,
     pub user: UserAccount,
+}
+
+/// Credentials by the hash of their secret, each trusted for `RECHECK` after it was read and
+/// only while the audit head has not moved (a disabled user, a revoked token).
+pub(crate) struct Recent<V> {
+    entries: Mutex<HashMap<String, (i64, Instant, V)>>,
+}
+
+impl<V> Default for Recent<V> {
+    fn default() -> Self {
+        Recent { entries: Mutex::default() }
+    }
+}
+
+impl<V: Clone> Recent<V> {
+    /// The value kept for `key` and when it was read, if it is still to be trusted at `head`.
+    pub(crate) fn get(&self, key: &str, head: i64) -> Option<(Instant, V)> {
+        let entries = lock(&self.entries);
+        let (at, read_at, value) = entries.get(key)?;
+        (*at == head && read_at.elapsed() < RECHECK).then(|| (*read_at, value.clone()))
+    }
+
+    /// Keeps a value read at `head` at `read_at`.
+    pub(crate) fn keep(&self, key: &str, head: i64, read_at: Instant, value: V) {
+        let mut entries = lock(&self.entries);
+        if entries.len() >= MAX_CREDENTIALS {
+            entries.clear();
+        }
+        entries.insert(key.to_string(), (head, read_at, value));
+    }
+
+    pub(crate) fn forget(&self, key: &str) {
+        lock(&self.entries).remove(key);
+    }
 }
 
 /// Locks a std mutex; a panic elsewhere while holding it leaves only cache data behind, which
@@ -85,39 +113,6 @@ impl Caches {
         self.head.fetch_max(seq, AtomicOrdering::AcqRel);
         *lock(&self.head_checked) = Some(Instant::now());
     }
-
-    pub(crate) fn session(&self, token_hash: &str, head: i64) -> Option<SessionUser> {
-        let sessions = lock(&self.sessions);
-        let cached = sessions.get(token_hash)?;
-        (cached.head == head && cached.read_at.elapsed() < RECHECK && cached.expires_at > Utc::now())
-            .then(|| cached.session.clone())
-    }
-
-    pub(crate) fn keep_session(&self, token_hash: &str, cached: CachedSession) {
-        let mut sessions = lock(&self.sessions);
-        if sessions.len() >= MAX_CREDENTIALS {
-            sessions.clear();
-        }
-        sessions.insert(token_hash.to_string(), cached);
-    }
-
-    pub(crate) fn forget_session(&self, token_hash: &str) {
-        lock(&self.sessions).remove(token_hash);
-    }
-
-    pub(crate) fn token(&self, token_hash: &str, head: i64) -> Option<CachedToken> {
-        let tokens = lock(&self.tokens);
-        let cached = tokens.get(token_hash)?;
-        (cached.head == head && cached.read_at.elapsed() < RECHECK).then(|| cached.clone())
-    }
-
-    pub(crate) fn keep_token(&self, token_hash: &str, cached: CachedToken) {
-        let mut tokens = lock(&self.tokens);
-        if tokens.len() >= MAX_CREDENTIALS {
-            tokens.clear();
-        }
-        tokens.insert(token_hash.to_string(), cached);
-    }
 }
 
 impl Store {
@@ -135,25 +130,32 @@ impl Store {
         Ok(seq)
     }
 
-    /// The value in `slot` if it was read at the current head, else `load`ed afresh.
-    /// The head is read before the data, so a copy is never labelled newer than it is.
-    async fn cached<T, F>(&self, slot: &Slot<T>, load: F) -> Result<Arc<T>>
-    where
-        F: Future<Output = Result<T>>,
-    {
-        let head = self.head().await?;
-        let current = || lock(slot).as_ref().filter(|(at, _)| *at == head).map(|(_, value)| value.clone());
+    /// The value `current` finds for `head`, else `load`ed once: requests arriving together
+    /// wait for the first one's load and then find its result.
+    async fn load_once<T>(
+        &self,
+        current: impl Fn() -> Option<Arc<T>>,
+        load: impl Future<Output = Result<T>>,
+        keep: impl FnOnce(Arc<T>),
+    ) -> Result<Arc<T>> {
         if let Some(value) = current() {
             return Ok(value);
         }
-        // One load at a time: requests arriving together after a write wait for it.
         let _loading = self.cache.loading.lock().await;
         if let Some(value) = current() {
             return Ok(value);
         }
         let value = Arc::new(load.await?);
-        *lock(slot) = Some((head, value.clone()));
+        keep(value.clone());
         Ok(value)
+    }
+
+    /// The value in `slot` if it was read at the current head, else `load`ed afresh.
+    /// The head is read before the data, so a copy is never labelled newer than it is.
+    async fn cached<T>(&self, slot: &Slot<T>, load: impl Future<Output = Result<T>>) -> Result<Arc<T>> {
+        let head = self.head().await?;
+        let current = || lock(slot).as_ref().filter(|(at, _)| *at == head).map(|(_, value)| value.clone());
+        self.load_once(current, load, |value| *lock(slot) = Some((head, value))).await
     }
 
     pub(crate) async fn cached_plans(&self) -> Result<Arc<Vec<Plan>>> {
@@ -184,17 +186,11 @@ impl Store {
     pub(crate) async fn snapshot(&self, plan: PlanId) -> Result<Arc<PlanSnapshot>> {
         let head = self.head().await?;
         let current = || lock(&self.cache.snapshots).get(&plan).filter(|s| s.head == head).cloned();
-        if let Some(snapshot) = current() {
-            return Ok(snapshot);
-        }
-        let _loading = self.cache.snapshot_loading.lock().await;
-        if let Some(snapshot) = current() {
-            return Ok(snapshot);
-        }
-        let rows = self.snapshot_rows(plan).await?;
-        let snapshot = Arc::new(PlanSnapshot::new(head, rows));
-        lock(&self.cache.snapshots).insert(plan, snapshot.clone());
-        Ok(snapshot)
+        let load = async { Ok(PlanSnapshot::new(head, self.snapshot_rows(plan).await?)) };
+        self.load_once(current, load, |snapshot| {
+            lock(&self.cache.snapshots).insert(plan, snapshot);
+        })
+        .await
     }
 }
 

@@ -172,8 +172,7 @@ impl Store {
         Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
     }
 
-    /// Every organisation, ordered by side and short name (for selects).
-    /// Every organisation, by side and short Russian name.
+    /// Every organisation, ordered by side and short Russian name (for selects).
     pub async fn organisation_all(&self) -> Result<Vec<Organisation>> {
         Ok(self.cached_organisations().await?.as_ref().clone())
     }

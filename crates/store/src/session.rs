@@ -44,8 +44,10 @@ impl Store {
     /// The user of a live session; `None` when it expired, ended or its user is disabled.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>> {
         let head = self.head().await?;
-        if let Some(session) = self.cache.session(token_hash, head) {
-            return Ok(Some(session));
+        if let Some((_, cached)) = self.cache.sessions.get(token_hash, head)
+            && cached.expires_at > Utc::now()
+        {
+            return Ok(Some(cached.session));
         }
         let row = sqlx::query(
             "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, s.csrf_token, \
@@ -60,12 +62,12 @@ impl Store {
             SessionUser { user: crate::directory::user_from_row_pub(&row)?, csrf_token: row.try_get("csrf_token")? };
         let expires_at = parse_time(&row.try_get::<String, _>("expires_at")?)?;
         let read_at = std::time::Instant::now();
-        self.cache.keep_session(token_hash, CachedSession { head, read_at, expires_at, session: session.clone() });
+        self.cache.sessions.keep(token_hash, head, read_at, CachedSession { expires_at, session: session.clone() });
         Ok(Some(session))
     }
 
     pub async fn session_delete(&self, token_hash: &str) -> Result<()> {
-        self.cache.forget_session(token_hash);
+        self.cache.sessions.forget(token_hash);
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(())
     }
@@ -106,8 +108,8 @@ impl Store {
     /// The user a live token belongs to; notes when the token was last used.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<UserAccount>> {
         let head = self.head().await?;
-        let (mut token, mut changed) = match self.cache.token(token_hash, head) {
-            Some(token) => (token, false),
+        let (read_at, mut token, mut changed) = match self.cache.tokens.get(token_hash, head) {
+            Some((read_at, token)) => (read_at, token, false),
             None => {
                 let row = sqlx::query(
                     "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, t.id AS token_id, \
@@ -119,13 +121,11 @@ impl Store {
                 let Some(row) = row else { return Ok(None) };
                 let last_used: Option<String> = row.try_get("last_used_at")?;
                 let token = CachedToken {
-                    head,
-                    read_at: std::time::Instant::now(),
                     token_id: row.try_get("token_id")?,
                     last_used_at: last_used.as_deref().map(parse_time).transpose()?,
                     user: crate::directory::user_from_row_pub(&row)?,
                 };
-                (token, true)
+                (std::time::Instant::now(), token, true)
             }
         };
         // "Last used" to the minute is enough; writing on every request would queue every API
@@ -142,7 +142,7 @@ impl Store {
         }
         let user = token.user.clone();
         if changed {
-            self.cache.keep_token(token_hash, token);
+            self.cache.tokens.keep(token_hash, head, read_at, token);
         }
         Ok(Some(user))
     }

@@ -112,7 +112,7 @@ pub struct MirrorVerdict {
     pub updated_by: Option<String>,
 }
 
-/// Rows per multi-row INSERT: 15 values each stays under both backends' parameter limits.
+/// Rates per multi-row INSERT: 6 values each stays far under both backends' parameter limits.
 const INSERT_ROWS: usize = 400;
 
 fn bad<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> StoreError {
