@@ -139,61 +139,87 @@ pub struct ScopeSummary {
     pub summary: Summary,
 }
 
-/// Summaries of every scope that has data in the range, for each side that reports it.
-pub async fn summaries(store: &Store, request: &SummaryRequest) -> Result<Vec<ScopeSummary>, AppError> {
-    let data = store.trade_data().await?;
-    let rates = store.rate_table().await?;
-    let groups: Vec<ProductGroup> = store.product_groups().await?.iter().map(|g| g.group.clone()).collect();
-    let mut out = Vec::new();
-    for scope in SCOPES {
-        for reported_by in [ReportedBy::First, ReportedBy::Second] {
-            let has_data = data.records.iter().any(|r| {
-                request.range.contains(r.key.period)
-                    && scope.orient(r.key.reporter, r.key.partner, r.key.flow, reported_by).is_some()
-            });
-            if !has_data {
-                continue;
-            }
-            let options = SummaryOptions {
-                scope,
-                reported_by,
-                range: request.range,
-                granularity: request.granularity,
-                by: request.by,
-                currency: request.currency,
-                basis: request.basis,
-                rates: &rates,
-                groups: &groups,
-                top: 10,
-                top_level: CodeLevel::Heading,
-            };
-            let summary = summarise(&data.records, &options).map_err(summary_error)?;
-            let reporter = match reported_by {
-                ReportedBy::First => scope.first,
-                ReportedBy::Second => scope.second,
-            };
-            out.push(ScopeSummary {
-                scope: format!("{}↔{}", scope.first, scope.second),
-                first: scope.first,
-                second: scope.second,
-                reported_by: reporter.side().unwrap_or(Side::By),
-                summary,
-            });
-        }
-    }
-    Ok(out)
+/// What every summary reads, loaded once for however many summaries a page needs.
+pub struct Summariser {
+    data: std::sync::Arc<TradeData>,
+    rates: std::sync::Arc<accord_domain::trade::RateTable>,
+    groups: Vec<ProductGroup>,
 }
 
-fn summary_error(e: accord_domain::trade::SummaryError) -> AppError {
+impl Summariser {
+    pub async fn load(store: &Store) -> Result<Summariser, AppError> {
+        Ok(Summariser {
+            data: store.trade_data().await?,
+            rates: store.rate_table().await?,
+            groups: store.product_groups().await?.iter().map(|g| g.group.clone()).collect(),
+        })
+    }
+
+    /// One scope's figures as one side reports them; `None` when that side reports nothing
+    /// of the scope in the range.
+    pub fn one(
+        &self,
+        request: &SummaryRequest,
+        scope: Scope,
+        reported_by: ReportedBy,
+    ) -> Result<Option<ScopeSummary>, AppError> {
+        let has_data = self.data.records.iter().any(|r| {
+            request.range.contains(r.key.period)
+                && scope.orient(r.key.reporter, r.key.partner, r.key.flow, reported_by).is_some()
+        });
+        if !has_data {
+            return Ok(None);
+        }
+        let options = SummaryOptions {
+            scope,
+            reported_by,
+            range: request.range,
+            granularity: request.granularity,
+            by: request.by,
+            currency: request.currency,
+            basis: request.basis,
+            rates: &self.rates,
+            groups: &self.groups,
+            top: 10,
+            top_level: CodeLevel::Heading,
+        };
+        let summary = summarise(&self.data.records, &options).map_err(summary_error)?;
+        let reporter = match reported_by {
+            ReportedBy::First => scope.first,
+            ReportedBy::Second => scope.second,
+        };
+        Ok(Some(ScopeSummary {
+            scope: format!("{}↔{}", scope.first, scope.second),
+            first: scope.first,
+            second: scope.second,
+            reported_by: reporter.side().unwrap_or(Side::By),
+            summary,
+        }))
+    }
+
+    /// Every scope that has data in the range, for each side that reports it.
+    pub fn all(&self, request: &SummaryRequest) -> Result<Vec<ScopeSummary>, AppError> {
+        let mut out = Vec::new();
+        for scope in SCOPES {
+            for reported_by in [ReportedBy::First, ReportedBy::Second] {
+                out.extend(self.one(request, scope, reported_by)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Summaries of every scope that has data in the range, for each side that reports it.
+pub async fn summaries(store: &Store, request: &SummaryRequest) -> Result<Vec<ScopeSummary>, AppError> {
+    Summariser::load(store).await?.all(request)
+}
+
+/// A summary's or reconciliation's error: a missing rate is the user's to fix.
+pub(crate) fn summary_error(e: accord_domain::trade::SummaryError) -> AppError {
     match e {
         accord_domain::trade::SummaryError::Rate(rate) => AppError::MissingRate(rate.to_string()),
         other => AppError::Internal(other.to_string()),
     }
-}
-
-/// Whether any trade data exists at all.
-pub fn has_data(data: &TradeData) -> bool {
-    !data.records.is_empty()
 }
 
 /// Loads the demo trade (both sides' statistics 2021-2026), its exchange rates and product

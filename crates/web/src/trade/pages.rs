@@ -1,7 +1,7 @@
 //! Trade pages: the overview with charts, mirror reconciliation, product groups, imports.
 
 use super::transfer::{TradeFormat, TradeRead, TradeReadError, read_trade_bytes};
-use super::{ImportRequest, ImportSummary, ScopeSummary, SummaryRequest, import_read, summaries};
+use super::{ImportRequest, ImportSummary, ScopeSummary, SummaryRequest, import_read};
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx, constant_time_eq};
 use crate::error::AppError;
@@ -155,10 +155,7 @@ impl MirrorQuery {
             basis: request.basis,
             rates: &rates,
         };
-        let report = reconcile(&data.records, &options).map_err(|e| match e {
-            accord_domain::trade::SummaryError::Rate(rate) => AppError::MissingRate(rate.to_string()),
-            other => AppError::Internal(other.to_string()),
-        })?;
+        let report = reconcile(&data.records, &options).map_err(super::summary_error)?;
         let verdicts = store
             .mirror_verdicts()
             .await?
@@ -234,6 +231,11 @@ fn percent_text(value: Option<Decimal>) -> String {
     value.map_or_else(|| "—".to_string(), |p| format!("{:+.1} %", p.round_dp(1)))
 }
 
+/// A share of a whole, unsigned.
+fn share_text(value: Option<Decimal>) -> String {
+    value.map_or_else(|| "—".to_string(), |p| format!("{:.1} %", p.round_dp(1)))
+}
+
 fn territory_name(tr: &crate::i18n::Tr, territory: Territory) -> String {
     tr.t(&format!("territory-{}", territory.as_str().to_ascii_lowercase()))
 }
@@ -251,7 +253,8 @@ async fn overview(
     let tr = &ctx.tr;
     let store = state.store();
     let request = query.request(store).await?;
-    let all = summaries(store, &request).await?;
+    let summariser = super::Summariser::load(store).await?;
+    let all = summariser.all(&request)?;
     let groups = store.product_groups().await?;
     let nomenclature = accord_formats::trade::nomenclature();
     let lang = if tr.is_en() { accord_domain::trade::Lang::En } else { accord_domain::trade::Lang::Ru };
@@ -301,7 +304,7 @@ async fn overview(
                     .map(|g| GroupLine {
                         name: group_name(&g.group),
                         turnover: amount(tr, g.figures.turnover),
-                        share: percent_text(g.share_of_exports).replace('+', ""),
+                        share: share_text(g.share_of_exports),
                         targets: g
                             .targets
                             .iter()
@@ -321,7 +324,7 @@ async fn overview(
             }
         })
         .collect();
-    let stacked = stacked_by_group(&state, tr, &request, &all, &groups).await?;
+    let stacked = stacked_by_group(&summariser, tr, &request, all.first(), &groups)?;
     let chrome = Chrome::new(&ctx, state.is_demo(), "trade", tr.t("trade-title")).crumb_text(tr.t("trade-title"));
     render(&OverviewPage {
         chrome,
@@ -356,20 +359,21 @@ fn products(
             code: p.code.spaced().to_string(),
             name: nomenclature.name(p.code, lang).map(|n| n.text.to_string()).unwrap_or_default(),
             value: amount(tr, p.value),
-            share: p.share_percent.map_or_else(|| "—".into(), |s| format!("{:.1} %", s)),
+            share: share_text(p.share_percent),
         })
         .collect()
 }
 
 /// Turnover of the first scope by product group, one column per bucket.
-async fn stacked_by_group(
-    state: &AppState,
+fn stacked_by_group(
+    summariser: &super::Summariser,
     tr: &crate::i18n::Tr,
     request: &SummaryRequest,
-    all: &[ScopeSummary],
+    first: Option<&ScopeSummary>,
     groups: &[StoredGroup],
 ) -> Result<String, AppError> {
-    let Some(first) = all.first() else { return Ok(String::new()) };
+    let Some(first) = first else { return Ok(String::new()) };
+    let scope = accord_domain::trade::Scope { first: first.first, second: first.second };
     let mut labels = Vec::new();
     let mut columns: Vec<Vec<(Option<String>, f64)>> = Vec::new();
     for bucket in &first.summary.buckets {
@@ -381,10 +385,7 @@ async fn stacked_by_group(
             }
         };
         let one = SummaryRequest { range: PeriodRange { from, to }, by: Some(GroupBy::Group), ..*request };
-        let scoped = summaries(state.store(), &one).await?;
-        let Some(summary) = scoped.iter().find(|s| s.scope == first.scope && s.reported_by == first.reported_by) else {
-            continue;
-        };
+        let Some(summary) = summariser.one(&one, scope, first.summary.reported_by)? else { continue };
         labels.push(bucket_label(&bucket.bucket));
         columns.push(
             summary
