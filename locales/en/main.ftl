@@ -397,3 +397,7 @@ trade-import-dry-run = Check passed: { $rows } rows, { $records } records for { 
 trade-import-unchanged = This file was already imported from source "{ $source }": nothing changed.
 trade-import-done = Imported: { $rows } rows, { $records } records for { $from } – { $to }, source "{ $source }" ({ $side }); earlier records replaced: { $replaced }.
 trade-format-unknown = Unknown format: use auto, comtrade or template.
+num-thousand = k
+num-million = M
+num-billion = bn
+num-trillion = tn

@@ -399,3 +399,7 @@ trade-import-dry-run = Проверка пройдена: { $rows } строк, 
 trade-import-unchanged = Этот файл уже загружен из источника «{ $source }»: ничего не изменилось.
 trade-import-done = Загружено: { $rows } строк, { $records } записей за { $from } – { $to }, источник «{ $source }» ({ $side }); заменено прежних записей: { $replaced }.
 trade-format-unknown = Неизвестный формат: используйте auto, comtrade или template.
+num-thousand = тыс.
+num-million = млн
+num-billion = млрд
+num-trillion = трлн

@@ -13,7 +13,9 @@ use accord_domain::trade::{
     Bucket, CodeLevel, Currency, Granularity, GroupBy, GroupKey, MirrorOptions, MirrorReport, MirrorStatus,
     PeriodRange, RateBasis, Territory, YearMonth, reconcile,
 };
-use accord_report::trade_charts::{GapRow, Point, Series, mirror_gap, stacked_bars, trend_lines};
+use accord_report::trade_charts::{
+    ChartOptions, GapRow, NumberFormat, Point, Series, mirror_gap_with, stacked_bars_with, trend_lines_with,
+};
 use accord_store::{MirrorKey, MirrorVerdict, Store, StoredGroup};
 use askama::Template;
 use axum::Router;
@@ -231,6 +233,17 @@ fn percent_text(value: Option<Decimal>) -> String {
     value.map_or_else(|| "—".to_string(), |p| format!("{:+.1} %", p.round_dp(1)))
 }
 
+/// How the charts write numbers and mark incomplete periods, in the reader's language.
+fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
+    ChartOptions {
+        numbers: NumberFormat {
+            decimal: if tr.is_en() { '.' } else { ',' },
+            suffixes: ["num-thousand", "num-million", "num-billion", "num-trillion"].map(|key| tr.t(key)),
+        },
+        incomplete_note: Some(tr.t("trade-incomplete")),
+    }
+}
+
 /// A share of a whole, unsigned.
 fn share_text(value: Option<Decimal>) -> String {
     value.map_or_else(|| "—".to_string(), |p| format!("{:.1} %", p.round_dp(1)))
@@ -259,6 +272,7 @@ async fn overview(
     let nomenclature = accord_formats::trade::nomenclature();
     let lang = if tr.is_en() { accord_domain::trade::Lang::En } else { accord_domain::trade::Lang::Ru };
     let group_name = |key: &Option<String>| group_label(tr, &groups, key.as_deref());
+    let charts = chart_options(tr);
     let cards = all
         .iter()
         .map(|s: &ScopeSummary| {
@@ -297,7 +311,7 @@ async fn overview(
                         incomplete: b.incomplete,
                     })
                     .collect(),
-                trend: trend_lines(&tr.t("trade-chart-trend"), &labels, &series, sum.currency.code()),
+                trend: trend_lines_with(&tr.t("trade-chart-trend"), &labels, &series, sum.currency.code(), &charts),
                 groups: sum
                     .groups
                     .iter()
@@ -412,7 +426,13 @@ fn stacked_by_group(
                 .collect(),
         })
         .collect();
-    Ok(stacked_bars(&tr.t("trade-chart-groups"), &labels, &stacks, first.summary.currency.code()))
+    Ok(stacked_bars_with(
+        &tr.t("trade-chart-groups"),
+        &labels,
+        &stacks,
+        first.summary.currency.code(),
+        &chart_options(tr),
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -487,11 +507,12 @@ async fn mirror_view(
             imported: r.imported.and_then(|v| v.to_f64()).unwrap_or(0.0),
         })
         .collect();
-    let chart = mirror_gap(
+    let chart = mirror_gap_with(
         &tr.t("trade-chart-mirror"),
         &gap_rows,
         &tr.ta("mirror-exporter-figure", &[("territory", territory_name(tr, exporter))]),
         &tr.ta("mirror-importer-figure", &[("territory", territory_name(tr, importer))]),
+        &chart_options(tr),
     );
     Ok(MirrorPage {
         chrome: Chrome::new(ctx, state.is_demo(), "trade", tr.t("mirror-title"))
