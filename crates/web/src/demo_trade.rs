@@ -932,6 +932,15 @@ const GROUPS: &[(&str, &str, &str, &[&str], Side)] = &[
     ("timber", "Лес", "Timber", &["4403", "4407"], Side::Khv),
 ];
 
+/// The demo plan's measures each group's trade stands behind, by measure number.
+pub const GROUP_MEASURES: &[(&str, &[&str])] = &[
+    ("machinery", &["5.3.", "5.4."]),
+    ("dairy", &["2.1."]),
+    ("meat", &["2.2."]),
+    ("seafood", &["3.1.", "4.4."]),
+    ("berries", &["3.2."]),
+];
+
 /// Targets against Mogilev Oblast's 2024 figures (Belarusian statistics) for each group:
 /// the agreement's 2025-2027 plan asks for growth.
 const TARGET_GROWTH: [(i32, f64); 3] = [(2025, 1.10), (2026, 1.25), (2027, 1.40)];
@@ -1010,6 +1019,7 @@ mod tests {
             groups: &demo.groups,
             top: 5,
             top_level: CodeLevel::Heading,
+            only_group: None,
         };
         let summary = summarise(&records, &options).expect("summary");
         summary.total.turnover.to_string().parse::<f64>().expect("number")
@@ -1495,6 +1505,7 @@ mod tests {
                     groups: &demo.groups,
                     top: 5,
                     top_level: CodeLevel::Heading,
+                    only_group: None,
                 };
                 let s = summarise(&records, &options).expect("summary");
                 for b in &s.buckets {

@@ -162,6 +162,28 @@ impl Tr {
         out
     }
 
+    /// A percentage rounded to `places`, as readers of this language write it: `+12,5 %` in
+    /// Russian, `+12.5%` in English; a dash when there is none.
+    pub fn percent(&self, value: Option<rust_decimal::Decimal>, places: u32, signed: bool) -> String {
+        let Some(value) = value else { return "—".to_string() };
+        let rounded = value.round_dp(places);
+        let mut text = format!("{:.*}", places as usize, rounded.abs());
+        if self.locale == Locale::Ru {
+            text = text.replace('.', ",");
+        }
+        let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+            "-"
+        } else if signed && !rounded.is_zero() {
+            "+"
+        } else {
+            ""
+        };
+        match self.locale {
+            Locale::Ru => format!("{sign}{text}\u{a0}%"),
+            Locale::En => format!("{sign}{text}%"),
+        }
+    }
+
     /// A decimal given as minor units (kopecks, cents) with two decimals: `1 234 567,89`.
     pub fn minor_units(&self, minor: i64) -> String {
         let whole = self.int(minor / 100);
@@ -274,6 +296,12 @@ mod tests {
         assert_eq!(ru.minor_units(-5), "-0,05");
         assert_eq!(ru.int(-1000), "-1\u{a0}000");
         assert_eq!(en.int(999), "999");
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().ok();
+        assert_eq!(ru.percent(d("194.46"), 1, true), "+194,5\u{a0}%");
+        assert_eq!(en.percent(d("-10.54"), 1, true), "-10.5%");
+        assert_eq!(ru.percent(d("-0.01"), 1, true), "0,0\u{a0}%", "no sign on a rounded zero");
+        assert_eq!(en.percent(d("112.4"), 0, false), "112%");
+        assert_eq!(ru.percent(None, 1, true), "—");
         let at = Utc.with_ymd_and_hms(2026, 11, 27, 20, 30, 0).single().expect("valid");
         assert_eq!(ru.date(at, chrono_tz::Europe::Minsk), "27.11.2026");
         assert_eq!(ru.date(at, chrono_tz::Asia::Vladivostok), "28.11.2026");

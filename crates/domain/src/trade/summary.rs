@@ -269,6 +269,9 @@ pub struct SummaryOptions<'a> {
     pub top: usize,
     /// The code level top products are counted at.
     pub top_level: CodeLevel,
+    /// Only the records this product group (by its index in `groups`) takes: the group's own
+    /// figures per bucket, as a measure linked to the group shows them.
+    pub only_group: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -384,6 +387,10 @@ pub fn summarise(records: &[AggregatedRecord], options: &SummaryOptions<'_>) -> 
     let o = options;
     let mut convert = Converter::new(o.rates, o.currency, o.basis);
     let in_scope = |r: &AggregatedRecord| o.scope.orient(r.key.reporter, r.key.partner, r.key.flow, o.reported_by);
+    let group_of = |r: &AggregatedRecord, flow: Flow| classify(o.groups, r.key.code, shipped_from(&o.scope, flow));
+    // With `only_group`, the scope's other records still say which periods have data: a
+    // quarter without the group's goods is a zero, not a gap.
+    let counted = |r: &AggregatedRecord, flow: Flow| o.only_group.is_none_or(|only| group_of(r, flow) == Some(only));
 
     // Which buckets the range shows, and which earlier ones they compare with.
     let mut shown: BTreeSet<Bucket> = BTreeSet::new();
@@ -413,6 +420,18 @@ pub fn summarise(records: &[AggregatedRecord], options: &SummaryOptions<'_>) -> 
         let Some(flow) = in_scope(r) else { continue };
         let period = r.key.period;
         let bucket = Bucket::of(period, o.granularity);
+        if !counted(r, flow) {
+            if o.range.contains(period) || bucket.is_some_and(|b| compared.contains(&b)) {
+                months_with_data.extend(
+                    (period.first_month().index()..=period.last_month().index()).filter_map(YearMonth::from_index),
+                );
+                if let Some(b) = bucket {
+                    let map = if o.range.contains(period) { &mut in_range } else { &mut earlier };
+                    map.entry(b).or_default();
+                }
+            }
+            continue;
+        }
         if o.range.contains(period) {
             let minor = convert.minor(period, r.value)?;
             months_with_data
@@ -422,7 +441,7 @@ pub fn summarise(records: &[AggregatedRecord], options: &SummaryOptions<'_>) -> 
                 Some(b) => in_range.entry(b).or_default().add(flow, minor),
                 None => unattributed.add(flow, minor),
             }
-            let group = classify(o.groups, r.key.code, shipped_from(&o.scope, flow));
+            let group = group_of(r, flow);
             by_group.entry(group).or_default().add(flow, minor);
             if let Some(g) = group {
                 group_years.entry((g, period.year())).or_default().add(flow, minor);

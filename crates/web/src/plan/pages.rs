@@ -509,6 +509,7 @@ struct ShowPage {
     attachments: Vec<accord_store::Attachment>,
     links: Vec<(MeasureId, String, String)>,
     pending: usize,
+    trade: Vec<crate::trade::MeasureTrade>,
 }
 
 async fn show_page(
@@ -568,8 +569,10 @@ async fn show_page(
         .iter()
         .filter(|a| a.status == accord_domain::plan::version::AmendmentStatus::Pending)
         .count();
+    let trade = crate::trade::measure_trade(state.store(), &ctx.tr, &plan, id).await?;
     Ok(ShowPage {
         pending,
+        trade,
         attachments: state.store().attachments_of(id).await?,
         links,
         section: section_name(&sections, &measure.data.section, en),

@@ -3,7 +3,9 @@
 //! API under `/api/v1/trade`.
 
 mod api;
+mod measure;
 mod pages;
+pub use measure::{MeasureTrade, measure_trade};
 pub use pages::{MirrorQuery, SummaryQuery};
 pub mod transfer;
 
@@ -163,6 +165,29 @@ impl Summariser {
         scope: Scope,
         reported_by: ReportedBy,
     ) -> Result<Option<ScopeSummary>, AppError> {
+        self.restricted(request, scope, reported_by, None)
+    }
+
+    /// One product group's own figures in a scope, as one side reports them; `None` when the
+    /// group is unknown or that side reports nothing of the scope in the range.
+    pub fn of_group(
+        &self,
+        request: &SummaryRequest,
+        scope: Scope,
+        reported_by: ReportedBy,
+        group_key: &str,
+    ) -> Result<Option<ScopeSummary>, AppError> {
+        let Some(index) = self.groups.iter().position(|g| g.key == group_key) else { return Ok(None) };
+        self.restricted(request, scope, reported_by, Some(index))
+    }
+
+    fn restricted(
+        &self,
+        request: &SummaryRequest,
+        scope: Scope,
+        reported_by: ReportedBy,
+        only_group: Option<usize>,
+    ) -> Result<Option<ScopeSummary>, AppError> {
         let has_data = self.data.records.iter().any(|r| {
             request.range.contains(r.key.period)
                 && scope.orient(r.key.reporter, r.key.partner, r.key.flow, reported_by).is_some()
@@ -182,6 +207,7 @@ impl Summariser {
             groups: &self.groups,
             top: 10,
             top_level: CodeLevel::Heading,
+            only_group,
         };
         let summary = summarise(&self.data.records, &options).map_err(summary_error)?;
         let reporter = match reported_by {
@@ -250,5 +276,25 @@ pub async fn load_demo(store: &Store) -> Result<usize, AppError> {
             store.product_group_save(Author::SYSTEM, group, None).await?;
         }
     }
+    link_demo_groups(store).await?;
     Ok(stored)
+}
+
+/// Links the demo groups to the demo plan's measures they stand behind, where a group has no
+/// links yet (a user's own links stay).
+async fn link_demo_groups(store: &Store) -> Result<(), AppError> {
+    let Ok(plan) = crate::plan::resolve_plan(store, None).await else { return Ok(()) };
+    let measures = store.measures_of_plan(plan.id).await?;
+    let groups = store.product_groups().await?;
+    for (key, numbers) in crate::demo_trade::GROUP_MEASURES {
+        let Some(group) = groups.iter().find(|g| g.group.key == *key && g.measures.is_empty()) else { continue };
+        let ids: Vec<accord_domain::MeasureId> = numbers
+            .iter()
+            .filter_map(|n| measures.iter().find(|m| m.data.number.to_string() == *n).map(|m| m.id))
+            .collect();
+        if !ids.is_empty() {
+            store.product_group_link(Author::SYSTEM, &group.id, &ids).await?;
+        }
+    }
+    Ok(())
 }

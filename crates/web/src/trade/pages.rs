@@ -225,16 +225,16 @@ struct OverviewPage {
     has_data: bool,
 }
 
-fn amount(tr: &crate::i18n::Tr, value: Decimal) -> String {
+pub(super) fn amount(tr: &crate::i18n::Tr, value: Decimal) -> String {
     tr.int(value.round().to_i64().unwrap_or(0))
 }
 
-fn percent_text(value: Option<Decimal>) -> String {
-    value.map_or_else(|| "—".to_string(), |p| format!("{:+.1} %", p.round_dp(1)))
+pub(super) fn percent_text(tr: &crate::i18n::Tr, value: Option<Decimal>) -> String {
+    tr.percent(value, 1, true)
 }
 
 /// How the charts write numbers and mark incomplete periods, in the reader's language.
-fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
+pub(super) fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
     ChartOptions {
         numbers: NumberFormat {
             decimal: if tr.is_en() { '.' } else { ',' },
@@ -245,8 +245,8 @@ fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
 }
 
 /// A share of a whole, unsigned.
-fn share_text(value: Option<Decimal>) -> String {
-    value.map_or_else(|| "—".to_string(), |p| format!("{:.1} %", p.round_dp(1)))
+fn share_text(tr: &crate::i18n::Tr, value: Option<Decimal>) -> String {
+    tr.percent(value, 1, false)
 }
 
 fn territory_name(tr: &crate::i18n::Tr, territory: Territory) -> String {
@@ -306,8 +306,8 @@ async fn overview(
                         imports: amount(tr, b.figures.imports),
                         turnover: amount(tr, b.figures.turnover),
                         balance: amount(tr, b.figures.balance),
-                        vs_previous: percent_text(b.vs_previous.and_then(|c| c.turnover.percent)),
-                        vs_year: percent_text(b.vs_year_earlier.and_then(|c| c.turnover.percent)),
+                        vs_previous: percent_text(tr, b.vs_previous.and_then(|c| c.turnover.percent)),
+                        vs_year: percent_text(tr, b.vs_year_earlier.and_then(|c| c.turnover.percent)),
                         incomplete: b.incomplete,
                     })
                     .collect(),
@@ -318,17 +318,11 @@ async fn overview(
                     .map(|g| GroupLine {
                         name: group_name(&g.group),
                         turnover: amount(tr, g.figures.turnover),
-                        share: share_text(g.share_of_exports),
+                        share: share_text(tr, g.share_of_exports),
                         targets: g
                             .targets
                             .iter()
-                            .map(|t| {
-                                format!(
-                                    "{}: {}",
-                                    t.year,
-                                    t.percent.map_or_else(|| "—".to_string(), |p| format!("{:.0} %", p))
-                                )
-                            })
+                            .map(|t| format!("{}: {}", t.year, tr.percent(t.percent, 0, false)))
                             .collect::<Vec<_>>()
                             .join(", "),
                     })
@@ -353,7 +347,7 @@ async fn overview(
 }
 
 /// A product group's name in the reader's language; "other goods" for records no group takes.
-fn group_label(tr: &crate::i18n::Tr, groups: &[StoredGroup], key: Option<&str>) -> String {
+pub(super) fn group_label(tr: &crate::i18n::Tr, groups: &[StoredGroup], key: Option<&str>) -> String {
     let Some(key) = key else { return tr.t("trade-group-other") };
     match groups.iter().find(|g| g.group.key == key) {
         Some(g) if tr.is_en() && !g.group.name_en.is_empty() => g.group.name_en.clone(),
@@ -373,7 +367,7 @@ fn products(
             code: p.code.spaced().to_string(),
             name: nomenclature.name(p.code, lang).map(|n| n.text.to_string()).unwrap_or_default(),
             value: amount(tr, p.value),
-            share: share_text(p.share_percent),
+            share: share_text(tr, p.share_percent),
         })
         .collect()
 }
@@ -488,7 +482,7 @@ async fn mirror_view(
                 exported: row.exported.map_or_else(|| "—".into(), |v| amount(tr, v)),
                 imported: row.imported.map_or_else(|| "—".into(), |v| amount(tr, v)),
                 gap: row.gap.map_or_else(|| "—".into(), |v| amount(tr, v)),
-                gap_percent: percent_text(row.gap_percent),
+                gap_percent: percent_text(tr, row.gap_percent),
                 status: status.code().to_string(),
                 status_label: tr.t(&format!("mirror-status-{}", status.code())),
                 comment: verdict.and_then(|v| v.comment.clone()).unwrap_or_default(),

@@ -12,7 +12,7 @@ on_both_backends!(
     signed_plans_change_with_both_keys,
 );
 
-async fn measure_id(app: &TestApp, number: &str) -> String {
+pub(crate) async fn measure_id(app: &TestApp, number: &str) -> String {
     let plan = app.store.plan_by_code("KHV-MOG-2025").await.expect("demo plan");
     let measures = app.store.measures_of_plan(plan.id).await.expect("measures");
     measures.iter().find(|m| m.data.number.to_string() == number).map(|m| m.id.to_string()).expect("measure")

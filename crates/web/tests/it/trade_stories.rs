@@ -5,7 +5,7 @@ use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
 use serde_json::{Value, json};
 
-on_both_backends!(trade_import_summary_and_mirror_over_http,);
+on_both_backends!(trade_import_summary_and_mirror_over_http, measure_page_shows_the_trade_behind_it,);
 
 const TEMPLATE: &str = "period,flow,reporter,partner,code,value,currency,net_mass_kg,qty,qty_unit
 2020-01,export,BY-MA,RU-KHA,8701 91 100 0,1000000.00,USD,50000,10,шт
@@ -142,4 +142,44 @@ async fn trade_import_summary_and_mirror_over_http(app: &TestApp) {
     let template = client.get(app.url("/trade/template.xlsx")).send().await.expect("template");
     assert_eq!(template.status(), 200);
     assert!(template.bytes().await.expect("bytes").starts_with(b"PK"));
+}
+
+/// The demo links "fish and seafood" to measure 3.1.: its page shows the group's quarterly
+/// figures as both sides report them, the same figures the summary API gives.
+async fn measure_page_shows_the_trade_behind_it(app: &TestApp) {
+    let fish = crate::plan_stories::measure_id(app, "3.1.").await;
+    let client = app.sign_in("coord.by").await;
+    let page = app.page(&client, &format!("/plan/measures/{fish}")).await;
+    assert!(page.contains("id=\"trade-seafood\"") && page.contains("Рыба и морепродукты"), "linked group shown");
+    let observer = app.token("observer").await;
+    let summary: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/trade/summary?from=2025Q3&to=2025Q3&by=group"))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let imports_of = |side: &str| -> String {
+        let item = summary["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["scope"] == "BY-MA↔RU-KHA" && i["reported_by"] == side)
+            .expect("scope");
+        let group = item["summary"]["groups"].as_array().expect("groups").iter().find(|g| g["group"] == "seafood");
+        let value: f64 =
+            group.expect("seafood")["figures"]["imports"].as_str().expect("imports").parse().expect("number");
+        // The page writes whole dollars with a no-break space between thousands.
+        let whole = value.round() as i64;
+        format!("{}\u{a0}{:03}", whole / 1000, whole % 1000)
+    };
+    let (by_side, khv_side) = (imports_of("BY"), imports_of("KHV"));
+    assert_ne!(by_side, khv_side, "the two sides' statistics differ a little");
+    let row = page.split("<td>2025Q3").nth(1).and_then(|rest| rest.split("</tr>").next()).expect("2025Q3 row");
+    assert!(row.contains(&by_side) && row.contains(&khv_side), "{row} has {by_side} and {khv_side}");
+    // A measure with no linked group has no trade section.
+    let youth = crate::plan_stories::measure_id(app, "7.1.").await;
+    assert!(!app.page(&client, &format!("/plan/measures/{youth}")).await.contains("id=\"trade\""));
 }

@@ -50,6 +50,7 @@ fn options<'a>(rates: &'a RateTable, groups: &'a [ProductGroup], from: Quarter, 
         groups,
         top: 3,
         top_level: CodeLevel::Heading,
+        only_group: None,
     }
 }
 
@@ -269,6 +270,28 @@ fn top_products_groups_shares_and_targets() {
     // Rows by group: "other" last.
     assert_eq!(s.rows.last().map(|r| r.key.clone()), Some(GroupKey::Group(None)));
     assert_eq!(sum_figures(s.rows.iter().map(|r| &r.figures)), s.total);
+
+    // One group's own figures, as a measure linked to it shows them: the machinery the group
+    // takes, per quarter, with its targets; Russian machinery and other goods left out.
+    let only = summarise(&records, &SummaryOptions { by: None, only_group: Some(0), ..o }).expect("summary");
+    assert_eq!(only.total.exports, dec("1300.00"));
+    assert_eq!(only.total.imports, dec("0.00"));
+    assert_eq!(only.buckets.len(), 1);
+    assert_eq!(only.buckets[0].figures.exports, dec("1300.00"));
+    assert!(!only.buckets[0].incomplete, "March has other goods: the quarter is complete without machinery in it");
+    let two = summarise(
+        &[records.clone(), vec![rec("2025-04", Flow::Export, BY, RU, "0402", usd(5))]].concat(),
+        &SummaryOptions { by: None, only_group: Some(0), ..options(&rates, &groups, q(2025, 1), q(2025, 2)) },
+    )
+    .expect("summary");
+    assert_eq!(two.buckets.len(), 2, "a quarter without the group's goods is a zero, not a gap");
+    assert_eq!(two.buckets[1].figures, Figures::default());
+    assert_eq!(two.buckets[1].months_with_data, 1);
+    let machinery = only.groups.iter().find(|g| g.group.as_deref() == Some("machinery")).expect("group");
+    assert_eq!(machinery.targets[0].percent, Some(dec("65.00")));
+    assert!(only.groups.iter().all(|g| g.group.as_deref() != Some("seafood")), "other groups have no data");
+    let seafood = summarise(&records, &SummaryOptions { only_group: Some(1), ..o }).expect("summary");
+    assert_eq!((seafood.total.exports, seafood.total.imports), (dec("0.00"), dec("200.00")));
 }
 
 /// A small deterministic generator (xorshift) for property checks without extra crates.
@@ -356,6 +379,7 @@ fn totals_by_every_grouping_add_up_to_the_grand_total() {
                                 groups: &groups,
                                 top: 100,
                                 top_level: CodeLevel::Subheading,
+                                only_group: None,
                             };
                             let s = summarise(&records, &o).expect("summary");
                             let context =
