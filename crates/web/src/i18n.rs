@@ -45,7 +45,7 @@ macro_rules! plain {
     )*};
 }
 
-plain!(accord_domain::plan::Status, chrono::NaiveDate, accord_domain::Side);
+plain!(accord_domain::plan::Status, chrono::NaiveDate, accord_domain::Side, rust_decimal::Decimal);
 
 /// The translator of one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -160,6 +160,16 @@ impl Tr {
             out.push(c);
         }
         out
+    }
+
+    /// A decimal as typed and stored (no trailing zeros), with the reader's decimal mark:
+    /// `51,8` in Russian, `51.8` in English.
+    pub fn decimal(&self, value: impl Plain<rust_decimal::Decimal>) -> String {
+        let text = value.plain().normalize().to_string();
+        match self.locale {
+            Locale::Ru => text.replace('.', ","),
+            Locale::En => text,
+        }
     }
 
     /// A percentage rounded to `places`, as readers of this language write it: `+12,5 %` in
@@ -302,6 +312,8 @@ mod tests {
         assert_eq!(ru.percent(d("-0.01"), 1, true), "0,0\u{a0}%", "no sign on a rounded zero");
         assert_eq!(en.percent(d("112.4"), 0, false), "112%");
         assert_eq!(ru.percent(None, 1, true), "—");
+        assert_eq!(ru.decimal(rust_decimal::Decimal::new(5180, 2)), "51,8");
+        assert_eq!(en.decimal(rust_decimal::Decimal::new(5180, 2)), "51.8");
         let at = Utc.with_ymd_and_hms(2026, 11, 27, 20, 30, 0).single().expect("valid");
         assert_eq!(ru.date(at, chrono_tz::Europe::Minsk), "27.11.2026");
         assert_eq!(ru.date(at, chrono_tz::Asia::Vladivostok), "28.11.2026");

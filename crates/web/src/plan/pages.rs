@@ -546,7 +546,7 @@ async fn show_page(
             let reached =
                 Quarter::of_month(today.year(), today.month()).and_then(|until| d.reached(&indicator.actuals, until));
             IndicatorView {
-                reached: reached.map_or_else(|| "—".into(), |r| r.normalize().to_string()),
+                reached: reached.map_or_else(|| "—".into(), |r| ctx.tr.decimal(r)),
                 achievement: d
                     .achievement(reached)
                     .map_or_else(|| "—".into(), |a| format!("{}%", ctx.tr.int(a.round() as i64))),

@@ -277,7 +277,81 @@ pub async fn load_demo(store: &Store) -> Result<usize, AppError> {
         }
     }
     link_demo_groups(store).await?;
+    demo_turnover_indicator(store).await?;
     Ok(stored)
+}
+
+/// Measure 1.'s indicator, "turnover of Belarus with the Khabarovsk Territory over the last four
+/// quarters", from the demo trade itself (Belarusian statistics): the 2024 figure as the
+/// baseline, a quarter of growth by 2027 as the target, and each complete quarter since 2025
+/// as an actual. Added once; a user's own indicators stay.
+async fn demo_turnover_indicator(store: &Store) -> Result<(), AppError> {
+    const NAME: &str = "Товарооборот Беларуси с Хабаровским краем за четыре квартала";
+    let Ok(plan) = crate::plan::resolve_plan(store, None).await else { return Ok(()) };
+    let measures = store.measures_of_plan(plan.id).await?;
+    let Some(measure) = measures.iter().find(|m| m.data.number.to_string() == "1.") else { return Ok(()) };
+    if store.indicators_of(measure.id).await?.iter().any(|i| i.data.name_ru == NAME) {
+        return Ok(());
+    }
+    let (Some(first), Some(last)) = (accord_domain::Quarter::new(2024, 1), accord_domain::Quarter::new(2027, 4)) else {
+        return Ok(());
+    };
+    let request = SummaryRequest {
+        range: PeriodRange::quarters(first, last),
+        granularity: Granularity::Quarter,
+        by: None,
+        currency: Currency::Usd,
+        basis: RateBasis::MonthlyAverage,
+    };
+    let scope = Scope { first: Territory::BY, second: Territory::RU_KHA };
+    let Some(by) = Summariser::load(store).await?.one(&request, scope, ReportedBy::First)? else { return Ok(()) };
+    let complete: Vec<(accord_domain::Quarter, rust_decimal::Decimal)> = by
+        .summary
+        .buckets
+        .iter()
+        .filter(|b| !b.incomplete)
+        .filter_map(|b| match b.bucket {
+            accord_domain::trade::Bucket::Quarter(q) => Some((q, b.figures.turnover)),
+            _ => None,
+        })
+        .collect();
+    let million = rust_decimal::Decimal::from(1_000_000);
+    let four_ending = |end: accord_domain::Quarter| -> Option<rust_decimal::Decimal> {
+        let mut sum = rust_decimal::Decimal::ZERO;
+        let mut q = end;
+        for _ in 0..4 {
+            sum += complete.iter().find(|(c, _)| *c == q)?.1;
+            q = q.prev();
+        }
+        Some((sum / million).round_dp(1))
+    };
+    let (Some(end_2024), Some(from_2025)) =
+        (accord_domain::Quarter::new(2024, 4), accord_domain::Quarter::new(2025, 1))
+    else {
+        return Ok(());
+    };
+    let Some(baseline) = four_ending(end_2024) else { return Ok(()) };
+    let target = (baseline * rust_decimal::Decimal::new(125, 2)).round();
+    let form = accord_domain::plan::indicator::IndicatorForm {
+        name_ru: NAME.into(),
+        name_en: Some("Trade of Belarus with the Khabarovsk Territory over four quarters".into()),
+        unit: "млн долл. США".into(),
+        direction: "increase".into(),
+        accumulation: "cumulative".into(),
+        value_kind: "quantity".into(),
+        baseline: Some(baseline.to_string()),
+        baseline_date: Some("2024-12-31".into()),
+        target: Some(target.to_string()),
+        yearly_targets: None,
+    };
+    let data = form.validate()?;
+    let indicator = store.indicator_create(Author::SYSTEM, measure.id, &data).await?;
+    for (quarter, _) in complete.iter().filter(|(q, _)| *q >= from_2025) {
+        if let Some(value) = four_ending(*quarter) {
+            store.indicator_set_actual(Author::SYSTEM, indicator.id, *quarter, Some(value)).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Links the demo groups to the demo plan's measures they stand behind, where a group has no
