@@ -457,6 +457,8 @@ struct MirrorPage {
     statuses: Vec<(String, String)>,
     can_reconcile: bool,
     errors: FormErrors,
+    /// This page with its filters, where a verdict form returns to.
+    back: String,
 }
 
 async fn mirror_view(
@@ -508,7 +510,24 @@ async fn mirror_view(
         &tr.ta("mirror-importer-figure", &[("territory", territory_name(tr, importer))]),
         &chart_options(tr),
     );
+    let filters = [
+        ("from", &query.range.from),
+        ("to", &query.range.to),
+        ("granularity", &query.range.granularity),
+        ("currency", &query.range.currency),
+        ("basis", &query.range.basis),
+        ("level", &query.level),
+    ];
+    let mut back = format!("/trade/mirror?exporter={exporter}&importer={importer}");
+    for (name, value) in filters {
+        if let Some(value) =
+            value.as_deref().filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        {
+            back.push_str(&format!("&{name}={value}"));
+        }
+    }
     Ok(MirrorPage {
+        back,
         chrome: Chrome::new(ctx, state.is_demo(), "trade", tr.t("mirror-title"))
             .crumb("trade-title", "/trade")
             .crumb_text(tr.t("mirror-title")),

@@ -137,6 +137,7 @@ async fn journeys_in_chromium() {
     search_as_you_type(&browser, &app).await;
     executor_reports_progress_and_uploads_a_file(&browser, &app).await;
     coordinator_filters_the_measures_and_downloads_them(&browser, &app).await;
+    khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(&browser, &app).await;
 
     browser.stop().await;
     app.stop().await;
@@ -324,5 +325,73 @@ async fn coordinator_filters_the_measures_and_downloads_them(browser: &Browser, 
     let table = accord_formats::read_xlsx(&bytes).expect("a plan table");
     let measures = table.rows.iter().filter(|r| matches!(r, accord_formats::PlanRow::Measure(_))).count();
     assert_eq!(measures, 7, "section 8 only");
+    browser.sign_out().await;
+}
+
+/// Khabarovsk's coordinator loads the territory's statistics (a bad file first: nothing stored,
+/// the row named), sees them on the trade page, then explains a gap between the two sides'
+/// figures on the mirror page.
+async fn khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(browser: &Browser, app: &TestApp) {
+    browser.sign_in(app, "coord.khv").await;
+    let sources_before = app.store.trade_sources().await.expect("sources").len();
+    let file = std::env::temp_dir().join(format!("accord-khv-{}.csv", std::process::id()));
+    let header = "period,flow,reporter,partner,code,value,currency,net_mass_kg,qty,qty_unit\n";
+    let good = "2020-01,export,RU-KHA,BY-MA,0303 67 000 0,41000.00,USD,20000,,\n";
+    std::fs::write(&file, format!("{header}{good}2020-02,export,RU-KHA,BY-MA,0303 67 000 0,4l000,USD,,,\n"))
+        .expect("write file");
+    let path = file.display().to_string();
+    let upload = |dry_run: bool| {
+        let path = path.clone();
+        async move {
+            browser.client.goto(&app.url("/trade/import")).await.expect("goto");
+            let input = browser.client.find(Locator::Css("#trade-file")).await.expect("file input");
+            input.send_keys(&path).await.expect("choose file");
+            browser.fill("input[name=source]", "Хабаровскстат").await;
+            if dry_run {
+                browser.click("#trade-dry-run").await;
+            }
+            browser.click("#trade-import-submit").await;
+        }
+    };
+    upload(false).await;
+    let problems = browser.text("#import-problems").await;
+    assert!(problems.contains('3') && problems.contains("value"), "the bad row and column are named: {problems}");
+    assert_eq!(app.store.trade_sources().await.expect("sources").len(), sources_before, "nothing stored");
+    std::fs::write(&file, format!("{header}{good}")).expect("write file");
+    upload(true).await;
+    assert!(browser.text("#import-result").await.contains("Ничего не изменено"), "a dry run stores nothing");
+    upload(false).await;
+    let result = browser.text("#import-result").await;
+    assert!(!result.contains("Ничего не изменено"), "{result}");
+    assert!(browser.text("#sources").await.contains("Хабаровскстат"));
+    let _ = std::fs::remove_file(&file);
+    browser.client.goto(&app.url("/trade?from=2020Q1&to=2020Q1")).await.expect("goto");
+    let overview = browser.text("main").await;
+    assert!(overview.contains("41") && overview.contains("Хабаровский край"), "{overview}");
+    browser.screenshot("trade-overview").await;
+
+    browser
+        .client
+        .goto(&app.url("/trade/mirror?exporter=RU-KHA&importer=BY-MA&from=2025-07&to=2025-07"))
+        .await
+        .expect("goto");
+    browser.click("#mirror tbody tr:first-child details summary").await;
+    browser
+        .client
+        .find(Locator::Css("#mirror tbody tr:first-child form.verdict option[value=explained]"))
+        .await
+        .expect("option")
+        .click()
+        .await
+        .expect("select");
+    browser
+        .fill("#mirror tbody tr:first-child form.verdict input[name=comment]", "CIF/FOB и дата пересечения границы")
+        .await;
+    browser.click("#mirror tbody tr:first-child form.verdict button").await;
+    let row = browser.text("#mirror tbody tr:first-child").await;
+    assert!(row.contains("объяснено") && row.contains("CIF/FOB"), "the verdict shows on the same filtered page: {row}");
+    browser.screenshot("trade-mirror").await;
+    let verdicts = app.store.mirror_verdicts().await.expect("verdicts");
+    assert!(verdicts.iter().any(|v| v.comment.as_deref() == Some("CIF/FOB и дата пересечения границы")));
     browser.sign_out().await;
 }
