@@ -1,5 +1,7 @@
-//! accord's reports. For now: small SVG charts, the same in pages and (later) documents.
-//! Hand-written SVG keeps them light, crisp at any size and free of fonts the server lacks.
+//! accord's reports: small SVG charts, the same in pages and documents, and PDF documents set
+//! with Typst. Hand-written SVG keeps charts light, crisp at any size and free of fonts the
+//! server lacks; the PDFs carry their own fonts.
 
 pub mod charts;
+pub mod pdf;
 pub mod trade_charts;
