@@ -244,7 +244,6 @@ mod tests {
             text: format!("decision {n}"),
             executors: Vec::new(),
             term: Some(term),
-            measure: None,
         })
         .expect("decision")
     }

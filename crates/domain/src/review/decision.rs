@@ -114,8 +114,6 @@ pub struct DecisionRecord {
     /// Executors on either side.
     pub executors: Vec<Executor>,
     pub term: Option<NaiveDate>,
-    /// The measure created to carry the decision out, if any.
-    pub measure: Option<MeasureId>,
 }
 
 /// A control status change, for the audit log.
@@ -136,6 +134,8 @@ pub struct Decision {
     pub control: ControlStatus,
     /// The current term (the recorded one, or the latest postponement).
     pub term: Option<NaiveDate>,
+    /// The measure created to carry the decision out, linked once it exists.
+    pub measure: Option<MeasureId>,
     pub history: Vec<ControlChange>,
 }
 
@@ -160,7 +160,16 @@ impl Decision {
             return Err(DecisionError::TextRequired);
         }
         let term = record.term;
-        Ok(Decision { record, control: ControlStatus::OnControl, term, history: Vec::new() })
+        Ok(Decision { record, control: ControlStatus::OnControl, term, measure: None, history: Vec::new() })
+    }
+
+    /// Links the measure created to carry the decision out (a coordinator's act).
+    pub fn link_measure(&mut self, actor: &Actor, measure: MeasureId) -> Result<(), DecisionError> {
+        if !matches!(actor.role, Role::Coordinator { .. }) {
+            return Err(DecisionError::NotCoordinator);
+        }
+        self.measure = Some(measure);
+        Ok(())
     }
 
     /// Changes the control status; postponing needs a later `new_term`.
@@ -213,9 +222,17 @@ mod tests {
             text: "Подготовить предложения".into(),
             executors: Vec::new(),
             term,
-            measure: None,
         })
         .expect("decision")
+    }
+
+    #[test]
+    fn linking_a_measure() {
+        let mut dec = decision(1, "1.1", None);
+        let m = MeasureId::new_at(1, [0; 10]);
+        assert_eq!(dec.link_measure(&executor(2, Side::By, 1), m), Err(DecisionError::NotCoordinator));
+        dec.link_measure(&coordinator(1, Side::By), m).expect("link");
+        assert_eq!(dec.measure, Some(m));
     }
 
     #[test]

@@ -19,6 +19,33 @@
 //! | [`agenda`] | the agenda as a list of typed items, generated from data and editable |
 //! | [`decision`] | decisions, their protocol references and control status |
 //! | [`minutes`] | the minutes: two-key approval, lock and content hash |
+//!
+//! How the adapters use it (store, web, CLI, PDF):
+//!
+//! - Periods: [`PlanPeriod::of_dates`] from the plan's dates, then [`ReportingPeriod::new`] per
+//!   quarter; `start_review`, `close`, and `reopen` (its [`PeriodReopened`] goes to the audit
+//!   log). Everything that changes a period's reports calls [`ReportingPeriod::ensure_editable`].
+//! - Reports: [`Responsibility::from_measures`] gives each organisation's measures;
+//!   [`Report::new_draft`] or [`Report::prefill`], then `edit`, `submit`, `return_to_executor`,
+//!   `accept`, each with the period and the [`Actor`]. Each step pushes a [`ReportEvent`] onto
+//!   `history`: persist the report and log the event. Pages show [`ReportChange::between`] last
+//!   quarter's content and this one, and count only [`accepted_figures`].
+//! - `accord remind`: [`overdue`] with today's date, then [`reminders`]; render `subject_key`
+//!   per recipient's locale and send.
+//! - At each review: [`PlanSnapshot::take`], stored as JSON; [`SnapshotComparison::compare`]
+//!   between any two.
+//! - Scheduling: [`next_meeting`] after the last one, or [`propose_slots`] over a range;
+//!   [`Meeting::new`] and `reschedule` return [`ScheduleWarning`]s to show, never refuse. Show
+//!   times with [`schedule::local`] per side. The ICS file is `accord_formats::review::ics`.
+//! - Agenda: gather an [`AgendaInput`] (decisions register, overdue measures from
+//!   `plan::summary`, [`measures_due_in`] the next quarter, progress by section, optional
+//!   trade and service-centre figures, the sides' items) and call [`Agenda::generate`]; then
+//!   `add`, `move_item`, `remove`. Render each [`AgendaItemKind`] by its `label_key`.
+//! - Decisions: [`Decision::new`] from a [`DecisionRecord`]; `set_control`, `link_measure`;
+//!   cite with [`ProtocolRef::format`] or place [`ProtocolRef::parts`] in a template.
+//! - Minutes: [`Minutes::new`], `edit` (withdraws approvals), `approve` twice (one coordinator
+//!   per side, two different users); the second key returns the content hash for the audit
+//!   chain; [`Minutes::verify`] checks stored minutes against it.
 
 pub mod agenda;
 pub mod decision;
@@ -34,18 +61,22 @@ pub mod snapshot;
 pub use agenda::{
     Agenda, AgendaError, AgendaInput, AgendaItem, AgendaItemKind, DecisionLine, DimensionProgress, KeyFigure,
 };
-pub use decision::{ControlStatus, Decision, DecisionError, DecisionRecord, ProtocolRef, ProtocolRefParts};
+pub use decision::{
+    ControlChange, ControlStatus, Decision, DecisionError, DecisionRecord, ProtocolRef, ProtocolRefParts,
+};
 pub use holidays::{DayKind, HolidayCalendar, SpecialDay};
-pub use meeting::{Attendance, Meeting, MeetingFormat, Participant, ParticipantRole};
+pub use meeting::{Attendance, Meeting, MeetingError, MeetingFormat, Participant, ParticipantRole};
 pub use minutes::{Approval, Minutes, MinutesContent, MinutesError, MinutesItem};
-pub use overdue::{OverdueOrganisation, OverdueReason, Reminder, Responsibility, overdue, reminders};
-pub use period::{PeriodError, PeriodReopened, PeriodState, PlanPeriod, ReportingPeriod};
+pub use overdue::{
+    OverdueOrganisation, OverdueReason, REMINDER_SUBJECT_KEY, Reminder, Responsibility, overdue, reminders,
+};
+pub use period::{DEFAULT_DEADLINE_DAYS, PeriodError, PeriodReopened, PeriodState, PlanPeriod, ReportingPeriod};
 pub use report::{
     AcceptedFigure, ActualChange, Figures, IndicatorActual, Report, ReportChange, ReportContent, ReportError,
     ReportEvent, ReportState, UnacceptedReport, accepted_figures,
 };
-pub use schedule::{ScheduleError, ScheduleWarning, Slot, WorkingHours};
-pub use snapshot::{MeasureSnapshot, PlanSnapshot, SnapshotComparison, SnapshotCounts};
+pub use schedule::{ScheduleError, ScheduleWarning, Slot, WorkingHours, next_meeting, propose_slots};
+pub use snapshot::{MeasureMove, MeasureSnapshot, PlanSnapshot, SnapshotComparison, SnapshotCounts};
 
 use crate::UserId;
 use crate::directory::Role;

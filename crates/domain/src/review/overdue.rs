@@ -79,7 +79,8 @@ pub struct OverdueOrganisation {
 }
 
 /// Organisations that have not handed in every report of `period` by its deadline, as of `today`.
-/// Empty until the deadline has passed. Reports of other quarters are ignored.
+/// Empty until the deadline has passed. Reports of other quarters are ignored. It lists who
+/// still owes reports: one handed in late no longer appears (its history shows it was late).
 pub fn overdue(
     period: &ReportingPeriod,
     responsibilities: &[Responsibility],
