@@ -57,6 +57,16 @@ typed_id!(
     MeasureId,
     /// An indicator of a measure.
     IndicatorId,
+    /// A quarterly report of one organisation on one measure.
+    ReportId,
+    /// An attachment (a stored file) referred to by a report.
+    AttachmentId,
+    /// A review meeting of the sides.
+    MeetingId,
+    /// A decision recorded in the minutes of a meeting.
+    DecisionId,
+    /// An item of a meeting's agenda.
+    AgendaItemId,
 );
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod ids;
 pub mod plan;
 pub mod quarter;
+pub mod review;
 pub mod side;
 pub mod text;
 pub mod trade;

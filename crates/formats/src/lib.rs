@@ -6,6 +6,7 @@
 //! the sheet, row and column a person can look up.
 
 pub mod plan_table;
+pub mod review;
 pub mod trade;
 
 pub use plan_table::{
