@@ -57,6 +57,22 @@ typed_id!(
     MeasureId,
     /// An indicator of a measure.
     IndicatorId,
+    /// A machine of the fleet register (a truck, tractor, loader, harvester…).
+    MachineId,
+    /// A machine model (МАЗ-5440, МТЗ-82.1…) of the fleet register.
+    ModelId,
+    /// A major assembly (engine, gearbox, axle, tyre) that can move between machines.
+    AssemblyId,
+    /// One meter reading of a machine.
+    MeterReadingId,
+    /// A maintenance regime of a model (and engine variant).
+    RegimeId,
+    /// A work order (заказ-наряд) of the service centre.
+    WorkOrderId,
+    /// A warranty covering a machine or a part.
+    WarrantyId,
+    /// A spare-parts warehouse.
+    WarehouseId,
 );
 
 #[cfg(test)]
