@@ -215,6 +215,9 @@ pub struct KpiSums {
     pub engine_hours: i64,
     pub km: i64,
     pub cost_minor: i64,
+    /// The cost of machines with an odometer only: the numerator of cost per km, so tractors'
+    /// costs are not spread over trucks' kilometres.
+    pub cost_minor_with_km: i64,
     pub services_due: u64,
     pub services_on_time: u64,
     /// Mining time model, hours (mining trucks only).
@@ -238,6 +241,7 @@ impl KpiSums {
         self.engine_hours += o.engine_hours;
         self.km += o.km;
         self.cost_minor += o.cost_minor;
+        self.cost_minor_with_km += o.cost_minor_with_km;
         self.services_due += o.services_due;
         self.services_on_time += o.services_on_time;
         self.mining_w += o.mining_w;
@@ -258,7 +262,7 @@ impl KpiSums {
             mttr: mttr(self.repair_hours, self.failures),
             availability: availability(self.engine_hours as f64, self.repair_hours, self.failures),
             preventive_on_time: preventive_on_time(self.services_on_time, self.services_due),
-            cost_per_km: cost_per_unit(self.cost_minor, self.km),
+            cost_per_km: cost_per_unit(self.cost_minor_with_km, self.km),
             cost_per_engine_hour: cost_per_unit(self.cost_minor, self.engine_hours),
             mechanical_availability: mechanical_availability(self.mining_w, self.mining_r),
             physical_availability: physical_availability(self.mining_w, self.mining_s, self.mining_t),
@@ -407,6 +411,9 @@ pub fn machine_sums(h: &MachineHistory<'_>, range: DateRange) -> KpiSums {
     }
     s.cost_minor = h.costs.iter().filter(|c| in_range(c.date)).map(|c| c.minor).sum();
     s.km = growth(h.odometer, from, to);
+    if !h.odometer.is_empty() {
+        s.cost_minor_with_km = s.cost_minor;
+    }
     s.engine_hours = growth(h.engine_hours, from, to);
     if h.mining {
         s.mining_t = s.days_on_books as f64 * 24.0;

@@ -19,6 +19,7 @@
 //! - demo data: [`demo::DemoFleet::generate`].
 
 pub mod assembly;
+pub mod demo;
 pub mod kpi;
 pub mod machine;
 pub mod meter;
