@@ -33,6 +33,16 @@ fn main() {
     }
     println!("generated {machines} machines, {readings} meter readings, {orders} work orders in {:.2?}", t.elapsed());
 
+    let count = |f: fn(&DemoMachine) -> usize| fleet.iter().map(f).sum::<usize>();
+    println!(
+        "compact history: {} state spans, {} failures, {} services, {} costs, {} meter checkpoints",
+        count(|m| m.states.len()),
+        count(|m| m.failures.len()),
+        count(|m| m.services.len()),
+        count(|m| m.costs.len()),
+        count(|m| m.odometer.len() + m.engine_hours.len()),
+    );
+
     for _ in 0..3 {
         let t = Instant::now();
         let inputs: Vec<_> =

@@ -162,8 +162,10 @@ pub struct DemoConfig {
     pub parts: usize,
     pub start: NaiveDate,
     pub days: u32,
-    /// Meters are read every this many days.
-    pub reading_every_days: u32,
+    /// Meter readings per week (each reading covers every meter of the machine).
+    pub readings_per_week: u32,
+    /// Small same-day jobs a year per machine (diagnostics, tyre fitting, adjustments).
+    pub small_jobs_per_year: u32,
 }
 
 impl DemoConfig {
@@ -176,15 +178,21 @@ impl DemoConfig {
             parts: 500,
             start: NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default(),
             days: 731,
-            reading_every_days: 7,
+            readings_per_week: 1,
+            small_jobs_per_year: 6,
         }
     }
 
-    /// A scale test: `machines` machines, readings every second day (about 500 readings and
-    /// 50 work orders per machine over two years: 10,000 machines give ~5 M readings and ~500k
-    /// work orders).
+    /// A scale test: `machines` machines, three readings a week and sixteen small jobs a year
+    /// (10,000 machines give about 5.5 M readings and 500k work orders over two years).
     pub fn scale(machines: usize) -> DemoConfig {
-        DemoConfig { machines, owners: (machines / 15).max(20), reading_every_days: 2, ..DemoConfig::standard() }
+        DemoConfig {
+            machines,
+            owners: (machines / 15).max(20),
+            readings_per_week: 3,
+            small_jobs_per_year: 16,
+            ..DemoConfig::standard()
+        }
     }
 
     /// The day after the simulated period: "today" of the demo.
@@ -855,8 +863,23 @@ impl Sim<'_> {
             }
             // Readings.
             n += 1;
-            if n % config.reading_every_days.max(1) == 0 {
+            if (n * config.readings_per_week) / 7 != ((n - 1) * config.readings_per_week) / 7 {
                 self.read_meters(day, [km as i64, hours as i64, fuel as i64]);
+            }
+            if self.rng.chance(f64::from(config.small_jobs_per_year) / 365.0) {
+                let mut o = self.order(WorkOrderKind::Inspection, day, 0, snapshot);
+                o.downtime_start = None;
+                o.downtime_end = None;
+                let op = *self.rng.pick(&["diagnostics", "tyre-fitting", "adjust-brakes", "electrics"]);
+                let _ = o.add_work(WorkLine {
+                    operation: op.into(),
+                    standard_hours: dec(10, 1),
+                    actual_hours: Some(dec(5 + self.rng.below(15) as i64, 1)),
+                    technician: None,
+                    part: None,
+                    warranty: None,
+                });
+                self.finish(o, day, day, until);
             }
             // Yearly inspection of road trucks (техосмотр) on the commissioning anniversary.
             if self.out.kind == MachineKind::RoadTruck && day != from && day.ordinal() == from.ordinal() {

@@ -120,7 +120,7 @@ pub struct CostEntry {
     pub minor: i64,
 }
 
-/// One machine's history, borrowed; every slice sorted by date.
+/// One machine's history, borrowed; every slice sorted by date (services by due day).
 #[derive(Debug, Clone, Copy)]
 pub struct MachineHistory<'a> {
     pub machine: MachineId,
@@ -400,16 +400,19 @@ pub fn machine_sums(h: &MachineHistory<'_>, range: DateRange) -> KpiSums {
         }
     }
     s.days_ready = s.days_on_books.saturating_sub(not_ready);
-    let in_range = |d: NaiveDate| d >= from && d < to;
-    for f in h.failures.iter().filter(|f| in_range(f.date)) {
+    // Slices are sorted by date: binary-search the range instead of scanning the whole history.
+    let (f0, f1) = (h.failures.partition_point(|f| f.date < from), h.failures.partition_point(|f| f.date < to));
+    for f in &h.failures[f0..f1.max(f0)] {
         s.failures += 1;
         s.repair_hours += f.repair_hours;
     }
-    for sv in h.services.iter().filter(|sv| in_range(sv.due)) {
+    let (v0, v1) = (h.services.partition_point(|v| v.due < from), h.services.partition_point(|v| v.due < to));
+    for sv in &h.services[v0..v1.max(v0)] {
         s.services_due += 1;
         s.services_on_time += u64::from(sv.done.is_some_and(|d| d <= sv.due));
     }
-    s.cost_minor = h.costs.iter().filter(|c| in_range(c.date)).map(|c| c.minor).sum();
+    let (c0, c1) = (h.costs.partition_point(|c| c.date < from), h.costs.partition_point(|c| c.date < to));
+    s.cost_minor = h.costs[c0..c1.max(c0)].iter().map(|c| c.minor).sum();
     s.km = growth(h.odometer, from, to);
     if !h.odometer.is_empty() {
         s.cost_minor_with_km = s.cost_minor;

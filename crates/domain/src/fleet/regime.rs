@@ -335,7 +335,7 @@ impl Regime {
 
     /// The level due at a step (1..=cycle length): the highest whose period divides the step.
     fn level_at(&self, step: u32) -> usize {
-        self.periods.iter().rposition(|&p| step % p == 0).unwrap_or(0)
+        self.periods.iter().rposition(|&p| step.is_multiple_of(p)).unwrap_or(0)
     }
 
     /// The service due at a step of the cycle.

@@ -85,7 +85,7 @@ pub fn planned_demand(due: &[DueService], regimes: &[Regime], until: NaiveDate) 
     let by_id: HashMap<RegimeId, &Regime> = regimes.iter().map(|r| (r.id(), r)).collect();
     let mut out: HashMap<PartNumber, u64> = HashMap::new();
     for s in due {
-        if !s.forecast.is_some_and(|f| f <= until) {
+        if s.forecast.is_none_or(|f| f > until) {
             continue;
         }
         let Some(content) = by_id.get(&s.regime).and_then(|r| r.content(s.kind)) else { continue };
