@@ -67,6 +67,22 @@ typed_id!(
     DecisionId,
     /// An item of a meeting's agenda.
     AgendaItemId,
+    /// A machine of the fleet register (a truck, tractor, loader, harvester…).
+    MachineId,
+    /// A machine model (МАЗ-5440, МТЗ-82.1…) of the fleet register.
+    ModelId,
+    /// A major assembly (engine, gearbox, axle, tyre) that can move between machines.
+    AssemblyId,
+    /// One meter reading of a machine.
+    MeterReadingId,
+    /// A maintenance regime of a model (and engine variant).
+    RegimeId,
+    /// A work order (заказ-наряд) of the service centre.
+    WorkOrderId,
+    /// A warranty covering a machine or a part.
+    WarrantyId,
+    /// A spare-parts warehouse.
+    WarehouseId,
 );
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod directory;
+pub mod fleet;
 pub mod ids;
 pub mod plan;
 pub mod quarter;
