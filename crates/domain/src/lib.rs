@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod directory;
 pub mod ids;
+pub mod logistics;
 pub mod plan;
 pub mod quarter;
 pub mod side;
