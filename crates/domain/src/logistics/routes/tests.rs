@@ -83,9 +83,10 @@ fn random_graph(g: &mut Gen) -> SearchGraph {
             to = (to + 1) % n as u32;
         }
         // Small ranges so that ties and equal points are common.
+        // Shelf life independent of days (a warm leg can be fast), so that it matters.
         let days = 1 + g.below(6) as u32;
-        let factor = if g.below(4) == 0 { 3 } else { 1 };
-        list.push((from, Edge { to, leg: k as u32, cost: g.below(8) as i64 + 1, days, shelf: days * factor }));
+        let shelf = g.below(12) as u32;
+        list.push((from, Edge { to, leg: k as u32, cost: g.below(8) as i64 + 1, days, shelf }));
     }
     let nodes = (0..n)
         .map(|_| {
@@ -98,14 +99,14 @@ fn random_graph(g: &mut Gen) -> SearchGraph {
             }
         })
         .collect();
-    let budget = if g.below(3) == 0 { u32::MAX } else { 5 + g.below(25) as u32 };
+    let budget = if g.below(3) == 0 { u32::MAX } else { 3 + g.below(30) as u32 };
     SearchGraph::from_parts(n, list, nodes, budget)
 }
 
 #[test]
 fn pareto_search_equals_brute_force_on_random_networks() {
     let mut checked_nonempty = 0;
-    for seed in 1..=3000u64 {
+    for seed in 1..=5000u64 {
         let mut g = Gen(0x2545_F491_4F6C_DD1D ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let graph = random_graph(&mut g);
         let n = graph.node_count() as u32;
@@ -158,4 +159,30 @@ fn a_route_over_budget_is_cut_and_counted() {
     assert!(one_leg.cut_legs > 0);
     assert!(matches!(g.pareto(1, 1, None), Err(RouteError::SameNode)));
     assert!(g.pareto(2, 0, None).expect("search").points.is_empty());
+}
+
+#[test]
+fn a_partial_route_with_fewer_legs_survives_a_cheaper_longer_one() {
+    // s=0 reaches v=1 directly (B: cost 10, 5 days, 1 leg) or over 2 and 3 (A: cost 3, 3 days,
+    // 3 legs). From v the destination 4 is one dear leg away or two cheap legs over 5. With at
+    // most 4 legs, A can only take the dear leg and B the cheap pair: both are Pareto-optimal,
+    // though A beats B at v on cost and days.
+    let e = |to, leg, cost, days| Edge { to, leg, cost, days, shelf: 0 };
+    let list = vec![
+        (0, e(1, 0, 10, 5)),
+        (0, e(2, 1, 1, 1)),
+        (2, e(3, 2, 1, 1)),
+        (3, e(1, 3, 1, 1)),
+        (1, e(4, 4, 100, 1)),
+        (1, e(5, 5, 1, 1)),
+        (5, e(4, 6, 1, 1)),
+    ];
+    let g = SearchGraph::from_parts(6, list, vec![NodeWeights::default(); 6], u32::MAX);
+    let found = g.pareto(0, 4, Some(4)).expect("search");
+    assert_eq!(found.points.iter().map(|p| (p.cost, p.days)).collect::<Vec<_>>(), vec![(12, 7), (103, 4)]);
+    assert_eq!(brute_force(&g, 0, 4, 4), vec![(12, 7), (103, 4)]);
+    // Without the limit A goes on over the cheap pair too.
+    let free: Vec<(i64, u32)> = g.pareto(0, 4, None).expect("search").points.iter().map(|p| (p.cost, p.days)).collect();
+    assert_eq!(free, vec![(5, 5), (103, 4)]);
+    assert_eq!(brute_force(&g, 0, 4, 6), free);
 }
