@@ -33,6 +33,8 @@ pub use network::{
     NodeId, NodeKind,
 };
 pub use product::{Product, ProductError, Regime, ShelfLife, Unit, find_product, validate_products};
-pub use routes::{ExcludedBy, Exclusion, Route, RouteError, RouteQuery, RouteSearch, SearchGraph, search_routes};
+pub use routes::{
+    ExcludedBy, Exclusion, IntegerGraph, Route, RouteError, RouteQuery, RouteSearch, SearchGraph, search_routes,
+};
 pub use synthetic::{GridSpec, SplitMix, grid, grid_network};
 pub use units::{DayRange, Days, DaysError, Months, TempRange};

@@ -337,6 +337,19 @@ impl SearchGraph {
         }
     }
 
+    /// The prepared integers, for an outside reference implementation (the Python benchmark)
+    /// to search exactly the same problem.
+    pub fn integer_view(&self, target: u32) -> IntegerGraph {
+        let mut edges = Vec::with_capacity(self.edges.len());
+        for v in 0..self.nodes.len() as u32 {
+            for e in self.out(v) {
+                edges.push((v, e.to, e.cost, e.days, e.shelf));
+            }
+        }
+        let nodes = (0..self.nodes.len() as u32).map(|v| self.arrive(v, target)).collect();
+        IntegerGraph { budget: self.budget, nodes, edges }
+    }
+
     pub(crate) fn out(&self, v: u32) -> &[Edge] {
         &self.edges[self.start[v as usize] as usize..self.start[v as usize + 1] as usize]
     }
@@ -623,6 +636,16 @@ impl SearchGraph {
             .collect();
         Ok(found)
     }
+}
+
+/// A prepared search as plain integers: per node the cost, days and shelf life of arriving at it
+/// (handling, and dwell unless it is the destination); per leg its origin, destination, cost,
+/// days and shelf life; the shelf-life budget. Days and shelf life in tenths of a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntegerGraph {
+    pub budget: u32,
+    pub nodes: Vec<(i64, u32, u32)>,
+    pub edges: Vec<(u32, u32, i64, u32, u32)>,
 }
 
 const NONE: u32 = u32::MAX;
