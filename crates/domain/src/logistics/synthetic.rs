@@ -44,8 +44,10 @@ pub struct GridSpec {
     pub seed: u64,
 }
 
-/// (mode, RUB per km per container, km per day, reefer range).
-const MODES: [(Mode, i64, i64, Option<(i16, i16)>); 5] = [
+/// A synthetic mode: (mode, RUB per km per container, km per day, reefer range).
+type ModeFigures = (Mode, i64, i64, Option<(i16, i16)>);
+
+const MODES: [ModeFigures; 5] = [
     (Mode::RailReefer, 40, 600, Some((-25, 25))),
     (Mode::RoadReefer, 95, 800, Some((-25, 25))),
     (Mode::Sea, 18, 400, Some((-25, 25))),
