@@ -7,6 +7,7 @@ pub mod audit;
 pub mod directory;
 pub mod fleet;
 pub mod ids;
+pub mod logistics;
 pub mod plan;
 pub mod quarter;
 pub mod review;

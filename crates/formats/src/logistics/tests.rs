@@ -1,0 +1,141 @@
+use super::*;
+use accord_domain::logistics::{ExcludedBy, RouteQuery, compare, find_product, landed_cost, localise, search_routes};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+fn data() -> LogisticsData {
+    match reference() {
+        Ok(d) => d,
+        Err(problems) => {
+            panic!("reference data: {}", problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))
+        }
+    }
+}
+
+fn query(d: &LogisticsData, from: &str, to: &str, date: &str) -> RouteQuery {
+    RouteQuery {
+        from: d.network.find(from).expect(from),
+        to: d.network.find(to).expect(to),
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").expect(date),
+        max_legs: Some(8),
+        containers: 1,
+        currency: Currency::Rub,
+        financing_percent: Decimal::from(21),
+    }
+}
+
+#[test]
+fn reference_data_loads_and_validates() {
+    let d = data();
+    assert!(d.network.nodes().len() >= 14);
+    assert!(d.network.legs().iter().all(|l| !l.source.is_empty()), "every leg names its source");
+    for code in ["MOG", "MSQ", "ORS", "SMO", "MOW", "LED", "SVX", "OVB", "KJA", "IKT", "HTA", "KHV", "VVO", "NHK"] {
+        assert!(d.network.find(code).is_ok(), "{code}");
+    }
+    assert_eq!(d.network.find("хабаровск"), d.network.find("Khabarovsk"));
+    assert_eq!(d.network.find("Могилев"), d.network.find("MOG"));
+    assert!(find_product(&d.products, "0303").is_ok());
+}
+
+#[test]
+fn fresh_blueberries_have_no_feasible_route_and_the_reasons_say_why() {
+    let d = data();
+    let p = find_product(&d.products, "blueberry-fresh").expect("product");
+    let r = search_routes(&d.network, p, &query(&d, "Хабаровск", "Minsk", "2026-08-01"), &d.rates).expect("search");
+    assert!(r.routes.is_empty(), "{:?}", r.routes);
+    let reasons: Vec<ExcludedBy> = r.excluded.iter().map(|e| e.reason).collect();
+    assert!(reasons.contains(&ExcludedBy::ShelfLife), "{reasons:?}");
+    assert!(reasons.contains(&ExcludedBy::NoReefer), "{reasons:?}");
+}
+
+#[test]
+fn frozen_lingonberries_have_several_pareto_routes() {
+    let d = data();
+    let p = find_product(&d.products, "lingonberry-frozen").expect("product");
+    let r = search_routes(&d.network, p, &query(&d, "KHV", "MSQ", "2026-03-01"), &d.rates).expect("search");
+    assert!(r.routes.len() >= 2, "{:?}", r.routes);
+    // By increasing cost and decreasing days, every one with shelf life left.
+    for w in r.routes.windows(2) {
+        assert!(w[0].cost.minor < w[1].cost.minor && w[0].days.typical > w[1].days.typical);
+    }
+    assert!(r.routes.iter().all(|x| x.shelf_left.is_some_and(|s| s.tenths() > 0)));
+    // In August the Northern Sea Route is open, in March it is excluded as closed.
+    assert!(r.excluded.iter().any(|e| e.reason == ExcludedBy::SeasonClosed));
+    let summer = search_routes(&d.network, p, &query(&d, "KHV", "MSQ", "2026-08-01"), &d.rates).expect("search");
+    assert!(!summer.excluded.iter().any(|e| e.reason == ExcludedBy::SeasonClosed));
+}
+
+#[test]
+fn removing_intermediaries_lowers_the_landed_cost_of_fish() {
+    let d = data();
+    let chain = |k: &str| d.chains.iter().find(|c| c.key == k).expect(k);
+    for (today, direct) in [("pollock-today", "pollock-direct"), ("crab-today", "crab-direct")] {
+        let a = landed_cost(chain(today), &d.network, &d.products, &d.rates).expect(today);
+        let b = landed_cost(chain(direct), &d.network, &d.products, &d.rates).expect(direct);
+        let w = compare(&a, &b).expect("same currency");
+        assert!(w.total_diff.minor < 0 && w.shelf_price_diff.minor < 0, "{today}: {w:?}");
+        assert_eq!(a.lines.iter().map(|l| l.amount.minor).sum::<i64>(), a.total.minor);
+    }
+}
+
+#[test]
+fn every_chain_and_localisation_case_computes() {
+    let d = data();
+    for c in &d.chains {
+        let lc = landed_cost(c, &d.network, &d.products, &d.rates).unwrap_or_else(|e| panic!("{}: {e}", c.key));
+        assert!(lc.total.minor > 0);
+    }
+    for case in &d.localisations {
+        let lc = |k: &str| {
+            let c = d.chains.iter().find(|c| c.key == k).expect(k);
+            landed_cost(c, &d.network, &d.products, &d.rates).expect(k)
+        };
+        let r = localise(case, &d.parks, &lc(&case.finished_chain), &lc(&case.kit_chain), &d.rates).expect("localise");
+        assert!(r.with_preferences.saving_per_unit > Decimal::ZERO, "{}: {r:?}", case.key);
+        assert!(r.with_preferences.gain_after_tax >= r.without_preferences.gain_after_tax, "{}: {r:?}", case.key);
+    }
+}
+
+#[test]
+fn documents_round_trip() {
+    let [net, products, chains] = reference_documents();
+    for text in [net, products, chains] {
+        let doc = read_json(text.as_bytes()).expect("reads");
+        let again = read_json(write_json(&doc).expect("writes").as_bytes()).expect("reads back");
+        assert_eq!(doc, again);
+    }
+}
+
+#[test]
+fn problems_name_the_path_and_the_item() {
+    let text = r#"{"format": "accord-logistics/1",
+      "nodes": [
+        {"code": "KHV", "name_ru": "Хабаровск", "name_en": "Khabarovsk", "kind": "city", "country": "RU", "time_zone": "Asia/Vladivostok"},
+        {"code": "MOW", "name_ru": "Москва", "name_en": "Moscow", "kind": "spaceport", "country": "RU", "time_zone": "Europe/Moscow"}
+      ],
+      "legs": [
+        {"from": "KHV", "to": "MOW", "mode": "rail-container", "distance_km": 8533,
+         "transit_days": {"min": -1, "typical": 14, "max": 18}, "cost_per_container": {"amount": "230000", "currency": "RUB"}},
+        {"from": "KHV", "to": "MOW", "mode": "rail-container", "distance_km": 8533,
+         "transit_days": {"min": 11, "typical": 14, "max": 18}, "cost_per_container": {"amount": "1", "currency": "XXX"}}
+      ]}"#;
+    let problems = read_json(text.as_bytes()).expect_err("bad kind and currency");
+    assert_eq!(problems[0].path, "nodes[1]");
+    assert_eq!(problems[0].item.as_deref(), Some("MOW"));
+    assert_eq!(problems[1].path, "legs[1]");
+    assert_eq!(problems[1].item.as_deref(), Some("KHV→MOW rail-container"));
+
+    let fixed = text.replace("spaceport", "city").replace("XXX", "RUB");
+    let problems =
+        read_json(fixed.as_bytes()).expect("shape is fine").validate().expect_err("negative time, unreached");
+    let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        shown.contains(
+            &"legs[0] (KHV→MOW rail-container): leg #1 KHV→MOW rail-container: negative transit time".to_string()
+        ),
+        "{shown:?}"
+    );
+    assert!(shown.contains(&"nodes[0] (KHV): node KHV: no leg arrives at it".to_string()), "{shown:?}");
+    assert!(read_json(b"[1]").is_err());
+    assert!(read_json(br#"{"nodez": []}"#).is_err());
+}
