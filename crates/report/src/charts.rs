@@ -22,7 +22,7 @@ pub fn percent_bars(title: &str, bars: &[Bar]) -> String {
     let height = ROW * bars.len().max(1) as f64 + 8.0;
     let width = LABEL_W + BAR_W + 90.0;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" class=\"chart\" aria-label=\"{}\"><title>{}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" class=\"chart\" font-family=\"sans-serif\" font-size=\"12\" aria-label=\"{}\"><title>{}</title>",
         esc(title),
         esc(title)
     );
@@ -31,10 +31,10 @@ pub fn percent_bars(title: &str, bars: &[Bar]) -> String {
         let filled = BAR_W * bar.percent.clamp(0.0, 100.0) / 100.0;
         let _ = write!(
             svg,
-            "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" class=\"chart-label\">{label}</text>\
-             <rect x=\"{bx}\" y=\"{y}\" width=\"{BAR_W}\" height=\"18\" rx=\"3\" class=\"chart-track\"/>\
-             <rect x=\"{bx}\" y=\"{y}\" width=\"{filled:.1}\" height=\"18\" rx=\"3\" class=\"chart-bar\"/>\
-             <text x=\"{cx}\" y=\"{ty}\" class=\"chart-caption\">{caption}</text>",
+            "<text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" class=\"chart-label\" fill=\"#222\">{label}</text>\
+             <rect x=\"{bx}\" y=\"{y}\" width=\"{BAR_W}\" height=\"18\" rx=\"3\" class=\"chart-track\" fill=\"#e2e6ea\"/>\
+             <rect x=\"{bx}\" y=\"{y}\" width=\"{filled:.1}\" height=\"18\" rx=\"3\" class=\"chart-bar\" fill=\"#0172ad\"/>\
+             <text x=\"{cx}\" y=\"{ty}\" class=\"chart-caption\" fill=\"#222\">{caption}</text>",
             lx = LABEL_W - 8.0,
             ty = y + 14.0,
             label = esc(&truncate(&bar.label, 38)),
@@ -63,13 +63,13 @@ pub fn actuals_vs_target(title: &str, points: &[(String, f64)], target: Option<f
     let max = points.iter().map(|(_, v)| *v).chain(target).chain(baseline).fold(0.0_f64, f64::max).max(1.0) * 1.1;
     let y_of = |v: f64| H - PAD - (H - 2.0 * PAD) * (v.max(0.0) / max);
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" role=\"img\" class=\"chart\" aria-label=\"{}\"><title>{}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {H}\" role=\"img\" class=\"chart\" font-family=\"sans-serif\" font-size=\"12\" aria-label=\"{}\"><title>{}</title>",
         esc(title),
         esc(title)
     );
     let _ = write!(
         svg,
-        "<line x1=\"{PAD}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" class=\"chart-axis\"/>",
+        "<line x1=\"{PAD}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\" class=\"chart-axis\" stroke=\"#888\"/>",
         b = H - PAD,
         r = W - 8.0
     );
@@ -79,8 +79,8 @@ pub fn actuals_vs_target(title: &str, points: &[(String, f64)], target: Option<f
         let y = y_of(*value);
         let _ = write!(
             svg,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" class=\"chart-bar\"><title>{t}</title></rect>\
-             <text x=\"{tx:.1}\" y=\"{ly}\" text-anchor=\"middle\" class=\"chart-caption\">{l}</text>",
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" class=\"chart-bar\" fill=\"#0172ad\"><title>{t}</title></rect>\
+             <text x=\"{tx:.1}\" y=\"{ly}\" text-anchor=\"middle\" class=\"chart-caption\" fill=\"#222\">{l}</text>",
             w = slot * 0.6,
             h = (H - PAD - y).max(0.0),
             t = esc(&format!("{label}: {value}")),
@@ -89,12 +89,18 @@ pub fn actuals_vs_target(title: &str, points: &[(String, f64)], target: Option<f
             l = esc(label),
         );
     }
-    for (value, class, name) in [(target, "chart-target", "target"), (baseline, "chart-baseline", "baseline")] {
+    // Presentation attributes for documents without the page's stylesheet (PDF); the page's
+    // CSS classes override them on screen.
+    let target_style = "stroke=\"#b3261e\" stroke-dasharray=\"6 4\" stroke-width=\"2\"";
+    let baseline_style = "stroke=\"#888\" stroke-dasharray=\"2 3\"";
+    for (value, class, name, style) in
+        [(target, "chart-target", "target", target_style), (baseline, "chart-baseline", "baseline", baseline_style)]
+    {
         if let Some(v) = value {
             let y = y_of(v);
             let _ = write!(
                 svg,
-                "<line x1=\"{PAD}\" y1=\"{y:.1}\" x2=\"{r}\" y2=\"{y:.1}\" class=\"{class}\"><title>{name}: {v}</title></line>",
+                "<line x1=\"{PAD}\" y1=\"{y:.1}\" x2=\"{r}\" y2=\"{y:.1}\" class=\"{class}\" {style}><title>{name}: {v}</title></line>",
                 r = W - 8.0
             );
         }
