@@ -6,9 +6,11 @@
 //! the sheet, row and column a person can look up.
 
 pub mod plan_table;
+pub mod problem;
 pub mod trade;
 
 pub use plan_table::{
-    ExportMeasure, ExportSection, ExportTable, FormatError, MeasureRow, PlanRow, PlanTable, Problem, SectionRow,
-    read_csv, read_xlsx, split_executors, write_csv, write_xlsx,
+    ExportMeasure, ExportSection, ExportTable, FormatError, MeasureRow, PlanRow, PlanTable, SectionRow, read_csv,
+    read_xlsx, split_executors, write_csv, write_xlsx,
 };
+pub use problem::{Problem, Reason};
