@@ -56,6 +56,12 @@ impl From<StoreError> for CliError {
     }
 }
 
+/// The translator for what the commands say about files: `--lang` / `ACCORD_LANG`, Russian
+/// unless English is asked for.
+pub fn translator(cli: &Cli) -> Tr {
+    Tr::new(Locale::parse(&cli.lang).unwrap_or_default())
+}
+
 pub async fn open_store(cli: &Cli) -> Result<Store, CliError> {
     let origin: Side =
         cli.origin.parse().map_err(|e: accord_domain::side::UnknownSide| CliError::input(format!("--origin: {e}")))?;
@@ -132,6 +138,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
     let store = open_store(&cli).await?;
     migrate(&store, cli.quiet).await?;
+    let tr = translator(&cli);
     match cli.command {
         Command::Serve { addr, demo } => serve(store, &addr, demo).await,
         Command::Demo { force, scale } => {
@@ -186,6 +193,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(ImportCommand::Plan { file, dry_run, plan, create_orgs }) => {
             import_plan(
                 &store,
+                &tr,
                 &file,
                 accord_web::plan::transfer::ImportOptions { dry_run, plan_code: plan, create_orgs },
             )
@@ -204,10 +212,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Import(ImportCommand::Trade { file, format, source, side, dry_run }) => {
-            crate::trade::import_trade(&store, &file, &format, source, side.as_deref(), dry_run, cli.quiet).await
+            crate::trade::import_trade(&store, &tr, &file, &format, source, side.as_deref(), dry_run, cli.quiet).await
         }
         Command::Import(ImportCommand::Rates { files, dry_run }) => {
-            crate::trade::import_rates(&store, &files, dry_run).await
+            crate::trade::import_rates(&store, &tr, &files, dry_run).await
         }
         Command::Trade(TradeCommand::Summary { from, to, by, granularity, currency, basis, json }) => {
             let query = accord_web::trade::SummaryQuery {
@@ -226,6 +234,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 async fn import_plan(
     store: &Store,
+    tr: &Tr,
     file: &std::path::Path,
     options: accord_web::plan::transfer::ImportOptions,
 ) -> Result<(), CliError> {
@@ -259,7 +268,7 @@ async fn import_plan(
         }
         Err(ImportError::Problems(problems)) => {
             for p in &problems {
-                eprintln!("{p}");
+                eprintln!("{}", tr.problem(p));
             }
             Err(CliError::input(format!("{} problem(s) in {}; nothing was imported", problems.len(), file.display())))
         }

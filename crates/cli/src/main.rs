@@ -27,6 +27,9 @@ pub struct Cli {
     /// More output (debug logging).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Language of the problems found in imported files: ru (default) or en.
+    #[arg(long, global = true, env = "ACCORD_LANG", default_value = "ru", value_parser = ["ru", "en"])]
+    pub lang: String,
     #[command(subcommand)]
     pub command: Command,
 }

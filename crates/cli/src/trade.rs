@@ -2,6 +2,7 @@
 
 use crate::commands::CliError;
 use accord_store::{Author, Store};
+use accord_web::i18n::Tr;
 use accord_web::trade::transfer::{TradeFormat, TradeReadError, read_trade_file};
 use accord_web::trade::{ImportRequest, SummaryQuery, import_read, summaries};
 use std::io::IsTerminal;
@@ -15,11 +16,11 @@ fn peak_memory_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn print_problems(e: TradeReadError, file: &Path) -> CliError {
+fn print_problems(e: TradeReadError, tr: &Tr, file: &Path) -> CliError {
     match e {
         TradeReadError::Problems { problems, more } => {
             for p in &problems {
-                eprintln!("{}: {p}", file.display());
+                eprintln!("{}: {}", file.display(), tr.problem(p));
             }
             if more > 0 {
                 eprintln!("… and {more} more problem(s)");
@@ -34,8 +35,10 @@ fn print_problems(e: TradeReadError, file: &Path) -> CliError {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn import_trade(
     store: &Store,
+    tr: &Tr,
     file: &Path,
     format: &str,
     source: Option<String>,
@@ -72,7 +75,7 @@ pub async fn import_trade(
     })
     .await
     .map_err(|e| CliError::other(e.to_string()))?
-    .map_err(|e| print_problems(e, file))?;
+    .map_err(|e| print_problems(e, tr, file))?;
     let read_time = started.elapsed();
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let request = ImportRequest { source, side, dry_run };
@@ -83,8 +86,8 @@ pub async fn import_trade(
         other => other.into(),
     })?;
     let total = started.elapsed();
-    for note in &summary.notes {
-        eprintln!("left out: {note}");
+    for note in summary.notes(tr) {
+        eprintln!("{}: {note}", file.display());
     }
     let rate = summary.rows_read as f64 / total.as_secs_f64().max(1e-9);
     let memory = peak_memory_mib().map_or_else(String::new, |m| format!(", peak memory {m:.0} MiB"));
@@ -124,20 +127,24 @@ pub async fn import_trade(
     Ok(())
 }
 
-pub async fn import_rates(store: &Store, files: &[PathBuf], dry_run: bool) -> Result<(), CliError> {
+pub async fn import_rates(store: &Store, tr: &Tr, files: &[PathBuf], dry_run: bool) -> Result<(), CliError> {
     let mut all = Vec::new();
     for file in files {
         let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
         match accord_formats::trade::read_rates(&bytes) {
             Ok(read) => {
                 for skipped in &read.skipped {
-                    eprintln!("{}: left out: {skipped}", file.display());
+                    eprintln!(
+                        "{}: {}",
+                        file.display(),
+                        tr.ta("rates-currency-left-out", &[("currency", skipped.clone())])
+                    );
                 }
                 all.push((file, read));
             }
             Err(problems) => {
                 for p in &problems {
-                    eprintln!("{}: {p}", file.display());
+                    eprintln!("{}: {}", file.display(), tr.problem(p));
                 }
                 return Err(CliError::input(format!(
                     "{} problem(s) in {}; nothing was imported",

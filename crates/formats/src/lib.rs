@@ -7,10 +7,12 @@
 
 pub mod logistics;
 pub mod plan_table;
+pub mod problem;
 pub mod review;
 pub mod trade;
 
 pub use plan_table::{
-    ExportMeasure, ExportSection, ExportTable, FormatError, MeasureRow, PlanRow, PlanTable, Problem, SectionRow,
-    read_csv, read_xlsx, split_executors, write_csv, write_xlsx,
+    ExportMeasure, ExportSection, ExportTable, FormatError, MeasureRow, PlanRow, PlanTable, SectionRow, read_csv,
+    read_xlsx, split_executors, write_csv, write_xlsx,
 };
+pub use problem::{Problem, Reason};

@@ -26,29 +26,11 @@ mod parse;
 mod text;
 mod write;
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
+use crate::problem::{Problem, Reason};
 pub use text::split_executors;
 pub use write::{write_csv, write_xlsx};
-
-/// Where a problem is: 1-based row number as a spreadsheet shows it (0 when the problem is
-/// about the file or sheet as a whole), and the column's header text as found in the file
-/// ("" when the problem is not about one column).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    pub sheet: String,
-    pub row: u32,
-    pub column: String,
-    pub reason: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "sheet '{}', row {}, column '{}': {}", self.sheet, self.row, self.column, self.reason)
-    }
-}
 
 /// A plan table as read from a file, before the domain validates anything but its shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,8 @@
 
 use accord_domain::directory::Locale;
 use accord_domain::validation::Reason;
+use accord_formats::trade::Skipped;
+use accord_formats::{Problem, Reason as ProblemReason};
 use chrono::{DateTime, Utc};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
@@ -83,6 +85,48 @@ impl Tr {
         let map: HashMap<Cow<'static, str>, FluentValue> =
             args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
         LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message for `key` with arguments named at run time (a file problem's).
+    fn t_owned(&self, key: &str, args: &[(String, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Owned(k.clone()), FluentValue::from(v.clone()))).collect();
+        LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_string())
+    }
+
+    /// Why a file's row or the file was refused: «12x — не число».
+    pub fn problem_reason(&self, reason: &ProblemReason) -> String {
+        self.t_owned(&reason.key, &reason.args)
+    }
+
+    /// A file's problem with where it is, as one sentence: «Лист «Sheet1», строка 12, столбец
+    /// «value»: …» / "Sheet 'Sheet1', row 12, column 'value': …". The sheet is left out for
+    /// files without sheets (CSV, XML, JSON), the row when it is 0 (the whole file), the
+    /// column when none is named.
+    pub fn problem(&self, problem: &Problem) -> String {
+        let mut place = Vec::new();
+        if let Some(sheet) = problem.sheet_name() {
+            place.push(self.ta("problem-where-sheet", &[("sheet", sheet.to_string())]));
+        }
+        if problem.row > 0 {
+            place.push(self.ta("problem-where-row", &[("row", self.int(i64::from(problem.row)))]));
+        }
+        if !problem.column.trim().is_empty() {
+            place.push(self.ta("problem-where-column", &[("column", problem.column.trim().to_string())]));
+        }
+        let reason = self.problem_reason(&problem.reason);
+        if place.is_empty() {
+            return capitalise(&reason);
+        }
+        capitalise(&self.ta("problem-where", &[("where", place.join(", ")), ("reason", reason)]))
+    }
+
+    /// A row a file reader left out on purpose (a Comtrade world total, a re-export).
+    pub fn skipped(&self, skipped: &Skipped) -> String {
+        self.ta(
+            "problem-skipped-row",
+            &[("row", self.int(i64::from(skipped.row))), ("reason", self.problem_reason(&skipped.reason))],
+        )
     }
 
     /// The message for `key` with a count, for plural forms.
@@ -229,6 +273,15 @@ impl Tr {
     }
 }
 
+/// The text with its first letter in upper case.
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Message ids of one Fluent file, for the test that both languages have the same keys.
 pub fn message_ids(ftl: &str) -> Vec<String> {
     ftl.lines()
@@ -295,6 +348,103 @@ mod tests {
                 assert_ne!(tr.reason(reason), format!("err-{}", reason.code()));
             }
         }
+    }
+
+    /// Every `"problem-…"` string literal in the readers (formats) and the import code (web).
+    fn problem_keys_in_code() -> BTreeSet<String> {
+        fn walk(dir: &std::path::Path, keys: &mut BTreeSet<String>) {
+            for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, keys);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("source file");
+                    for part in text.split("\"problem-").skip(1) {
+                        let id: String = part
+                            .chars()
+                            .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                            .collect();
+                        if !id.is_empty() && part[id.len()..].starts_with('"') {
+                            keys.insert(format!("problem-{id}"));
+                        }
+                    }
+                }
+            }
+        }
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut keys = BTreeSet::new();
+        walk(&crates.join("formats/src"), &mut keys);
+        walk(&crates.join("web/src"), &mut keys);
+        keys
+    }
+
+    #[test]
+    fn every_problem_key_has_a_message_and_every_message_a_use() {
+        let in_code = problem_keys_in_code();
+        assert!(in_code.len() > 50, "the scan finds the readers' keys: {in_code:?}");
+        let ru: BTreeSet<String> = message_ids(RU_FTL).into_iter().filter(|k| k.starts_with("problem-")).collect();
+        let missing: Vec<_> = in_code.difference(&ru).collect();
+        let unused: Vec<_> = ru.difference(&in_code).collect();
+        assert!(missing.is_empty(), "problem keys without a message: {missing:?}");
+        assert!(unused.is_empty(), "problem messages no code reports: {unused:?}");
+    }
+
+    #[test]
+    fn problem_messages_take_the_same_arguments_in_both_languages() {
+        let args = |ftl: &str| -> std::collections::BTreeMap<String, BTreeSet<String>> {
+            ftl.lines()
+                .filter(|l| l.starts_with("problem-"))
+                .filter_map(|l| l.split_once('='))
+                .map(|(id, text)| {
+                    let names = text.split("{ $").skip(1).filter_map(|p| p.split(' ').next()).map(str::to_string);
+                    (id.trim().to_string(), names.collect())
+                })
+                .collect()
+        };
+        assert_eq!(args(RU_FTL), args(EN_FTL));
+    }
+
+    fn problem(sheet: &str, row: u32, column: &str, reason: ProblemReason) -> Problem {
+        Problem { sheet: sheet.into(), row, column: column.into(), reason }
+    }
+
+    #[test]
+    fn a_problem_reads_in_the_readers_language_with_where_it_is() {
+        let ru = Tr::new(Locale::Ru);
+        let en = Tr::new(Locale::En);
+        let not_amount = ProblemReason::new("problem-trade-value-not-amount").arg("value", "12x");
+        let in_sheet = problem("Sheet1", 12, "value", not_amount.clone());
+        assert_eq!(
+            ru.problem(&in_sheet),
+            "Лист «Sheet1», строка 12, столбец «value»: «12x» — не сумма: нужно неотрицательное число"
+        );
+        assert_eq!(
+            en.problem(&in_sheet),
+            "Sheet 'Sheet1', row 12, column 'value': \"12x\" is not an amount: write a non-negative number"
+        );
+        let in_csv = problem("csv", 1234, "value", not_amount);
+        assert_eq!(
+            ru.problem(&in_csv),
+            "Строка 1\u{a0}234, столбец «value»: «12x» — не сумма: нужно неотрицательное число"
+        );
+        assert_eq!(
+            en.problem(&in_csv),
+            "Row 1,234, column 'value': \"12x\" is not an amount: write a non-negative number"
+        );
+        let whole_file = problem("csv", 0, "", ProblemReason::new("problem-file-empty"));
+        assert_eq!(ru.problem(&whole_file), "Файл пуст: в первой строке должны быть заголовки столбцов");
+        assert_eq!(en.problem(&whole_file), "The file is empty: the first row must hold the column headers");
+        let sheet_only = problem("План", 0, "", ProblemReason::new("problem-plan-no-period"));
+        assert!(
+            ru.problem(&sheet_only).starts_with("Лист «План»: в заголовке плана не указан период"),
+            "{}",
+            ru.problem(&sheet_only)
+        );
+        let skipped = Skipped { row: 7, reason: ProblemReason::new("problem-comtrade-skip-world").arg("value", "W00") };
+        assert_eq!(ru.skipped(&skipped), "Строка 7 пропущена: партнёр W00 — «Мир», то есть сводный итог");
+        assert_eq!(en.skipped(&skipped), "Row 7 left out: partner W00 is World, an aggregate");
+        assert_eq!(ru.tn("import-file-problems", 3), "В файле 3 ошибки, ничего не загружено.");
+        assert_eq!(en.tn("import-file-problems", 1), "1 problem in the file; nothing was imported.");
     }
 
     #[test]

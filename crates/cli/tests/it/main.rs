@@ -16,7 +16,12 @@ impl Data {
 
     fn accord_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
-        cmd.arg("--data").arg(self.0.path()).args(args).env_remove("ACCORD_DATABASE_URL").env("RUST_LOG", "warn");
+        cmd.arg("--data")
+            .arg(self.0.path())
+            .args(args)
+            .env_remove("ACCORD_DATABASE_URL")
+            .env_remove("ACCORD_LANG")
+            .env("RUST_LOG", "warn");
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("run accord");
         if let Some(input) = stdin {
@@ -268,7 +273,10 @@ fn importing_a_plan_into_a_new_store_reports_every_problem_or_applies_all() {
     let refused = data.accord(&["import", "plan", path, "--dry-run"]);
     assert_eq!(refused.status.code(), Some(2));
     let err = stderr(&refused);
-    assert!(err.contains("sheet 'csv', row 5, column 'Наименование мероприятия'"), "the row without a title: {err}");
+    assert!(
+        err.contains("Строка 5, столбец «Наименование мероприятия»: не заполнено наименование мероприятия 1.2."),
+        "the row without a title, in Russian by default: {err}"
+    );
     assert!(err.lines().last().is_some_and(|l| l.contains("nothing was imported")));
     std::fs::write(&plan, std::fs::read_to_string(&plan).expect("read").replace("1.2.;;", "1.2.;Дегустации;"))
         .expect("fix row");
@@ -276,8 +284,28 @@ fn importing_a_plan_into_a_new_store_reports_every_problem_or_applies_all() {
     let refused = data.accord(&["import", "plan", path, "--dry-run"]);
     assert_eq!(refused.status.code(), Some(2));
     let err = stderr(&refused);
-    assert!(err.contains("sheet 'csv', row 4, column 'Исполнители с белорусской стороны'"), "{err}");
-    assert!(err.contains("row 5") && err.contains("row 6"), "{err}");
+    assert!(
+        err.contains(
+            "Строка 4, столбец «Исполнители с белорусской стороны»: исполнитель «Могилёвский облисполком» не найден"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("Строка 5, столбец") && err.contains("Строка 6, столбец"), "{err}");
+    // The same problems in English, by option or by environment.
+    let english = data.accord(&["--lang", "en", "import", "plan", path, "--dry-run"]);
+    assert_eq!(english.status.code(), Some(2));
+    let err = stderr(&english);
+    assert!(
+        err.contains(
+            "Row 4, column 'Исполнители с белорусской стороны': executor \"Могилёвский облисполком\" is not in the directory"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("Строка"), "{err}");
+    let mut by_env = Command::new(env!("CARGO_BIN_EXE_accord"));
+    by_env.arg("--data").arg(data.0.path()).args(["import", "plan", path, "--dry-run"]);
+    let by_env = by_env.env_remove("ACCORD_DATABASE_URL").env("ACCORD_LANG", "en").output().expect("run accord");
+    assert!(stderr(&by_env).contains("Row 4, column 'Исполнители с белорусской стороны'"), "{}", stderr(&by_env));
     let dry = data.accord(&["import", "plan", path, "--dry-run", "--create-orgs"]);
     assert!(dry.status.success(), "{}", stderr(&dry));
     assert!(stdout(&dry).contains("nothing was changed"));
@@ -321,7 +349,13 @@ fn trade_import_is_all_or_nothing_and_summarised() {
     .expect("write");
     let refused = data.accord(&["import", "trade", bad.to_str().expect("utf-8"), "--source", "Могилевоблстат"]);
     assert_eq!(refused.status.code(), Some(2), "bad input exits 2");
-    assert!(stderr(&refused).contains("row 2, column 'value'"), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("bad.csv: Строка 2, столбец «value»: «12x» — не число"), "{}", stderr(&refused));
+    let english = data.accord(&["import", "trade", bad.to_str().expect("utf-8"), "--lang", "en"]);
+    assert!(
+        stderr(&english).contains("bad.csv: Row 2, column 'value': \"12x\" is not a number"),
+        "{}",
+        stderr(&english)
+    );
 
     let summary = data.accord(&["trade", "summary", "--from", "2020Q1", "--to", "2020Q1", "--json"]);
     assert!(summary.status.success(), "{}", stderr(&summary));

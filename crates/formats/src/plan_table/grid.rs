@@ -8,8 +8,8 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
 
-use super::Problem;
 use super::text::{format_number, tidy};
+use super::{Problem, Reason};
 
 pub(crate) const CSV_SHEET: &str = "csv";
 
@@ -167,7 +167,7 @@ impl<'a> XlsxSheets<'a> {
                 sheet: String::new(),
                 row: 0,
                 column: String::new(),
-                reason: format!("файл не читается как книга XLSX: {e}"),
+                reason: Reason::new("problem-xlsx-unreadable").arg("detail", e),
             }]
         })?;
         let sheets = workbook.sheets_metadata();
@@ -180,7 +180,7 @@ impl<'a> XlsxSheets<'a> {
                 sheet: String::new(),
                 row: 0,
                 column: String::new(),
-                reason: "в книге нет ни одного листа".to_string(),
+                reason: Reason::new("problem-xlsx-no-sheets"),
             }]);
         }
         Ok(XlsxSheets { workbook, all, search })
@@ -199,7 +199,7 @@ impl<'a> XlsxSheets<'a> {
             sheet: name.to_string(),
             row: 0,
             column: String::new(),
-            reason: format!("лист не читается: {e}"),
+            reason: Reason::new("problem-sheet-unreadable").arg("detail", e),
         })?;
         let mut rows: Vec<Vec<Value>> = Vec::new();
         if let Some((first_row, first_col)) = range.start() {
@@ -284,7 +284,7 @@ pub(crate) fn csv_grid(text: &str, delimiter: u8) -> Result<Grid, Vec<Problem>> 
                 sheet: CSV_SHEET.to_string(),
                 row: u32::try_from(index + 1).unwrap_or(u32::MAX),
                 column: String::new(),
-                reason: format!("файл не читается как CSV: {e}"),
+                reason: Reason::new("problem-csv-unreadable").arg("detail", e),
             }]
         })?;
         let mut cells: Vec<Value> = record.iter().map(Value::from_text).collect();

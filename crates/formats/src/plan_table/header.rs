@@ -5,9 +5,9 @@
 //! shared column and sometimes one per side under a merged caption. A caption is recognised
 //! by its folded key; the first row that has every required column is the header.
 
-use super::Problem;
 use super::grid::{Grid, Value};
 use super::text::{header_key, measure_number};
+use super::{Problem, Reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -114,7 +114,7 @@ pub(crate) fn no_header_problem(sheet: &str, best: Option<Missing>) -> Problem {
         sheet: sheet.to_string(),
         row: 0,
         column: String::new(),
-        reason: format!("не найдена строка заголовков таблицы плана: нет столбцов {}", list.join(", ")),
+        reason: Reason::new("problem-plan-no-header").arg("columns", list.join(", ")),
     }
 }
 

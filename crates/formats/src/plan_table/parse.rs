@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::grid::{Grid, Value};
 use super::header::{Column, Header};
 use super::text::{measure_number, number_key, parse_section, roman_section_number, split_executors};
-use super::{MeasureRow, PlanRow, PlanTable, Problem, SectionRow};
+use super::{MeasureRow, PlanRow, PlanTable, Problem, Reason, SectionRow};
 
 enum Item {
     Empty,
@@ -100,7 +100,7 @@ fn row_number(r: usize) -> u32 {
 }
 
 fn classify_row(grid: &Grid, header: &Header, r: usize, filled: &[usize], seen: &mut HashMap<String, u32>) -> Item {
-    let problem = |column: &Column, reason: String| Problem {
+    let problem = |column: &Column, reason: Reason| Problem {
         sheet: grid.sheet.clone(),
         row: row_number(r),
         column: column.caption.clone(),
@@ -111,13 +111,13 @@ fn classify_row(grid: &Grid, header: &Header, r: usize, filled: &[usize], seen: 
         let mut problems = Vec::new();
         let row = read_measure(grid, header, r, number);
         if row.title.is_empty() {
-            problems.push(problem(&header.title, format!("пустое наименование мероприятия {}", row.number)));
+            problems.push(problem(&header.title, Reason::new("problem-plan-title-empty").arg("number", &row.number)));
         }
         let key = number_key(&row.number);
         match seen.get(&key) {
             Some(first) => problems.push(problem(
                 &header.number,
-                format!("номер {} повторяется: он уже есть в строке {first}", row.number),
+                Reason::new("problem-plan-number-repeated").arg("number", &row.number).arg("first", first),
             )),
             None => {
                 seen.insert(key, row.row);
@@ -149,9 +149,9 @@ fn classify_row(grid: &Grid, header: &Header, r: usize, filled: &[usize], seen: 
     }
     let written = number_cell.text();
     let reason = if written.is_empty() {
-        "не указан номер мероприятия".to_string()
+        Reason::new("problem-plan-number-missing")
     } else {
-        format!("номер мероприятия не распознан: \"{written}\"")
+        Reason::new("problem-plan-number-invalid").arg("value", &written)
     };
     Item::Bad { problem: problem(&header.number, reason), numbered: !written.is_empty() && !title_cell.is_empty() }
 }

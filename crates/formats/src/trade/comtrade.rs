@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 
 use super::countries::alpha2;
 use super::template::{CSV_SHEET, MAX_PROBLEMS, sniff_delimiter};
-use crate::Problem;
+use crate::{Problem, Reason};
 
 /// The two Comtrade CSV layouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +36,11 @@ pub enum ComtradeLayout {
     Legacy,
 }
 
-/// A row left out on purpose, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A row left out on purpose, and why (a `problem-comtrade-skip-…` reason).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Skipped {
     pub row: u32,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 /// At most this many skip notes are kept; the rest are counted.
@@ -139,7 +139,7 @@ impl Field {
 /// What one row turned out to be.
 enum Row {
     Record(TradeRecord),
-    Skip(String),
+    Skip(Reason),
 }
 
 /// Reads a Comtrade CSV row by row: records, problems, and notes on rows skipped on purpose.
@@ -157,7 +157,9 @@ impl<R: Read> ComtradeReader<R> {
     pub fn new(reader: R) -> Result<ComtradeReader<R>, Problem> {
         let mut buffered = BufReader::with_capacity(1 << 16, reader);
         let delimiter = {
-            let start = buffered.fill_buf().map_err(|e| file_problem(0, format!("cannot read the file: {e}")))?;
+            let start = buffered
+                .fill_buf()
+                .map_err(|e| file_problem(0, Reason::new("problem-file-unreadable").arg("detail", e)))?;
             let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
             sniff_delimiter(&start[..start.iter().position(|b| *b == b'\n').unwrap_or(start.len())])
         };
@@ -166,8 +168,8 @@ impl<R: Read> ComtradeReader<R> {
         let mut header = csv::ByteRecord::new();
         match csv.read_byte_record(&mut header) {
             Ok(true) => {}
-            Ok(false) => return Err(file_problem(0, "the file is empty: expected a header row".to_string())),
-            Err(e) => return Err(file_problem(0, format!("cannot read the header: {e}"))),
+            Ok(false) => return Err(file_problem(0, Reason::new("problem-file-empty"))),
+            Err(e) => return Err(file_problem(0, Reason::new("problem-header-unreadable").arg("detail", e))),
         }
         let names: Vec<String> = header
             .iter()
@@ -179,11 +181,7 @@ impl<R: Read> ComtradeReader<R> {
         } else if has("Trade Flow") && has("Commodity Code") && has("Trade Value (US$)") {
             ComtradeLayout::Legacy
         } else {
-            return Err(file_problem(
-                1,
-                "not a UN Comtrade file: expected flowCode, cmdCode and primaryValue columns (or the legacy Trade Flow, Commodity Code and Trade Value (US$))"
-                    .to_string(),
-            ));
+            return Err(file_problem(1, Reason::new("problem-comtrade-not-comtrade")));
         };
         let mut index = [None; FIELDS];
         for field in Field::ALL {
@@ -192,7 +190,10 @@ impl<R: Read> ComtradeReader<R> {
         let missing: Vec<&str> =
             Field::REQUIRED.iter().filter(|f| index[**f as usize].is_none()).filter_map(|f| f.header(layout)).collect();
         if !missing.is_empty() {
-            return Err(file_problem(1, format!("missing columns: {}", missing.join(", "))));
+            return Err(file_problem(
+                1,
+                Reason::new("problem-comtrade-columns-missing").arg("columns", missing.join(", ")),
+            ));
         }
         Ok(ComtradeReader {
             csv,
@@ -228,7 +229,7 @@ impl<R: Read> ComtradeReader<R> {
         std::str::from_utf8(raw).unwrap_or("\u{FFFD}").trim()
     }
 
-    fn problem(&self, field: Field, reason: String) -> Problem {
+    fn problem(&self, field: Field, reason: Reason) -> Problem {
         Problem {
             sheet: CSV_SHEET.to_string(),
             row: self.line(),
@@ -241,55 +242,62 @@ impl<R: Read> ComtradeReader<R> {
         let classification = self.text(Field::Classification).to_ascii_uppercase();
         // "HS" in the current layout, "H0".."H6" (the HS editions) in the legacy one.
         if !(classification.is_empty() || classification.starts_with('H')) {
-            return Err(self.problem(
-                Field::Classification,
-                format!("classification {classification} is not the Harmonized System: download HS data"),
-            ));
+            return Err(self
+                .problem(Field::Classification, Reason::new("problem-comtrade-not-hs").arg("value", classification)));
         }
         let flow = match (self.layout, self.text(Field::Flow)) {
             (ComtradeLayout::Plus, "X") | (ComtradeLayout::Legacy, "Export") => Flow::Export,
             (ComtradeLayout::Plus, "M") | (ComtradeLayout::Legacy, "Import") => Flow::Import,
             (ComtradeLayout::Plus, "") | (ComtradeLayout::Legacy, "") => {
-                return Err(self.problem(Field::Flow, "empty".to_string()));
+                return Err(self.problem(Field::Flow, Reason::new("problem-value-empty")));
             }
             (_, other) => {
-                return Ok(Row::Skip(format!(
-                    "flow {other}: re-exports, re-imports and special flows are already within exports and imports"
-                )));
+                return Ok(Row::Skip(Reason::new("problem-comtrade-skip-flow").arg("flow", other)));
             }
         };
         let code_text = self.text(Field::Code);
         if code_text.eq_ignore_ascii_case("TOTAL") {
-            return Ok(Row::Skip("all-commodity total (TOTAL)".to_string()));
+            return Ok(Row::Skip(Reason::new("problem-comtrade-skip-total")));
         }
         for (field, total) in [(Field::Partner2, "0"), (Field::TransportMode, "0"), (Field::CustomsProcedure, "C00")] {
             let value = self.text(field);
             if !value.is_empty() && value != total && !value.eq_ignore_ascii_case("null") {
-                return Ok(Row::Skip(format!(
-                    "a breakdown by {} ({value}): only the total row counts",
-                    field.header(self.layout).unwrap_or_default()
-                )));
+                return Ok(Row::Skip(
+                    Reason::new("problem-comtrade-skip-breakdown")
+                        .arg("column", field.header(self.layout).unwrap_or_default())
+                        .arg("value", value),
+                ));
             }
         }
         let period = self.period()?;
         let reporter = match self.territory(Field::Reporter) {
             Some(t) => t,
-            None => return Ok(Row::Skip(format!("reporter {} is not a country", self.text(Field::Reporter)))),
+            None => {
+                return Ok(Row::Skip(
+                    Reason::new("problem-comtrade-skip-reporter").arg("value", self.text(Field::Reporter)),
+                ));
+            }
         };
         let partner = match self.territory(Field::Partner) {
             Some(t) => t,
             None => {
                 let p = self.text(Field::Partner);
-                let what = if matches!(p, "W00" | "WLD") { "World, an aggregate" } else { "not a country" };
-                return Ok(Row::Skip(format!("partner {p} is {what}")));
+                let key = if matches!(p, "W00" | "WLD") {
+                    "problem-comtrade-skip-world"
+                } else {
+                    "problem-comtrade-skip-partner"
+                };
+                return Ok(Row::Skip(Reason::new(key).arg("value", p)));
             }
         };
-        let code = CommodityCode::parse(code_text).map_err(|e| self.problem(Field::Code, e.to_string()))?;
+        let code = CommodityCode::parse(code_text).map_err(|e| self.problem(Field::Code, Reason::from(&e)))?;
         let value_text = self.text(Field::Value);
         let value = number(value_text)
             .filter(|v| *v >= Decimal::ZERO)
             .and_then(|v| Money::from_decimal_rounded(v, Currency::Usd).ok())
-            .ok_or_else(|| self.problem(Field::Value, format!("{value_text:?} is not a non-negative amount")))?;
+            .ok_or_else(|| {
+                self.problem(Field::Value, Reason::new("problem-trade-value-not-amount").arg("value", value_text))
+            })?;
         let net_mass_kg = self.quantity(Field::NetWeight)?;
         let unit_text = self.text(Field::QtyUnit);
         let no_unit = unit_text.is_empty() || unit_text.eq_ignore_ascii_case("N/A") || unit_text == "No Quantity";
@@ -298,7 +306,7 @@ impl<R: Read> ComtradeReader<R> {
         } else {
             match self.quantity(Field::Qty)? {
                 Some(q) => {
-                    let unit = QtyUnit::parse(unit_text).map_err(|e| self.problem(Field::QtyUnit, e.to_string()))?;
+                    let unit = QtyUnit::parse(unit_text).map_err(|e| self.problem(Field::QtyUnit, Reason::from(&e)))?;
                     (Some(q), Some(unit))
                 }
                 None => (None, None),
@@ -318,22 +326,15 @@ impl<R: Read> ComtradeReader<R> {
     }
 
     fn period(&self) -> Result<Period, Problem> {
-        let annual = |field| {
-            self.problem(
-                field,
-                "annual figures: accord keeps monthly and quarterly records, download monthly data (freqCode M)"
-                    .to_string(),
-            )
-        };
+        let annual = |field| self.problem(field, Reason::new("problem-comtrade-annual"));
         if self.text(Field::Frequency).eq_ignore_ascii_case("A") {
             return Err(annual(Field::Frequency));
         }
         let period = self.text(Field::Period);
         match period.len() {
-            6 => period
-                .parse::<YearMonth>()
-                .map(Period::Month)
-                .map_err(|_| self.problem(Field::Period, format!("{period:?} is not a month like 202503"))),
+            6 => period.parse::<YearMonth>().map(Period::Month).map_err(|_| {
+                self.problem(Field::Period, Reason::new("problem-comtrade-month-invalid").arg("value", period))
+            }),
             4 => Err(annual(Field::Period)),
             _ => {
                 // Fall back on refYear and refMonth (52 there also means a whole year).
@@ -341,10 +342,13 @@ impl<R: Read> ComtradeReader<R> {
                 let month = self.text(Field::Month).parse::<u32>().ok();
                 match (year, month) {
                     (Some(_), Some(52)) => Err(annual(Field::Month)),
-                    (Some(y), Some(m)) => YearMonth::new(y, m)
-                        .map(Period::Month)
-                        .ok_or_else(|| self.problem(Field::Month, format!("{m} is not a month"))),
-                    _ => Err(self.problem(Field::Period, format!("{period:?} is not a month like 202503"))),
+                    (Some(y), Some(m)) => YearMonth::new(y, m).map(Period::Month).ok_or_else(|| {
+                        self.problem(Field::Month, Reason::new("problem-comtrade-month-invalid").arg("value", m))
+                    }),
+                    _ => {
+                        Err(self
+                            .problem(Field::Period, Reason::new("problem-comtrade-month-invalid").arg("value", period)))
+                    }
                 }
             }
         }
@@ -363,10 +367,10 @@ impl<R: Read> ComtradeReader<R> {
             .filter(|v| *v >= Decimal::ZERO)
             .and_then(Quantity::from_decimal_rounded)
             .map(Some)
-            .ok_or_else(|| self.problem(field, format!("{text:?} is not a non-negative number")))
+            .ok_or_else(|| self.problem(field, Reason::new("problem-number-not-non-negative").arg("value", text)))
     }
 
-    fn skip(&mut self, reason: String) {
+    fn skip(&mut self, reason: Reason) {
         if self.skipped.len() < MAX_SKIPPED {
             let row = self.line();
             self.skipped.push(Skipped { row, reason });
@@ -395,7 +399,7 @@ impl<R: Read> Iterator for ComtradeReader<R> {
                 Err(e) => {
                     self.failed = true;
                     let line = e.position().map_or(0, |p| p.line());
-                    return Some(Err(file_problem(line, format!("cannot read the file: {e}"))));
+                    return Some(Err(file_problem(line, Reason::new("problem-file-unreadable").arg("detail", e))));
                 }
             }
         }
@@ -431,7 +435,7 @@ fn number(text: &str) -> Option<Decimal> {
     if text.contains(['e', 'E']) { Decimal::from_scientific(text).ok() } else { Decimal::from_str(text).ok() }
 }
 
-fn file_problem(line: u64, reason: String) -> Problem {
+fn file_problem(line: u64, reason: Reason) -> Problem {
     Problem {
         sheet: CSV_SHEET.to_string(),
         row: u32::try_from(line).unwrap_or(u32::MAX),

@@ -4,8 +4,9 @@
 //! several numbers on each of millions of rows, so this is a hand-written loop over bytes into
 //! an integer of minor units: no allocation, no `Decimal`, one pass.
 
-/// Why a text is not a number of the wanted precision. Each reads as the end of a sentence
-/// that starts with the column name.
+use crate::Reason;
+
+/// Why a text is not a number of the wanted precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NumberError {
     Empty,
@@ -18,23 +19,20 @@ pub(crate) enum NumberError {
 }
 
 impl NumberError {
-    pub(crate) fn reason(self, text: &[u8]) -> String {
+    /// Why `text` was refused, as a problem reason naming the text.
+    pub(crate) fn reason(self, text: &[u8]) -> Reason {
         let text = String::from_utf8_lossy(text);
+        let text = text.trim();
+        let with = |key: &str| Reason::new(key).arg("value", text);
         match self {
-            NumberError::Empty => "empty".to_string(),
-            NumberError::NotANumber => format!("{text:?} is not a number"),
-            NumberError::TwoSeparators => {
-                format!(
-                    "{text:?} has both a decimal point and a comma: write one decimal separator, no thousands separators but spaces"
-                )
-            }
-            NumberError::Exponent => {
-                format!("{text:?} is in scientific notation, which spreadsheets round: write all the digits")
-            }
-            NumberError::TooPrecise(0) => format!("{text:?} must be a whole number"),
-            NumberError::TooPrecise(d) => format!("{text:?} has more than {d} decimal places"),
-            NumberError::Negative => format!("{text:?} is negative"),
-            NumberError::TooLarge => format!("{text:?} is too large"),
+            NumberError::Empty => Reason::new("problem-value-empty"),
+            NumberError::NotANumber => with("problem-number-invalid"),
+            NumberError::TwoSeparators => with("problem-number-two-separators"),
+            NumberError::Exponent => with("problem-number-exponent"),
+            NumberError::TooPrecise(0) => with("problem-number-not-whole"),
+            NumberError::TooPrecise(d) => with("problem-number-too-precise").arg("places", d),
+            NumberError::Negative => with("problem-number-negative"),
+            NumberError::TooLarge => with("problem-number-too-large"),
         }
     }
 }
@@ -173,7 +171,11 @@ mod tests {
         assert_eq!(p("92233720368547758.08", 2), Err(NumberError::TooLarge));
         assert_eq!(p("99999999999999999999", 0), Err(NumberError::TooLarge));
         assert_eq!(parse_non_negative(b"-1", 2), Err(NumberError::Negative));
-        assert!(NumberError::TwoSeparators.reason(b"1,2.3").contains("one decimal separator"));
-        assert!(NumberError::TooPrecise(2).reason(b"1.234").contains("2 decimal places"));
+        let two = NumberError::TwoSeparators.reason(b" 1,2.3 ");
+        assert_eq!((two.key.as_str(), two.get("value")), ("problem-number-two-separators", Some("1,2.3")));
+        let precise = NumberError::TooPrecise(2).reason(b"1.234");
+        assert_eq!((precise.key.as_str(), precise.get("places")), ("problem-number-too-precise", Some("2")));
+        assert_eq!(NumberError::TooPrecise(0).reason(b"1.5").key, "problem-number-not-whole");
+        assert_eq!(NumberError::Empty.reason(b"").args, Vec::new(), "the column names what is empty");
     }
 }

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::Problem;
+use crate::{Problem, Reason};
 
 /// Which bank a rate file is from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct RateFile {
 const XML_SHEET: &str = "xml";
 const JSON_SHEET: &str = "json";
 
-fn problem(sheet: &str, row: usize, column: &str, reason: String) -> Problem {
+fn problem(sheet: &str, row: usize, column: &str, reason: Reason) -> Problem {
     Problem {
         sheet: sheet.to_string(),
         row: u32::try_from(row).unwrap_or(u32::MAX),
@@ -67,13 +67,7 @@ pub fn read_rates(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'<') => read_cbr_xml(body),
         Some(b'[' | b'{') => read_nbrb_json(body),
-        _ => Err(vec![problem(
-            "",
-            0,
-            "",
-            "not a rate file: expected the Bank of Russia's XML_daily or the National Bank of Belarus's exrates JSON"
-                .to_string(),
-        )]),
+        _ => Err(vec![problem("", 0, "", Reason::new("problem-rates-unknown-file"))]),
     }
 }
 
@@ -84,31 +78,37 @@ fn decimal(text: &str) -> Option<Decimal> {
 }
 
 /// The encoding an XML declaration names, if there is a declaration.
-fn declared_encoding(bytes: &[u8]) -> Result<Option<&'static encoding_rs::Encoding>, String> {
+fn declared_encoding(bytes: &[u8]) -> Result<Option<&'static encoding_rs::Encoding>, Reason> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
     let rest = &bytes[start..];
     if !rest.starts_with(b"<?xml") {
         return Ok(None);
     }
-    let end = rest.windows(2).position(|w| w == b"?>").ok_or("the XML declaration is not closed")?;
+    let end =
+        rest.windows(2).position(|w| w == b"?>").ok_or_else(|| Reason::new("problem-xml-declaration-unclosed"))?;
     let declaration = String::from_utf8_lossy(&rest[..end]);
     let Some(at) = declaration.find("encoding") else { return Ok(None) };
     let value = declaration[at + "encoding".len()..].trim_start().trim_start_matches('=').trim_start();
-    let quote =
-        value.chars().next().filter(|c| *c == '"' || *c == '\'').ok_or("malformed encoding in the XML declaration")?;
+    let quote = value
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')
+        .ok_or_else(|| Reason::new("problem-xml-encoding-malformed"))?;
     let label = value[1..].split(quote).next().unwrap_or_default();
     encoding_rs::Encoding::for_label(label.as_bytes())
         .map(Some)
-        .ok_or_else(|| format!("unknown encoding {label:?} in the XML declaration"))
+        .ok_or_else(|| Reason::new("problem-xml-encoding-unknown").arg("value", label))
 }
 
 fn read_cbr_xml(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
-    let fail = |row: usize, column: &str, reason: String| vec![problem(XML_SHEET, row, column, reason)];
+    let fail = |row: usize, column: &str, reason: Reason| vec![problem(XML_SHEET, row, column, reason)];
     let declared = declared_encoding(bytes).map_err(|e| fail(1, "", e))?;
     let encoding = declared.unwrap_or(encoding_rs::UTF_8);
     let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) else {
-        let hint = if declared.is_none() { " (a windows-1251 file without its XML declaration?)" } else { "" };
-        return Err(fail(0, "", format!("the file is not valid {} text{hint}", encoding.name())));
+        // Without a declaration the file was taken for UTF-8: most likely a windows-1251 file
+        // that lost its declaration.
+        let key = if declared.is_none() { "problem-text-invalid-undeclared" } else { "problem-text-invalid" };
+        return Err(fail(0, "", Reason::new(key).arg("encoding", encoding.name())));
     };
     let mut reader = quick_xml::Reader::from_str(&text);
     let mut lines = LineCounter::new(&text);
@@ -126,7 +126,7 @@ fn read_cbr_xml(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
             Ok(event) => event,
             Err(e) => {
                 let at = lines.line_at(usize::try_from(reader.error_position()).unwrap_or(usize::MAX));
-                problems.push(problem(XML_SHEET, at, "", format!("malformed XML: {e}")));
+                problems.push(problem(XML_SHEET, at, "", Reason::new("problem-xml-malformed").arg("detail", e)));
                 return Err(problems);
             }
         };
@@ -148,7 +148,9 @@ fn read_cbr_xml(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
                                         XML_SHEET,
                                         line,
                                         "ValCurs/@Date",
-                                        format!("{value:?} is not a date like 27.09.2023"),
+                                        Reason::new("problem-rates-date-invalid")
+                                            .arg("value", value.trim())
+                                            .arg("example", "27.09.2023"),
                                     )),
                                 }
                             }
@@ -187,24 +189,14 @@ fn read_cbr_xml(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
         }
     }
     if !open.is_empty() {
-        problems.push(problem(
-            XML_SHEET,
-            lines.last_line(),
-            &open.join("/"),
-            "the file ends before its elements close: truncated?".to_string(),
-        ));
+        problems.push(problem(XML_SHEET, lines.last_line(), &open.join("/"), Reason::new("problem-xml-truncated")));
     }
     if !saw_root {
-        problems.push(problem(
-            XML_SHEET,
-            1,
-            "ValCurs",
-            "not a Bank of Russia rate file: no ValCurs element".to_string(),
-        ));
+        problems.push(problem(XML_SHEET, 1, "ValCurs", Reason::new("problem-rates-not-cbr")));
     }
     let Some(date) = date else {
         if saw_root {
-            problems.push(problem(XML_SHEET, 1, "ValCurs/@Date", "the file has no date".to_string()));
+            problems.push(problem(XML_SHEET, 1, "ValCurs/@Date", Reason::new("problem-rates-no-date")));
         }
         return Err(problems);
     };
@@ -239,11 +231,21 @@ fn collect(
         return;
     };
     if currency == rate.base {
-        problems.push(problem(sheet, row, column, format!("{code} is quoted in itself")));
+        problems.push(problem(
+            sheet,
+            row,
+            column,
+            Reason::new("problem-rates-self-quoted").arg("currency", code.trim()),
+        ));
         return;
     }
     if file.rates.iter().any(|r| r.currency == currency && r.date == rate.date) {
-        problems.push(problem(sheet, row, column, format!("{currency} appears twice for {}", rate.date)));
+        problems.push(problem(
+            sheet,
+            row,
+            column,
+            Reason::new("problem-rates-duplicate").arg("currency", currency).arg("date", rate.date),
+        ));
         return;
     }
     file.rates.push(Rate { currency, ..rate });
@@ -262,17 +264,17 @@ impl Valute {
     /// (line, code, units, price of `units`), or problems for whatever is wrong.
     fn check(self, problems: &mut Vec<Problem>) -> Option<(usize, String, u32, Decimal)> {
         let line = self.line;
-        let mut bad = |column: &str, reason: String| problems.push(problem(XML_SHEET, line, column, reason));
+        let mut bad = |column: &str, reason: Reason| problems.push(problem(XML_SHEET, line, column, reason));
         let code = self.char_code.unwrap_or_default().trim().to_string();
         if code.is_empty() {
-            bad("CharCode", "a Valute without a CharCode".to_string());
+            bad("CharCode", Reason::new("problem-rates-no-char-code"));
         }
         let units = match self.nominal.as_deref().map(str::trim) {
             None => Some(1),
             Some(n) => match n.parse::<u32>() {
                 Ok(u) if u > 0 => Some(u),
                 _ => {
-                    bad("Nominal", format!("{n:?} is not a positive whole number"));
+                    bad("Nominal", Reason::new("problem-number-not-positive-whole").arg("value", n));
                     None
                 }
             },
@@ -282,7 +284,7 @@ impl Valute {
             Some(v) => match decimal(v) {
                 Some(d) if d > Decimal::ZERO => Some(d),
                 _ => {
-                    bad("VunitRate", format!("{:?} is not a positive number", v.trim()));
+                    bad("VunitRate", Reason::new("problem-number-not-positive").arg("value", v.trim()));
                     None
                 }
             },
@@ -291,14 +293,14 @@ impl Valute {
             (Some(v), _) => match decimal(v) {
                 Some(d) if d > Decimal::ZERO => Some(d),
                 _ => {
-                    bad("Value", format!("{:?} is not a positive number", v.trim()));
+                    bad("Value", Reason::new("problem-number-not-positive").arg("value", v.trim()));
                     None
                 }
             },
             // A file with only the per-unit price: take it for one unit.
             (None, Some(per_unit)) if units == Some(1) => Some(per_unit),
             (None, _) => {
-                bad("Value", format!("{code} has no Value"));
+                bad("Value", Reason::new("problem-rates-no-value").arg("currency", &code));
                 None
             }
         };
@@ -308,7 +310,13 @@ impl Valute {
             let exact = v / Decimal::from(u);
             let tolerance = Decimal::new(1, per_unit.scale());
             if (exact - per_unit).abs() > tolerance {
-                bad("VunitRate", format!("{per_unit} disagrees with Value {v} per Nominal {u}"));
+                bad(
+                    "VunitRate",
+                    Reason::new("problem-rates-vunit-mismatch")
+                        .arg("vunit", per_unit)
+                        .arg("value", v)
+                        .arg("nominal", u),
+                );
             }
         }
         if code.is_empty() {
@@ -358,11 +366,8 @@ struct NbrbRate {
 
 fn read_nbrb_json(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
     let fail = |e: serde_json::Error| {
-        let reason = if e.is_eof() {
-            format!("the JSON ends early: truncated? ({e})")
-        } else {
-            format!("not a National Bank of Belarus rate file: {e}")
-        };
+        let key = if e.is_eof() { "problem-json-truncated" } else { "problem-rates-not-nbrb" };
+        let reason = Reason::new(key).arg("detail", &e);
         vec![problem(JSON_SHEET, e.line(), "", reason)]
     };
     // An array from exrates/rates, one object from exrates/rates/{id}. (Raw numbers cannot go
@@ -376,15 +381,20 @@ fn read_nbrb_json(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
     let mut problems = Vec::new();
     for (i, entry) in list.into_iter().enumerate() {
         let row = i + 1;
-        let mut bad = |column: &str, reason: String| problems.push(problem(JSON_SHEET, row, column, reason));
+        let mut bad = |column: &str, reason: Reason| problems.push(problem(JSON_SHEET, row, column, reason));
         let Some(code) = entry.abbreviation.filter(|c| !c.trim().is_empty()) else {
-            bad("Cur_Abbreviation", "no currency code: rates are matched by Cur_Abbreviation".to_string());
+            bad("Cur_Abbreviation", Reason::new("problem-rates-no-currency-code"));
             continue;
         };
         let date =
             entry.date.as_deref().and_then(|d| NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").ok());
         let Some(date) = date else {
-            bad("Date", format!("{:?} is not a date like 2024-06-29T00:00:00", entry.date.unwrap_or_default()));
+            bad(
+                "Date",
+                Reason::new("problem-rates-date-invalid")
+                    .arg("value", entry.date.unwrap_or_default())
+                    .arg("example", "2024-06-29T00:00:00"),
+            );
             continue;
         };
         let raw_scale = entry.scale.as_ref().map(|r| r.get().trim().to_string());
@@ -393,7 +403,10 @@ fn read_nbrb_json(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
             Some(s) => s.parse::<u32>().ok().filter(|u| *u > 0),
         };
         let Some(units) = units else {
-            bad("Cur_Scale", format!("{} is not a positive whole number", raw_scale.unwrap_or_default()));
+            bad(
+                "Cur_Scale",
+                Reason::new("problem-number-not-positive-whole").arg("value", raw_scale.unwrap_or_default()),
+            );
             continue;
         };
         let raw_rate = entry.rate.as_ref().map(|r| r.get().trim().to_string()).unwrap_or_default();
@@ -401,10 +414,12 @@ fn read_nbrb_json(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
         // publishes numbers.
         let value = if raw_rate.starts_with('"') { None } else { decimal(&raw_rate) };
         let Some(value) = value.filter(|v| *v > Decimal::ZERO) else {
-            bad(
-                "Cur_OfficialRate",
-                format!("{} is not a positive number", if raw_rate.is_empty() { "missing or null" } else { &raw_rate }),
-            );
+            let reason = if raw_rate.is_empty() || raw_rate == "null" {
+                Reason::new("problem-rates-rate-missing")
+            } else {
+                Reason::new("problem-number-not-positive").arg("value", &raw_rate)
+            };
+            bad("Cur_OfficialRate", reason);
             continue;
         };
         let rate = Rate { date, base: Currency::Byn, currency: Currency::Usd, units, value };

@@ -38,7 +38,7 @@ use accord_domain::trade::{
 };
 
 use super::number::{NumberError, parse_non_negative};
-use crate::Problem;
+use crate::{Problem, Reason};
 use columns::Layout;
 pub use columns::TemplateColumn;
 pub use generate::{generate_template_csv, generate_template_records};
@@ -112,7 +112,7 @@ fn short_key(raw: &[u8]) -> Option<u128> {
 }
 
 /// A failed field: which column and why.
-pub(crate) type FieldProblem = (TemplateColumn, String);
+pub(crate) type FieldProblem = (TemplateColumn, Reason);
 
 impl RowParser {
     fn new(encoding: Encoding) -> RowParser {
@@ -130,54 +130,55 @@ impl RowParser {
         }
     }
 
-    fn flow(&mut self, raw: &[u8]) -> Result<Flow, String> {
+    fn flow(&mut self, raw: &[u8]) -> Result<Flow, Reason> {
         let key = short_key(raw);
         if let Some((_, f)) = self.flows.iter().find(|(k, _)| Some(*k) == key) {
             return Ok(*f);
         }
         let text = self.text(raw);
-        let flow = Flow::parse_bytes(text.as_bytes())
-            .ok_or_else(|| format!("{:?} is not a flow: write export or import (экспорт, импорт)", text.trim()))?;
+        let flow = Flow::parse_bytes(text.as_bytes()).ok_or_else(|| {
+            if text.trim().is_empty() {
+                Reason::new("problem-value-empty")
+            } else {
+                Reason::new("problem-trade-flow-invalid").arg("value", text.trim())
+            }
+        })?;
         if let Some(key) = key.filter(|_| self.flows.len() < CACHE_SIZE) {
             self.flows.push((key, flow));
         }
         Ok(flow)
     }
 
-    fn unit(&mut self, raw: &[u8]) -> Result<QtyUnit, String> {
+    fn unit(&mut self, raw: &[u8]) -> Result<QtyUnit, Reason> {
         let key = short_key(raw);
         if let Some((_, u)) = self.units.iter().find(|(k, _)| Some(*k) == key) {
             return Ok(*u);
         }
-        let unit = QtyUnit::parse(&self.text(raw)).map_err(|e| e.to_string())?;
+        let unit = QtyUnit::parse(&self.text(raw)).map_err(|e| Reason::from(&e))?;
         if let Some(key) = key.filter(|_| self.units.len() < CACHE_SIZE) {
             self.units.push((key, unit));
         }
         Ok(unit)
     }
 
-    fn period(&self, raw: &[u8]) -> Result<Period, String> {
+    fn period(&self, raw: &[u8]) -> Result<Period, Reason> {
         if let Some(p) = Period::parse_bytes(raw) {
             return Ok(p);
         }
         let text = self.text(raw);
         if text.trim().is_empty() {
-            return Err("empty".to_string());
+            return Err(Reason::new("problem-value-empty"));
         }
-        text.parse::<Period>()
-            .map_err(|_| format!("{:?} is not a period: write a month as 2025-03 or a quarter as 2025Q1", text.trim()))
+        text.parse::<Period>().map_err(|_| Reason::new("problem-trade-period-invalid").arg("value", text.trim()))
     }
 
-    fn territory(&self, raw: &[u8]) -> Result<Territory, String> {
+    fn territory(&self, raw: &[u8]) -> Result<Territory, Reason> {
         Territory::parse_bytes(raw).ok_or_else(|| {
             let text = self.text(raw);
             if text.trim().is_empty() {
-                "empty".to_string()
+                Reason::new("problem-value-empty")
             } else {
-                format!(
-                    "{:?} is not a territory code: write an ISO 3166 code such as BY-MA, RU-KHA, BY or RU",
-                    text.trim()
-                )
+                Reason::new("problem-trade-territory-invalid").arg("value", text.trim())
             }
         })
     }
@@ -193,13 +194,18 @@ impl RowParser {
         let reporter = self.territory(field(C::Reporter)).map_err(|e| (C::Reporter, e))?;
         let partner = self.territory(field(C::Partner)).map_err(|e| (C::Partner, e))?;
         if partner == reporter {
-            return Err((C::Partner, format!("the partner is the reporter itself ({reporter})")));
+            return Err((C::Partner, Reason::new("problem-trade-partner-is-reporter").arg("territory", reporter)));
         }
-        let code = CommodityCode::parse_bytes(field(C::Code)).map_err(|e| (C::Code, e.to_string()))?;
+        let code = CommodityCode::parse_bytes(field(C::Code)).map_err(|e| (C::Code, Reason::from(&e)))?;
         let raw_currency = field(C::Currency);
         let currency = Currency::parse_bytes(raw_currency.trim_ascii()).ok_or_else(|| {
             let text = self.text(raw_currency);
-            (C::Currency, format!("{:?} is not a currency: write USD, RUB, BYN, EUR, CNY or KZT", text.trim()))
+            let reason = if text.trim().is_empty() {
+                Reason::new("problem-value-empty")
+            } else {
+                Reason::new("problem-trade-currency-invalid").arg("value", text.trim())
+            };
+            (C::Currency, reason)
         })?;
         let raw_value = field(C::Value);
         let minor =
@@ -209,7 +215,7 @@ impl RowParser {
         let raw_unit = field(C::QtyUnit);
         let supplementary_unit = match (supplementary_qty, raw_unit.trim_ascii().is_empty()) {
             (None, _) => None,
-            (Some(_), true) => return Err((C::QtyUnit, "a quantity needs its unit of measure".to_string())),
+            (Some(_), true) => return Err((C::QtyUnit, Reason::new("problem-trade-unit-missing"))),
             (Some(_), false) => Some(self.unit(raw_unit).map_err(|e| (C::QtyUnit, e))?),
         };
         Ok(TradeRecord {
@@ -226,7 +232,7 @@ impl RowParser {
     }
 }
 
-fn optional_quantity(raw: &[u8]) -> Result<Option<Quantity>, String> {
+fn optional_quantity(raw: &[u8]) -> Result<Option<Quantity>, Reason> {
     match parse_non_negative(raw, Quantity::DECIMALS) {
         Ok(milli) => Ok(Some(Quantity::from_milli(milli))),
         Err(NumberError::Empty) => Ok(None),
@@ -252,7 +258,9 @@ impl<R: Read> TemplateCsvReader<R> {
     pub fn new(reader: R) -> Result<TemplateCsvReader<R>, Problem> {
         let mut buffered = BufReader::with_capacity(1 << 16, reader);
         let (delimiter, encoding) = {
-            let start = buffered.fill_buf().map_err(|e| file_problem(format!("cannot read the file: {e}")))?;
+            let start = buffered
+                .fill_buf()
+                .map_err(|e| file_problem(Reason::new("problem-file-unreadable").arg("detail", e)))?;
             let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
             let line_end = start.iter().position(|b| *b == b'\n').unwrap_or(start.len());
             let line = &start[..line_end];
@@ -272,8 +280,8 @@ impl<R: Read> TemplateCsvReader<R> {
             match csv.read_byte_record(&mut record) {
                 Ok(true) if record.iter().all(|f| f.trim_ascii().is_empty()) => continue,
                 Ok(true) => break record.clone(),
-                Ok(false) => return Err(file_problem("the file is empty: expected a header row".to_string())),
-                Err(e) => return Err(file_problem(format!("cannot read the header: {e}"))),
+                Ok(false) => return Err(file_problem(Reason::new("problem-file-empty"))),
+                Err(e) => return Err(file_problem(Reason::new("problem-header-unreadable").arg("detail", e))),
             }
         };
         let parser = RowParser::new(encoding);
@@ -325,7 +333,7 @@ impl<R: Read> TemplateCsvReader<R> {
                         sheet: CSV_SHEET.to_string(),
                         row: u32::try_from(line).unwrap_or(u32::MAX),
                         column: String::new(),
-                        reason: format!("cannot read the file: {e}"),
+                        reason: Reason::new("problem-file-unreadable").arg("detail", e),
                     }));
                 }
             }
@@ -387,7 +395,7 @@ impl<R: Read> TemplateCsvReader<R> {
                         sheet: CSV_SHEET.to_string(),
                         row: *line,
                         column: self.layout.name(TemplateColumn::Value).to_string(),
-                        reason: e.to_string(),
+                        reason: Reason::from(&e),
                     });
                 }
             }
@@ -428,7 +436,7 @@ pub fn read_template_csv(bytes: &[u8]) -> Result<Vec<TradeRecord>, Vec<Problem>>
     if problems.is_empty() { Ok(records) } else { Err(problems) }
 }
 
-fn file_problem(reason: String) -> Problem {
+fn file_problem(reason: Reason) -> Problem {
     Problem { sheet: CSV_SHEET.to_string(), row: 0, column: String::new(), reason }
 }
 

@@ -1,12 +1,12 @@
 //! Files the reader must refuse, with every problem reported at once.
 
-use accord_formats::{Problem, read_csv, read_xlsx};
+use accord_formats::{Problem, Reason, read_csv, read_xlsx};
 use rust_xlsxwriter::Workbook;
 
 use crate::support::{row, save};
 
-fn problem(row: u32, column: &str, reason: &str) -> Problem {
-    Problem { sheet: "План".to_string(), row, column: column.to_string(), reason: reason.to_string() }
+fn problem(row: u32, column: &str, reason: Reason) -> Problem {
+    Problem { sheet: "План".to_string(), row, column: column.to_string(), reason }
 }
 
 #[test]
@@ -28,14 +28,17 @@ fn bad_rows_are_all_reported_with_sheet_row_and_column() {
     assert_eq!(
         problems,
         vec![
-            problem(2, "Наименование мероприятия", "пустое наименование мероприятия 1."),
-            problem(3, "№ п/п", "номер мероприятия не распознан: \"x\""),
-            problem(5, "№ п/п", "номер 2. повторяется: он уже есть в строке 4"),
-            problem(6, "№ п/п", "не указан номер мероприятия"),
-            problem(8, "№ п/п", "номер мероприятия не распознан: \"4a\""),
+            problem(2, "Наименование мероприятия", Reason::new("problem-plan-title-empty").arg("number", "1.")),
+            problem(3, "№ п/п", Reason::new("problem-plan-number-invalid").arg("value", "x")),
+            problem(5, "№ п/п", Reason::new("problem-plan-number-repeated").arg("number", "2.").arg("first", 4)),
+            problem(6, "№ п/п", Reason::new("problem-plan-number-missing")),
+            problem(8, "№ п/п", Reason::new("problem-plan-number-invalid").arg("value", "4a")),
         ]
     );
-    assert_eq!(problems[1].to_string(), "sheet 'План', row 3, column '№ п/п': номер мероприятия не распознан: \"x\"");
+    assert_eq!(
+        problems[1].to_string(),
+        r#"sheet 'План', row 3, column '№ п/п': problem-plan-number-invalid(value="x")"#
+    );
 }
 
 #[test]
@@ -55,7 +58,7 @@ fn no_header_lists_the_missing_columns_on_the_first_sheet() {
     assert_eq!((only.sheet.as_str(), only.row, only.column.as_str()), ("Пояснения", 0, ""));
     assert_eq!(
         only.reason,
-        "не найдена строка заголовков таблицы плана: нет столбцов «№ п/п», «Ответственные исполнители»"
+        Reason::new("problem-plan-no-header").arg("columns", "«№ п/п», «Ответственные исполнители»")
     );
 }
 
@@ -67,7 +70,7 @@ fn an_empty_sheet_misses_every_required_column() {
     assert_eq!(problems.len(), 1);
     for name in ["№ п/п", "Наименование мероприятия", "Срок исполнения", "Ответственные исполнители"]
     {
-        assert!(problems[0].reason.contains(&format!("«{name}»")), "{}", problems[0].reason);
+        assert!(problems[0].reason.get("columns").is_some_and(|c| c.contains(&format!("«{name}»"))), "{}", problems[0]);
     }
 }
 
@@ -76,12 +79,12 @@ fn one_side_column_alone_is_not_enough() {
     let csv = "№ п/п;Мероприятие;Срок;Исполнители с белорусской стороны\n1.;Встреча;2025;Минэкономики\n";
     let problems = read_csv(csv.as_bytes()).expect_err("no Russian side and no shared column");
     assert_eq!(problems[0].sheet, "csv");
-    assert!(problems[0].reason.ends_with("нет столбцов «Ответственные исполнители»"), "{}", problems[0].reason);
+    assert_eq!(problems[0].reason.get("columns"), Some("«Ответственные исполнители»"), "{}", problems[0]);
 }
 
 #[test]
 fn bytes_that_are_not_a_workbook_are_one_problem() {
     let problems = read_xlsx(b"not a zip file").expect_err("garbage");
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].reason.starts_with("файл не читается как книга XLSX"), "{}", problems[0].reason);
+    assert_eq!(problems[0].reason.key, "problem-xlsx-unreadable", "{}", problems[0]);
 }

@@ -1007,7 +1007,7 @@ pub(super) async fn import(
             render(&import_page(&state, &ctx, Vec::new(), Some(message)).await?)
         }
         Err(ImportError::Problems(problems)) => {
-            let lines = problems.iter().map(ToString::to_string).collect();
+            let lines = problems.iter().map(|p| ctx.tr.problem(p)).collect();
             render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &import_page(&state, &ctx, lines, None).await?)
         }
         Err(ImportError::App(e)) => Err(e),

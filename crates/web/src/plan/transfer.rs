@@ -8,7 +8,7 @@ use crate::error::AppError;
 use accord_domain::directory::{Organisation, OrganisationForm, name_key};
 use accord_domain::plan::{Executor, Measure, MeasureData, MeasureForm, NewPlan, Plan, Section};
 use accord_domain::{OrganisationId, Side};
-use accord_formats::{ExportMeasure, ExportSection, ExportTable, MeasureRow, PlanRow, PlanTable, Problem};
+use accord_formats::{ExportMeasure, ExportSection, ExportTable, MeasureRow, PlanRow, PlanTable, Problem, Reason};
 use accord_store::{Author, ImportCounts, NewAgreement, Store};
 use std::collections::HashMap;
 
@@ -164,11 +164,15 @@ fn map_rows(table: &PlanTable, sections: &[Section], directory: &Directory) -> (
                                 "number" => "№ п/п",
                                 other => other,
                             };
+                            use accord_domain::validation::Reason as Invalid;
                             let reason = match (e.field, e.reason) {
-                                ("term", accord_domain::validation::Reason::Required) => "срок не указан".to_string(),
-                                (_, reason) => {
-                                    crate::i18n::Tr::new(accord_domain::directory::Locale::Ru).reason(reason)
+                                ("term", Invalid::Required) => Reason::new("problem-plan-term-missing"),
+                                ("number", Invalid::InvalidCode) => {
+                                    Reason::new("problem-plan-number-invalid").arg("value", m.number.trim())
                                 }
+                                (_, Invalid::Required) => Reason::new("problem-value-empty"),
+                                (_, Invalid::TooLong) => Reason::new("problem-plan-value-too-long"),
+                                (_, _) => Reason::new("problem-plan-value-invalid"),
                             };
                             problems.push(Problem {
                                 sheet: table.sheet.clone(),
@@ -184,6 +188,11 @@ fn map_rows(table: &PlanTable, sections: &[Section], directory: &Directory) -> (
     }
     (mapped, problems)
 }
+
+/// An executor the directory does not know: the one problem `--create-orgs` may resolve.
+const UNKNOWN_EXECUTOR: &str = "problem-plan-executor-unknown";
+/// An executor listed in the other side's column.
+const OTHER_SIDE: &str = "problem-plan-executor-other-side";
 
 fn map_executors(
     table: &PlanTable,
@@ -207,7 +216,7 @@ fn map_executors(
                                 sheet: table.sheet.clone(),
                                 row: m.row,
                                 column: column.into(),
-                                reason: format!("«{name}» относится к другой стороне"),
+                                reason: Reason::new(OTHER_SIDE).arg("name", name),
                             },
                             name.clone(),
                             None,
@@ -225,7 +234,7 @@ fn map_executors(
                         sheet: table.sheet.clone(),
                         row: m.row,
                         column: column.into(),
-                        reason: format!("исполнитель «{name}» не найден в справочнике"),
+                        reason: Reason::new(UNKNOWN_EXECUTOR).arg("name", name),
                     },
                     name.clone(),
                     column_side,
@@ -317,7 +326,7 @@ pub async fn import_plan(
     let mut to_create: Vec<(String, Side)> = Vec::new();
     for (problem, name, side) in std::mem::take(&mut mapped.missing) {
         match side {
-            Some(side) if options.create_orgs && problem.reason.contains("не найден") => {
+            Some(side) if options.create_orgs && problem.reason.key == UNKNOWN_EXECUTOR => {
                 if !to_create.iter().any(|(n, _)| name_key(n) == name_key(&name)) {
                     to_create.push((name, side));
                 }
@@ -334,7 +343,7 @@ pub async fn import_plan(
                     sheet: table.sheet.clone(),
                     row: 0,
                     column: String::new(),
-                    reason: format!("план {code} не найден"),
+                    reason: Reason::new("problem-plan-not-found").arg("code", code),
                 });
                 None
             }
@@ -347,17 +356,15 @@ pub async fn import_plan(
                     sheet: table.sheet.clone(),
                     row: 0,
                     column: String::new(),
-                    reason: format!(
-                        "в базе уже есть план ({}); укажите --plan CODE",
-                        plans.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
+                    reason: Reason::new("problem-plan-exists")
+                        .arg("plans", plans.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join(", ")),
                 });
             } else if period_in(&table.title_lines).is_none() {
                 problems.push(Problem {
                     sheet: table.sheet.clone(),
                     row: 1,
                     column: String::new(),
-                    reason: "в заголовке не найден период плана (например, «на 2025-2027 годы»)".into(),
+                    reason: Reason::new("problem-plan-no-period"),
                 });
             }
             None

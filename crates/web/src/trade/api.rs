@@ -6,17 +6,18 @@ use super::{ImportRequest, ImportSummary, ScopeSummary, summaries};
 use crate::AppState;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use accord_domain::Side;
 use accord_domain::directory::Action;
 use accord_domain::trade::{MirrorReport, MirrorStatus, ProductGroup, Territory};
+use accord_formats::{Problem, Reason as FileReason};
 use accord_store::{MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeSourceInfo};
-use axum::Json;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 
 /// Trade files sent to the API or uploaded: the size up to which a file is read in one part.
@@ -221,7 +222,8 @@ struct ImportQuery {
     dry_run: Option<bool>,
 }
 
-/// A file's problems as the API reports them.
+/// A file's problems as the API reports them: `problems` as sentences in the request's
+/// language, `details` the same with their parts for programs.
 #[derive(Serialize)]
 struct ProblemsBody {
     error: ProblemsDetail,
@@ -232,27 +234,78 @@ struct ProblemsDetail {
     code: &'static str,
     message: String,
     problems: Vec<String>,
+    details: Vec<ProblemDetail>,
     more: u64,
 }
 
-pub(crate) fn problems_response(e: TradeReadError) -> Response {
+#[derive(Serialize)]
+struct ProblemDetail {
+    /// The workbook sheet; `csv`, `xml` or `json` for files without sheets.
+    sheet: String,
+    /// 1-based row or line; 0 for the file as a whole.
+    row: u32,
+    /// The column's header as in the file; empty when the problem is not about one column.
+    column: String,
+    /// The message id (`problem-…`) and its arguments.
+    key: String,
+    args: serde_json::Map<String, serde_json::Value>,
+    /// `problems[i]` again.
+    message: String,
+}
+
+pub(crate) fn problems_response(e: TradeReadError, tr: &Tr) -> Response {
     let (problems, more) = match e {
-        TradeReadError::Problems { problems, more } => (problems.iter().map(ToString::to_string).collect(), more),
-        TradeReadError::Io { reason, .. } => (vec![reason], 0),
+        TradeReadError::Problems { problems, more } => (problems, more),
+        TradeReadError::Io { reason, .. } => {
+            // Not reached from the API (it reads from memory), but never an empty list.
+            (
+                vec![Problem {
+                    sheet: String::new(),
+                    row: 0,
+                    column: String::new(),
+                    reason: FileReason::new("problem-file-unreadable").arg("detail", reason),
+                }],
+                0,
+            )
+        }
     };
+    let details: Vec<ProblemDetail> = problems
+        .iter()
+        .map(|p| ProblemDetail {
+            sheet: p.sheet.clone(),
+            row: p.row,
+            column: p.column.clone(),
+            key: p.reason.key.clone(),
+            args: p.reason.args.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone()))).collect(),
+            message: tr.problem(p),
+        })
+        .collect();
+    let total = i64::try_from(problems.len() as u64 + more).unwrap_or(i64::MAX);
     let body = ProblemsBody {
         error: ProblemsDetail {
             code: "file_problems",
-            message: format!("{} problem(s) in the file; nothing was imported", problems.len() as u64 + more),
-            problems,
+            message: tr.tn("import-file-problems", total),
+            problems: details.iter().map(|d| d.message.clone()).collect(),
+            details,
             more,
         },
     };
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
+/// An import's outcome: the summary, with the rows left out as sentences in the request's
+/// language (`notes`) and as data (`skipped`).
+#[derive(Serialize)]
+struct ImportBody<'a> {
+    #[serde(flatten)]
+    summary: &'a ImportSummary,
+    notes: Vec<String>,
+    skipped: &'a [accord_formats::trade::Skipped],
+}
+
 async fn import_trade(
     State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
     api: ApiUser,
     Query(q): Query<ImportQuery>,
     body: Bytes,
@@ -271,18 +324,20 @@ async fn import_trade(
     .await
     {
         Ok(Ok(read)) => read,
-        Ok(Err(e)) => return Ok(problems_response(e)),
+        Ok(Err(e)) => return Ok(problems_response(e, &tr)),
         Err(e) => return Err(AppError::Internal(e.to_string())),
     };
     let request = ImportRequest { source: q.source, side, dry_run: q.dry_run.unwrap_or(false) };
     let summary: ImportSummary = super::pages::authorised_import(&state, &api.user, &name, read, &request).await?;
     let status =
         if summary.outcome.as_ref().is_some_and(|o| !o.unchanged) { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(summary)).into_response())
+    let body = ImportBody { summary: &summary, notes: summary.notes(&tr), skipped: &summary.skipped };
+    Ok((status, Json(body)).into_response())
 }
 
 async fn import_rates(
     State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
     api: ApiUser,
     Query(q): Query<ImportQuery>,
     body: Bytes,
@@ -291,7 +346,7 @@ async fn import_rates(
     let name = q.name.unwrap_or_else(|| "rates".to_string());
     let file = match accord_formats::trade::read_rates(&body) {
         Ok(file) => file,
-        Err(problems) => return Ok(problems_response(TradeReadError::Problems { problems, more: 0 })),
+        Err(problems) => return Ok(problems_response(TradeReadError::Problems { problems, more: 0 }, &tr)),
     };
     if q.dry_run.unwrap_or(false) {
         return Ok(Json(RatesOutcome { inserted: 0, unchanged: 0 }).into_response());

@@ -52,9 +52,29 @@ pub struct ImportSummary {
     pub records: usize,
     pub first_period: Option<String>,
     pub last_period: Option<String>,
-    pub notes: Vec<String>,
+    /// Rows left out on purpose, with why; translated where shown (see [`ImportSummary::notes`]).
+    #[serde(skip)]
+    pub skipped: Vec<accord_formats::trade::Skipped>,
+    #[serde(skip)]
+    pub more_skipped: u64,
     /// `None` for a dry run.
     pub outcome: Option<TradeImportOutcome>,
+}
+
+impl ImportSummary {
+    /// The rows left out, one line each in the reader's language, and how many more there were.
+    pub fn notes(&self, tr: &crate::i18n::Tr) -> Vec<String> {
+        let mut notes: Vec<String> = self.skipped.iter().map(|s| tr.skipped(s)).collect();
+        if self.more_skipped > 0 {
+            notes.push(
+                tr.ta(
+                    "import-more-skipped",
+                    &[("count", tr.int(i64::try_from(self.more_skipped).unwrap_or(i64::MAX)))],
+                ),
+            );
+        }
+        notes
+    }
 }
 
 /// Whose statistics a file holds: as given, or the one side every reporter in it belongs to.
@@ -96,7 +116,8 @@ pub async fn import_read(
         records: records.len(),
         first_period: periods.first().map(ToString::to_string),
         last_period: periods.last().map(ToString::to_string),
-        notes: read.notes,
+        skipped: read.skipped,
+        more_skipped: read.more_skipped,
         outcome: None,
     };
     if request.dry_run {

@@ -904,10 +904,15 @@ pub(super) async fn import_upload(
                     "rates-imported",
                     &[("inserted", outcome.inserted.to_string()), ("unchanged", outcome.unchanged.to_string())],
                 );
-                render(&import_view(&state, &ctx, Vec::new(), Some(message), rates.skipped).await?)
+                let notes = rates
+                    .skipped
+                    .iter()
+                    .map(|c| tr.ta("rates-currency-left-out", &[("currency", c.clone())]))
+                    .collect();
+                render(&import_view(&state, &ctx, Vec::new(), Some(message), notes).await?)
             }
             Err(problems) => {
-                let lines = problems.iter().map(ToString::to_string).collect();
+                let lines = problems.iter().map(|p| tr.problem(p)).collect();
                 render_status(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &import_view(&state, &ctx, lines, None, Vec::new()).await?,
@@ -922,7 +927,7 @@ pub(super) async fn import_upload(
     let read = match read {
         Ok(read) => read,
         Err(TradeReadError::Problems { problems, more }) => {
-            let mut lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            let mut lines: Vec<String> = problems.iter().map(|p| tr.problem(p)).collect();
             if more > 0 {
                 lines.push(tr.ta("import-more-problems", &[("count", more.to_string())]));
             }
@@ -951,7 +956,7 @@ pub(super) async fn import_upload(
             ("replaced", summary.outcome.as_ref().map_or(0, |o| o.replaced).to_string()),
         ],
     );
-    render(&import_view(&state, &ctx, Vec::new(), Some(message), summary.notes).await?)
+    render(&import_view(&state, &ctx, Vec::new(), Some(message), summary.notes(tr)).await?)
 }
 
 async fn template_csv(ctx: Ctx) -> Result<Response, AppError> {

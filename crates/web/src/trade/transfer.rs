@@ -3,8 +3,8 @@
 //! that makes a repeated import a no-op.
 
 use accord_domain::trade::{Aggregator, TradeRecord};
-use accord_formats::Problem;
-use accord_formats::trade::{ComtradeReader, MAX_PROBLEMS, Progress, TemplateCsvReader, read_template_xlsx};
+use accord_formats::trade::{ComtradeReader, MAX_PROBLEMS, Progress, Skipped, TemplateCsvReader, read_template_xlsx};
+use accord_formats::{Problem, Reason};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -42,8 +42,11 @@ pub struct TradeRead {
     pub format: &'static str,
     /// SHA-256 of the file (of its two halves' digests when read in two parts).
     pub fingerprint: String,
-    /// Rows left out on purpose (Comtrade world totals, re-exports), with why.
-    pub notes: Vec<String>,
+    /// Rows left out on purpose (Comtrade world totals, re-exports), with why (at most
+    /// `MAX_SKIPPED`).
+    pub skipped: Vec<Skipped>,
+    /// Rows left out beyond those in `skipped`.
+    pub more_skipped: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,7 +95,7 @@ fn aggregate_all(records: &[TradeRecord], sheet: &str) -> Result<Aggregator, Tra
                     sheet: sheet.to_string(),
                     row: u32::try_from(i + 2).unwrap_or(u32::MAX),
                     column: String::new(),
-                    reason: e.to_string(),
+                    reason: Reason::from(&e),
                 }],
                 0,
             )
@@ -106,7 +109,7 @@ pub fn read_trade_bytes(name: &str, bytes: &[u8], format: TradeFormat) -> Result
     let fingerprint = hex(Sha256::digest(bytes));
     if is_xlsx(name, bytes) {
         if format == TradeFormat::Comtrade {
-            return Err(TradeReadError::problems(vec![file_problem("Comtrade files are CSV, not XLSX")], 0));
+            return Err(TradeReadError::problems(vec![file_problem(Reason::new("problem-comtrade-not-csv"))], 0));
         }
         let records = read_template_xlsx(bytes).map_err(|p| TradeReadError::problems(p, 0))?;
         let aggregator = aggregate_all(&records, "XLSX")?;
@@ -115,7 +118,8 @@ pub fn read_trade_bytes(name: &str, bytes: &[u8], format: TradeFormat) -> Result
             rows_read: records.len() as u64,
             format: "template-xlsx",
             fingerprint,
-            notes: Vec::new(),
+            skipped: Vec::new(),
+            more_skipped: 0,
         });
     }
     let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -128,8 +132,8 @@ pub fn read_trade_bytes(name: &str, bytes: &[u8], format: TradeFormat) -> Result
     Ok(read)
 }
 
-fn file_problem(reason: &str) -> Problem {
-    Problem { sheet: "CSV".to_string(), row: 0, column: String::new(), reason: reason.to_string() }
+fn file_problem(reason: Reason) -> Problem {
+    Problem { sheet: "csv".to_string(), row: 0, column: String::new(), reason }
 }
 
 fn read_comtrade_from(reader: impl Read) -> Result<TradeRead, TradeReadError> {
@@ -142,7 +146,7 @@ fn read_comtrade_from(reader: impl Read) -> Result<TradeRead, TradeReadError> {
         match item {
             Ok(record) => {
                 if let Err(e) = aggregator.add(&record) {
-                    problems.push(file_problem(&e.to_string()));
+                    problems.push(file_problem(Reason::from(&e)));
                 }
             }
             Err(problem) => problems.push(problem),
@@ -151,11 +155,14 @@ fn read_comtrade_from(reader: impl Read) -> Result<TradeRead, TradeReadError> {
     if !problems.is_empty() {
         return Err(TradeReadError::problems(problems, 0));
     }
-    let mut notes: Vec<String> = comtrade.skipped().iter().map(|s| format!("row {}: {}", s.row, s.reason)).collect();
-    if comtrade.more_skipped() > 0 {
-        notes.push(format!("… and {} more rows left out", comtrade.more_skipped()));
-    }
-    Ok(TradeRead { aggregator, rows_read: rows, format: "comtrade", fingerprint: String::new(), notes })
+    Ok(TradeRead {
+        aggregator,
+        rows_read: rows,
+        format: "comtrade",
+        fingerprint: String::new(),
+        skipped: comtrade.skipped().to_vec(),
+        more_skipped: comtrade.more_skipped(),
+    })
 }
 
 /// A reader that hashes what passes through it.
@@ -184,7 +191,8 @@ fn read_template_part(reader: impl Read, on_progress: impl FnMut(Progress)) -> R
         rows_read: report.rows,
         format: "template-csv",
         fingerprint: String::new(),
-        notes: Vec::new(),
+        skipped: Vec::new(),
+        more_skipped: 0,
     })
 }
 
@@ -309,7 +317,7 @@ fn read_template_in_two(
     first
         .aggregator
         .merge(second.aggregator)
-        .map_err(|e| TradeReadError::problems(vec![file_problem(&e.to_string())], 0))?;
+        .map_err(|e| TradeReadError::problems(vec![file_problem(Reason::from(&e))], 0))?;
     first.rows_read += second.rows_read;
     let mut both = Sha256::new();
     both.update(first_digest);

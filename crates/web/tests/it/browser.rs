@@ -355,7 +355,10 @@ async fn khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(browser: &B
     };
     upload(false).await;
     let problems = browser.text("#import-problems").await;
-    assert!(problems.contains('3') && problems.contains("value"), "the bad row and column are named: {problems}");
+    assert!(
+        problems.contains("Строка 3, столбец «value»: «4l000» — не число"),
+        "the bad row and column are named, in Russian: {problems}"
+    );
     assert_eq!(app.store.trade_sources().await.expect("sources").len(), sources_before, "nothing stored");
     std::fs::write(&file, format!("{header}{good}")).expect("write file");
     upload(true).await;

@@ -280,7 +280,7 @@ async fn import_through_the_web(app: &TestApp) {
                № п/п;Наименование мероприятия;Срок исполнения;Исполнители с белорусской стороны;Исполнители с российской стороны;Ожидаемый результат;Примечание\n\
                ;1. Торгово-экономическое сотрудничество;;;;;\n\
                1.1.;Поставки техники;IV квартал 2025 г.;ОАО «Минский тракторный завод»;Неизвестное министерство;;\n";
-    let send = |dry_run: bool, create: bool| {
+    let send_to = |path: &'static str, dry_run: bool, create: bool| {
         let client = client.clone();
         let csrf = csrf.clone();
         async move {
@@ -294,18 +294,32 @@ async fn import_through_the_web(app: &TestApp) {
             if create {
                 form = form.text("create_orgs", "1");
             }
-            client.post(app.url("/plan/import")).multipart(form).send().await.expect("post")
+            client.post(app.url(path)).multipart(form).send().await.expect("post")
         }
     };
+    let send = |dry_run: bool, create: bool| send_to("/plan/import", dry_run, create);
     let refused = send(true, false).await;
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.expect("body");
     assert!(
-        html.contains("sheet &#x27;csv&#x27;, row 4, column &#x27;Исполнители с российской стороны&#x27;")
-            || html.contains("row 4"),
+        html.contains(
+            "Строка 4, столбец «Исполнители с российской стороны»: исполнитель «Неизвестное министерство» не найден \
+             в справочнике организаций"
+        ),
+        "a Russian reader reads the problem in Russian: {html}"
+    );
+    // The same file for a reader of English (the language switch in the header sets ?lang=).
+    let english = send_to("/plan/import?lang=en", true, false).await;
+    assert_eq!(english.status(), 422);
+    let html = english.text().await.expect("body");
+    let problems = &html[html.find("id=\"import-problems\"").expect("problems")..];
+    assert!(
+        problems.contains("Row 4, column ") && problems.contains("is not in the directory of organisations"),
         "{html}"
     );
-    assert!(html.contains("Неизвестное министерство"));
+    assert!(!problems.contains("Строка 4"), "no Russian left: {problems}");
+    // Back to Russian for the rest of the story.
+    app.page(&client, "/plan/import?lang=ru").await;
     let checked = send(true, true).await.text().await.expect("body");
     assert!(checked.contains("id=\"import-result\""), "a dry run with --create-orgs passes");
     assert!(app.store.organisations_for_review().await.expect("review").is_empty(), "a dry run changes nothing");

@@ -52,7 +52,28 @@ async fn trade_import_summary_and_mirror_over_http(app: &TestApp) {
     assert_eq!(refused.status(), 422);
     let refused: Value = refused.json().await.expect("json");
     let problem = refused["error"]["problems"][0].as_str().expect("problem").to_string();
-    assert!(problem.contains("row 2") && problem.contains("value"), "{problem}");
+    assert_eq!(problem, "Строка 2, столбец «value»: «12x» — не число", "Russian unless asked otherwise");
+    assert_eq!(refused["error"]["message"], "В файле 1 ошибка, ничего не загружено.");
+    let detail = &refused["error"]["details"][0];
+    assert_eq!((detail["row"].as_u64(), detail["column"].as_str()), (Some(2), Some("value")));
+    assert_eq!(
+        (detail["key"].as_str(), detail["args"]["value"].as_str()),
+        (Some("problem-number-invalid"), Some("12x"))
+    );
+    // The same file for a reader of English.
+    let refused_en: Value = http
+        .post(app.url("/api/v1/trade/imports?name=bad.csv&source=Могилевоблстат&lang=en"))
+        .bearer_auth(&admin)
+        .body(bad)
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(refused_en["error"]["problems"][0], "Row 2, column 'value': \"12x\" is not a number");
+    assert_eq!(refused_en["error"]["message"], "1 problem in the file; nothing was imported.");
+    assert_eq!(refused_en["error"]["details"][0]["key"], "problem-number-invalid", "the same key in any language");
 
     let summary: Value = http
         .get(app.url("/api/v1/trade/summary?from=2020Q1&to=2020Q1"))

@@ -107,19 +107,17 @@ fn aggregates_and_breakdowns_are_skipped_with_a_note() {
     let m = file.records[0];
     assert_eq!(m.flow, Flow::Import);
     assert_eq!((m.net_mass_kg, m.supplementary_qty, m.supplementary_unit), (None, None, None));
-    let notes: Vec<(u32, &str)> = file.skipped.iter().map(|s| (s.row, s.reason.as_str())).collect();
-    assert_eq!(
-        notes,
-        vec![
-            (2, "all-commodity total (TOTAL)"),
-            (3, "partner W00 is World, an aggregate"),
-            (4, "partner _X is not a country"),
-            (5, "flow RX: re-exports, re-imports and special flows are already within exports and imports"),
-            (6, "a breakdown by motCode (2100): only the total row counts"),
-            (7, "a breakdown by customsCode (C01): only the total row counts"),
-            (8, "a breakdown by partner2Code (156): only the total row counts"),
-        ]
-    );
+    let notes: Vec<(u32, String)> = file.skipped.iter().map(|s| (s.row, s.reason.to_string())).collect();
+    let expected = [
+        (2, "problem-comtrade-skip-total"),
+        (3, r#"problem-comtrade-skip-world(value="W00")"#),
+        (4, r#"problem-comtrade-skip-partner(value="_X")"#),
+        (5, r#"problem-comtrade-skip-flow(flow="RX")"#),
+        (6, r#"problem-comtrade-skip-breakdown(column="motCode", value="2100")"#),
+        (7, r#"problem-comtrade-skip-breakdown(column="customsCode", value="C01")"#),
+        (8, r#"problem-comtrade-skip-breakdown(column="partner2Code", value="156")"#),
+    ];
+    assert_eq!(notes, expected.map(|(row, reason)| (row, reason.to_string())));
 }
 
 #[test]
@@ -138,12 +136,12 @@ fn problems_name_line_and_column() {
     assert_eq!(
         problems,
         [
-            "sheet 'csv', row 2, column 'freqCode': annual figures: accord keeps monthly and quarterly records, download monthly data (freqCode M)",
-            "sheet 'csv', row 3, column 'cmdCode': commodity code \"401\" has 3 digits: expected 2, 4, 6, 8 or 10 (a leading zero lost by a spreadsheet?)",
-            "sheet 'csv', row 4, column 'primaryValue': \"n/a\" is not a non-negative amount",
-            "sheet 'csv', row 5, column 'primaryValue': \"-5\" is not a non-negative amount",
-            "sheet 'csv', row 6, column 'classificationSearchCode': classification SITC is not the Harmonized System: download HS data",
-            "sheet 'csv', row 7, column 'netWgt': \"heavy\" is not a non-negative number",
+            "sheet 'csv', row 2, column 'freqCode': problem-comtrade-annual",
+            r#"sheet 'csv', row 3, column 'cmdCode': problem-trade-code-odd-length(value="401", digits="3")"#,
+            r#"sheet 'csv', row 4, column 'primaryValue': problem-trade-value-not-amount(value="n/a")"#,
+            r#"sheet 'csv', row 5, column 'primaryValue': problem-trade-value-not-amount(value="-5")"#,
+            r#"sheet 'csv', row 6, column 'classificationSearchCode': problem-comtrade-not-hs(value="SITC")"#,
+            r#"sheet 'csv', row 7, column 'netWgt': problem-number-not-non-negative(value="heavy")"#,
         ],
         "the exponent form in the last row is accepted"
     );
@@ -157,7 +155,7 @@ fn legacy_sample_is_recognised_and_refused_for_what_it_is() {
     let problems = read_comtrade(LEGACY_SAMPLE.as_bytes()).expect_err("SITC");
     assert_eq!(
         problems[0].to_string(),
-        "sheet 'csv', row 2, column 'Classification': classification S3 is not the Harmonized System: download HS data"
+        r#"sheet 'csv', row 2, column 'Classification': problem-comtrade-not-hs(value="S3")"#
     );
 }
 
@@ -187,16 +185,19 @@ fn legacy_monthly_hs_rows() {
     assert_eq!(milk.supplementary_unit.map(|u| u.to_string()).as_deref(), Some("кг"));
     assert_eq!(file.records[1].supplementary_qty, None, "No Quantity");
     assert_eq!(file.skipped.len(), 1);
-    assert!(file.skipped[0].reason.starts_with("flow Re-Export"));
+    assert_eq!(file.skipped[0].reason, Reason::new("problem-comtrade-skip-flow").arg("flow", "Re-Export"));
 }
 
 #[test]
 fn not_comtrade_at_all() {
     let p = read_comtrade(b"period,flow,reporter\n2025-01,export,BY\n").expect_err("template, not comtrade");
-    assert!(p[0].reason.starts_with("not a UN Comtrade file"), "{p:?}");
+    assert_eq!(p[0].reason.key, "problem-comtrade-not-comtrade", "{p:?}");
     let p = read_comtrade(b"").expect_err("empty");
-    assert!(p[0].reason.contains("empty"), "{p:?}");
+    assert_eq!(p[0].reason.key, "problem-file-empty", "{p:?}");
     let header_only = "flowCode,cmdCode,primaryValue\n";
     let p = read_comtrade(header_only.as_bytes()).expect_err("missing columns");
-    assert_eq!(p[0].reason, "missing columns: period, reporterISO, partnerISO");
+    assert_eq!(
+        p[0].reason,
+        Reason::new("problem-comtrade-columns-missing").arg("columns", "period, reporterISO, partnerISO")
+    );
 }

@@ -11,8 +11,13 @@ fn d(s: &str) -> NaiveDate {
 fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).expect(s)
 }
+/// Problems as `sheet '…', row …, column '…': key(args)`.
 fn reasons(result: Result<RateFile, Vec<Problem>>) -> Vec<String> {
     result.expect_err("problems").iter().map(ToString::to_string).collect()
+}
+
+fn keys(result: Result<RateFile, Vec<Problem>>) -> Vec<String> {
+    result.expect_err("problems").into_iter().map(|p| p.reason.key).collect()
 }
 
 /// The sample as the bank really serves it: declared and encoded as Windows-1251.
@@ -66,7 +71,9 @@ fn vunit_rate_is_checked_against_value_per_nominal() {
     let wrong = newer.replace("<VunitRate>11,98785</VunitRate>", "<VunitRate>12,98785</VunitRate>");
     assert_eq!(
         reasons(read_rates(wrong.as_bytes())),
-        ["sheet 'xml', row 4, column 'VunitRate': 12.98785 disagrees with Value 119.8785 per Nominal 10"]
+        [
+            r#"sheet 'xml', row 4, column 'VunitRate': problem-rates-vunit-mismatch(vunit="12.98785", value="119.8785", nominal="10")"#
+        ]
     );
 }
 
@@ -76,9 +83,7 @@ fn broken_bank_of_russia_files() {
     let (undeclared, _, _) = encoding_rs::WINDOWS_1251.encode(CBR_SAMPLE);
     assert_eq!(
         reasons(read_rates(&undeclared)),
-        [
-            "sheet 'xml', row 0, column '': the file is not valid UTF-8 text (a windows-1251 file without its XML declaration?)"
-        ]
+        [r#"sheet 'xml', row 0, column '': problem-text-invalid-undeclared(encoding="UTF-8")"#]
     );
     // Declared UTF-8, actually Windows-1251.
     let mislabelled = cbr_in_1251(CBR_SAMPLE);
@@ -88,12 +93,15 @@ fn broken_bank_of_russia_files() {
         ..mislabelled.find('\n').unwrap_or(0),
         mislabelled.as_bytes()[..mislabelled.find('\n').unwrap_or(0)].to_vec(),
     );
-    assert!(reasons(read_rates(&bytes))[0].contains("not valid UTF-8 text"));
+    assert_eq!(
+        reasons(read_rates(&bytes)),
+        [r#"sheet 'xml', row 0, column '': problem-text-invalid(encoding="UTF-8")"#]
+    );
     // Truncated in the middle of a Valute.
     let cut = &CBR_SAMPLE[..CBR_SAMPLE.find("<Value>96").expect("usd")];
     let p = reasons(read_rates(cut.as_bytes()));
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].contains("truncated") && p[0].contains("ValCurs/Valute"), "{p:?}");
+    assert!(p[0].ends_with("column 'ValCurs/Valute': problem-xml-truncated"), "{p:?}");
     // A value that is not a number, and a nominal that is not a count.
     let bad = CBR_SAMPLE
         .replace("<Value>96,2378</Value>", "<Value>96,23,78</Value>")
@@ -101,28 +109,31 @@ fn broken_bank_of_russia_files() {
     assert_eq!(
         reasons(read_rates(bad.as_bytes())),
         [
-            "sheet 'xml', row 9, column 'Value': \"96,23,78\" is not a positive number",
-            "sheet 'xml', row 23, column 'Nominal': \"тысяча\" is not a positive whole number",
+            r#"sheet 'xml', row 9, column 'Value': problem-number-not-positive(value="96,23,78")"#,
+            r#"sheet 'xml', row 23, column 'Nominal': problem-number-not-positive-whole(value="тысяча")"#,
         ]
     );
     // The same currency twice in one file.
     let twice = CBR_SAMPLE.replace("<CharCode>CNY</CharCode>", "<CharCode>USD</CharCode>");
     assert_eq!(
         reasons(read_rates(twice.as_bytes())),
-        ["sheet 'xml', row 16, column 'CharCode': USD appears twice for 2023-09-27"]
+        [r#"sheet 'xml', row 16, column 'CharCode': problem-rates-duplicate(currency="USD", date="2023-09-27")"#]
     );
     // No date, a bad date, not XML at all.
     let undated = CBR_SAMPLE.replace(" Date=\"27.09.2023\"", "");
     assert_eq!(
         reasons(read_rates(undated.as_bytes())),
-        ["sheet 'xml', row 1, column 'ValCurs/@Date': the file has no date"]
+        ["sheet 'xml', row 1, column 'ValCurs/@Date': problem-rates-no-date"]
     );
     let misdated = CBR_SAMPLE.replace("27.09.2023", "2023-09-27");
-    assert!(reasons(read_rates(misdated.as_bytes()))[0].contains("is not a date like 27.09.2023"));
-    assert!(reasons(read_rates(b"<html><body>503</body></html>"))[0].contains("no ValCurs element"));
-    assert!(reasons(read_rates(b"Date;USD\n"))[0].contains("not a rate file"));
+    assert!(
+        reasons(read_rates(misdated.as_bytes()))[0]
+            .ends_with(r#"problem-rates-date-invalid(value="2023-09-27", example="27.09.2023")"#)
+    );
+    assert_eq!(keys(read_rates(b"<html><body>503</body></html>")), ["problem-rates-not-cbr"]);
+    assert_eq!(keys(read_rates(b"Date;USD\n")), ["problem-rates-unknown-file"]);
     let mismatched = CBR_SAMPLE.replace("</Nominal>\n<Name>Доллар", "</Nominal2>\n<Name>Доллар");
-    assert!(reasons(read_rates(mismatched.as_bytes()))[0].contains("malformed XML"));
+    assert_eq!(keys(read_rates(mismatched.as_bytes())), ["problem-xml-malformed"]);
 }
 
 #[test]
@@ -156,29 +167,40 @@ fn national_bank_of_belarus_samples() {
 fn broken_national_bank_files() {
     let truncated = &NBRB_2024[..NBRB_2024.len() - 20];
     let p = reasons(read_rates(truncated.as_bytes()));
-    assert!(p[0].contains("truncated"), "{p:?}");
+    assert_eq!(keys(read_rates(truncated.as_bytes())), ["problem-json-truncated"], "{p:?}");
     let text_rate = NBRB_2024.replace("3.1624", "\"3.1624\"").replace("3.3821", "null");
     assert_eq!(
         reasons(read_rates(text_rate.as_bytes())),
         [
-            "sheet 'json', row 1, column 'Cur_OfficialRate': \"3.1624\" is not a positive number",
-            "sheet 'json', row 3, column 'Cur_OfficialRate': missing or null is not a positive number",
+            r#"sheet 'json', row 1, column 'Cur_OfficialRate': problem-number-not-positive(value="\"3.1624\"")"#,
+            "sheet 'json', row 3, column 'Cur_OfficialRate': problem-rates-rate-missing",
         ]
     );
     let twice = NBRB_2024.replace("\"VND\"", "\"USD\"");
     assert_eq!(
         reasons(read_rates(twice.as_bytes())),
-        ["sheet 'json', row 2, column 'Cur_Abbreviation': USD appears twice for 2024-06-29"]
+        [
+            r#"sheet 'json', row 2, column 'Cur_Abbreviation': problem-rates-duplicate(currency="USD", date="2024-06-29")"#
+        ]
     );
     let no_code = NBRB_2024.replace("\"Cur_Abbreviation\":\"EUR\",", "");
-    assert!(reasons(read_rates(no_code.as_bytes()))[0].contains("row 3, column 'Cur_Abbreviation': no currency code"));
+    assert_eq!(
+        reasons(read_rates(no_code.as_bytes())),
+        ["sheet 'json', row 3, column 'Cur_Abbreviation': problem-rates-no-currency-code"]
+    );
     let bad_date = NBRB_2024
         .replace("2024-06-29T00:00:00\",\"Cur_Abbreviation\":\"USD", "29.06.2024\",\"Cur_Abbreviation\":\"USD");
-    assert!(reasons(read_rates(bad_date.as_bytes()))[0].contains("row 1, column 'Date'"));
+    assert!(
+        reasons(read_rates(bad_date.as_bytes()))[0]
+            .starts_with("sheet 'json', row 1, column 'Date': problem-rates-date-invalid(value=\"29.06.2024\"")
+    );
     let zero_scale = NBRB_2024.replace("\"Cur_Scale\":100000", "\"Cur_Scale\":0");
-    assert!(reasons(read_rates(zero_scale.as_bytes()))[0].contains("row 2, column 'Cur_Scale'"));
+    assert_eq!(
+        reasons(read_rates(zero_scale.as_bytes())),
+        [r#"sheet 'json', row 2, column 'Cur_Scale': problem-number-not-positive-whole(value="0")"#]
+    );
     let not_json = reasons(read_rates(b"[1, 2"));
-    assert!(not_json[0].starts_with("sheet 'json', row 1"), "{not_json:?}");
+    assert!(not_json[0].starts_with("sheet 'json', row 1, column '': problem-rates-not-nbrb(detail="), "{not_json:?}");
     // Binary floats never enter: a rate with more digits than a double holds stays exact.
     let precise = NBRB_2024.replace("3.1624", "3.16240000000000000001");
     assert_eq!(read_rates(precise.as_bytes()).map(|f| f.rates[0].value), Ok(dec("3.16240000000000000001")));

@@ -3,6 +3,8 @@
 use accord_domain::text::fold;
 use accord_domain::trade::Lang;
 
+use crate::Reason;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TemplateColumn {
     Period,
@@ -179,7 +181,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// Finds the columns in a header row; the reason names every required column missing and
     /// any column given twice.
-    pub(crate) fn resolve(names: &[String]) -> Result<Layout, String> {
+    pub(crate) fn resolve(names: &[String]) -> Result<Layout, Reason> {
         let mut index = [None; 10];
         let mut twice = Vec::new();
         for (i, name) in names.iter().enumerate() {
@@ -189,7 +191,7 @@ impl Layout {
             };
             let slot = &mut index[column as usize];
             if slot.is_some() {
-                twice.push(format!("'{}'", name.trim()));
+                twice.push(name.trim().to_string());
             } else {
                 *slot = Some(i);
             }
@@ -200,14 +202,10 @@ impl Layout {
             .map(|c| c.key())
             .collect();
         if !missing.is_empty() {
-            return Err(format!(
-                "not a trade template header: missing column{} {}",
-                if missing.len() > 1 { "s" } else { "" },
-                missing.join(", ")
-            ));
+            return Err(Reason::new("problem-template-columns-missing").arg("columns", missing.join(", ")));
         }
         if !twice.is_empty() {
-            return Err(format!("the same column twice: {}", twice.join(", ")));
+            return Err(Reason::new("problem-template-column-twice").arg("columns", twice.join(", ")));
         }
         Ok(Layout { index, names: names.iter().map(|n| n.trim().trim_start_matches('\u{feff}').to_string()).collect() })
     }
@@ -252,7 +250,8 @@ mod tests {
     #[test]
     fn missing_and_duplicate_columns() {
         let err = Layout::resolve(&strings(&["period", "flow", "notes"])).unwrap_err();
-        assert_eq!(err, "not a trade template header: missing columns reporter, partner, code, value, currency");
+        assert_eq!(err.key, "problem-template-columns-missing");
+        assert_eq!(err.get("columns"), Some("reporter, partner, code, value, currency"));
         let err = Layout::resolve(&strings(&[
             "period",
             "flow",
@@ -264,7 +263,7 @@ mod tests {
             "Стоимость",
         ]))
         .unwrap_err();
-        assert_eq!(err, "the same column twice: 'Стоимость'");
+        assert_eq!(err, Reason::new("problem-template-column-twice").arg("columns", "Стоимость"));
         let ok = Layout::resolve(&strings(&[
             "\u{feff}Период",
             "ПАРТНЁР",

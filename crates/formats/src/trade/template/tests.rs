@@ -84,19 +84,19 @@ fn every_problem_names_line_and_column() {
     );
     let found = problems(&text);
     let expected = [
-        "sheet 'csv', row 2, column 'value': \"1.234\" has more than 2 decimal places",
-        "sheet 'csv', row 3, column 'code': commodity code \"870\" has 3 digits: expected 2, 4, 6, 8 or 10 (a leading zero lost by a spreadsheet?)",
-        "sheet 'csv', row 4, column 'period': \"2025-13\" is not a period: write a month as 2025-03 or a quarter as 2025Q1",
-        "sheet 'csv', row 5, column 'flow': \"exports\" is not a flow: write export or import (экспорт, импорт)",
-        "sheet 'csv', row 6, column 'partner': the partner is the reporter itself (BY-MA)",
-        "sheet 'csv', row 7, column 'currency': \"XYZ\" is not a currency: write USD, RUB, BYN, EUR, CNY or KZT",
-        "sheet 'csv', row 8, column 'qty_unit': a quantity needs its unit of measure",
-        "sheet 'csv', row 9, column 'value': \"-1\" is negative",
-        "sheet 'csv', row 10, column 'value': \"abc\" is not a number",
-        "sheet 'csv', row 11, column 'value': \"1,234.5\" has both a decimal point and a comma: write one decimal separator, no thousands separators but spaces",
-        "sheet 'csv', row 12, column 'reporter': \"Mogilev\" is not a territory code: write an ISO 3166 code such as BY-MA, RU-KHA, BY or RU",
-        "sheet 'csv', row 13, column 'net_mass_kg': \"1e3\" is in scientific notation, which spreadsheets round: write all the digits",
-        "sheet 'csv', row 14, column 'code': empty commodity code",
+        r#"sheet 'csv', row 2, column 'value': problem-number-too-precise(value="1.234", places="2")"#,
+        r#"sheet 'csv', row 3, column 'code': problem-trade-code-odd-length(value="870", digits="3")"#,
+        r#"sheet 'csv', row 4, column 'period': problem-trade-period-invalid(value="2025-13")"#,
+        r#"sheet 'csv', row 5, column 'flow': problem-trade-flow-invalid(value="exports")"#,
+        r#"sheet 'csv', row 6, column 'partner': problem-trade-partner-is-reporter(territory="BY-MA")"#,
+        r#"sheet 'csv', row 7, column 'currency': problem-trade-currency-invalid(value="XYZ")"#,
+        r#"sheet 'csv', row 8, column 'qty_unit': problem-trade-unit-missing"#,
+        r#"sheet 'csv', row 9, column 'value': problem-number-negative(value="-1")"#,
+        r#"sheet 'csv', row 10, column 'value': problem-number-invalid(value="abc")"#,
+        r#"sheet 'csv', row 11, column 'value': problem-number-two-separators(value="1,234.5")"#,
+        r#"sheet 'csv', row 12, column 'reporter': problem-trade-territory-invalid(value="Mogilev")"#,
+        r#"sheet 'csv', row 13, column 'net_mass_kg': problem-number-exponent(value="1e3")"#,
+        r#"sheet 'csv', row 14, column 'code': problem-value-empty"#,
     ];
     assert_eq!(found, expected);
 }
@@ -107,11 +107,11 @@ fn header_problems() {
     assert_eq!(
         p,
         [
-            "sheet 'csv', row 1, column '': not a trade template header: missing columns reporter, partner, code, currency"
+            r#"sheet 'csv', row 1, column '': problem-template-columns-missing(columns="reporter, partner, code, currency")"#
         ]
     );
-    assert_eq!(problems(""), ["sheet 'csv', row 0, column '': the file is empty: expected a header row"]);
-    assert_eq!(problems("\n\n"), ["sheet 'csv', row 0, column '': the file is empty: expected a header row"]);
+    assert_eq!(problems(""), ["sheet 'csv', row 0, column '': problem-file-empty"]);
+    assert_eq!(problems("\n\n"), ["sheet 'csv', row 0, column '': problem-file-empty"]);
     // A header alone is a valid, empty file.
     assert_eq!(read(HEADER), Ok(Vec::new()));
 }
@@ -256,7 +256,7 @@ fn xlsx_numbers_dates_and_problems() {
     assert_eq!(problems.len(), 1);
     assert_eq!(
         problems[0].to_string(),
-        "sheet 'Данные', row 5, column 'Код ТН ВЭД': commodity code \"401\" has 3 digits: expected 2, 4, 6, 8 or 10 (a leading zero lost by a spreadsheet?)"
+        r#"sheet 'Данные', row 5, column 'Код ТН ВЭД': problem-trade-code-odd-length(value="401", digits="3")"#
     );
 
     sheet_without_row_5(&bytes);
@@ -297,9 +297,11 @@ fn xlsx_without_a_header_says_so() {
     workbook.add_worksheet().write_string(0, 0, "period").expect("cell");
     let bytes = workbook.save_to_buffer().expect("save");
     let p = read_template_xlsx(&bytes).expect_err("no header");
-    assert!(p[0].reason.contains("missing columns flow, reporter"), "{p:?}");
+    assert_eq!(p[0].reason.key, "problem-template-columns-missing", "{p:?}");
+    assert!(p[0].reason.get("columns").is_some_and(|c| c.starts_with("flow, reporter")), "{p:?}");
     let p = read_template_xlsx(b"not a zip").expect_err("not xlsx");
-    assert!(p[0].reason.starts_with("not a readable XLSX workbook"), "{p:?}");
+    assert_eq!(p[0].reason.key, "problem-xlsx-unreadable", "{p:?}");
+    assert!(p[0].reason.get("detail").is_some_and(|d| !d.is_empty()), "the library's words kept as detail: {p:?}");
 }
 
 /// Throughput of the streaming reader, single-threaded, on generated rows. A benchmark, not a

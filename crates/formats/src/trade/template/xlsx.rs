@@ -12,7 +12,7 @@ use calamine::{Data, Reader, SheetType, Xlsx};
 
 use super::columns::Layout;
 use super::{MAX_PROBLEMS, RowParser, TemplateColumn};
-use crate::Problem;
+use crate::{Problem, Reason};
 
 /// How many rows from the top the header is looked for in.
 const HEADER_SEARCH_ROWS: usize = 20;
@@ -20,21 +20,21 @@ const HEADER_SEARCH_ROWS: usize = 20;
 /// Reads every data row of the first worksheet that has a template header; all records, or
 /// every problem (up to [`MAX_PROBLEMS`]).
 pub fn read_template_xlsx(bytes: &[u8]) -> Result<Vec<TradeRecord>, Vec<Problem>> {
-    let problem = |sheet: &str, row: usize, column: &str, reason: String| Problem {
+    let problem = |sheet: &str, row: usize, column: &str, reason: Reason| Problem {
         sheet: sheet.to_string(),
         row: u32::try_from(row).unwrap_or(u32::MAX),
         column: column.to_string(),
         reason,
     };
     let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| vec![problem("", 0, "", format!("not a readable XLSX workbook: {e}"))])?;
+        .map_err(|e| vec![problem("", 0, "", Reason::new("problem-xlsx-unreadable").arg("detail", e))])?;
     let sheets: Vec<String> =
         workbook.sheets_metadata().iter().filter(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).collect();
     let mut first_reason = None;
     for sheet in &sheets {
         let range = workbook
             .worksheet_range(sheet)
-            .map_err(|e| vec![problem(sheet, 0, "", format!("the sheet cannot be read: {e}"))])?;
+            .map_err(|e| vec![problem(sheet, 0, "", Reason::new("problem-sheet-unreadable").arg("detail", e))])?;
         let rows: Vec<Vec<String>> = range.rows().map(|cells| cells.iter().map(cell_text).collect()).collect();
         let first_row = range.start().map_or(0, |(r, _)| r as usize);
         let mut found = None;
@@ -77,9 +77,8 @@ pub fn read_template_xlsx(bytes: &[u8]) -> Result<Vec<TradeRecord>, Vec<Problem>
         }
         return if problems.is_empty() { Ok(records) } else { Err(problems) };
     }
-    let (sheet, reason) = first_reason.unwrap_or_else(|| {
-        (sheets.first().cloned().unwrap_or_default(), "no sheet has a trade template header".to_string())
-    });
+    let (sheet, reason) = first_reason
+        .unwrap_or_else(|| (sheets.first().cloned().unwrap_or_default(), Reason::new("problem-template-no-header")));
     Err(vec![problem(&sheet, 0, "", reason)])
 }
 
