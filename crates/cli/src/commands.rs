@@ -1,7 +1,9 @@
 //! The commands: each opens the store, calls the domain through the store and web crates,
 //! and reports in one readable line per error.
 
-use crate::{AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, TradeCommand, UserCommand};
+use crate::{
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, ReportCommand, TradeCommand, UserCommand,
+};
 use accord_domain::Side;
 use accord_domain::directory::Locale;
 use accord_store::{Author, Store, StoreError, UserUpdate};
@@ -117,6 +119,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             return crate::bench::plan(options).await;
         }
+        Command::Bench(BenchCommand::Briefing { measures, runs }) => {
+            return crate::report::bench(*measures, *runs).await;
+        }
         Command::Bench(BenchCommand::Trade { rows, file }) => {
             return crate::trade::bench(*rows, file.clone()).await;
         }
@@ -176,6 +181,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::User(command) => user(&store, command).await,
+        Command::Report(ReportCommand::Quarterly { quarter, format, out }) => {
+            crate::report::quarterly(&store, tr, &quarter, &format, &out).await
+        }
         Command::Audit(AuditCommand::Verify) => {
             let report = store.audit_verify().await?;
             match report.first_break {

@@ -3,6 +3,7 @@
 
 mod bench;
 mod commands;
+mod report;
 mod trade;
 
 use clap::{Parser, Subcommand};
@@ -27,7 +28,7 @@ pub struct Cli {
     /// More output (debug logging).
     #[arg(short, long, global = true)]
     pub verbose: bool,
-    /// Language of the problems found in imported files: ru (default) or en.
+    /// Language of reports and of the problems found in imported files: ru (default) or en.
     #[arg(long, global = true, env = "ACCORD_LANG", default_value = "ru", value_parser = ["ru", "en"])]
     pub lang: String,
     #[command(subcommand)]
@@ -75,6 +76,24 @@ pub enum Command {
     /// Benchmarks that print figures (never pass/fail).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Documents: the quarterly briefing pack.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// The briefing pack for a quarter's videoconference, in the language of --lang.
+    Quarterly {
+        /// The quarter, e.g. 2025Q3 (one of the plan's).
+        #[arg(long)]
+        quarter: String,
+        #[arg(long, default_value = "pdf", value_parser = ["pdf", "xlsx", "html"])]
+        format: String,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -249,6 +268,15 @@ pub enum BenchCommand {
         /// Concurrent connections (clients).
         #[arg(long, default_value_t = 8)]
         connections: usize,
+    },
+    /// Time the quarterly briefing pack (PDF) on the demo data, cold and warm, then with N
+    /// generated measures added to the plan.
+    Briefing {
+        #[arg(long, default_value_t = 10_000)]
+        measures: usize,
+        /// Warm runs whose median is printed.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
     /// Generate a template CSV of N rows, import it with `accord import trade` (time, rows/s,
     /// peak memory), then time trade summaries of several quarter ranges.

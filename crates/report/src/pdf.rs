@@ -141,7 +141,10 @@ pub fn render(document: Document<'_>) -> Result<Vec<u8>, PdfError> {
     let world = DocumentWorld { main: Source::new(main_id, document.source.to_string()), files, today: document.today };
     let compiled = typst::compile::<PagedDocument>(&world);
     let paged = compiled.output.map_err(|errors| PdfError::Template(messages(&errors)))?;
-    typst_pdf::pdf(&paged, &typst_pdf::PdfOptions::default()).map_err(|errors| PdfError::Export(messages(&errors)))
+    // Untagged: Debian's poppler (22.x) reports a syntax error on Typst 0.15's structure tree,
+    // and the tags triple the file's size; the documents are tables and charts read on paper.
+    typst_pdf::pdf(&paged, &typst_pdf::PdfOptions { tagged: false, ..Default::default() })
+        .map_err(|errors| PdfError::Export(messages(&errors)))
 }
 
 /// Drops layout results older than `max_age` compilations from Typst's process-wide cache.

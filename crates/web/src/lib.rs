@@ -11,6 +11,7 @@ pub mod admin_api {
 mod api;
 mod assets;
 pub mod auth;
+pub mod briefing;
 mod ctx;
 pub mod demo;
 mod demo_plan;
@@ -88,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(plan::routes())
         .merge(trade::routes())
+        .merge(briefing::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })

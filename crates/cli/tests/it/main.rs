@@ -364,3 +364,44 @@ fn trade_import_is_all_or_nothing_and_summarised() {
         json["items"].as_array().expect("items").iter().find(|i| i["scope"] == "BY-MA↔RU-KHA").expect("scope");
     assert_eq!(regions["summary"]["total"]["exports"], "1200.50", "the bad file changed nothing");
 }
+
+#[test]
+fn quarterly_report_writes_each_format_and_refuses_a_bad_quarter() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    for format in ["xlsx", "html"] {
+        let file = data.0.path().join(format!("pack.{format}"));
+        let file = file.to_str().expect("utf-8 path");
+        let made = data.accord(&["report", "quarterly", "--quarter", "2025Q3", "--format", format, "--out", file]);
+        assert!(made.status.success(), "{}", stderr(&made));
+        assert!(stdout(&made).contains("written"), "{}", stdout(&made));
+        let bytes = std::fs::read(file).expect("pack file");
+        match format {
+            "xlsx" => assert!(bytes.starts_with(b"PK")),
+            _ => assert!(String::from_utf8_lossy(&bytes).contains("III квартал 2025 г.")),
+        }
+    }
+    let english = data.0.path().join("pack-en.html");
+    let english = english.to_str().expect("utf-8 path");
+    let made = data.accord(&[
+        "--lang",
+        "en",
+        "report",
+        "quarterly",
+        "--quarter",
+        "2025Q3",
+        "--format",
+        "html",
+        "--out",
+        english,
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(String::from_utf8_lossy(&std::fs::read(english).expect("file")).contains("Briefing pack"));
+    for (quarter, says) in [("2025Q5", "not a quarter"), ("2024Q4", "outside the plan period")] {
+        let out = data.0.path().join("never.pdf");
+        let refused = data.accord(&["report", "quarterly", "--quarter", quarter, "--out", out.to_str().expect("path")]);
+        assert_eq!(refused.status.code(), Some(2), "{quarter}");
+        assert!(stderr(&refused).contains(says), "{quarter}: {}", stderr(&refused));
+        assert!(!out.exists(), "nothing written");
+    }
+}

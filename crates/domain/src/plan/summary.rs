@@ -24,6 +24,25 @@ pub struct PlanSummary {
     pub unparsed_terms: Vec<MeasureId>,
     /// Effective percent of every measure (children rolled up into parents).
     pub percent: BTreeMap<MeasureId, f64>,
+    /// Per section, in first-appearance order: measures by status (in `Status::ALL` order)
+    /// and how many are overdue; the briefing pack's summary table.
+    pub status_by_section: Vec<SectionStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionStatus {
+    pub section: String,
+    pub by_status: [usize; 5],
+    pub overdue: usize,
+}
+
+impl SectionStatus {
+    pub fn count(&self, status: Status) -> usize {
+        Status::ALL.iter().position(|s| *s == status).map_or(0, |i| self.by_status[i])
+    }
+    pub fn total(&self) -> usize {
+        self.by_status.iter().sum()
+    }
 }
 
 pub fn summarise(plan: &Plan, measures: &[Measure], today: NaiveDate) -> PlanSummary {
@@ -87,7 +106,29 @@ pub fn summarise(plan: &Plan, measures: &[Measure], today: NaiveDate) -> PlanSum
         .map(|m| m.id)
         .collect();
     let unparsed_terms = measures.iter().filter(|m| m.data.term.needs_review()).map(|m| m.id).collect();
+    let mut status_by_section: Vec<SectionStatus> = Vec::new();
+    for m in measures {
+        let index = match status_by_section.iter().position(|s| s.section == m.data.section) {
+            Some(i) => i,
+            None => {
+                status_by_section.push(SectionStatus {
+                    section: m.data.section.clone(),
+                    by_status: [0; 5],
+                    overdue: 0,
+                });
+                status_by_section.len() - 1
+            }
+        };
+        let entry = &mut status_by_section[index];
+        if let Some(i) = Status::ALL.iter().position(|s| *s == m.data.status) {
+            entry.by_status[i] += 1;
+        }
+        if is_overdue(m.data.status, &m.data.term, today, plan.period_start, plan.period_end) {
+            entry.overdue += 1;
+        }
+    }
     PlanSummary {
+        status_by_section,
         total: measures.len(),
         progress: overall(&items, &rolled),
         by_status,
@@ -160,6 +201,14 @@ mod tests {
         assert!((s.progress - (75.0 + 100.0 + 0.0) / 3.0).abs() < 1e-9);
         let by = s.by_side.iter().find(|(side, ..)| *side == Side::By).expect("BY");
         assert_eq!(by.1, 2);
+        let sections: Vec<&str> = s.status_by_section.iter().map(|c| c.section.as_str()).collect();
+        assert_eq!(sections, ["trade", "culture", "youth"], "first-appearance order");
+        let trade = &s.status_by_section[0];
+        assert_eq!(
+            (trade.count(Status::InProgress), trade.count(Status::Done), trade.overdue, trade.total()),
+            (2, 1, 1, 3)
+        );
+        assert_eq!(s.status_by_section.iter().map(SectionStatus::total).sum::<usize>(), s.total);
     }
 
     #[test]

@@ -225,16 +225,16 @@ struct OverviewPage {
     has_data: bool,
 }
 
-pub(super) fn amount(tr: &crate::i18n::Tr, value: Decimal) -> String {
+pub(crate) fn amount(tr: &crate::i18n::Tr, value: Decimal) -> String {
     tr.int(value.round().to_i64().unwrap_or(0))
 }
 
-pub(super) fn percent_text(tr: &crate::i18n::Tr, value: Option<Decimal>) -> String {
+pub(crate) fn percent_text(tr: &crate::i18n::Tr, value: Option<Decimal>) -> String {
     tr.percent(value, 1, true)
 }
 
 /// How the charts write numbers and mark incomplete periods, in the reader's language.
-pub(super) fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
+pub(crate) fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
     ChartOptions {
         numbers: NumberFormat {
             decimal: if tr.is_en() { '.' } else { ',' },
@@ -249,7 +249,7 @@ fn share_text(tr: &crate::i18n::Tr, value: Option<Decimal>) -> String {
     tr.percent(value, 1, false)
 }
 
-fn territory_name(tr: &crate::i18n::Tr, territory: Territory) -> String {
+pub(crate) fn territory_name(tr: &crate::i18n::Tr, territory: Territory) -> String {
     tr.t(&format!("territory-{}", territory.as_str().to_ascii_lowercase()))
 }
 

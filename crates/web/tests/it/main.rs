@@ -2,6 +2,7 @@
 //! (when configured) PostgreSQL, and browser journeys in headless Chromium.
 
 mod app;
+mod briefing_stories;
 mod browser;
 mod plan_stories;
 mod stories;
