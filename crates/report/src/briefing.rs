@@ -402,7 +402,7 @@ mod tests {
         if let Ok(path) = std::env::var("ACCORD_KEEP_PDF") {
             let _ = std::fs::write(path, &bytes);
         }
-        let Some(text) = pdftotext(&bytes) else { return };
+        let Some(text) = crate::testing::pdf_text(&bytes) else { return };
         assert!(text.contains("СПРАВОЧНЫЕ МАТЕРИАЛЫ"), "title page");
         assert!(text.contains("III квартал 2025 г."));
         assert!(text.contains("Мероприятие <120> & «кавычки»"), "text set literally, not as markup");
@@ -415,27 +415,6 @@ mod tests {
             assert_eq!(first, Some((i + 1).to_string().as_str()), "page {} is numbered at the top", i + 1);
         }
         assert!(!pages[0].lines().any(|l| l.trim() == "1"), "the title page has no number");
-    }
-
-    /// The text of a PDF through poppler's `pdftotext`, or `None` (with one line saying so)
-    /// where poppler is not installed and the run does not require it.
-    fn pdftotext(pdf: &[u8]) -> Option<String> {
-        let dir = std::env::temp_dir().join(format!("accord-briefing-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).ok()?;
-        let file = dir.join("pack.pdf");
-        std::fs::write(&file, pdf).ok()?;
-        let output = std::process::Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output();
-        let _ = std::fs::remove_dir_all(&dir);
-        match output {
-            Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-            _ if std::env::var("ACCORD_REQUIRE_ALL_TESTS").as_deref() == Ok("1") => {
-                panic!("pdftotext is required: apt-get install poppler-utils")
-            }
-            _ => {
-                println!("skipped: PDF text checks (apt-get install poppler-utils)");
-                None
-            }
-        }
     }
 
     #[test]

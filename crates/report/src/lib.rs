@@ -5,4 +5,5 @@
 pub mod briefing;
 pub mod charts;
 pub mod pdf;
+pub mod testing;
 pub mod trade_charts;

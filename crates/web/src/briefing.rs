@@ -19,7 +19,7 @@ use accord_domain::trade::{Currency, Granularity, PeriodRange, RateBasis, Report
 use accord_domain::{MeasureId, OrganisationId, Side};
 use accord_report::briefing::{Briefing, Chart, Column, Section, Table, to_html, to_pdf, to_xlsx};
 use accord_report::charts::{Bar, actuals_vs_target, percent_bars};
-use accord_report::trade_charts::{Point, Series, trend_lines_with};
+use accord_report::trade_charts::trend_lines_with;
 use accord_store::Store;
 use askama::Template;
 use axum::Router;
@@ -416,17 +416,7 @@ async fn trade_section(store: &Store, tr: &Tr, quarter: Quarter) -> Result<Optio
     if let Some(regions) = summariser.one(&trend, Scope::REGIONS, ReportedBy::First)? {
         let sum = &regions.summary;
         let labels: Vec<String> = sum.buckets.iter().map(|b| b.bucket.to_string()).collect();
-        let point = |v: rust_decimal::Decimal, incomplete| Point { value: v.to_f64().unwrap_or(0.0), incomplete };
-        let series = [
-            Series {
-                name: tr.t("trade-exports"),
-                points: sum.buckets.iter().map(|b| point(b.figures.exports, b.incomplete)).collect(),
-            },
-            Series {
-                name: tr.t("trade-imports"),
-                points: sum.buckets.iter().map(|b| point(b.figures.imports, b.incomplete)).collect(),
-            },
-        ];
+        let series = crate::trade::flow_series(tr, &sum.buckets);
         let title = tr.ta(
             "pack-trade-trend",
             &[

@@ -7,7 +7,7 @@ mod measure;
 mod pages;
 pub use measure::{MeasureTrade, measure_trade};
 pub use pages::{MirrorQuery, SummaryQuery};
-pub(crate) use pages::{amount, chart_options, percent_text, territory_name};
+pub(crate) use pages::{amount, chart_options, flow_series, percent_text, territory_name};
 pub mod transfer;
 
 use crate::AppState;

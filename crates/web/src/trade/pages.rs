@@ -233,6 +233,21 @@ pub(crate) fn percent_text(tr: &crate::i18n::Tr, value: Option<Decimal>) -> Stri
     tr.percent(value, 1, true)
 }
 
+/// Exports and imports per bucket as two chart series, incomplete buckets marked.
+pub(crate) fn flow_series(tr: &crate::i18n::Tr, buckets: &[accord_domain::trade::BucketFigures]) -> [Series; 2] {
+    let point = |v: Decimal, incomplete| Point { value: v.to_f64().unwrap_or(0.0), incomplete };
+    [
+        Series {
+            name: tr.t("trade-exports"),
+            points: buckets.iter().map(|b| point(b.figures.exports, b.incomplete)).collect(),
+        },
+        Series {
+            name: tr.t("trade-imports"),
+            points: buckets.iter().map(|b| point(b.figures.imports, b.incomplete)).collect(),
+        },
+    ]
+}
+
 /// How the charts write numbers and mark incomplete periods, in the reader's language.
 pub(crate) fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
     ChartOptions {
@@ -278,17 +293,7 @@ async fn overview(
         .map(|s: &ScopeSummary| {
             let sum = &s.summary;
             let labels: Vec<String> = sum.buckets.iter().map(|b| bucket_label(&b.bucket)).collect();
-            let point = |v: Decimal, incomplete| Point { value: v.to_f64().unwrap_or(0.0), incomplete };
-            let series = vec![
-                Series {
-                    name: tr.t("trade-exports"),
-                    points: sum.buckets.iter().map(|b| point(b.figures.exports, b.incomplete)).collect(),
-                },
-                Series {
-                    name: tr.t("trade-imports"),
-                    points: sum.buckets.iter().map(|b| point(b.figures.imports, b.incomplete)).collect(),
-                },
-            ];
+            let series = flow_series(tr, &sum.buckets);
             ScopeCard {
                 title: format!("{} → {}", territory_name(tr, s.first), territory_name(tr, s.second)),
                 reported_by: tr.ta("trade-reported-by", &[("side", tr.side(s.reported_by))]),

@@ -7,26 +7,6 @@ use serde_json::Value;
 
 on_both_backends!(briefing_pack_in_three_formats,);
 
-/// The text of a PDF through poppler's `pdftotext`; `None` (one line saying so) where poppler
-/// is absent and the run does not require it.
-fn pdftotext(pdf: &[u8]) -> Option<String> {
-    let file =
-        std::env::temp_dir().join(format!("accord-pack-{}-{:?}.pdf", std::process::id(), std::thread::current().id()));
-    std::fs::write(&file, pdf).expect("write pdf");
-    let output = std::process::Command::new("pdftotext").arg(&file).arg("-").output();
-    let _ = std::fs::remove_file(&file);
-    match output {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        _ if std::env::var("ACCORD_REQUIRE_ALL_TESTS").as_deref() == Ok("1") => {
-            panic!("pdftotext is required: apt-get install poppler-utils")
-        }
-        _ => {
-            println!("skipped: PDF text checks (apt-get install poppler-utils)");
-            None
-        }
-    }
-}
-
 async fn briefing_pack_in_three_formats(app: &TestApp) {
     let client = app.sign_in("coord.by").await;
     let page = app.page(&client, "/briefing").await;
@@ -76,7 +56,7 @@ async fn briefing_pack_in_three_formats(app: &TestApp) {
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let pdf = pdf.bytes().await.expect("pdf");
     assert!(pdf.starts_with(b"%PDF-"));
-    if let Some(text) = pdftotext(&pdf) {
+    if let Some(text) = accord_report::testing::pdf_text(&pdf) {
         for heading in ["СПРАВОЧНЫЕ МАТЕРИАЛЫ", "Сводные показатели", "Ход выполнения по разделам", "Взаимная торговля"]
         {
             assert!(text.contains(heading), "{heading} in the PDF");
