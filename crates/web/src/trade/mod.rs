@@ -6,7 +6,7 @@ mod api;
 mod measure;
 mod pages;
 pub use measure::{MeasureTrade, measure_trade};
-pub use pages::{MirrorQuery, SummaryQuery};
+pub use pages::{MirrorQuery, SummaryQuery, chart_options};
 pub mod transfer;
 
 use crate::AppState;

@@ -234,7 +234,7 @@ pub(super) fn percent_text(tr: &crate::i18n::Tr, value: Option<Decimal>) -> Stri
 }
 
 /// How the charts write numbers and mark incomplete periods, in the reader's language.
-pub(super) fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
+pub fn chart_options(tr: &crate::i18n::Tr) -> ChartOptions {
     ChartOptions {
         numbers: NumberFormat {
             decimal: if tr.is_en() { '.' } else { ',' },
