@@ -57,7 +57,13 @@ pub async fn routes(
     }
     println!(
         "{} ({}): {} {} → {} {}, {}",
-        answer.product_name_en, answer.product, answer.from.code, answer.from.name_en, answer.to.code, answer.to.name_en, answer.date
+        answer.product_name_en,
+        answer.product,
+        answer.from.code,
+        answer.from.name_en,
+        answer.to.code,
+        answer.to.name_en,
+        answer.date
     );
     if answer.routes.is_empty() {
         println!("no feasible route:");
@@ -120,9 +126,18 @@ pub async fn chain(store: &Store, key: &str, currency_code: Option<String>, json
             Some(d) => format!("{label}: {d}"),
             None => label,
         };
-        println!("  {label:<48} {:>18} {:>14}/unit", line.amount.to_decimal().to_string(), line.per_unit.to_decimal().to_string());
+        println!(
+            "  {label:<48} {:>18} {:>14}/unit",
+            line.amount.to_decimal().to_string(),
+            line.per_unit.to_decimal().to_string()
+        );
     }
-    println!("  {:<48} {:>18} {:>14}/unit", "total", lc.total.to_decimal().to_string(), lc.total_per_unit.to_decimal().to_string());
+    println!(
+        "  {:<48} {:>18} {:>14}/unit",
+        "total",
+        lc.total.to_decimal().to_string(),
+        lc.total_per_unit.to_decimal().to_string()
+    );
     println!("what if:");
     for v in &answer.variants {
         let title = tr.t(&v.key);
@@ -149,7 +164,11 @@ pub async fn import_network(store: &Store, file: &Path, dry_run: bool) -> Result
             for line in detail.lines() {
                 eprintln!("{}: {line}", file.display());
             }
-            CliError::input(format!("{} problem(s) in {}; nothing was imported", detail.lines().count(), file.display()))
+            CliError::input(format!(
+                "{} problem(s) in {}; nothing was imported",
+                detail.lines().count(),
+                file.display()
+            ))
         }
         other => other.into(),
     })?;
@@ -167,7 +186,9 @@ pub async fn import_network(store: &Store, file: &Path, dry_run: bool) -> Result
     match report.outcome {
         None => println!("dry run: the file is valid; nothing was written"),
         Some(o) if !o.changed() => println!("unchanged: the store already holds this data"),
-        Some(o) => println!("{} added, {} changed, {} deleted, {} unchanged", o.inserted, o.updated, o.deleted, o.unchanged),
+        Some(o) => {
+            println!("{} added, {} changed, {} deleted, {} unchanged", o.inserted, o.updated, o.deleted, o.unchanged)
+        }
     }
     Ok(())
 }
@@ -209,7 +230,9 @@ pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -
     let other = |e: &dyn std::fmt::Display| CliError::other(e.to_string());
     let side = (f64::from(nodes.max(4))).sqrt().round() as u32;
     if legs_per_node != 6 {
-        eprintln!("note: the grid generator links each node to its 4 neighbours by 1-2 modes both ways (about 6 legs a node); --legs-per-node {legs_per_node} is reported, not generated");
+        eprintln!(
+            "note: the grid generator links each node to its 4 neighbours by 1-2 modes both ways (about 6 legs a node); --legs-per-node {legs_per_node} is reported, not generated"
+        );
     }
     let t = Instant::now();
     let net = grid_network(GridSpec { width: side, height: side, seed: 42 }).map_err(|e| other(&e))?;
@@ -236,7 +259,11 @@ pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -
         let graph = SearchGraph::prepare(&net, &product, &query, &fx).map_err(|e| other(&e))?;
         let doc = serde_json::json!({ "source": query.from.0, "target": query.to.0, "graph": graph.integer_view(query.to.0) });
         std::fs::write(path, doc.to_string()).map_err(|e| CliError::other(format!("{}: {e}", path.display())))?;
-        println!("wrote the prepared graph to {} (python3 bench/logistics/pareto_reference.py {})", path.display(), path.display());
+        println!(
+            "wrote the prepared graph to {} (python3 bench/logistics/pareto_reference.py {})",
+            path.display(),
+            path.display()
+        );
     }
     let mut prepare = Vec::with_capacity(runs);
     let mut search = Vec::with_capacity(runs);
@@ -260,7 +287,8 @@ pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -
     println!("  search (bounds + labels):            median {s_med:.2?}, min {s_min:.2?}");
     println!("  full search, median of {runs}:            {t_med:.2?}   (target < 100 ms)");
 
-    let data = accord_formats::logistics::reference().map_err(|p| CliError::other(accord_web::logistics::problem_lines(&p, 3)))?;
+    let data = accord_formats::logistics::reference()
+        .map_err(|p| CliError::other(accord_web::logistics::problem_lines(&p, 3)))?;
     let berries = find_product(&data.products, "lingonberry-frozen").map_err(|e| other(&e))?;
     let query = RouteQuery {
         from: data.network.find("KHV").map_err(|e| other(&e))?,

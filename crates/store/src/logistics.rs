@@ -196,7 +196,8 @@ impl Store {
         let mut items = Vec::with_capacity(rows.len());
         for row in rows {
             let kind: String = row.try_get("kind")?;
-            let kind = LogisticsKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("logistics kind {kind}")))?;
+            let kind =
+                LogisticsKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("logistics kind {kind}")))?;
             let body: String = row.try_get("body")?;
             items.push(StoredLogisticsItem {
                 kind,
@@ -229,7 +230,9 @@ impl Store {
         }
         let mut w = self.begin_write(author).await?;
         let rows: Vec<(String, String, String, i64, i64)> =
-            sqlx::query_as("SELECT kind, key, body, version, position FROM logistics_items").fetch_all(&mut *w.tx).await?;
+            sqlx::query_as("SELECT kind, key, body, version, position FROM logistics_items")
+                .fetch_all(&mut *w.tx)
+                .await?;
         let mut current: BTreeMap<(String, String), (String, i64, i64)> =
             rows.into_iter().map(|(k, key, body, v, p)| ((k, key), (body, v, p))).collect();
         let mut outcome = LogisticsImportOutcome::default();

@@ -100,9 +100,8 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(plan::attachments::UPLOAD_BODY_LIMIT));
     let trade_uploads =
         trade::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(trade::UPLOAD_LIMIT));
-    let logistics_uploads = logistics::upload_routes()
-        .with_state(state.clone())
-        .layer(RequestBodyLimitLayer::new(logistics::UPLOAD_LIMIT));
+    let logistics_uploads =
+        logistics::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(logistics::UPLOAD_LIMIT));
     let routes = routes.layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
     with_layers(uploads.merge(trade_uploads).merge(logistics_uploads).merge(routes), state)
 }

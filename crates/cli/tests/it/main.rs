@@ -344,7 +344,17 @@ fn logistics_routes_name_unknown_nodes_and_answer_in_json() {
     assert!(stderr(&no_product).contains("bananas"));
 
     let found = data.accord(&[
-        "logistics", "routes", "--from", "хабаровск", "--to", "MINSK", "--product", "0811", "--date", "2026-03-01", "--json",
+        "logistics",
+        "routes",
+        "--from",
+        "хабаровск",
+        "--to",
+        "MINSK",
+        "--product",
+        "0811",
+        "--date",
+        "2026-03-01",
+        "--json",
     ]);
     assert!(found.status.success(), "{}", stderr(&found));
     let answer: serde_json::Value = serde_json::from_str(&stdout(&found)).expect("JSON on stdout");

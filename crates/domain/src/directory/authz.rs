@@ -96,7 +96,10 @@ mod tests {
         assert_eq!(authorize(&Role::Admin, Action::ManageLogistics), Ok(()));
         assert_eq!(authorize(&Role::Coordinator { side: Side::By }, Action::ManageLogistics), Ok(()));
         assert_eq!(authorize(&Role::Coordinator { side: Side::Khv }, Action::ManageLogistics), Ok(()));
-        assert_eq!(authorize(&Role::Executor { side: Side::By, organisation: maz }, Action::ManageLogistics), Err(Forbidden));
+        assert_eq!(
+            authorize(&Role::Executor { side: Side::By, organisation: maz }, Action::ManageLogistics),
+            Err(Forbidden)
+        );
         assert_eq!(authorize(&Role::Observer { side: None }, Action::ManageLogistics), Err(Forbidden));
         assert_eq!(authorize(&Role::Observer { side: Some(Side::Khv) }, Action::Read), Ok(()));
     }

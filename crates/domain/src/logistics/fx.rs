@@ -224,7 +224,12 @@ mod first_of_tests {
     #[test]
     fn the_second_source_answers_only_what_the_first_lacks() {
         let day = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
-        let rate = |currency, value: i64| FixedRate { currency, from: day, value: Decimal::from(value), source: String::new() };
+        let rate = |currency, value: i64| FixedRate {
+            currency,
+            from: day,
+            value: Decimal::from(value),
+            source: String::new(),
+        };
         let official = FixedRates::new(Currency::Rub, &[rate(Currency::Usd, 80)]).expect("official");
         let planning =
             FixedRates::new(Currency::Rub, &[rate(Currency::Usd, 100), rate(Currency::Byn, 30)]).expect("planning");

@@ -2,9 +2,7 @@
 //! what differs and are refused whole.
 
 use super::{ADMIN, run};
-use accord_store::{
-    AuditFilter, LogisticsFile, LogisticsItem, LogisticsKind, Paging, Store, StoreError,
-};
+use accord_store::{AuditFilter, LogisticsFile, LogisticsItem, LogisticsKind, Paging, Store, StoreError};
 use serde_json::{Value, json};
 
 macro_rules! on_both_backends_here {
@@ -24,7 +22,10 @@ macro_rules! on_both_backends_here {
     };
 }
 
-on_both_backends_here!(logistics_items_are_saved_edited_and_deleted_with_versions, logistics_imports_write_only_what_differs,);
+on_both_backends_here!(
+    logistics_items_are_saved_edited_and_deleted_with_versions,
+    logistics_imports_write_only_what_differs,
+);
 
 fn node(code: &str, name: &str) -> Value {
     json!({
@@ -66,7 +67,8 @@ async fn audit_count(store: &Store) -> i64 {
 }
 
 async fn logistics_items_are_saved_edited_and_deleted_with_versions(store: Store) {
-    let outcome = store.logistics_replace(ADMIN, &NETWORK, &network("100000.00"), &file("a.json")).await.expect("import");
+    let outcome =
+        store.logistics_replace(ADMIN, &NETWORK, &network("100000.00"), &file("a.json")).await.expect("import");
     assert_eq!(outcome.inserted, 4);
     let records = store.logistics_records().await.expect("records");
     let nodes = records.nodes().expect("typed nodes");

@@ -69,9 +69,7 @@ pub fn document_of(records: &LogisticsRecords) -> Result<LogisticsDocument, AppE
         chains: records.chains()?,
         parks: records.parks()?,
         localisations: records.localisations()?,
-        rates: records
-            .rates()?
-            .map(|r| accord_formats::logistics::RatesSection { base: r.base, rates: r.rates }),
+        rates: records.rates()?.map(|r| accord_formats::logistics::RatesSection { base: r.base, rates: r.rates }),
     })
 }
 
@@ -87,10 +85,8 @@ pub fn problem_lines(problems: &[accord_formats::logistics::JsonProblem], limit:
 pub async fn load(store: &Store) -> Result<Loaded, AppError> {
     let records = store.logistics_records().await?;
     let doc = document_of(&records)?;
-    let data = doc
-        .clone()
-        .validate()
-        .map_err(|p| AppError::logistics("logistics.stored-invalid", problem_lines(&p, 5)))?;
+    let data =
+        doc.clone().validate().map_err(|p| AppError::logistics("logistics.stored-invalid", problem_lines(&p, 5)))?;
     let official = store.rate_table().await?;
     Ok(Loaded { records, doc, data, official })
 }

@@ -229,7 +229,8 @@ async fn overview(
     let net = &loaded.data.network;
     let q = query.q.as_deref().map(accord_domain::text::fold).unwrap_or_default();
     let pick = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let (kind, country, mode, reefer) = (pick(&query.kind), pick(&query.country), pick(&query.mode), pick(&query.reefer));
+    let (kind, country, mode, reefer) =
+        (pick(&query.kind), pick(&query.country), pick(&query.mode), pick(&query.reefer));
     let kind_code = |k: NodeKind| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string));
     let mut nodes: Vec<&Node> = net
         .nodes()
@@ -417,7 +418,13 @@ struct NodePage {
     can_manage: bool,
 }
 
-fn money_field(amount: &str, currency: &str, field: &'static str, errors: &mut Vec<(&'static str, String)>, tr: &Tr) -> Option<Money> {
+fn money_field(
+    amount: &str,
+    currency: &str,
+    field: &'static str,
+    errors: &mut Vec<(&'static str, String)>,
+    tr: &Tr,
+) -> Option<Money> {
     let amount = amount.trim();
     if amount.is_empty() {
         return None;
@@ -432,7 +439,12 @@ fn money_field(amount: &str, currency: &str, field: &'static str, errors: &mut V
     parsed
 }
 
-fn number_field<T: FromStr>(text: &str, field: &'static str, errors: &mut Vec<(&'static str, String)>, tr: &Tr) -> Option<T> {
+fn number_field<T: FromStr>(
+    text: &str,
+    field: &'static str,
+    errors: &mut Vec<(&'static str, String)>,
+    tr: &Tr,
+) -> Option<T> {
     let t = text.trim();
     if t.is_empty() {
         return None;
@@ -497,7 +509,8 @@ impl NodeFormData {
         }
         let cost = money_field(&self.arrive_cost, &self.arrive_currency, "arrive_cost", &mut errors, tr);
         let to = NodeCode::parse(&self.code).ok();
-        let (Some(from), Some(to), Some(mode), Some(distance_km), true) = (from, to, mode, km, errors.is_empty()) else {
+        let (Some(from), Some(to), Some(mode), Some(distance_km), true) = (from, to, mode, km, errors.is_empty())
+        else {
             return Err(errors);
         };
         Ok(Leg {
@@ -595,7 +608,14 @@ async fn node_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<KeyQ
     node_page(&ctx, &state, form, FormErrors::default(), is_new, StatusCode::OK).await
 }
 
-async fn node_page(ctx: &Ctx, state: &AppState, form: NodeFormData, errors: FormErrors, is_new: bool, status: StatusCode) -> Result<Response, AppError> {
+async fn node_page(
+    ctx: &Ctx,
+    state: &AppState,
+    form: NodeFormData,
+    errors: FormErrors,
+    is_new: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let tr = &ctx.tr;
     let nodes = state
         .store()
@@ -605,7 +625,8 @@ async fn node_page(ctx: &Ctx, state: &AppState, form: NodeFormData, errors: Form
         .into_iter()
         .map(|n| (n.code.to_string(), format!("{} — {}", n.code, name(tr, &n.name_ru, &n.name_en))))
         .collect();
-    let title = if is_new { tr.t("logistics-node-new") } else { format!("{} {}", tr.t("logistics-node"), form.previous) };
+    let title =
+        if is_new { tr.t("logistics-node-new") } else { format!("{} {}", tr.t("logistics-node"), form.previous) };
     let mut chrome = chrome(ctx, state, "logistics-node");
     chrome.title = title.clone();
     let page = NodePage {
@@ -615,7 +636,8 @@ async fn node_page(ctx: &Ctx, state: &AppState, form: NodeFormData, errors: Form
         kinds: KINDS
             .iter()
             .map(|k| {
-                let code = serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let code =
+                    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
                 (code, key_text(tr, k.key()))
             })
             .collect(),
@@ -691,7 +713,10 @@ fn version_of(text: &str) -> Option<i64> {
     text.trim().parse().ok()
 }
 
-async fn node_save(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<NodeFormData>) -> Result<Response, AppError> {
+async fn node_save(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<NodeFormData>,
+) -> Result<Response, AppError> {
     ctx.require(Action::ManageLogistics)?;
     let tr = ctx.tr;
     let is_new = form.previous.trim().is_empty();
@@ -737,7 +762,8 @@ async fn node_save(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<
         whole.legs = legs;
         let kinds = [LogisticsKind::Node, LogisticsKind::Leg];
         let items = super::transfer::items_of(&whole, &kinds)?;
-        let file = accord_store::LogisticsFile { file_name: "form".into(), format: "form".into(), sha256: String::new() };
+        let file =
+            accord_store::LogisticsFile { file_name: "form".into(), format: "form".into(), sha256: String::new() };
         state.store().logistics_replace(ctx.author(), &kinds, &items, &file).await.map(|_| 1)
     } else {
         let item = LogisticsItem::new(LogisticsKind::Node, node.code.to_string(), &node)?;
@@ -758,7 +784,10 @@ struct DeleteForm {
     version: i64,
 }
 
-async fn node_delete(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<DeleteForm>) -> Result<Response, AppError> {
+async fn node_delete(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<DeleteForm>,
+) -> Result<Response, AppError> {
     ctx.require(Action::ManageLogistics)?;
     let loaded = load(state.store()).await?;
     let mut nodes = loaded.doc.nodes.clone();
@@ -921,13 +950,23 @@ async fn leg_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<KeyQu
         }
         None => {
             ctx.require(Action::ManageLogistics)?;
-            (LegFormData { mode: "rail-container".into(), container_currency: "RUB".into(), ..Default::default() }, true)
+            (
+                LegFormData { mode: "rail-container".into(), container_currency: "RUB".into(), ..Default::default() },
+                true,
+            )
         }
     };
     leg_page(&ctx, &state, form, FormErrors::default(), is_new, StatusCode::OK).await
 }
 
-async fn leg_page(ctx: &Ctx, state: &AppState, form: LegFormData, errors: FormErrors, is_new: bool, status: StatusCode) -> Result<Response, AppError> {
+async fn leg_page(
+    ctx: &Ctx,
+    state: &AppState,
+    form: LegFormData,
+    errors: FormErrors,
+    is_new: bool,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let tr = &ctx.tr;
     let records = state.store().logistics_records().await?;
     let nodes = records
@@ -950,14 +989,25 @@ async fn leg_page(ctx: &Ctx, state: &AppState, form: LegFormData, errors: FormEr
     render_status(status, &page)
 }
 
-async fn leg_save(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<LegFormData>) -> Result<Response, AppError> {
+async fn leg_save(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<LegFormData>,
+) -> Result<Response, AppError> {
     ctx.require(Action::ManageLogistics)?;
     let tr = ctx.tr;
     let is_new = form.previous.trim().is_empty();
     let leg = match form.leg(&tr) {
         Ok(l) => l,
         Err(fields) => {
-            return leg_page(&ctx, &state, form, FormErrors::with(fields, None), is_new, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return leg_page(
+                &ctx,
+                &state,
+                form,
+                FormErrors::with(fields, None),
+                is_new,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let loaded = load(state.store()).await?;
@@ -975,7 +1025,8 @@ async fn leg_save(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<L
         *slot = leg.clone();
     }
     let index = legs.iter().position(|l| l.label() == label);
-    let result = check_whole(&tr, &loaded, loaded.doc.nodes.clone(), legs, |e| e.leg_index() == index && index.is_some());
+    let result =
+        check_whole(&tr, &loaded, loaded.doc.nodes.clone(), legs, |e| e.leg_index() == index && index.is_some());
     if let Err(errors) = result {
         return leg_page(&ctx, &state, form, errors, is_new, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
@@ -994,7 +1045,10 @@ async fn leg_save(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<L
     }
 }
 
-async fn leg_delete(State(state): State<AppState>, CsrfForm(ctx, form): CsrfForm<DeleteForm>) -> Result<Response, AppError> {
+async fn leg_delete(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<DeleteForm>,
+) -> Result<Response, AppError> {
     ctx.require(Action::ManageLogistics)?;
     let loaded = load(state.store()).await?;
     let mut legs = loaded.doc.legs.clone();
@@ -1077,7 +1131,16 @@ fn route_rows(tr: &Tr, answer: &RouteAnswer) -> Vec<RouteRow> {
             legs: r
                 .legs
                 .iter()
-                .map(|l| format!("{}→{} {} ({} {})", l.from, l.to, tr.t(&key_text_id(l.mode.key())), days(tr, l.days.typical), tr.t("logistics-days-short")))
+                .map(|l| {
+                    format!(
+                        "{}→{} {} ({} {})",
+                        l.from,
+                        l.to,
+                        tr.t(&key_text_id(l.mode.key())),
+                        days(tr, l.days.typical),
+                        tr.t("logistics-days-short")
+                    )
+                })
                 .collect(),
             cost: money(tr, r.cost),
             days: days(tr, r.days.typical),
@@ -1143,7 +1206,9 @@ fn scatter(tr: &Tr, answer: &RouteAnswer) -> String {
             i + 1
         ));
     }
-    svg.push_str(&format!(r#"<path d="{path}" fill="none" stroke="currentColor" stroke-dasharray="4 3" stroke-opacity="0.5"/></svg>"#));
+    svg.push_str(&format!(
+        r#"<path d="{path}" fill="none" stroke="currentColor" stroke-dasharray="4 3" stroke-opacity="0.5"/></svg>"#
+    ));
     svg
 }
 
@@ -1165,7 +1230,14 @@ async fn routes_page(
         },
         Ok(None) => {}
         Err(AppError::Invalid(invalid)) => {
-            error = Some(invalid.0.iter().map(|e| format!("{}: {}", tr.field(e.field), tr.reason(e.reason))).collect::<Vec<_>>().join("; "))
+            error = Some(
+                invalid
+                    .0
+                    .iter()
+                    .map(|e| format!("{}: {}", tr.field(e.field), tr.reason(e.reason)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
         }
         Err(e) => return Err(e),
     }
@@ -1176,7 +1248,11 @@ async fn routes_page(
         .unwrap_or_default();
     let chart = answer.as_ref().map(|a| scatter(tr, a)).unwrap_or_default();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let date = query.date.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| chrono::Utc::now().date_naive().to_string());
+    let date = query
+        .date
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| chrono::Utc::now().date_naive().to_string());
     let page = RoutesPage {
         chrome: chrome(&ctx, &state, "logistics-routes"),
         nodes: loaded
@@ -1232,7 +1308,11 @@ struct ChainsPage {
 
 const CURRENCIES: [&str; 3] = ["USD", "RUB", "BYN"];
 
-async fn chains_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<CurrencyQuery>) -> Result<Response, AppError> {
+async fn chains_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CurrencyQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Action::Read)?;
     let tr = &ctx.tr;
     let currency = parse_currency(q.currency.as_deref())?;
@@ -1346,7 +1426,9 @@ async fn chain_page(
     steps.push(WaterfallStep { label: tr.t("logistics-total"), amount: 0.0, kind: StepKind::Total });
     let options = crate::trade::chart_options(tr);
     let waterfall = waterfall_with(&tr.t("logistics-chart-waterfall"), &steps, lc.currency.code(), &options);
-    let column = |title: String, c: &accord_domain::logistics::LandedCost, diff: Option<&accord_domain::logistics::WhatIf>| VariantColumn {
+    let column = |title: String,
+                  c: &accord_domain::logistics::LandedCost,
+                  diff: Option<&accord_domain::logistics::WhatIf>| VariantColumn {
         title,
         total: money(tr, c.total),
         per_unit: money(tr, c.total_per_unit),
@@ -1394,12 +1476,20 @@ async fn chain_page(
             .map(|p| format!("{} ({})", name(tr, &p.name_ru, &p.name_en), p.code))
             .unwrap_or_else(|| chain.product.clone()),
         route,
-        intermediaries: chain.intermediaries.iter().map(|i| format!("{} — {}", key_text(tr, i.role.key()), i.name)).collect(),
+        intermediaries: chain
+            .intermediaries
+            .iter()
+            .map(|i| format!("{} — {}", key_text(tr, i.role.key()), i.name))
+            .collect(),
         waterfall,
         lines: lc
             .lines
             .iter()
-            .map(|l| CostRow { label: line_label(tr, l.key, &l.detail), amount: money(tr, l.amount), per_unit: money(tr, l.per_unit) })
+            .map(|l| CostRow {
+                label: line_label(tr, l.key, &l.detail),
+                amount: money(tr, l.amount),
+                per_unit: money(tr, l.per_unit),
+            })
             .collect(),
         total: money(tr, lc.total),
         total_per_unit: money(tr, lc.total_per_unit),
@@ -1491,7 +1581,11 @@ async fn import_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 }
 
 /// The import form's upload: a JSON or XLSX file, and the dry-run box.
-pub(super) async fn import_upload(State(state): State<AppState>, ctx: Ctx, mut multipart: Multipart) -> Result<Response, AppError> {
+pub(super) async fn import_upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
     ctx.require(Action::ManageLogistics)?;
     let (mut csrf, mut file_name, mut bytes, mut dry_run) = (String::new(), String::new(), Vec::new(), false);
     while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("error-bad-form"))? {
@@ -1526,7 +1620,10 @@ async fn export_json(State(state): State<AppState>, ctx: Ctx) -> Result<Response
     ctx.require(Action::Read)?;
     let body = export(state.store(), NetworkFormat::Json).await?;
     Ok((
-        [(header::CONTENT_TYPE, "application/json"), (header::CONTENT_DISPOSITION, "attachment; filename=\"logistics.json\"")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"logistics.json\""),
+        ],
         body,
     )
         .into_response())

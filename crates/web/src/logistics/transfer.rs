@@ -133,7 +133,11 @@ fn merged(stored: LogisticsDocument, file: &LogisticsDocument, sections: &[Logis
         products: if pick(LogisticsKind::Product) { file.products.clone() } else { stored.products },
         chains: if pick(LogisticsKind::Chain) { file.chains.clone() } else { stored.chains },
         parks: if pick(LogisticsKind::Park) { file.parks.clone() } else { stored.parks },
-        localisations: if pick(LogisticsKind::Localisation) { file.localisations.clone() } else { stored.localisations },
+        localisations: if pick(LogisticsKind::Localisation) {
+            file.localisations.clone()
+        } else {
+            stored.localisations
+        },
         rates: if pick(LogisticsKind::Rates) { file.rates.clone() } else { stored.rates },
     }
 }
@@ -177,13 +181,13 @@ pub async fn import_bytes(
     let format = NetworkFormat::detect(bytes);
     let doc = match format {
         NetworkFormat::Json => read_json(bytes).map_err(|p| refused(p.iter().map(ToString::to_string).collect()))?,
-        NetworkFormat::Xlsx => {
-            read_xlsx(bytes).map_err(|p| refused(p.iter().map(ToString::to_string).collect()))?.0
-        }
+        NetworkFormat::Xlsx => read_xlsx(bytes).map_err(|p| refused(p.iter().map(ToString::to_string).collect()))?.0,
     };
     let sections = sections_of(&doc);
     if sections.is_empty() {
-        return Err(refused(vec!["the file has no nodes, legs, products, chains, parks, localisations or rates".into()]));
+        return Err(refused(vec![
+            "the file has no nodes, legs, products, chains, parks, localisations or rates".into(),
+        ]));
     }
     let dups = duplicates(&doc);
     if !dups.is_empty() {
@@ -196,7 +200,11 @@ pub async fn import_bytes(
             .iter()
             .map(|p| match (format, path_to_row(&p.path)) {
                 (NetworkFormat::Xlsx, Some((sheet, row))) => {
-                    format!("sheet '{sheet}', row {row}{}: {}", p.item.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(), p.reason)
+                    format!(
+                        "sheet '{sheet}', row {row}{}: {}",
+                        p.item.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(),
+                        p.reason
+                    )
                 }
                 _ => p.to_string(),
             })

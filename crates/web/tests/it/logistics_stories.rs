@@ -23,7 +23,8 @@ async fn routes_chains_and_api_over_http(app: &TestApp) {
     assert!(page.contains("<svg"), "cost against days is drawn");
     assert!(!page.contains("id=\"no-route\""));
 
-    let fresh = app.page(&coordinator, "/logistics/routes?from=KHV&to=MSQ&product=blueberry-fresh&date=2026-03-01").await;
+    let fresh =
+        app.page(&coordinator, "/logistics/routes?from=KHV&to=MSQ&product=blueberry-fresh&date=2026-03-01").await;
     assert!(fresh.contains("id=\"no-route\""), "fresh blueberries have no feasible route");
     assert!(fresh.contains("исчерпавшие срок годности"), "and the page says the shelf life is why: {fresh}");
     assert!(fresh.contains("без рефрижератора"), "and that legs without a reefer were left out");
@@ -43,7 +44,12 @@ async fn routes_chains_and_api_over_http(app: &TestApp) {
     assert!(chain.contains("/plan/measures?q=4.1."), "linked to the plan's logistics measures");
     let rub = app.page(&coordinator, "/logistics/chains/pollock-today?currency=RUB").await;
     assert!(rub.contains("RUB") && rub != chain);
-    for path in ["/logistics", "/logistics/chains", "/logistics/localisation", "/logistics/legs/edit?key=KHV%E2%86%92MSQ%20rail-reefer"] {
+    for path in [
+        "/logistics",
+        "/logistics/chains",
+        "/logistics/localisation",
+        "/logistics/legs/edit?key=KHV%E2%86%92MSQ%20rail-reefer",
+    ] {
         let response = coordinator.get(app.url(path)).send().await.expect("get");
         assert_eq!(response.status(), 200, "{path}");
     }
@@ -71,7 +77,8 @@ async fn routes_chains_and_api_over_http(app: &TestApp) {
 
     let chain = get("/api/v1/logistics/chains/pollock-today").await;
     let total = |v: &Value| v["total"]["amount"].as_str().expect("total").parse::<f64>().expect("number");
-    let direct = chain["variants"].as_array().expect("variants").iter().find(|v| v["kind"] == "without-all").expect("direct");
+    let direct =
+        chain["variants"].as_array().expect("variants").iter().find(|v| v["kind"] == "without-all").expect("direct");
     assert!(total(&direct["cost"]) < total(&chain["cost"]), "removing intermediaries lowers the landed cost");
     assert_eq!(chain["intermediaries"], 5);
     let chains = get("/api/v1/logistics/chains?currency=BYN").await;
@@ -112,7 +119,8 @@ async fn editing_the_network_is_checked_and_permitted(app: &TestApp) {
     doc["legs"][0]["transit_days"]["min"] = Value::from(-3);
     let refused = put(&admin, "", doc.to_string()).await.expect("put");
     assert_eq!(refused.status(), 422);
-    let message = refused.json::<Value>().await.expect("json")["error"]["message"].as_str().unwrap_or_default().to_string();
+    let message =
+        refused.json::<Value>().await.expect("json")["error"]["message"].as_str().unwrap_or_default().to_string();
     assert!(message.contains("legs[0]") && message.contains("negative transit time"), "{message}");
     let after = http.get(app.url("/api/v1/logistics/network")).bearer_auth(&observer).send().await.expect("get");
     assert_eq!(after.text().await.expect("body"), original, "nothing was written");
@@ -133,7 +141,8 @@ async fn editing_the_network_is_checked_and_permitted(app: &TestApp) {
     let form = app.page(&coordinator, "/logistics/legs/edit?key=KHV%E2%86%92MSQ%20rail-reefer").await;
     assert!(form.contains("type=\"submit\">Сохранить"), "a coordinator gets the save button");
     let csrf = csrf_in(&form);
-    let version = form.split("name=\"version\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("version").to_string();
+    let version =
+        form.split("name=\"version\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("version").to_string();
     let fields = |days_typical: &str| {
         vec![
             ("_csrf", csrf.clone()),
@@ -162,7 +171,10 @@ async fn editing_the_network_is_checked_and_permitted(app: &TestApp) {
     assert_eq!(leg.body["cost_per_container"]["amount"], "700000.00");
     let audit = app
         .store
-        .audit_list(&accord_store::AuditFilter { entity: Some("logistics_leg".into()), ..Default::default() }, accord_store::Paging::default())
+        .audit_list(
+            &accord_store::AuditFilter { entity: Some("logistics_leg".into()), ..Default::default() },
+            accord_store::Paging::default(),
+        )
         .await
         .expect("audit");
     assert!(audit.items.iter().any(|e| e.actor.as_deref() == Some("coord.by")), "the edit is in the audit log");
