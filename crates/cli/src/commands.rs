@@ -2,7 +2,8 @@
 //! and reports in one readable line per error.
 
 use crate::{
-    AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, ReportCommand, TradeCommand, UserCommand,
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, LogisticsCommand, ReportCommand, TradeCommand,
+    UserCommand,
 };
 use accord_domain::Side;
 use accord_domain::directory::Locale;
@@ -42,6 +43,7 @@ impl From<AppError> for CliError {
         match e {
             AppError::Store(StoreError::NotFound { entity }) => CliError::input(format!("{entity} not found")),
             AppError::BadRequest(key) => CliError::input(tr.t(key)),
+            AppError::Logistics { key, detail } => CliError::input(tr.ta(&key, &[("detail", detail)])),
             AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
             AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
             other => CliError::other(other.to_string()),
@@ -125,6 +127,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(BenchCommand::Trade { rows, file }) => {
             return crate::trade::bench(*rows, file.clone()).await;
         }
+        Command::Bench(BenchCommand::Logistics { nodes, legs_per_node, runs, dump }) => {
+            let (nodes, legs, runs, dump) = (*nodes, *legs_per_node, *runs, dump.clone());
+            return tokio::task::spawn_blocking(move || crate::logistics::bench(nodes, legs, runs, dump.as_deref()))
+                .await
+                .map_err(|e| CliError::other(e.to_string()))?;
+        }
         Command::Trade(TradeCommand::Generate { rows, out, seed }) => {
             return crate::trade::generate(*rows, out, *seed);
         }
@@ -153,8 +161,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 accord_web::demo::DemoError::App(app) => app.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records",
-                summary.organisations, summary.people, summary.users, summary.measures, summary.trade_records
+                "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records, {} logistics items",
+                summary.organisations,
+                summary.people,
+                summary.users,
+                summary.measures,
+                summary.trade_records,
+                summary.logistics_items
             );
             if let Some(n) = scale {
                 // One progress line per phase on stderr; one summary line that `bench plan` reads.
@@ -235,6 +248,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 basis: Some(basis),
             };
             crate::trade::summary(&store, &query, json).await
+        }
+        Command::Import(ImportCommand::Network { file, dry_run }) => {
+            crate::logistics::import_network(&store, &file, dry_run).await
+        }
+        Command::Export(ExportCommand::Network { format, out }) => {
+            crate::logistics::export_network(&store, &format, &out).await
+        }
+        Command::Logistics(LogisticsCommand::Routes { from, to, product, date, max_legs, currency, json }) => {
+            crate::logistics::routes(&store, from, to, product, date, max_legs, currency, json).await
+        }
+        Command::Logistics(LogisticsCommand::Chain { key, currency, json }) => {
+            crate::logistics::chain(&store, &key, currency, json).await
         }
         Command::Migrate | Command::Bench(_) | Command::Trade(TradeCommand::Generate { .. }) => Ok(()),
     }

@@ -4,6 +4,7 @@
 mod bench;
 mod commands;
 mod report;
+mod logistics;
 mod trade;
 
 use clap::{Parser, Subcommand};
@@ -73,6 +74,9 @@ pub enum Command {
     /// Trade figures: summaries, and a generator of template files for benchmarks.
     #[command(subcommand)]
     Trade(TradeCommand),
+    /// Logistics: Pareto routes between two nodes, a chain's landed cost with its what-ifs.
+    #[command(subcommand)]
+    Logistics(LogisticsCommand),
     /// Benchmarks that print figures (never pass/fail).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -93,6 +97,40 @@ pub enum ReportCommand {
         /// Where to write the file.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LogisticsCommand {
+    /// Every Pareto-optimal route (landed cost, days) for a product, or why there is none.
+    Routes {
+        /// Origin: a node code or its Russian or English name, any case.
+        #[arg(long)]
+        from: String,
+        /// Destination: a node code or name.
+        #[arg(long)]
+        to: String,
+        /// A product key, a TN VED code prefix (0303) or a name.
+        #[arg(long)]
+        product: String,
+        /// Shipping date, YYYY-MM-DD (default today): seasonal legs depend on it.
+        #[arg(long)]
+        date: Option<String>,
+        /// At most this many legs.
+        #[arg(long)]
+        max_legs: Option<u32>,
+        #[arg(long, value_parser = ["USD", "RUB", "BYN"])]
+        currency: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A chain's landed cost, line by line, and its what-ifs.
+    Chain {
+        key: String,
+        #[arg(long, value_parser = ["USD", "RUB", "BYN"])]
+        currency: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -178,6 +216,13 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// A logistics file (JSON accord-logistics/1, or XLSX with sheets nodes, legs, products):
+    /// its sections replace the stored ones, all or nothing.
+    Network {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -217,6 +262,13 @@ pub enum TradeCommand {
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
+    /// The logistics data: every section as JSON, or nodes, legs and products as XLSX.
+    Network {
+        #[arg(long, value_parser = ["json", "xlsx"], default_value = "json")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Export the action plan in the official table layout (xlsx, csv) or as JSON.
     Plan {
         #[arg(long, value_parser = ["xlsx", "csv", "json"], default_value = "xlsx")]
@@ -280,6 +332,20 @@ pub enum BenchCommand {
     },
     /// Generate a template CSV of N rows, import it with `accord import trade` (time, rows/s,
     /// peak memory), then time trade summaries of several quarter ranges.
+    /// Times the Pareto route search on a synthetic grid (with a shelf-life limit) and on the
+    /// reference network.
+    Logistics {
+        #[arg(long, default_value_t = 10_000)]
+        nodes: u32,
+        #[arg(long, default_value_t = 6)]
+        legs_per_node: u32,
+        /// Runs of the search whose median is reported.
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+        /// Writes the prepared grid as JSON for bench/logistics/pareto_reference.py.
+        #[arg(long)]
+        dump: Option<PathBuf>,
+    },
     Trade {
         #[arg(long, default_value_t = 10_000_000)]
         rows: u64,

@@ -10,6 +10,7 @@ mod audit;
 mod cache;
 mod directory;
 mod files;
+mod logistics;
 mod migrate;
 mod plan;
 mod sections;
@@ -23,6 +24,10 @@ pub use audit::{AuditFilter, VerifyReport};
 pub use cache::RECHECK as CACHE_RECHECK;
 pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
 pub use files::Attachment;
+pub use logistics::{
+    LogisticsFile, LogisticsImportOutcome, LogisticsItem, LogisticsKind, LogisticsRecords, PlanningRates, RATES_KEY,
+    StoredLogisticsItem,
+};
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};
 pub use session::{SessionUser, TokenInfo};

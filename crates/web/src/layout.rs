@@ -127,6 +127,10 @@ impl FormErrors {
     pub fn from_invalid(tr: &Tr, invalid: &Invalid) -> Self {
         FormErrors { messages: invalid.0.iter().map(|e| (e.field, tr.reason(e.reason))).collect(), general: None }
     }
+    /// Messages already translated, each beside its field, and one above the form.
+    pub fn with(messages: Vec<(&'static str, String)>, general: Option<String>) -> Self {
+        FormErrors { messages, general }
+    }
     pub fn general(message: String) -> Self {
         FormErrors { messages: Vec::new(), general: Some(message) }
     }

@@ -22,6 +22,7 @@ mod error;
 mod home;
 pub mod i18n;
 mod layout;
+pub mod logistics;
 mod middleware;
 pub mod plan;
 pub mod trade;
@@ -90,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(plan::routes())
         .merge(trade::routes())
         .merge(briefing::routes())
+        .merge(logistics::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
@@ -100,8 +102,10 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(plan::attachments::UPLOAD_BODY_LIMIT));
     let trade_uploads =
         trade::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(trade::UPLOAD_LIMIT));
+    let logistics_uploads =
+        logistics::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(logistics::UPLOAD_LIMIT));
     let routes = routes.layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
-    with_layers(uploads.merge(trade_uploads).merge(routes), state)
+    with_layers(uploads.merge(trade_uploads).merge(logistics_uploads).merge(routes), state)
 }
 
 /// The layers around every route: error rendering, panics, limits, security headers.

@@ -405,3 +405,46 @@ fn quarterly_report_writes_each_format_and_refuses_a_bad_quarter() {
         assert!(!out.exists(), "nothing written");
     }
 }
+
+#[test]
+fn logistics_routes_name_unknown_nodes_and_answer_in_json() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    let unknown =
+        data.accord(&["logistics", "routes", "--from", "Atlantis", "--to", "Minsk", "--product", "lingonberry-frozen"]);
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    assert!(stderr(&unknown).contains("Atlantis"), "the unknown node is named: {}", stderr(&unknown));
+    let no_product = data.accord(&["logistics", "routes", "--from", "KHV", "--to", "MSQ", "--product", "bananas"]);
+    assert_eq!(no_product.status.code(), Some(2));
+    assert!(stderr(&no_product).contains("bananas"));
+
+    let found = data.accord(&[
+        "logistics",
+        "routes",
+        "--from",
+        "хабаровск",
+        "--to",
+        "MINSK",
+        "--product",
+        "0811",
+        "--date",
+        "2026-03-01",
+        "--json",
+    ]);
+    assert!(found.status.success(), "{}", stderr(&found));
+    let answer: serde_json::Value = serde_json::from_str(&stdout(&found)).expect("JSON on stdout");
+    assert_eq!(answer["product"], "lingonberry-frozen", "found by its TN VED prefix");
+    assert_eq!(answer["from"]["code"], "KHV");
+    assert!(answer["routes"].as_array().map_or(0, Vec::len) >= 2);
+
+    let chain = data.accord(&["logistics", "chain", "pollock-today", "--currency", "USD"]);
+    assert!(chain.status.success(), "{}", stderr(&chain));
+    assert!(stdout(&chain).contains("Without any intermediary"));
+
+    let out = data.0.path().join("network.xlsx");
+    let out_text = out.to_string_lossy().to_string();
+    assert!(data.accord(&["export", "network", "--format", "xlsx", "--out", &out_text]).status.success());
+    let again = data.accord(&["import", "network", &out_text]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stdout(&again).contains("unchanged"), "{}", stdout(&again));
+}

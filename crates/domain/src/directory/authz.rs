@@ -36,6 +36,8 @@ pub enum Action<'a> {
     ManageTradeReference,
     /// Set the reconciliation status of a mirror pair (both sides' figures of one flow).
     ReconcileTrade,
+    /// Edit the logistics network, products, chains and localisation cases, or import them.
+    ManageLogistics,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +55,8 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
         (Role::Coordinator { .. }, Action::CreateMeasure) => true,
         (Role::Coordinator { side }, Action::ImportTrade { side: target }) => *side == target,
         (Role::Coordinator { .. }, Action::ManageTradeReference | Action::ReconcileTrade) => true,
+        // The network and chains are shared reference data of both sides: either coordinator edits them.
+        (Role::Coordinator { .. }, Action::ManageLogistics) => true,
         // A coordinator answers for the measures its side takes part in (and unassigned ones).
         (Role::Coordinator { side }, Action::EditMeasure { executors })
         | (Role::Coordinator { side }, Action::ReportOnMeasure { executors }) => {
@@ -84,6 +88,20 @@ mod tests {
         let observer = Role::Observer { side: None };
         assert!(authorize(&observer, Action::ManageTradeReference).is_err());
         assert!(authorize(&observer, Action::ReconcileTrade).is_err());
+    }
+
+    #[test]
+    fn logistics_is_edited_by_admins_and_coordinators_only() {
+        let maz = OrganisationId::new_at(1, [1; 10]);
+        assert_eq!(authorize(&Role::Admin, Action::ManageLogistics), Ok(()));
+        assert_eq!(authorize(&Role::Coordinator { side: Side::By }, Action::ManageLogistics), Ok(()));
+        assert_eq!(authorize(&Role::Coordinator { side: Side::Khv }, Action::ManageLogistics), Ok(()));
+        assert_eq!(
+            authorize(&Role::Executor { side: Side::By, organisation: maz }, Action::ManageLogistics),
+            Err(Forbidden)
+        );
+        assert_eq!(authorize(&Role::Observer { side: None }, Action::ManageLogistics), Err(Forbidden));
+        assert_eq!(authorize(&Role::Observer { side: Some(Side::Khv) }, Action::Read), Ok(()));
     }
 
     #[test]

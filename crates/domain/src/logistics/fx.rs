@@ -206,3 +206,40 @@ mod tests {
         );
     }
 }
+
+/// Rates from a first source where it has them, else from a second: the trade module's
+/// official table first, the logistics planning rates when the table lacks a currency or date.
+pub struct FirstOf<'a>(pub &'a dyn Fx, pub &'a dyn Fx);
+
+impl Fx for FirstOf<'_> {
+    fn factor(&self, from: Currency, to: Currency, date: NaiveDate) -> Result<Decimal, FxError> {
+        self.0.factor(from, to, date).or_else(|_| self.1.factor(from, to, date))
+    }
+}
+
+#[cfg(test)]
+mod first_of_tests {
+    use super::*;
+
+    #[test]
+    fn the_second_source_answers_only_what_the_first_lacks() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+        let rate = |currency, value: i64| FixedRate {
+            currency,
+            from: day,
+            value: Decimal::from(value),
+            source: String::new(),
+        };
+        let official = FixedRates::new(Currency::Rub, &[rate(Currency::Usd, 80)]).expect("official");
+        let planning =
+            FixedRates::new(Currency::Rub, &[rate(Currency::Usd, 100), rate(Currency::Byn, 30)]).expect("planning");
+        let both = FirstOf(&official, &planning);
+        assert_eq!(both.factor(Currency::Usd, Currency::Rub, day), Ok(Decimal::from(80)));
+        assert_eq!(both.factor(Currency::Byn, Currency::Rub, day), Ok(Decimal::from(30)));
+        let none = FixedRates::new(Currency::Rub, &[]).expect("empty");
+        assert!(matches!(
+            FirstOf(&none, &none).factor(Currency::Byn, Currency::Rub, day),
+            Err(FxError::MissingRate { from: Currency::Byn, .. })
+        ));
+    }
+}

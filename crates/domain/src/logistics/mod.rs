@@ -23,7 +23,7 @@ pub use chain::{
     Chain, ChainError, ChainLeg, CostLine, Intermediary, LandedCost, LineDiff, Margin, Role, VatRule, WhatIf,
     chain_legs, compare, landed_cost, resolve_route,
 };
-pub use fx::{FixedRate, FixedRateError, FixedRates, Fx, FxError};
+pub use fx::{FirstOf, FixedRate, FixedRateError, FixedRates, Fx, FxError};
 pub use localisation::{
     Localisation, LocalisationCase, LocalisationError, LocalisationFigures, LocalisationResult, Park, Terms,
     evaluate_localisation, localise,

@@ -20,6 +20,8 @@ use std::fmt;
 
 #[cfg(test)]
 mod tests;
+mod xlsx;
+pub use xlsx::{SHEET_NAMES, path_to_row, read_xlsx, write_xlsx};
 
 /// The format marker written into every document.
 pub const FORMAT: &str = "accord-logistics/1";

@@ -139,3 +139,51 @@ fn problems_name_the_path_and_the_item() {
     assert!(read_json(b"[1]").is_err());
     assert!(read_json(br#"{"nodez": []}"#).is_err());
 }
+
+fn reference_document() -> LogisticsDocument {
+    reference_documents()
+        .iter()
+        .map(|d| read_json(d.as_bytes()).expect("reference document"))
+        .fold(LogisticsDocument::default(), LogisticsDocument::merge)
+}
+
+#[test]
+fn xlsx_round_trips_nodes_legs_and_products() {
+    let doc = reference_document();
+    let bytes = write_xlsx(&doc).expect("write");
+    let (back, sheets) = read_xlsx(&bytes).expect("read back");
+    assert_eq!(sheets, vec!["nodes", "legs", "products"]);
+    assert_eq!(back.nodes, doc.nodes);
+    assert_eq!(back.legs, doc.legs);
+    assert_eq!(back.products, doc.products);
+    assert!(back.chains.is_empty());
+}
+
+#[test]
+fn xlsx_problems_name_sheet_row_and_column() {
+    let mut doc = reference_document();
+    doc.products.clear();
+    let bytes = write_xlsx(&doc).expect("write");
+    // Break one cell: rewrite the legs sheet with a text distance on its third data row.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("legs").expect("sheet");
+    for (c, h) in ["from", "to", "mode", "distance_km", "transit_days.min", "transit_days.typical", "transit_days.max"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    for (c, v) in ["KHV", "MOW", "rail-container", "far", "1", "2", "3"].iter().enumerate() {
+        sheet.write_string(1, c as u16, *v).expect("cell");
+    }
+    for (c, v) in ["KHV", "MOW", "teleport", "10", "1", "2", "3"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *v).expect("cell");
+    }
+    let broken = book.save_to_buffer().expect("save");
+    let problems = read_xlsx(&broken).expect_err("a bad distance and mode");
+    assert!(problems.iter().any(|p| p.sheet == "legs" && p.row == 2 && p.column == "distance_km"), "{problems:?}");
+    assert!(problems.iter().any(|p| p.sheet == "legs" && p.row == 3 && p.reason.contains("teleport")), "{problems:?}");
+    assert!(read_xlsx(&bytes).is_ok());
+    assert_eq!(path_to_row("legs[12]"), Some(("legs", 14)));
+    assert_eq!(path_to_row("chains[0]"), None);
+}

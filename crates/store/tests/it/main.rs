@@ -44,6 +44,8 @@ on_both_backends!(
     product_groups_and_mirror_verdicts,
 );
 
+mod logistics;
+
 async fn run<F, Fut>(backend: TestBackend, story: F)
 where
     F: FnOnce(Store) -> Fut,

@@ -138,6 +138,7 @@ async fn journeys_in_chromium() {
     executor_reports_progress_and_uploads_a_file(&browser, &app).await;
     coordinator_filters_the_measures_and_downloads_them(&browser, &app).await;
     khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(&browser, &app).await;
+    coordinator_searches_routes(&browser, &app).await;
 
     browser.stop().await;
     app.stop().await;
@@ -396,5 +397,27 @@ async fn khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(browser: &B
     browser.screenshot("trade-mirror").await;
     let verdicts = app.store.mirror_verdicts().await.expect("verdicts");
     assert!(verdicts.iter().any(|v| v.comment.as_deref() == Some("CIF/FOB и дата пересечения границы")));
+    browser.sign_out().await;
+}
+
+/// Khabarovsk's coordinator looks for routes for frozen lingonberries to Minsk by typing the
+/// cities' names, sees the Pareto routes, then learns why fresh blueberries have none.
+async fn coordinator_searches_routes(browser: &Browser, app: &TestApp) {
+    browser.sign_in(app, "coord.khv").await;
+    browser.client.goto(&app.url("/logistics")).await.expect("goto");
+    browser.click("a[href='/logistics/routes']").await;
+    browser.fill("#f-from", "Хабаровск").await;
+    browser.fill("#f-to", "Минск").await;
+    browser.fill("#f-product", "lingonberry-frozen").await;
+    browser.click("#routes-search").await;
+    let table = browser.text("#routes tbody").await;
+    assert!(table.contains("KHV → MSQ"), "the direct reefer train: {table}");
+    let rows = browser.client.find_all(Locator::Css("#routes tr.route")).await.expect("rows");
+    assert!(rows.len() >= 2, "several Pareto routes");
+    browser.screenshot("logistics-routes").await;
+    browser.fill("#f-product", "blueberry-fresh").await;
+    browser.click("#routes-search").await;
+    let why = browser.text("#no-route").await;
+    assert!(why.contains("срок годности"), "the page says why: {why}");
     browser.sign_out().await;
 }

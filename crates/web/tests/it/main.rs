@@ -4,6 +4,7 @@
 mod app;
 mod briefing_stories;
 mod browser;
+mod logistics_stories;
 mod plan_stories;
 mod stories;
 mod trade_stories;

@@ -1,0 +1,319 @@
+//! `accord logistics routes|chain`, `accord import network`, `accord export network` and
+//! `accord bench logistics`.
+
+use crate::commands::CliError;
+use accord_domain::logistics::{
+    CargoClass, Days, FixedRates, GridSpec, Product, Regime, RouteQuery, SearchGraph, ShelfLife, Unit, find_product,
+    grid_network,
+};
+use accord_domain::trade::{CommodityCode, Currency, Money};
+use accord_store::{Author, Store};
+use accord_web::logistics::transfer::{NetworkFormat, export};
+use accord_web::logistics::{RouteRequest, chain_answer, find_routes, import_bytes, load};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn currency(text: Option<&str>) -> Result<Option<Currency>, CliError> {
+    text.map(|c| Currency::parse(c).map_err(|_| CliError::input(format!("--currency: {c:?} is not USD, RUB or BYN"))))
+        .transpose()
+}
+
+async fn loaded(store: &Store) -> Result<accord_web::logistics::Loaded, CliError> {
+    let loaded = load(store).await?;
+    if loaded.records.is_empty() {
+        return Err(CliError::input(
+            "no logistics data in this store: run `accord demo` or `accord import network FILE` first",
+        ));
+    }
+    Ok(loaded)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn routes(
+    store: &Store,
+    from: String,
+    to: String,
+    product: String,
+    date: Option<String>,
+    max_legs: Option<u32>,
+    currency_code: Option<String>,
+    json: bool,
+) -> Result<(), CliError> {
+    let date = match date {
+        Some(d) => NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+            .map_err(|_| CliError::input(format!("--date: {d:?} is not a date like 2026-03-01")))?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    let currency = currency(currency_code.as_deref())?.unwrap_or(Currency::Rub);
+    let loaded = loaded(store).await?;
+    let request = RouteRequest { from, to, product, date, max_legs, currency, containers: 1 };
+    let answer = find_routes(&loaded, &request)?;
+    if json {
+        let text = serde_json::to_string_pretty(&answer).map_err(|e| CliError::other(e.to_string()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    println!(
+        "{} ({}): {} {} → {} {}, {}",
+        answer.product_name_en,
+        answer.product,
+        answer.from.code,
+        answer.from.name_en,
+        answer.to.code,
+        answer.to.name_en,
+        answer.date
+    );
+    if answer.routes.is_empty() {
+        println!("no feasible route:");
+        for x in &answer.excluded {
+            println!("  - {}", x.reason_text());
+        }
+        return Ok(());
+    }
+    println!("{:>3}  {:>16}  {:>6}  {:>10}  route", "#", format!("cost, {}", currency.code()), "days", "shelf left");
+    for (i, r) in answer.routes.iter().enumerate() {
+        let legs: Vec<String> = r.legs.iter().map(|l| format!("{}→{} {}", l.from, l.to, l.mode)).collect();
+        println!(
+            "{:>3}  {:>16}  {:>6}  {:>10}  {}",
+            i + 1,
+            r.cost.to_decimal().to_string(),
+            r.days.typical.to_decimal().normalize().to_string(),
+            r.shelf_left.map(|d| d.to_decimal().normalize().to_string()).unwrap_or_else(|| "-".into()),
+            legs.join(", ")
+        );
+    }
+    if !answer.excluded.is_empty() {
+        let list: Vec<String> = answer.excluded.iter().map(|x| x.reason_text()).collect();
+        println!("excluded: {}", list.join("; "));
+    }
+    Ok(())
+}
+
+trait ReasonText {
+    fn reason_text(&self) -> String;
+}
+
+impl ReasonText for accord_web::logistics::ExclusionView {
+    fn reason_text(&self) -> String {
+        let tr = accord_web::i18n::Tr::new(accord_domain::directory::Locale::En);
+        tr.ta(&self.key, &[("count", self.count.to_string())])
+    }
+}
+
+pub async fn chain(store: &Store, key: &str, currency_code: Option<String>, json: bool) -> Result<(), CliError> {
+    let loaded = loaded(store).await?;
+    let currency = currency(currency_code.as_deref())?;
+    let answer = chain_answer(&loaded, key, currency).map_err(|e| match e {
+        accord_web::AppError::NotFound => {
+            let keys: Vec<&str> = loaded.data.chains.iter().map(|c| c.key.as_str()).collect();
+            CliError::input(format!("no chain {key:?}; chains: {}", keys.join(", ")))
+        }
+        other => other.into(),
+    })?;
+    if json {
+        let text = serde_json::to_string_pretty(&answer).map_err(|e| CliError::other(e.to_string()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    let lc = &answer.cost;
+    let tr = accord_web::i18n::Tr::new(accord_domain::directory::Locale::En);
+    println!("{} ({}), {} intermediaries, {}", answer.name_en, answer.key, answer.intermediaries, lc.currency.code());
+    for line in &lc.lines {
+        let label = tr.t(&line.key.replace('.', "-"));
+        let label = match &line.detail {
+            Some(d) => format!("{label}: {d}"),
+            None => label,
+        };
+        println!(
+            "  {label:<48} {:>18} {:>14}/unit",
+            line.amount.to_decimal().to_string(),
+            line.per_unit.to_decimal().to_string()
+        );
+    }
+    println!(
+        "  {:<48} {:>18} {:>14}/unit",
+        "total",
+        lc.total.to_decimal().to_string(),
+        lc.total_per_unit.to_decimal().to_string()
+    );
+    println!("what if:");
+    for v in &answer.variants {
+        let title = tr.t(&v.key);
+        let title = match &v.detail {
+            Some(d) => format!("{title}: {d}"),
+            None => title,
+        };
+        println!(
+            "  {title:<60} total {:>18} ({:+}), days {}",
+            v.cost.total.to_decimal().to_string(),
+            v.diff.total_diff.to_decimal(),
+            v.cost.days.typical.to_decimal().normalize()
+        );
+    }
+    Ok(())
+}
+
+pub async fn import_network(store: &Store, file: &Path, dry_run: bool) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let author = Author { login: None };
+    let report = import_bytes(store, author, &name, &bytes, dry_run).await.map_err(|e| match e {
+        accord_web::AppError::Logistics { detail, .. } => {
+            for line in detail.lines() {
+                eprintln!("{}: {line}", file.display());
+            }
+            CliError::input(format!(
+                "{} problem(s) in {}; nothing was imported",
+                detail.lines().count(),
+                file.display()
+            ))
+        }
+        other => other.into(),
+    })?;
+    let sections: Vec<&str> = report.sections.iter().map(|k| k.code()).collect();
+    println!(
+        "{} ({}): {} nodes, {} legs, {} products, {} chains; sections {}",
+        file.display(),
+        report.format.code(),
+        report.nodes,
+        report.legs,
+        report.products,
+        report.chains,
+        sections.join(", ")
+    );
+    match report.outcome {
+        None => println!("dry run: the file is valid; nothing was written"),
+        Some(o) if !o.changed() => println!("unchanged: the store already holds this data"),
+        Some(o) => {
+            println!("{} added, {} changed, {} deleted, {} unchanged", o.inserted, o.updated, o.deleted, o.unchanged)
+        }
+    }
+    Ok(())
+}
+
+pub async fn export_network(store: &Store, format: &str, out: &Path) -> Result<(), CliError> {
+    let format = NetworkFormat::parse(format).ok_or_else(|| CliError::input("--format: json or xlsx"))?;
+    let bytes = export(store, format).await?;
+    std::fs::write(out, &bytes).map_err(|e| CliError::other(format!("{}: {e}", out.display())))?;
+    println!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(())
+}
+
+fn median(mut times: Vec<Duration>) -> (Duration, Duration) {
+    times.sort();
+    (times[times.len() / 2], times[0])
+}
+
+/// The benchmark's product: chilled berries with a 40-day journey budget, so the shelf-life
+/// limit takes part in the search.
+fn bench_product() -> Result<Product, CliError> {
+    Ok(Product {
+        key: "bench-chilled".into(),
+        code: CommodityCode::parse("0810").map_err(|e| CliError::other(e.to_string()))?,
+        name_ru: "Ягоды".into(),
+        name_en: "Berries".into(),
+        unit: Unit::Kg,
+        value_per_unit: Money::new(50_000, Currency::Rub),
+        mass_per_unit_kg: Decimal::ONE,
+        units_per_container: Decimal::from(20_000),
+        regime: Some(Regime::Chilled),
+        shelf_life: Some(ShelfLife { days: Days::whole(45), min_left_on_arrival: Days::whole(5) }),
+        cargo: vec![CargoClass::Reefer, CargoClass::Plant],
+        reduced_vat_food: true,
+        source: String::new(),
+    })
+}
+
+pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -> Result<(), CliError> {
+    let other = |e: &dyn std::fmt::Display| CliError::other(e.to_string());
+    let side = (f64::from(nodes.max(4))).sqrt().round() as u32;
+    if legs_per_node != 6 {
+        eprintln!(
+            "note: the grid generator links each node to its 4 neighbours by 1-2 modes both ways (about 6 legs a node); --legs-per-node {legs_per_node} is reported, not generated"
+        );
+    }
+    let t = Instant::now();
+    let net = grid_network(GridSpec { width: side, height: side, seed: 42 }).map_err(|e| other(&e))?;
+    println!(
+        "synthetic grid {side}x{side}: {} nodes, {} legs ({:.1} a node), built in {:.0?}",
+        net.nodes().len(),
+        net.legs().len(),
+        net.legs().len() as f64 / net.nodes().len() as f64,
+        t.elapsed()
+    );
+    let product = bench_product()?;
+    let corner = side * 2 / 5;
+    let query = RouteQuery {
+        from: net.find("G0").map_err(|e| other(&e))?,
+        to: net.find(&format!("G{}", corner * side + corner)).map_err(|e| other(&e))?,
+        date: NaiveDate::from_ymd_opt(2026, 3, 1).ok_or_else(|| CliError::other("date"))?,
+        max_legs: None,
+        containers: 1,
+        currency: Currency::Rub,
+        financing_percent: Decimal::from(21),
+    };
+    let fx = FixedRates::new(Currency::Rub, &[]).map_err(|e| other(&e))?;
+    if let Some(path) = dump {
+        let graph = SearchGraph::prepare(&net, &product, &query, &fx).map_err(|e| other(&e))?;
+        let doc = serde_json::json!({ "source": query.from.0, "target": query.to.0, "graph": graph.integer_view(query.to.0) });
+        std::fs::write(path, doc.to_string()).map_err(|e| CliError::other(format!("{}: {e}", path.display())))?;
+        println!(
+            "wrote the prepared graph to {} (python3 bench/logistics/pareto_reference.py {})",
+            path.display(),
+            path.display()
+        );
+    }
+    let mut prepare = Vec::with_capacity(runs);
+    let mut search = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let graph = SearchGraph::prepare(&net, &product, &query, &fx).map_err(|e| other(&e))?;
+        prepare.push(t.elapsed());
+        let t = Instant::now();
+        last = Some(graph.search(&net, &product, &query).map_err(|e| other(&e))?);
+        search.push(t.elapsed());
+    }
+    let total: Vec<Duration> = prepare.iter().zip(&search).map(|(a, b)| *a + *b).collect();
+    let (p_med, p_min) = median(prepare);
+    let (s_med, s_min) = median(search);
+    let (t_med, _) = median(total);
+    if let Some(r) = &last {
+        println!("Pareto routes: {}, labels: {}, shelf-life budget 40 days", r.routes.len(), r.labels);
+    }
+    println!("  prepare (legs converted, exclusions): median {p_med:.2?}, min {p_min:.2?}");
+    println!("  search (bounds + labels):            median {s_med:.2?}, min {s_min:.2?}");
+    println!("  full search, median of {runs}:            {t_med:.2?}   (target < 100 ms)");
+
+    let data = accord_formats::logistics::reference()
+        .map_err(|p| CliError::other(accord_web::logistics::problem_lines(&p, 3)))?;
+    let berries = find_product(&data.products, "lingonberry-frozen").map_err(|e| other(&e))?;
+    let query = RouteQuery {
+        from: data.network.find("KHV").map_err(|e| other(&e))?,
+        to: data.network.find("MSQ").map_err(|e| other(&e))?,
+        date: NaiveDate::from_ymd_opt(2026, 3, 1).ok_or_else(|| CliError::other("date"))?,
+        max_legs: None,
+        containers: 1,
+        currency: Currency::Rub,
+        financing_percent: Decimal::from(21),
+    };
+    let reference_runs = 2000;
+    let mut times = Vec::with_capacity(reference_runs);
+    let mut routes = 0;
+    for _ in 0..reference_runs {
+        let t = Instant::now();
+        let graph = SearchGraph::prepare(&data.network, berries, &query, &data.rates).map_err(|e| other(&e))?;
+        let r = graph.search(&data.network, berries, &query).map_err(|e| other(&e))?;
+        times.push(t.elapsed());
+        routes = r.routes.len();
+    }
+    let (med, min) = median(times);
+    println!(
+        "reference network ({} nodes, {} legs), frozen lingonberries Khabarovsk → Minsk: {routes} Pareto routes, median {med:.1?}, min {min:.1?} over {reference_runs} runs (target < 1 ms)",
+        data.network.nodes().len(),
+        data.network.legs().len()
+    );
+    Ok(())
+}

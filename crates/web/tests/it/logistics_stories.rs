@@ -1,0 +1,181 @@
+//! Logistics over HTTP, on both backends: the routes page with Pareto routes and the reasons
+//! when there are none, a chain's waterfall and what-ifs, the JSON API, imports that are all or
+//! nothing, and who may edit.
+
+use crate::app::{TestApp, csrf_in};
+use crate::on_both_backends;
+use serde_json::Value;
+
+on_both_backends!(routes_chains_and_api_over_http, editing_the_network_is_checked_and_permitted,);
+
+fn count(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+async fn routes_chains_and_api_over_http(app: &TestApp) {
+    let coordinator = app.sign_in("coord.khv").await;
+    // Nodes by their Russian or English name in any case, the product by its key.
+    let page = app
+        .page(&coordinator, "/logistics/routes?from=%D0%A5%D0%B0%D0%B1%D0%B0%D1%80%D0%BE%D0%B2%D1%81%D0%BA&to=minsk&product=lingonberry-frozen&date=2026-03-01")
+        .await;
+    assert!(count(&page, "<tr class=\"route\">") >= 2, "several Pareto routes for frozen lingonberries: {page}");
+    assert!(page.contains("KHV → MSQ"), "the direct reefer train is one of them");
+    assert!(page.contains("<svg"), "cost against days is drawn");
+    assert!(!page.contains("id=\"no-route\""));
+
+    let fresh =
+        app.page(&coordinator, "/logistics/routes?from=KHV&to=MSQ&product=blueberry-fresh&date=2026-03-01").await;
+    assert!(fresh.contains("id=\"no-route\""), "fresh blueberries have no feasible route");
+    assert!(fresh.contains("исчерпавшие срок годности"), "and the page says the shelf life is why: {fresh}");
+    assert!(fresh.contains("без рефрижератора"), "and that legs without a reefer were left out");
+
+    let refused = coordinator
+        .get(app.url("/logistics/routes?from=Atlantis&to=MSQ&product=lingonberry-frozen"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("body").contains("Atlantis"), "the unknown node is named");
+
+    let chain = app.page(&coordinator, "/logistics/chains/pollock-today?currency=USD").await;
+    assert!(chain.contains("id=\"waterfall\"") && chain.contains("<svg"), "the landed cost as a waterfall");
+    assert!(chain.contains("Без всех посредников"), "what-if without intermediaries side by side");
+    assert!(chain.contains("id=\"cost-lines\"") && chain.contains("USD"));
+    assert!(chain.contains("/plan/measures?q=4.1."), "linked to the plan's logistics measures");
+    let rub = app.page(&coordinator, "/logistics/chains/pollock-today?currency=RUB").await;
+    assert!(rub.contains("RUB") && rub != chain);
+    for path in [
+        "/logistics",
+        "/logistics/chains",
+        "/logistics/localisation",
+        "/logistics/legs/edit?key=KHV%E2%86%92MSQ%20rail-reefer",
+    ] {
+        let response = coordinator.get(app.url(path)).send().await.expect("get");
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    let localisation = app.page(&coordinator, "/logistics/localisation").await;
+    assert!(localisation.contains("Точка безубыточности") && localisation.contains("Окупаемость"));
+
+    let http = reqwest::Client::new();
+    let observer = app.token("observer").await;
+    let get = |path: &str| {
+        let request = http.get(app.url(path)).bearer_auth(&observer);
+        async move { request.send().await.expect("get").json::<Value>().await.expect("json") }
+    };
+    let routes = get("/api/v1/logistics/routes?from=KHV&to=MSQ&product=lingonberry-frozen&date=2026-03-01").await;
+    let list = routes["routes"].as_array().expect("routes");
+    assert!(list.len() >= 2);
+    // A Pareto front sorted by cost: each next route dearer and faster.
+    for pair in list.windows(2) {
+        let cost = |r: &Value| r["cost"]["amount"].as_str().expect("cost").parse::<f64>().expect("number");
+        let days = |r: &Value| r["days"]["typical"].as_f64().expect("days");
+        assert!(cost(&pair[1]) > cost(&pair[0]) && days(&pair[1]) < days(&pair[0]), "{pair:?}");
+    }
+    let none = get("/api/v1/logistics/routes?from=KHV&to=MSQ&product=blueberry-fresh&date=2026-03-01").await;
+    assert_eq!(none["routes"].as_array().map(Vec::len), Some(0));
+    assert!(none["excluded"].as_array().expect("reasons").iter().any(|x| x["reason"] == "shelf-life"));
+
+    let chain = get("/api/v1/logistics/chains/pollock-today").await;
+    let total = |v: &Value| v["total"]["amount"].as_str().expect("total").parse::<f64>().expect("number");
+    let direct =
+        chain["variants"].as_array().expect("variants").iter().find(|v| v["kind"] == "without-all").expect("direct");
+    assert!(total(&direct["cost"]) < total(&chain["cost"]), "removing intermediaries lowers the landed cost");
+    assert_eq!(chain["intermediaries"], 5);
+    let chains = get("/api/v1/logistics/chains?currency=BYN").await;
+    assert!(chains["items"].as_array().expect("items").iter().all(|c| c["currency"] == "BYN" && c["error"].is_null()));
+    let loc = get("/api/v1/logistics/localisation").await;
+    assert_eq!(loc["items"].as_array().map(Vec::len), Some(2), "MTZ and MAZ kits");
+    let network = get("/api/v1/logistics/network").await;
+    assert_eq!(network["format"], "accord-logistics/1");
+    assert_eq!(network["nodes"].as_array().map(Vec::len), Some(16));
+}
+
+async fn editing_the_network_is_checked_and_permitted(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let observer = app.token("observer").await;
+    let admin = app.token("admin").await;
+    let network = http.get(app.url("/api/v1/logistics/network")).bearer_auth(&observer).send().await.expect("get");
+    let original = network.text().await.expect("body");
+
+    // An observer reads but may not replace the network, through the API or the forms.
+    let put = |token: &str, query: &str, body: String| {
+        http.put(app.url(&format!("/api/v1/logistics/network{query}"))).bearer_auth(token).body(body).send()
+    };
+    assert_eq!(put(&observer, "", original.clone()).await.expect("put").status(), 403);
+    let reader = app.sign_in("observer").await;
+    let form = app.page(&reader, "/logistics/legs/edit?key=KHV%E2%86%92MSQ%20rail-reefer").await;
+    assert!(!form.contains("type=\"submit\">Сохранить"), "no save button for an observer");
+    let csrf = csrf_in(&form);
+    let posted = reader
+        .post(app.url("/logistics/legs/save"))
+        .form(&[("_csrf", csrf.as_str()), ("previous", "KHV→MSQ rail-reefer"), ("version", "1")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(posted.status(), 403);
+
+    // A bad leg (negative transit time) refuses the whole file and names the leg; nothing changes.
+    let mut doc: Value = serde_json::from_str(&original).expect("json");
+    doc["legs"][0]["transit_days"]["min"] = Value::from(-3);
+    let refused = put(&admin, "", doc.to_string()).await.expect("put");
+    assert_eq!(refused.status(), 422);
+    let message =
+        refused.json::<Value>().await.expect("json")["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("legs[0]") && message.contains("negative transit time"), "{message}");
+    let after = http.get(app.url("/api/v1/logistics/network")).bearer_auth(&observer).send().await.expect("get");
+    assert_eq!(after.text().await.expect("body"), original, "nothing was written");
+
+    // The same document again is a no-op; a dry run of a change writes nothing.
+    let same: Value = put(&admin, "", original.clone()).await.expect("put").json().await.expect("json");
+    assert_eq!(same["outcome"]["inserted"], 0);
+    assert_eq!(same["outcome"]["updated"], 0);
+    let mut cheaper: Value = serde_json::from_str(&original).expect("json");
+    cheaper["legs"][0]["distance_km"] = Value::from(8000);
+    let dry: Value = put(&admin, "?dry_run=true", cheaper.to_string()).await.expect("put").json().await.expect("json");
+    assert!(dry["outcome"].is_null());
+    let done: Value = put(&admin, "", cheaper.to_string()).await.expect("put").json().await.expect("json");
+    assert_eq!(done["outcome"]["updated"], 1, "{done}");
+
+    // A coordinator edits a leg through the form: a bad field is named, a good edit saved and audited.
+    let coordinator = app.sign_in("coord.by").await;
+    let form = app.page(&coordinator, "/logistics/legs/edit?key=KHV%E2%86%92MSQ%20rail-reefer").await;
+    assert!(form.contains("type=\"submit\">Сохранить"), "a coordinator gets the save button");
+    let csrf = csrf_in(&form);
+    let version =
+        form.split("name=\"version\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("version").to_string();
+    let fields = |days_typical: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("previous", "KHV→MSQ rail-reefer".to_string()),
+            ("version", version.clone()),
+            ("from", "KHV".into()),
+            ("to", "MSQ".into()),
+            ("mode", "rail-reefer".into()),
+            ("distance_km", "9000".into()),
+            ("days_min", "13".into()),
+            ("days_typical", days_typical.into()),
+            ("days_max", "20".into()),
+            ("container", "700000".into()),
+            ("container_currency", "RUB".into()),
+            ("reefer_min", "-25".into()),
+            ("reefer_max", "25".into()),
+        ]
+    };
+    let bad = coordinator.post(app.url("/logistics/legs/save")).form(&fields("12")).send().await.expect("post");
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.expect("body").contains("aria-invalid=\"true\""), "the field with the problem is marked");
+    let good = coordinator.post(app.url("/logistics/legs/save")).form(&fields("15")).send().await.expect("post");
+    assert_eq!(good.status(), 303);
+    let legs = app.store.logistics_records().await.expect("records");
+    let leg = legs.get(accord_store::LogisticsKind::Leg, "KHV→MSQ rail-reefer").expect("leg");
+    assert_eq!(leg.body["cost_per_container"]["amount"], "700000.00");
+    let audit = app
+        .store
+        .audit_list(
+            &accord_store::AuditFilter { entity: Some("logistics_leg".into()), ..Default::default() },
+            accord_store::Paging::default(),
+        )
+        .await
+        .expect("audit");
+    assert!(audit.items.iter().any(|e| e.actor.as_deref() == Some("coord.by")), "the edit is in the audit log");
+}
