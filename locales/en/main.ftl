@@ -426,6 +426,12 @@ import-file-problems = { $count ->
    *[other] { $formatted } problems in the file; nothing was imported.
 }
 rates-currency-left-out = { $currency }: accord does not use this currency's rate; left out
+problem-logistics-not-yes-no = “{ $value }” must be yes or no
+problem-logistics-not-json = the value is not JSON: { $detail }
+problem-logistics-unknown-column = unknown column
+problem-logistics-item-invalid = the row cannot be read: { $detail }
+problem-logistics-unknown-sheet = unknown sheet: expected the sheets nodes, legs, products
+problem-logistics-no-sheets = the workbook has no sheet named nodes, legs or products
 problem-value-empty = empty
 problem-file-unreadable = cannot read the file: { $detail }
 problem-file-empty = the file is empty: the first row must hold the column headers

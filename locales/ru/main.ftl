@@ -429,6 +429,12 @@ import-file-problems = { $count ->
    *[many] В файле { $formatted } ошибок, ничего не загружено.
 }
 rates-currency-left-out = { $currency }: курс этой валюты в accord не используется и пропущен
+problem-logistics-not-yes-no = «{ $value }» — нужно «да» или «нет»
+problem-logistics-not-json = значение не читается как JSON: { $detail }
+problem-logistics-unknown-column = неизвестный столбец
+problem-logistics-item-invalid = строка не читается: { $detail }
+problem-logistics-unknown-sheet = неизвестный лист: ожидаются листы nodes, legs, products
+problem-logistics-no-sheets = в книге нет листов nodes, legs или products
 problem-value-empty = значение не заполнено
 problem-file-unreadable = файл не читается: { $detail }
 problem-file-empty = файл пуст: в первой строке должны быть заголовки столбцов

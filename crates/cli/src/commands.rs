@@ -2,8 +2,8 @@
 //! and reports in one readable line per error.
 
 use crate::{
-    AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, LogisticsCommand, ReportCommand, TradeCommand,
-    UserCommand,
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, LogisticsCommand, ReportCommand,
+    TradeCommand, UserCommand,
 };
 use accord_domain::Side;
 use accord_domain::directory::Locale;

@@ -3,8 +3,8 @@
 
 mod bench;
 mod commands;
-mod report;
 mod logistics;
+mod report;
 mod trade;
 
 use clap::{Parser, Subcommand};

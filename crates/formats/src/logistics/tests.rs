@@ -181,8 +181,21 @@ fn xlsx_problems_name_sheet_row_and_column() {
     }
     let broken = book.save_to_buffer().expect("save");
     let problems = read_xlsx(&broken).expect_err("a bad distance and mode");
-    assert!(problems.iter().any(|p| p.sheet == "legs" && p.row == 2 && p.column == "distance_km"), "{problems:?}");
-    assert!(problems.iter().any(|p| p.sheet == "legs" && p.row == 3 && p.reason.contains("teleport")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.sheet == "legs"
+            && p.row == 2
+            && p.column == "distance_km"
+            && p.reason.key == "problem-number-invalid"
+            && p.reason.get("value") == Some("far")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.sheet == "legs"
+            && p.row == 3
+            && p.reason.key == "problem-logistics-item-invalid"
+            && p.reason.get("detail").is_some_and(|d| d.contains("teleport"))),
+        "{problems:?}"
+    );
     assert!(read_xlsx(&bytes).is_ok());
     assert_eq!(path_to_row("legs[12]"), Some(("legs", 14)));
     assert_eq!(path_to_row("chains[0]"), None);

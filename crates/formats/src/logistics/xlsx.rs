@@ -9,7 +9,7 @@
 //! one reported as missing). Problems name the sheet, the row as Excel numbers it and the column.
 
 use super::LogisticsDocument;
-use crate::Problem;
+use crate::{Problem, Reason};
 use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::de::DeserializeOwned;
@@ -175,7 +175,7 @@ fn data_text(data: &Data) -> String {
     }
 }
 
-fn number(text: &str) -> Result<Value, String> {
+fn number(text: &str) -> Result<Value, Reason> {
     let t = text.trim().replace(',', ".");
     if let Ok(i) = t.parse::<i64>() {
         return Ok(Value::Number(i.into()));
@@ -184,17 +184,17 @@ fn number(text: &str) -> Result<Value, String> {
         .ok()
         .and_then(Number::from_f64)
         .map(Value::Number)
-        .ok_or_else(|| format!("{text:?} is not a number"))
+        .ok_or_else(|| Reason::new("problem-number-invalid").arg("value", text))
 }
 
-fn cell_value(text: &str, cell: Cell) -> Result<Value, String> {
+fn cell_value(text: &str, cell: Cell) -> Result<Value, Reason> {
     match cell {
         Cell::Text => Ok(Value::String(text.to_string())),
         Cell::Number => number(text),
         Cell::Bool => match text.trim().to_lowercase().as_str() {
             "true" | "1" | "yes" | "да" => Ok(Value::Bool(true)),
             "false" | "0" | "no" | "нет" => Ok(Value::Bool(false)),
-            _ => Err(format!("{text:?} is not true/false (да/нет)")),
+            _ => Err(Reason::new("problem-logistics-not-yes-no").arg("value", text)),
         },
         Cell::Numbers => text.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(number).collect(),
         Cell::Names => Ok(Value::Array(
@@ -204,7 +204,9 @@ fn cell_value(text: &str, cell: Cell) -> Result<Value, String> {
                 .map(|s| Value::String(s.to_string()))
                 .collect(),
         )),
-        Cell::Json => serde_json::from_str(text).map_err(|e| format!("not JSON: {e}")),
+        Cell::Json => {
+            serde_json::from_str(text).map_err(|e| Reason::new("problem-logistics-not-json").arg("detail", e))
+        }
     }
 }
 
@@ -222,12 +224,12 @@ fn insert(object: &mut Map<String, Value>, path: &str, value: Value) {
     }
 }
 
-fn problem(sheet: &str, row: usize, column: &str, reason: impl Into<String>) -> Problem {
+fn problem(sheet: &str, row: usize, column: &str, reason: Reason) -> Problem {
     Problem {
         sheet: sheet.to_string(),
         row: u32::try_from(row).unwrap_or(u32::MAX),
         column: column.to_string(),
-        reason: reason.into(),
+        reason,
     }
 }
 
@@ -240,7 +242,7 @@ fn read_sheet<T: DeserializeOwned>(
     let range = match book.worksheet_range(sheet) {
         Ok(r) => r,
         Err(e) => {
-            problems.push(problem(sheet, 0, "", format!("the sheet cannot be read: {e}")));
+            problems.push(problem(sheet, 0, "", Reason::new("problem-sheet-unreadable").arg("detail", e)));
             return Vec::new();
         }
     };
@@ -255,7 +257,7 @@ fn read_sheet<T: DeserializeOwned>(
         }
         match columns.iter().find(|c| c.path.eq_ignore_ascii_case(name)) {
             Some(c) => at.push((i, c)),
-            None => problems.push(problem(sheet, first_row + 1, name, "unknown column")),
+            None => problems.push(problem(sheet, first_row + 1, name, Reason::new("problem-logistics-unknown-column"))),
         }
     }
     let mut out = Vec::new();
@@ -292,6 +294,11 @@ fn read_sheet<T: DeserializeOwned>(
                     .map(|c| c.path)
                     .find(|p| reason.contains(&format!("`{}`", p.split('.').next().unwrap_or(p))))
                     .unwrap_or("");
+                let reason = if reason.starts_with("missing field") {
+                    Reason::new("problem-value-empty")
+                } else {
+                    Reason::new("problem-logistics-item-invalid").arg("detail", reason)
+                };
                 problems.push(problem(sheet, excel_row, column, reason));
             }
         }
@@ -303,14 +310,14 @@ fn read_sheet<T: DeserializeOwned>(
 /// names its sheet, row and column.
 pub fn read_xlsx(bytes: &[u8]) -> Result<(LogisticsDocument, Vec<&'static str>), Vec<Problem>> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| vec![problem("", 0, "", format!("not a readable XLSX workbook: {e}"))])?;
+        .map_err(|e| vec![problem("", 0, "", Reason::new("problem-xlsx-unreadable").arg("detail", e))])?;
     let names = book.sheet_names();
     let mut problems = Vec::new();
     let mut doc = LogisticsDocument::default();
     let mut present = Vec::new();
     for name in &names {
         if !SHEET_NAMES.iter().any(|s| s.eq_ignore_ascii_case(name)) {
-            problems.push(problem(name, 0, "", "unknown sheet: expected nodes, legs, products"));
+            problems.push(problem(name, 0, "", Reason::new("problem-logistics-unknown-sheet")));
         }
     }
     for (sheet, columns) in SHEETS {
@@ -323,7 +330,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<(LogisticsDocument, Vec<&'static str>),
         }
     }
     if present.is_empty() && problems.is_empty() {
-        problems.push(problem("", 0, "", "no sheet named nodes, legs or products"));
+        problems.push(problem("", 0, "", Reason::new("problem-logistics-no-sheets")));
     }
     if problems.is_empty() { Ok((doc, present)) } else { Err(problems) }
 }
