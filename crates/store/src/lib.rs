@@ -12,6 +12,7 @@ mod directory;
 mod files;
 mod migrate;
 mod plan;
+mod review;
 mod sections;
 mod session;
 #[doc(hidden)]
@@ -25,6 +26,10 @@ pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, 
 pub use files::Attachment;
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};
+pub use review::{
+    PackCounts, PackMeasure, PackReport, PeriodStep, ReportStep, ReviewPackData, ReviewRefusal, StoredReport,
+    default_meeting_date,
+};
 pub use session::{SessionUser, TokenInfo};
 pub use trade::{
     MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeData, TradeFile, TradeImportInfo, TradeImportOutcome,
@@ -80,6 +85,9 @@ pub enum StoreError {
     /// `detail` says in which currency, as stored and as given, and in which file.
     #[error("the rate of {currency} on {date} differs from the one stored ({detail}); nothing was imported")]
     RateConflict { date: String, currency: String, detail: String },
+    /// The review rules refused a change (a closed period, a second key of the same side...).
+    #[error(transparent)]
+    Review(#[from] review::ReviewRefusal),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
