@@ -216,6 +216,11 @@ impl Store {
         self
     }
 
+    /// Where uploaded files are kept, when configured (its parent is the data folder).
+    pub fn files_dir(&self) -> Option<&std::path::Path> {
+        self.files_dir.as_deref()
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

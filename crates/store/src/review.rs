@@ -67,9 +67,8 @@ impl ReviewRefusal {
             ReviewRefusal::Agenda(AgendaError::TitleRequired) => "title_required",
             ReviewRefusal::Agenda(_) => "agenda_invalid",
             ReviewRefusal::Decision(DecisionError::TextRequired) => "text_required",
-            ReviewRefusal::Decision(DecisionError::NotCoordinator) | ReviewRefusal::Minutes(MinutesError::NotCoordinator) => {
-                "not_coordinator"
-            }
+            ReviewRefusal::Decision(DecisionError::NotCoordinator)
+            | ReviewRefusal::Minutes(MinutesError::NotCoordinator) => "not_coordinator",
             ReviewRefusal::Decision(_) => "decision_invalid",
             ReviewRefusal::Minutes(MinutesError::Locked) => "minutes_locked",
             ReviewRefusal::Minutes(MinutesError::SamePerson | MinutesError::SameSide(_)) => "second_key",
@@ -214,9 +213,13 @@ impl Store {
         if let Some(p) = self.review_period(quarter).await? {
             return Ok(p);
         }
-        let period =
-            ReportingPeriod::new(plan_period, quarter, meeting_date.unwrap_or_else(|| default_meeting_date(quarter)), None)
-                .map_err(refused)?;
+        let period = ReportingPeriod::new(
+            plan_period,
+            quarter,
+            meeting_date.unwrap_or_else(|| default_meeting_date(quarter)),
+            None,
+        )
+        .map_err(refused)?;
         let mut w = self.begin_write(author).await?;
         sqlx::query(
             "INSERT INTO review_periods (quarter, plan_id, state, meeting_date, deadline, body, version, updated_at) \
@@ -292,8 +295,7 @@ impl Store {
             PeriodStep::Reopen { reason: text } => {
                 let event = after.reopen(actor, text, w.now).map_err(refused)?;
                 reason = Some(event.reason.clone());
-                w.audit(Change::create("review_period_reopened", quarter, &event).with_reason(reason.clone()))
-                    .await?;
+                w.audit(Change::create("review_period_reopened", quarter, &event).with_reason(reason.clone())).await?;
             }
         }
         if !matches!(step, PeriodStep::Reopen { .. }) {
@@ -436,11 +438,12 @@ impl Store {
         let mut report = match &before {
             Some(r) => r.clone(),
             None => {
-                let responsible: BTreeSet<MeasureId> = Responsibility::from_measures(std::slice::from_ref(&measure_row))
-                    .into_iter()
-                    .find(|r| r.organisation == organisation)
-                    .map(|r| r.measures)
-                    .unwrap_or_default();
+                let responsible: BTreeSet<MeasureId> =
+                    Responsibility::from_measures(std::slice::from_ref(&measure_row))
+                        .into_iter()
+                        .find(|r| r.organisation == organisation)
+                        .map(|r| r.measures)
+                        .unwrap_or_default();
                 let side = measure_row
                     .data
                     .executors
@@ -793,12 +796,14 @@ impl Store {
         let body = text_of(minutes)?;
         match before {
             None => {
-                sqlx::query("INSERT INTO review_minutes (meeting_id, locked_hash, body, version) VALUES ($1, $2, $3, 1)")
-                    .bind(meeting.to_string())
-                    .bind(minutes.locked_hash.clone())
-                    .bind(&body)
-                    .execute(&mut *w.tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO review_minutes (meeting_id, locked_hash, body, version) VALUES ($1, $2, $3, 1)",
+                )
+                .bind(meeting.to_string())
+                .bind(minutes.locked_hash.clone())
+                .bind(&body)
+                .execute(&mut *w.tx)
+                .await?;
                 w.audit(Change::create("review_minutes", meeting, minutes)).await
             }
             Some(before) => {
@@ -817,7 +822,12 @@ impl Store {
 
     /// A coordinator's key on the minutes. The second key (the other side's) locks them and
     /// writes their content hash into the audit chain (entity `review_minutes_lock`).
-    pub async fn review_minutes_approve(&self, author: Author<'_>, actor: &Actor, meeting: MeetingId) -> Result<Minutes> {
+    pub async fn review_minutes_approve(
+        &self,
+        author: Author<'_>,
+        actor: &Actor,
+        meeting: MeetingId,
+    ) -> Result<Minutes> {
         let mut w = self.begin_write(author).await?;
         let row: Option<(String,)> = sqlx::query_as("SELECT body FROM review_minutes WHERE meeting_id = $1")
             .bind(meeting.to_string())

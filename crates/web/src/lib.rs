@@ -23,6 +23,7 @@ pub mod i18n;
 mod layout;
 mod middleware;
 pub mod plan;
+pub mod review;
 pub mod trade;
 
 pub use error::AppError;
@@ -88,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(plan::routes())
         .merge(trade::routes())
+        .merge(review::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
