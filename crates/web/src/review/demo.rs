@@ -16,16 +16,14 @@ use accord_domain::{DecisionId, MeetingId, OrganisationId, PersonId, Quarter, Si
 use accord_store::{Author, PeriodStep, ReportStep, Store};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
-/// How many of the plan's open measures get reports (in plan order): enough for every screen.
-const REPORTED_MEASURES: usize = 8;
-
 fn executor(organisation: OrganisationId, side: Side) -> Actor {
     // Demo executors act without an account of their own; the audit log shows the system.
     Actor { user: UserId::new_at(0, [9; 10]), role: Role::Executor { side, organisation } }
 }
 
-fn content(measure: &Measure, step: u8, organisation_code: &str) -> ReportContent {
-    let percent = (measure.data.percent.saturating_sub(30) + step * 5).min(95);
+fn content(measure: &Measure, step: usize, organisation_code: &str) -> ReportContent {
+    // Under 100 (a done measure closes), growing by five points a quarter.
+    let percent = (usize::from(measure.data.percent.saturating_sub(30)) + (step % 12) * 5).min(95) as u8;
     ReportContent {
         status: if percent == 0 { Status::NotStarted } else { Status::InProgress },
         percent,
@@ -58,7 +56,6 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         .await?
         .into_iter()
         .filter(|m| !m.data.status.is_closed() && !m.data.executors.is_empty())
-        .take(REPORTED_MEASURES)
         .collect();
     let orgs = store.organisation_all().await?;
     let code_of =
@@ -103,7 +100,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         let meeting_date = accord_domain::review::schedule::local(Side::By, start).date();
         store.review_period_ensure(Author::SYSTEM, plan.id, quarter, Some(meeting_date)).await?;
         created += 1;
-        let step = (created as u8) * 2;
+        let step = created * 2;
         let is_open = quarter == open;
         // Reports: every executor organisation of every reported measure, except (in the open
         // quarter) the ones left missing to show overdue submissions.
@@ -111,7 +108,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
             for (ei, e) in measure.data.executors.iter().enumerate() {
                 let code = code_of(e.organisation);
                 let exec = executor(e.organisation, e.side);
-                let edit = ReportStep::Edit(content(measure, step + mi as u8, &code));
+                let edit = ReportStep::Edit(content(measure, step + mi, &code));
                 let (organisation, measure_id) = (e.organisation, measure.id);
                 let at = |steps: Vec<ReportStep>, who: Actor| async move {
                     store.review_report_act(Author::SYSTEM, &who, quarter, organisation, measure_id, &steps).await

@@ -237,6 +237,12 @@ pub async fn remind(store: &Store, quarter: Quarter, today: NaiveDate) -> Result
     Ok(out)
 }
 
+/// The sender of reminders and organiser of invitations: `ACCORD_MAIL_FROM`, by default an
+/// address under the reserved `.invalid` domain (replies go nowhere until one is configured).
+pub fn mail_from() -> String {
+    std::env::var("ACCORD_MAIL_FROM").ok().filter(|v| v.contains('@')).unwrap_or_else(|| "review@accord.invalid".into())
+}
+
 /// Where reminders wait when no mail server is configured: `DATA/outbox` beside `DATA/files`.
 pub fn outbox_dir(store: &Store) -> Option<PathBuf> {
     store.files_dir().and_then(Path::parent).map(|d| d.join("outbox"))
@@ -252,7 +258,7 @@ pub fn write_outbox(dir: &Path, quarter: Quarter, messages: &[OutboxMessage]) ->
         let safe: String =
             m.organisation.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
         let path = dir.join(format!("{quarter}-{safe}.eml"));
-        std::fs::write(&path, m.eml("accord@localhost", now))?;
+        std::fs::write(&path, m.eml(&mail_from(), now))?;
         written.push(path);
     }
     Ok(written)
@@ -274,7 +280,7 @@ pub async fn meeting_ics(store: &Store, quarter: Quarter) -> Result<String, AppE
         "review-ics-description",
         &[("minsk", local_text(Side::By, meeting.start)), ("khabarovsk", local_text(Side::Khv, meeting.start))],
     );
-    let organizer = CalAddress { email: "accord@localhost".into(), name: Some("accord".into()), role: CalRole::Chair };
+    let organizer = CalAddress { email: mail_from(), name: Some("accord".into()), role: CalRole::Chair };
     let invitation = Invitation::for_meeting(
         &meeting,
         Utc::now(),

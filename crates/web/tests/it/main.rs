@@ -4,5 +4,6 @@
 mod app;
 mod browser;
 mod plan_stories;
+mod review_stories;
 mod stories;
 mod trade_stories;
