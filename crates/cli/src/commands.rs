@@ -42,6 +42,7 @@ impl From<AppError> for CliError {
             AppError::BadRequest(key) => CliError::input(tr.t(key)),
             AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
             AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
+            AppError::Store(StoreError::Review(refusal)) => CliError::input(refusal.to_string()),
             other => CliError::other(other.to_string()),
         }
     }
@@ -219,6 +220,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 basis: Some(basis),
             };
             crate::trade::summary(&store, &query, json).await
+        }
+        Command::Remind { quarter, smtp, today } => {
+            crate::review::remind(&store, &quarter, smtp.as_deref(), today.as_deref()).await
+        }
+        Command::Meeting(crate::MeetingCommand::Ics { quarter, out }) => {
+            crate::review::meeting_ics(&store, &quarter, &out).await
+        }
+        Command::Review(crate::ReviewCommand::Close { quarter, login }) => {
+            crate::review::close(&store, &quarter, login.as_deref()).await
+        }
+        Command::Review(crate::ReviewCommand::Reopen { quarter, reason, login }) => {
+            crate::review::reopen(&store, &quarter, &reason, &login).await
         }
         Command::Migrate | Command::Bench(_) | Command::Trade(TradeCommand::Generate { .. }) => Ok(()),
     }

@@ -393,6 +393,8 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
             name_full_en: Some((*full_en).into()),
             name_short_en: Some((*short_en).into()),
             address: Some((*city).into()),
+            // Invented, under the reserved example domain: reminders have somewhere to go.
+            email: Some(format!("office@{}.example", code.to_ascii_lowercase())),
             ..Default::default()
         };
         let data = form.validate().map_err(AppError::from)?;

@@ -80,7 +80,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
                 side,
                 role,
                 attendance: Attendance::Invited,
-                email: p.person.data.email.clone(),
+                email: p.person.data.email.clone().or_else(|| org.data.email.clone()),
             });
         }
     }

@@ -212,7 +212,11 @@ pub async fn remind(store: &Store, quarter: Quarter, today: NaiveDate) -> Result
                 accord_store::Paging::new(Some(1), Some(200)),
             )
             .await?;
-        let to: Vec<String> = people.items.iter().filter_map(|p| p.person.data.email.clone()).collect();
+        let mut to: Vec<String> = people.items.iter().filter_map(|p| p.person.data.email.clone()).collect();
+        // Nobody with an address: the organisation's own office address.
+        if to.is_empty() {
+            to.extend(org.data.email.clone());
+        }
         let subject = tr.ta(
             &fluent_id(reminder.subject_key),
             &[("quarter", reminder.quarter.to_string()), ("deadline", tr.day(reminder.deadline))],
