@@ -261,7 +261,7 @@ async fn period_action(
     if let Some(step) = step {
         store.review_period_step(ctx.author(), &actor(&ctx.user), quarter, step).await?;
     }
-    Ok(crate::layout::redirect_with_flash(&ctx, &format!("/review/{quarter}"), "saved"))
+    Ok(crate::layout::redirect_with_flash(&ctx, &format!("/review/{quarter}"), "flash-saved"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,7 +496,7 @@ async fn report_action(
         Ok(()) => Ok(crate::layout::redirect_with_flash(
             &ctx,
             &format!("/review/{quarter}/report/{measure}/{organisation}"),
-            "saved",
+            "flash-saved",
         )),
         Err(e) => {
             let info = e.info();
@@ -892,7 +892,7 @@ async fn meeting_action(
         }
         _ => return Err(AppError::BadRequest("error-bad-form")),
     }
-    Ok(crate::layout::redirect_with_flash(&ctx, &format!("/review/{quarter}/meeting"), "saved"))
+    Ok(crate::layout::redirect_with_flash(&ctx, &format!("/review/{quarter}/meeting"), "flash-saved"))
 }
 
 async fn meeting_ics(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<String>) -> Result<Response, AppError> {
@@ -1162,7 +1162,7 @@ async fn session_action(
         }
         _ => return Err(AppError::BadRequest("error-bad-form")),
     }
-    Ok(crate::layout::redirect_with_flash(&ctx, &format!("/review/{quarter}/session"), "saved"))
+    Ok(crate::layout::redirect_with_flash(&ctx, &format!("/review/{quarter}/session"), "flash-saved"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1231,7 +1231,7 @@ async fn decision_control(
     let mut decision = store.review_decision(id).await?;
     decision.set_control(&actor(&ctx.user), to, term, Some(form.note.as_str()), Utc::now())?;
     store.review_decision_save(ctx.author(), &decision).await?;
-    Ok(crate::layout::redirect_with_flash(&ctx, "/review/decisions", "saved"))
+    Ok(crate::layout::redirect_with_flash(&ctx, "/review/decisions", "flash-saved"))
 }
 
 // ---------------------------------------------------------------------------------------------
