@@ -29,7 +29,7 @@ fn content(measure: &Measure, step: usize, organisation_code: &str) -> ReportCon
         percent,
         actuals: Vec::new(),
         done: format!("{organisation_code}: работа по мероприятию {} продолжается (этап {step}).", measure.data.number),
-        problems: if step % 3 == 0 {
+        problems: if step.is_multiple_of(3) {
             "Задержка согласования сроков поставки.".into()
         } else {
             String::new()

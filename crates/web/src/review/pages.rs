@@ -346,9 +346,7 @@ async fn report_page(
     let can_review = editable
         && ctx.can(Action::ReviewReports { side: executor.side })
         && report_state == Some(ReportState::Submitted);
-    let names = organisation_names(store, ctx.tr.is_en()).await?;
     let users: BTreeMap<_, _> = store.user_list().await?.into_iter().map(|u| (u.id, u.display_name)).collect();
-    let _ = names;
     let history = report
         .as_ref()
         .map(|r| {
@@ -693,7 +691,7 @@ async fn agenda_rows(state: &AppState, ctx: &Ctx, items: &[AgendaItem]) -> Resul
                             ctx.tr.t(&f.key),
                             f.value,
                             f.unit.clone().unwrap_or_default(),
-                            f.previous.map(|p| format!(" ({})", p)).unwrap_or_default()
+                            f.previous.map(|p| format!(" ({p})")).unwrap_or_default()
                         )
                     })
                     .collect(),

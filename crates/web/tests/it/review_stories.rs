@@ -2,7 +2,7 @@
 //! closing and reopening a period, snapshot comparison, the meeting invitation, two-key
 //! minutes, and the briefing pack's data.
 
-use crate::app::{TestApp, csrf_in};
+use crate::app::TestApp;
 use crate::on_both_backends;
 use accord_domain::Quarter;
 use serde_json::{Value, json};
@@ -305,5 +305,4 @@ async fn briefing_pack_gathers_the_quarter(app: &TestApp) {
     );
     let first = app.store.review_pack_data(q("2025Q1"), today).await.expect("pack");
     assert!(first.previous.is_none() && first.year_ago.is_none(), "nothing before the plan");
-    let _ = csrf_in;
 }
