@@ -426,6 +426,8 @@ async fn coordinator_returns_a_report_and_the_executor_fixes_it(browser: &Browse
     assert!(browser.text("#report-error").await.contains("замечания"));
     browser.fill("#f-comment", "Приложите акт приёмки").await;
     browser.click("#return-report").await;
+    // The flash is on the page the redirect leads to: the old page is gone by then.
+    assert!(browser.text(".flash").await.contains("Изменения сохранены"));
     assert_eq!(browser.text("#report-state").await, "возвращён");
     browser.screenshot("review-returned").await;
     browser.sign_out().await;
@@ -436,6 +438,7 @@ async fn coordinator_returns_a_report_and_the_executor_fixes_it(browser: &Browse
     browser.fill("#f-percent", "35").await;
     browser.fill("#f-done", "Поставлены три самосвала, акт приложен").await;
     browser.click("#submit-report").await;
+    assert!(browser.text(".flash").await.contains("Изменения сохранены"));
     assert_eq!(browser.text("#report-state").await, "представлен");
     browser.sign_out().await;
 

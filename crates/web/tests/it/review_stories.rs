@@ -111,9 +111,25 @@ async fn report_workflow_and_period_lock_over_http(app: &TestApp) {
     assert_eq!(period(exec, json!({"action": "close"})).await.expect("post").status(), 403);
     let closed: Value = period(by, json!({"action": "close"})).await.expect("post").json().await.expect("json");
     assert_eq!(closed["state"], "closed");
+    let audit_size = || async {
+        app.store
+            .audit_list(&accord_store::AuditFilter::default(), accord_store::Paging::new(Some(1), Some(1)))
+            .await
+            .expect("audit")
+            .total
+    };
+    let before = audit_size().await;
     let locked = act(exec, "2026Q4", &measure, json!({"action": "save", "status": "done"})).await.expect("post");
     assert_eq!(locked.status(), 409);
     assert_eq!(locked.json::<Value>().await.expect("json")["error"]["code"], "period_closed");
+    assert_eq!(audit_size().await, before, "a refused change writes nothing");
+    let report = app
+        .store
+        .review_report("2026Q4".parse().expect("q"), maz.parse().expect("id"), measure.parse().expect("id"))
+        .await
+        .expect("report")
+        .expect("stored");
+    assert_eq!(report.content.percent, 45, "the closed period's report is as accepted");
     let no_reason = period(khv, json!({"action": "reopen", "reason": " "})).await.expect("post");
     assert_eq!(no_reason.status(), 422);
     let reopened: Value = period(khv, json!({"action": "reopen", "reason": "Ошибка в 1.1"}))
