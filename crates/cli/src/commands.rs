@@ -46,6 +46,7 @@ impl From<AppError> for CliError {
             AppError::Logistics { key, detail } => CliError::input(tr.ta(&key, &[("detail", detail)])),
             AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
             AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
+            AppError::Store(StoreError::Review(refusal)) => CliError::input(refusal.to_string()),
             other => CliError::other(other.to_string()),
         }
     }
@@ -260,6 +261,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Logistics(LogisticsCommand::Chain { key, currency, json }) => {
             crate::logistics::chain(&store, &key, currency, json).await
+        }
+        Command::Remind { quarter, smtp, today } => {
+            crate::review::remind(&store, &quarter, smtp.as_deref(), today.as_deref()).await
+        }
+        Command::Meeting(crate::MeetingCommand::Ics { quarter, out }) => {
+            crate::review::meeting_ics(&store, &quarter, &out).await
+        }
+        Command::Review(crate::ReviewCommand::Close { quarter, login }) => {
+            crate::review::close(&store, &quarter, login.as_deref()).await
+        }
+        Command::Review(crate::ReviewCommand::Reopen { quarter, reason, login }) => {
+            crate::review::reopen(&store, &quarter, &reason, &login).await
         }
         Command::Migrate | Command::Bench(_) | Command::Trade(TradeCommand::Generate { .. }) => Ok(()),
     }

@@ -5,6 +5,7 @@ mod bench;
 mod commands;
 mod logistics;
 mod report;
+mod review;
 mod trade;
 
 use clap::{Parser, Subcommand};
@@ -83,6 +84,58 @@ pub enum Command {
     /// Documents: the quarterly briefing pack.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// List the organisations that have not handed in every report of a quarter by its
+    /// deadline and remind them: one .eml per organisation in DATA/outbox, or by plain SMTP.
+    Remind {
+        /// The quarter, e.g. 2026Q3.
+        #[arg(long)]
+        quarter: String,
+        /// Send through this server (smtp://host:port, no TLS) instead of writing the outbox.
+        #[arg(long, value_name = "URL")]
+        smtp: Option<String>,
+        /// The day the deadline is judged against (default: today), YYYY-MM-DD.
+        #[arg(long)]
+        today: Option<String>,
+    },
+    /// The review meeting.
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
+    /// Reporting periods: close (locks) and reopen (a coordinator with a reason).
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+#[derive(Subcommand)]
+pub enum MeetingCommand {
+    /// Write the quarter's meeting as an iCalendar invitation.
+    Ics {
+        #[arg(long)]
+        quarter: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReviewCommand {
+    /// Close a quarter's period (a snapshot of the plan is kept); its reports are then locked.
+    Close {
+        #[arg(long)]
+        quarter: String,
+        /// The coordinator doing it (a login), recorded in the audit log.
+        #[arg(long = "as", value_name = "LOGIN")]
+        login: Option<String>,
+    },
+    /// Reopen a closed period: a coordinator's act with a reason, audited.
+    Reopen {
+        #[arg(long)]
+        quarter: String,
+        #[arg(long)]
+        reason: String,
+        /// The coordinator doing it (a login).
+        #[arg(long = "as", value_name = "LOGIN")]
+        login: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -13,6 +13,7 @@ mod files;
 mod logistics;
 mod migrate;
 mod plan;
+mod review;
 mod sections;
 mod session;
 #[doc(hidden)]
@@ -30,6 +31,10 @@ pub use logistics::{
 };
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};
+pub use review::{
+    PackCounts, PackMeasure, PackReport, PeriodStep, ReportStep, ReviewPackData, ReviewRefusal, StoredReport,
+    default_meeting_date,
+};
 pub use session::{SessionUser, TokenInfo};
 pub use trade::{
     MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeData, TradeFile, TradeImportInfo, TradeImportOutcome,
@@ -85,6 +90,9 @@ pub enum StoreError {
     /// `detail` says in which currency, as stored and as given, and in which file.
     #[error("the rate of {currency} on {date} differs from the one stored ({detail}); nothing was imported")]
     RateConflict { date: String, currency: String, detail: String },
+    /// The review rules refused a change (a closed period, a second key of the same side...).
+    #[error(transparent)]
+    Review(#[from] review::ReviewRefusal),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -211,6 +219,11 @@ impl Store {
     pub fn with_files_dir(mut self, dir: std::path::PathBuf) -> Store {
         self.files_dir = Some(dir);
         self
+    }
+
+    /// Where uploaded files are kept, when configured (its parent is the data folder).
+    pub fn files_dir(&self) -> Option<&std::path::Path> {
+        self.files_dir.as_deref()
     }
 
     pub fn backend(&self) -> Backend {

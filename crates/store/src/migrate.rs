@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(8, "0008_measure_children"),
     common!(9, "0009_trade"),
     common!(10, "0010_logistics"),
+    common!(12, "0012_review"),
 ];
 
 /// A migration that `migrate` applied.

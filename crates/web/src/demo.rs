@@ -371,6 +371,7 @@ pub struct DemoSummary {
     pub measures: usize,
     pub trade_records: usize,
     pub logistics_items: u64,
+    pub review_periods: usize,
 }
 
 /// Loads the demo directory. Refuses a store with data unless `force`; with `force` adds
@@ -393,6 +394,8 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
             name_full_en: Some((*full_en).into()),
             name_short_en: Some((*short_en).into()),
             address: Some((*city).into()),
+            // Invented, under the reserved example domain: reminders have somewhere to go.
+            email: Some(format!("office@{}.example", code.to_ascii_lowercase())),
             ..Default::default()
         };
         let data = form.validate().map_err(AppError::from)?;
@@ -446,6 +449,7 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
     summary.trade_records = crate::trade::load_demo(store).await?;
     let logistics = crate::logistics::load_reference(store, Author::SYSTEM).await?;
     summary.logistics_items = logistics.inserted + logistics.updated;
+    summary.review_periods = crate::review::demo::load(store).await?;
     store.set_meta(META_KEY, "1").await?;
     Ok(summary)
 }

@@ -45,6 +45,32 @@ impl AppError {
     }
 }
 
+/// Review rules' refusals reach handlers as store errors, whether the store or the handler asked.
+macro_rules! review_refusal {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(e: $t) -> Self {
+                AppError::Store(StoreError::Review(e.into()))
+            }
+        }
+    )*};
+}
+review_refusal!(
+    accord_domain::review::PeriodError,
+    accord_domain::review::ReportError,
+    accord_domain::review::MeetingError,
+    accord_domain::review::AgendaError,
+    accord_domain::review::DecisionError,
+    accord_domain::review::MinutesError,
+    accord_store::ReviewRefusal
+);
+
+impl From<accord_domain::review::ScheduleError> for AppError {
+    fn from(e: accord_domain::review::ScheduleError) -> Self {
+        accord_domain::review::MeetingError::from(e).into()
+    }
+}
+
 impl From<Forbidden> for AppError {
     fn from(_: Forbidden) -> Self {
         AppError::Forbidden
@@ -101,6 +127,20 @@ impl AppError {
                 let mut info = ErrorInfo::new(StatusCode::CONFLICT, "rate_conflict", "error-rate-conflict");
                 info.args.push(("date", date.clone()));
                 info.args.push(("currency", currency.clone()));
+                info
+            }
+            AppError::Store(StoreError::Review(refusal)) => {
+                let code = refusal.code();
+                let status = match code {
+                    "report_forbidden" | "not_coordinator" => StatusCode::FORBIDDEN,
+                    "period_closed" | "period_transition" | "report_transition" | "minutes_locked" | "second_key" => {
+                        StatusCode::CONFLICT
+                    }
+                    "no_period" | "no_meeting" => StatusCode::NOT_FOUND,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let mut info = ErrorInfo::new(status, code, &format!("review-error-{code}"));
+                info.args.push(("detail", refusal.to_string()));
                 info
             }
             AppError::Forbidden => ErrorInfo::new(StatusCode::FORBIDDEN, "forbidden", "error-forbidden"),

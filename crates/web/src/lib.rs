@@ -25,6 +25,7 @@ mod layout;
 pub mod logistics;
 mod middleware;
 pub mod plan;
+pub mod review;
 pub mod trade;
 
 pub use error::AppError;
@@ -92,6 +93,7 @@ pub fn app(state: AppState) -> Router {
         .merge(trade::routes())
         .merge(briefing::routes())
         .merge(logistics::routes())
+        .merge(review::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })

@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod review;
+
 struct Data(tempfile::TempDir);
 
 impl Data {

@@ -38,6 +38,15 @@ pub enum Action<'a> {
     ReconcileTrade,
     /// Edit the logistics network, products, chains and localisation cases, or import them.
     ManageLogistics,
+    /// Write and submit one organisation's quarterly reports (its executor only).
+    FileReport { organisation: OrganisationId },
+    /// Return or accept the reports of one side's organisations (that side's coordinator).
+    ReviewReports { side: Side },
+    /// Close, reopen and schedule reporting periods; plan meetings, agendas, decisions and
+    /// minutes (a coordinator of either side).
+    ManageReview,
+    /// Put one side's key on a meeting's minutes (that side's coordinator).
+    ApproveMinutes { side: Side },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -46,6 +55,15 @@ pub struct Forbidden;
 
 pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
     let allowed = match (role, action) {
+        // The review workflow is the coordinators' and executors' own act (the domain's `Actor`
+        // rules): an administrator reads it but files, reviews and approves nothing.
+        (
+            Role::Admin,
+            Action::FileReport { .. }
+            | Action::ReviewReports { .. }
+            | Action::ManageReview
+            | Action::ApproveMinutes { .. },
+        ) => false,
         (Role::Admin, _) => true,
         (_, Action::Read) => true,
         (Role::Coordinator { side }, Action::ManageOrganisations { side: target })
@@ -57,6 +75,10 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
         (Role::Coordinator { .. }, Action::ManageTradeReference | Action::ReconcileTrade) => true,
         // The network and chains are shared reference data of both sides: either coordinator edits them.
         (Role::Coordinator { .. }, Action::ManageLogistics) => true,
+        (Role::Coordinator { side }, Action::ReviewReports { side: target })
+        | (Role::Coordinator { side }, Action::ApproveMinutes { side: target }) => *side == target,
+        (Role::Coordinator { .. }, Action::ManageReview) => true,
+        (Role::Executor { organisation, .. }, Action::FileReport { organisation: target }) => *organisation == target,
         // A coordinator answers for the measures its side takes part in (and unassigned ones).
         (Role::Coordinator { side }, Action::EditMeasure { executors })
         | (Role::Coordinator { side }, Action::ReportOnMeasure { executors }) => {
@@ -77,6 +99,33 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn review_follows_the_domain_actor_rules() {
+        let maz = OrganisationId::new_at(1, [1; 10]);
+        let fish = OrganisationId::new_at(2, [2; 10]);
+        let by = Role::Coordinator { side: Side::By };
+        let khv = Role::Coordinator { side: Side::Khv };
+        let executor_maz = Role::Executor { side: Side::By, organisation: maz };
+        let observer = Role::Observer { side: Some(Side::By) };
+        assert_eq!(authorize(&executor_maz, Action::FileReport { organisation: maz }), Ok(()));
+        assert_eq!(authorize(&executor_maz, Action::FileReport { organisation: fish }), Err(Forbidden));
+        assert_eq!(authorize(&by, Action::FileReport { organisation: maz }), Err(Forbidden));
+        assert_eq!(authorize(&by, Action::ReviewReports { side: Side::By }), Ok(()));
+        assert_eq!(authorize(&by, Action::ReviewReports { side: Side::Khv }), Err(Forbidden));
+        assert_eq!(authorize(&khv, Action::ApproveMinutes { side: Side::Khv }), Ok(()));
+        assert_eq!(authorize(&khv, Action::ApproveMinutes { side: Side::By }), Err(Forbidden));
+        assert_eq!(authorize(&khv, Action::ManageReview), Ok(()));
+        assert_eq!(authorize(&executor_maz, Action::ManageReview), Err(Forbidden));
+        assert_eq!(authorize(&executor_maz, Action::ReviewReports { side: Side::By }), Err(Forbidden));
+        for role in [Role::Admin, observer] {
+            assert_eq!(authorize(&role, Action::FileReport { organisation: maz }), Err(Forbidden));
+            assert_eq!(authorize(&role, Action::ReviewReports { side: Side::By }), Err(Forbidden));
+            assert_eq!(authorize(&role, Action::ManageReview), Err(Forbidden));
+            assert_eq!(authorize(&role, Action::ApproveMinutes { side: Side::By }), Err(Forbidden));
+            assert_eq!(authorize(&role, Action::Read), Ok(()), "the review is readable");
+        }
+    }
 
     #[test]
     fn trade_imports_stay_on_the_coordinators_side() {

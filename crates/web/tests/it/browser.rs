@@ -139,6 +139,7 @@ async fn journeys_in_chromium() {
     coordinator_filters_the_measures_and_downloads_them(&browser, &app).await;
     khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(&browser, &app).await;
     coordinator_searches_routes(&browser, &app).await;
+    coordinator_returns_a_report_and_the_executor_fixes_it(&browser, &app).await;
 
     browser.stop().await;
     app.stop().await;
@@ -420,4 +421,61 @@ async fn coordinator_searches_routes(browser: &Browser, app: &TestApp) {
     let why = browser.text("#no-route").await;
     assert!(why.contains("срок годности"), "the page says why: {why}");
     browser.sign_out().await;
+}
+
+/// A coordinator returns a MAZ report with a comment; the executor fixes and resubmits it.
+async fn coordinator_returns_a_report_and_the_executor_fixes_it(browser: &Browser, app: &TestApp) {
+    let maz = app.store.organisation_by_code("MAZ").await.expect("MAZ");
+    let plan = app.store.plan_list().await.expect("plans").remove(0);
+    let measure = app
+        .store
+        .measures_of_plan(plan.id)
+        .await
+        .expect("measures")
+        .into_iter()
+        .find(|m| !m.data.status.is_closed() && m.data.involves(maz.id))
+        .expect("a MAZ measure");
+    let form = app.url(&format!("/review/2026Q4/report/{}/{}", measure.id, maz.id));
+
+    browser.sign_in(app, "exec.maz").await;
+    browser.client.goto(&form).await.expect("goto");
+    browser.fill("#f-percent", "30").await;
+    browser.fill("#f-done", "Поставлены три самосвала").await;
+    browser.click("#submit-report").await;
+    assert!(browser.text(".flash").await.contains("Изменения сохранены"));
+    assert_eq!(browser.text("#report-state").await, "представлен");
+    browser.sign_out().await;
+
+    browser.sign_in(app, "coord.by").await;
+    browser.client.goto(&form).await.expect("goto");
+    // A return without a comment is refused on the same page, saying why.
+    browser.click("#return-report").await;
+    assert!(browser.text("#report-error").await.contains("замечания"));
+    browser.fill("#f-comment", "Приложите акт приёмки").await;
+    browser.click("#return-report").await;
+    // The flash is on the page the redirect leads to: the old page is gone by then.
+    assert!(browser.text(".flash").await.contains("Изменения сохранены"));
+    assert_eq!(browser.text("#report-state").await, "возвращён");
+    browser.screenshot("review-returned").await;
+    browser.sign_out().await;
+
+    browser.sign_in(app, "exec.maz").await;
+    browser.client.goto(&form).await.expect("goto");
+    assert!(browser.text("#return-comment").await.contains("Приложите акт приёмки"));
+    browser.fill("#f-percent", "35").await;
+    browser.fill("#f-done", "Поставлены три самосвала, акт приложен").await;
+    browser.click("#submit-report").await;
+    assert!(browser.text(".flash").await.contains("Изменения сохранены"));
+    assert_eq!(browser.text("#report-state").await, "представлен");
+    browser.sign_out().await;
+
+    let stored = app
+        .store
+        .review_report("2026Q4".parse().expect("quarter"), maz.id, measure.id)
+        .await
+        .expect("report")
+        .expect("stored");
+    assert_eq!(stored.content.percent, 35);
+    assert_eq!(stored.history.len(), 3, "submitted, returned, submitted again");
+    assert_eq!(stored.history[1].comment.as_deref(), Some("Приложите акт приёмки"));
 }

@@ -6,5 +6,6 @@ mod briefing_stories;
 mod browser;
 mod logistics_stories;
 mod plan_stories;
+mod review_stories;
 mod stories;
 mod trade_stories;
