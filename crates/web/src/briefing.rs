@@ -144,6 +144,14 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         ],
     );
 
+    // The quarter's review, once a coordinator has opened its period: meeting, reports,
+    // snapshots, late organisations, decisions.
+    let review = match store.review_pack_data(quarter, as_of).await {
+        Ok(data) => Some(data),
+        Err(accord_store::StoreError::Review(_) | accord_store::StoreError::NotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let org_name = |id: &OrganisationId| names.short.get(id).cloned().unwrap_or_default();
     let mut out = Vec::new();
 
     // 1. Summary by section and status.
@@ -190,6 +198,9 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         ),
     });
     summary_section.note = Some(tr.t("pack-summary-note"));
+    if let Some(review) = &review {
+        summary_section.tables.push(comparison_table(&tr, review));
+    }
     out.push(summary_section);
 
     // 2. One table per section of the plan.
@@ -287,6 +298,10 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
     });
     out.push(overdue);
 
+    if let Some(review) = &review {
+        out.extend(review_sections(&tr, review, &org_name));
+    }
+
     // 5. Trade in both directions, when the trade module has data.
     if let Some(trade) = trade_section(store, &tr, quarter).await? {
         out.push(trade);
@@ -333,10 +348,167 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         title: tr.t("pack-title"),
         subtitle: tr.ta("pack-subtitle", &[("plan", plan.title(en).to_string())]),
         period: quarter_words,
-        meeting: None,
+        meeting: review.as_ref().and_then(|r| r.meeting.as_ref()).map(|m| {
+            let at = |side: Side| accord_domain::review::schedule::local(side, m.start).format("%H:%M").to_string();
+            let day = accord_domain::review::schedule::local(Side::By, m.start).date();
+            tr.ta("pack-meeting", &[("date", tr.day(day)), ("minsk", at(Side::By)), ("khabarovsk", at(Side::Khv))])
+        }),
         place_and_date: tr.ta("pack-place-and-date", &[("date", tr.day(today))]),
         sections: out,
     })
+}
+
+/// Measures by status this quarter, the one before and a year before (from the snapshots taken
+/// at those reviews where there are some).
+fn comparison_table(tr: &Tr, review: &accord_store::ReviewPackData) -> Table {
+    let quarters = [Some(&review.counts), review.previous.as_ref(), review.year_ago.as_ref()];
+    let column_title = |counts: Option<&accord_store::PackCounts>, key: &str| match counts {
+        Some(c) if c.from_snapshot => tr.ta(key, &[("quarter", c.quarter.to_string())]),
+        Some(c) => format!("{}*", tr.ta(key, &[("quarter", c.quarter.to_string())])),
+        None => tr.ta(key, &[("quarter", "—".to_string())]),
+    };
+    let count_of = |counts: Option<&accord_store::PackCounts>, status: Option<Status>| {
+        counts.map_or_else(
+            || "—".to_string(),
+            |c| match status {
+                Some(status) => {
+                    tr.int(c.counts.by_status.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n) as i64)
+                }
+                None => tr.int(c.counts.total as i64),
+            },
+        )
+    };
+    let mut rows: Vec<Vec<String>> = Status::ALL
+        .iter()
+        .map(|status| {
+            let mut row = vec![tr.status(*status)];
+            row.extend(quarters.iter().map(|q| count_of(*q, Some(*status))));
+            row
+        })
+        .collect();
+    let mut total = vec![tr.t("pack-total")];
+    total.extend(quarters.iter().map(|q| count_of(*q, None)));
+    rows.push(total);
+    Table {
+        sheet: tr.t("pack-comparison"),
+        caption: Some(tr.t("pack-comparison")),
+        columns: vec![
+            Column::text(tr.t("field-status"), 2.0),
+            Column::number(column_title(quarters[0], "pack-comparison-now"), 1.3),
+            Column::number(column_title(quarters[1], "pack-comparison-previous"), 1.3),
+            Column::number(column_title(quarters[2], "pack-comparison-year-ago"), 1.3),
+        ],
+        rows,
+    }
+}
+
+/// What the review adds: the executors' accepted reports, the organisations late with theirs,
+/// and the decisions register.
+fn review_sections(
+    tr: &Tr,
+    review: &accord_store::ReviewPackData,
+    org_name: &dyn Fn(&OrganisationId) -> String,
+) -> Vec<Section> {
+    let label = |key: &str| tr.t(&crate::review::fluent_id(key));
+    let mut reports = Section::new(tr.t("pack-reports"));
+    let unaccepted: usize = review.measures.iter().map(|m| m.unaccepted.len()).sum();
+    reports.intro = Some(tr.ta("pack-reports-intro", &[("unaccepted", tr.int(unaccepted as i64))]));
+    let rows = review
+        .measures
+        .iter()
+        .flat_map(|m| {
+            m.accepted.iter().map(move |r| {
+                vec![
+                    m.number.clone(),
+                    org_name(&r.organisation),
+                    tr.status(r.content.status),
+                    format!("{}%", r.content.percent),
+                    r.content.done.clone(),
+                    r.content.problems.clone(),
+                    r.content.help_needed.clone(),
+                ]
+            })
+        })
+        .collect();
+    reports.tables.push(Table {
+        sheet: tr.t("pack-reports"),
+        caption: None,
+        columns: vec![
+            Column::text("№", 0.7),
+            Column::text(tr.t("pack-organisation"), 1.5),
+            Column::text(tr.t("field-status"), 1.3),
+            Column::number("%", 0.6),
+            Column::text(tr.t("pack-report-done"), 2.4),
+            Column::text(tr.t("pack-report-problems"), 1.8),
+            Column::text(tr.t("pack-report-help"), 1.6),
+        ],
+        rows,
+    });
+
+    let mut late = Section::new(tr.t("pack-late"));
+    let numbers: HashMap<MeasureId, &str> = review.measures.iter().map(|m| (m.measure, m.number.as_str())).collect();
+    if review.overdue.is_empty() {
+        late.intro = Some(tr.t("pack-late-none"));
+    }
+    late.tables.push(Table {
+        sheet: tr.t("pack-late"),
+        caption: None,
+        columns: vec![
+            Column::text(tr.t("pack-organisation"), 2.0),
+            Column::text(tr.t("pack-side"), 1.2),
+            Column::number(tr.t("pack-days-late"), 0.9),
+            Column::text(tr.t("pack-late-measures"), 4.0),
+        ],
+        rows: review
+            .overdue
+            .iter()
+            .map(|o| {
+                vec![
+                    org_name(&o.organisation),
+                    tr.side(o.side),
+                    tr.int(o.days_late),
+                    o.measures
+                        .iter()
+                        .map(|(m, reason)| {
+                            format!("{} ({})", numbers.get(m).copied().unwrap_or("?"), label(reason.label_key()))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]
+            })
+            .collect(),
+    });
+
+    let mut decisions = Section::new(tr.t("pack-decisions"));
+    let locale = if tr.is_en() { accord_domain::directory::Locale::En } else { accord_domain::directory::Locale::Ru };
+    if review.decisions.is_empty() {
+        decisions.intro = Some(tr.t("pack-decisions-none"));
+    }
+    decisions.tables.push(Table {
+        sheet: tr.t("pack-decisions"),
+        caption: None,
+        columns: vec![
+            Column::text(tr.t("pack-decision-ref"), 1.6),
+            Column::text(tr.t("pack-decision-text"), 3.6),
+            Column::text(tr.t("pack-decision-executors"), 1.8),
+            Column::text(tr.t("field-term"), 1.0),
+            Column::text(tr.t("pack-decision-control"), 1.2),
+        ],
+        rows: review
+            .decisions
+            .iter()
+            .map(|d| {
+                vec![
+                    d.record.reference.format(locale),
+                    d.record.text.clone(),
+                    d.record.executors.iter().map(|e| org_name(&e.organisation)).collect::<Vec<_>>().join(", "),
+                    d.term.map_or_else(|| "—".to_string(), |t| tr.day(t)),
+                    label(d.control.label_key()),
+                ]
+            })
+            .collect(),
+    });
+    vec![reports, late, decisions]
 }
 
 fn indicator_row(tr: &Tr, m: &Measure, indicator: &Indicator, quarter: Quarter) -> Vec<String> {

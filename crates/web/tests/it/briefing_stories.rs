@@ -23,6 +23,18 @@ async fn briefing_pack_in_three_formats(app: &TestApp) {
     let plan = app.store.plan_by_code("KHV-MOG-2025").await.expect("plan");
     let measures = app.store.measures_of_plan(plan.id).await.expect("measures").len();
     assert!(html.contains(&format!("мероприятий — {measures}")), "the plan's measure count");
+    // The quarter's review: its meeting in both local times, accepted reports, the decisions.
+    let review =
+        app.store.review_pack_data("2025Q3".parse().expect("quarter"), chrono_today()).await.expect("review data");
+    let meeting = review.meeting.as_ref().expect("the demo holds a meeting for 2025Q3");
+    let khabarovsk = accord_domain::review::schedule::local(accord_domain::Side::Khv, meeting.start);
+    assert!(html.contains(&format!("{} по хабаровскому", khabarovsk.format("%H:%M"))), "meeting time in Khabarovsk");
+    assert!(html.contains("Реестр решений"));
+    for decision in &review.decisions {
+        assert!(html.contains(&decision.record.reference.format(accord_domain::directory::Locale::Ru)));
+    }
+    let accepted = review.measures.iter().flat_map(|m| &m.accepted).next().expect("an accepted report");
+    assert!(html.contains(&accepted.content.done), "the accepted report's narrative");
     // The quarter's trade, the same figure the summary API gives (whole dollars, grouped).
     let observer = app.token("observer").await;
     let summary: Value = reqwest::Client::new()
@@ -86,4 +98,8 @@ async fn briefing_pack_in_three_formats(app: &TestApp) {
         .expect("html");
     assert!(html.contains("Briefing pack") && html.contains("<p class=\"period\">Q3 2025</p>"));
     assert!(html.contains("Summary") && !html.contains("Сводные показатели"));
+}
+
+fn chrono_today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }
