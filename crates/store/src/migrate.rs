@@ -46,6 +46,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(7, "0007_measure_indexes"),
     common!(8, "0008_measure_children"),
     common!(9, "0009_trade"),
+    common!(11, "0011_fleet"),
 ];
 
 /// A migration that `migrate` applied.
