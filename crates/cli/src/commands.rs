@@ -1,7 +1,9 @@
 //! The commands: each opens the store, calls the domain through the store and web crates,
 //! and reports in one readable line per error.
 
-use crate::{AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, TradeCommand, UserCommand};
+use crate::{
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, FleetCommand, ImportCommand, TradeCommand, UserCommand,
+};
 use accord_domain::Side;
 use accord_domain::directory::Locale;
 use accord_store::{Author, Store, StoreError, UserUpdate};
@@ -42,6 +44,9 @@ impl From<AppError> for CliError {
             AppError::BadRequest(key) => CliError::input(tr.t(key)),
             AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
             AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
+            AppError::Store(StoreError::Refused { field, subject, value, message, .. }) => CliError::input(format!(
+                "refused: {message} (machine/subject {subject}, field {field}, value {value}); nothing was written"
+            )),
             other => CliError::other(other.to_string()),
         }
     }
@@ -111,6 +116,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             return crate::bench::plan(options).await;
         }
+        Command::Bench(BenchCommand::Fleet { machines }) => {
+            return crate::fleet::bench(*machines, cli.database.clone()).await;
+        }
         Command::Bench(BenchCommand::Trade { rows, file }) => {
             return crate::trade::bench(*rows, file.clone()).await;
         }
@@ -141,8 +149,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 accord_web::demo::DemoError::App(app) => app.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records",
-                summary.organisations, summary.people, summary.users, summary.measures, summary.trade_records
+                "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records, {} machines",
+                summary.organisations,
+                summary.people,
+                summary.users,
+                summary.measures,
+                summary.trade_records,
+                summary.machines
             );
             if let Some(n) = scale {
                 // One progress line per phase on stderr; one summary line that `bench plan` reads.
@@ -206,6 +219,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(ImportCommand::Trade { file, format, source, side, dry_run }) => {
             crate::trade::import_trade(&store, &file, &format, source, side.as_deref(), dry_run, cli.quiet).await
         }
+        Command::Import(ImportCommand::Fleet { file, dry_run }) => {
+            crate::fleet::import(&store, accord_web::fleet::ImportKind::Fleet, &file, dry_run).await
+        }
+        Command::Import(ImportCommand::Meters { file, dry_run }) => {
+            crate::fleet::import(&store, accord_web::fleet::ImportKind::Meters, &file, dry_run).await
+        }
+        Command::Import(ImportCommand::Workorders { file, dry_run }) => {
+            crate::fleet::import(&store, accord_web::fleet::ImportKind::WorkOrders, &file, dry_run).await
+        }
+        Command::Fleet(FleetCommand::Kpi { from, to, by, json }) => {
+            crate::fleet::kpi(&store, &from, &to, by.as_deref(), json).await
+        }
+        Command::Fleet(FleetCommand::Due { json }) => crate::fleet::due(&store, json).await,
         Command::Import(ImportCommand::Rates { files, dry_run }) => {
             crate::trade::import_rates(&store, &files, dry_run).await
         }

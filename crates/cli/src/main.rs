@@ -3,6 +3,7 @@
 
 mod bench;
 mod commands;
+mod fleet;
 mod trade;
 
 use clap::{Parser, Subcommand};
@@ -72,6 +73,32 @@ pub enum Command {
     /// Benchmarks that print figures (never pass/fail).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The service centre's fleet: readiness figures and the due list.
+    #[command(subcommand)]
+    Fleet(FleetCommand),
+}
+
+#[derive(Subcommand)]
+pub enum FleetCommand {
+    /// Readiness figures (КТГ, КВ, MTBF, MTTR, on-time services) over [--from, --to).
+    Kpi {
+        /// First day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// First day AFTER the period (YYYY-MM-DD): 2024-01-01..2025-01-01 is the year 2024.
+        #[arg(long)]
+        to: String,
+        /// machine, model, brand or owner (default model).
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The due list of preventive services, overdue first.
+    Due {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -145,6 +172,25 @@ pub enum ImportCommand {
         #[arg(long)]
         side: Option<String>,
         /// Read and check everything, print what would be stored, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import machines into the fleet register (CSV or XLSX template; see README "Fleet").
+    /// All or nothing; the same file again changes nothing.
+    Fleet {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import meter readings (CSV or XLSX: machine, meter, date, value).
+    Meters {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import work orders (CSV or XLSX: machine, kind, opened_at, started_at, finished_at, …).
+    Workorders {
+        file: PathBuf,
         #[arg(long)]
         dry_run: bool,
     },
@@ -249,6 +295,13 @@ pub enum BenchCommand {
     },
     /// Generate a template CSV of N rows, import it with `accord import trade` (time, rows/s,
     /// peak memory), then time trade summaries of several quarter ranges.
+    /// Generate the scale fleet (10,000 machines: ~5 M readings, ~500k work orders) into a
+    /// temporary SQLite store (and PostgreSQL with --database) and time the due list, a
+    /// machine page's data and the year's figures by model.
+    Fleet {
+        #[arg(long, default_value_t = 10_000)]
+        machines: usize,
+    },
     Trade {
         #[arg(long, default_value_t = 10_000_000)]
         rows: u64,

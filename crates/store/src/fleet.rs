@@ -194,6 +194,8 @@ pub struct FleetFile {
     pub file_name: String,
     pub sha256: String,
     pub rows_read: u64,
+    /// Check everything in the transaction, then roll it back.
+    pub dry_run: bool,
 }
 
 /// What an import did.
@@ -662,10 +664,7 @@ impl Store {
             w.audit(Change::create("fleet_machine", m.id, m)).await?;
             inserted += 1;
         }
-        if let Some(f) = file {
-            record_file(&mut w, f).await?;
-        }
-        w.commit().await?;
+        finish_import(w, file).await?;
         Ok(FleetImportOutcome { unchanged: false, inserted })
     }
 
@@ -746,9 +745,6 @@ impl Store {
             refresh_meter_now(&mut w, machine, &series).await?;
         }
         insert_readings(&mut w, &rows).await?;
-        if let Some(f) = file {
-            record_file(&mut w, f).await?;
-        }
         let inserted = rows.len() as u64;
         if inserted > 0 {
             let after = serde_json::json!({
@@ -759,7 +755,7 @@ impl Store {
             let subject = file.map_or_else(|| rows[0].1.to_string(), |f| f.sha256.clone());
             w.audit(Change::create("fleet_readings", subject, &after)).await?;
         }
-        w.commit().await?;
+        finish_import(w, file).await?;
         Ok(FleetImportOutcome { unchanged: false, inserted })
     }
 
@@ -868,10 +864,7 @@ impl Store {
             numbers.push(next);
             next += 1;
         }
-        if let Some(f) = file {
-            record_file(&mut w, f).await?;
-        }
-        w.commit().await?;
+        finish_import(w, file).await?;
         Ok((FleetImportOutcome { unchanged: false, inserted: orders.len() as u64 }, numbers))
     }
 
@@ -1173,6 +1166,21 @@ impl Store {
         w.commit().await
     }
 
+    /// Receives many lines in one transaction (demo, a delivery note).
+    pub async fn fleet_stock_receive_many(
+        &self,
+        author: Author<'_>,
+        warehouse: WarehouseId,
+        lines: &[(String, PartNumber, u32)],
+        on: NaiveDate,
+    ) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        for (bin, part, qty) in lines {
+            receive(&mut w, warehouse, bin, part, i64::from(*qty), on).await?;
+        }
+        w.commit().await
+    }
+
     pub async fn fleet_stock(&self) -> Result<Vec<StockRow>> {
         let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
             "SELECT s.warehouse_id, w.name, s.bin, s.part, s.qty, s.in_transit FROM fleet_stock s JOIN fleet_warehouses w ON w.id = s.warehouse_id ORDER BY w.name, s.part, s.bin",
@@ -1219,7 +1227,7 @@ impl Store {
         let parts = self.fleet_parts().await?;
         let since = today.checked_sub_days(Days::new(365)).unwrap_or(today);
         let issues: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT part, on_date, SUM(-delta) FROM fleet_stock_movements WHERE kind = 'issue' AND on_date >= $1 GROUP BY part, on_date",
+            "SELECT part, on_date, CAST(SUM(-delta) AS BIGINT) FROM fleet_stock_movements WHERE kind = 'issue' AND on_date >= $1 GROUP BY part, on_date",
         )
         .bind(since.to_string())
         .fetch_all(&self.pool)
@@ -1228,10 +1236,11 @@ impl Store {
         for (part, _, qty) in issues {
             daily.entry(part).or_default().push(qty as f64);
         }
-        let stock: Vec<(String, i64, i64)> =
-            sqlx::query_as("SELECT part, SUM(qty), SUM(in_transit) FROM fleet_stock GROUP BY part")
-                .fetch_all(&self.pool)
-                .await?;
+        let stock: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT part, CAST(SUM(qty) AS BIGINT), CAST(SUM(in_transit) AS BIGINT) FROM fleet_stock GROUP BY part",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let stock: HashMap<String, (i64, i64)> = stock.into_iter().map(|(p, q, t)| (p, (q, t))).collect();
         let snap = self.fleet_snapshot().await?;
         let due = snap.due_list(today, |_| true);
@@ -1383,6 +1392,18 @@ async fn taken(w: &mut WriteTx<'_>, column: &str, value: &str, machine: MachineI
             .fetch_optional(&mut *w.tx)
             .await?;
     row.map(|(id,)| MachineId::from_str(&id).map_err(corrupt("machine id"))).transpose()
+}
+
+/// Records the file and commits, or on a dry run rolls everything back.
+async fn finish_import(mut w: WriteTx<'_>, file: Option<&FleetFile>) -> Result<()> {
+    if let Some(f) = file {
+        if f.dry_run {
+            w.tx.rollback().await?;
+            return Ok(());
+        }
+        record_file(&mut w, f).await?;
+    }
+    w.commit().await
 }
 
 async fn seen(w: &mut WriteTx<'_>, f: &FleetFile) -> Result<bool> {

@@ -26,9 +26,9 @@ pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, 
 pub use files::Attachment;
 pub use fleet::{
     BulkMachine, BulkOutcome, DueState, FleetBulk, FleetFile, FleetHistories, FleetImportOutcome, FleetSnapshot,
-    HistoryData, KpiTable, MovementRow, NewMachine, NewReading, PartRecord, QuarterFigures, ReadingRow, StockRow,
-    StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WorkOrderFilter, WorkOrderRow, brand_code, demo_bulk, refused,
-    status_code,
+    HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading, PartRecord, QuarterFigures,
+    ReadingRow, StockRow, StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WorkOrderFilter, WorkOrderRow, brand_code,
+    demo_bulk, refused, status_code,
 };
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};

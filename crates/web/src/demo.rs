@@ -370,6 +370,7 @@ pub struct DemoSummary {
     pub users: usize,
     pub measures: usize,
     pub trade_records: usize,
+    pub machines: usize,
 }
 
 /// Loads the demo directory. Refuses a store with data unless `force`; with `force` adds
@@ -443,6 +444,7 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
     }
     summary.measures = crate::demo_plan::load(store).await?;
     summary.trade_records = crate::trade::load_demo(store).await?;
+    summary.machines = crate::fleet::demo::load(store).await?;
     store.set_meta(META_KEY, "1").await?;
     Ok(summary)
 }

@@ -96,8 +96,8 @@ impl AppError {
                 let mut info = ErrorInfo::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", &fluent_id(key));
                 info.args.push(("subject", subject.clone()));
                 info.args.push(("value", value.clone()));
+                // The message names machine and value (from the args); `field` says where.
                 info.field = Some(field);
-                info.fields = vec![(field, fluent_id(key))];
                 info
             }
             AppError::Forbidden => ErrorInfo::new(StatusCode::FORBIDDEN, "forbidden", "error-forbidden"),

@@ -17,7 +17,8 @@ mod demo_plan;
 pub mod demo_scale;
 pub mod demo_trade;
 mod directory;
-mod error;
+pub mod error;
+pub mod fleet;
 mod home;
 pub mod i18n;
 mod layout;
@@ -88,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(plan::routes())
         .merge(trade::routes())
+        .merge(fleet::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
@@ -99,7 +101,9 @@ pub fn app(state: AppState) -> Router {
     let trade_uploads =
         trade::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(trade::UPLOAD_LIMIT));
     let routes = routes.layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
-    with_layers(uploads.merge(trade_uploads).merge(routes), state)
+    let fleet_uploads =
+        fleet::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(64 * 1024 * 1024));
+    with_layers(uploads.merge(trade_uploads).merge(fleet_uploads).merge(routes), state)
 }
 
 /// The layers around every route: error rendering, panics, limits, security headers.

@@ -134,9 +134,15 @@ pub async fn fleet_stock_never_negative_under_two_concurrent_issues(store: Store
 
 pub async fn fleet_imports_are_idempotent_and_all_or_nothing(store: Store) {
     let fleet = load_small(&store).await;
-    let file = FleetFile { what: "fleet", file_name: "park.csv".into(), sha256: "abc".into(), rows_read: 1 };
+    let file =
+        FleetFile { what: "fleet", file_name: "park.csv".into(), sha256: "abc".into(), rows_read: 1, dry_run: true };
     let today = day(2025, 1, 10);
     let m = new_machine(&fleet, "Y3M544000R0000009", "SN-9");
+    let machines = store.fleet_snapshot().await.expect("snapshot").machines.len();
+    let dry = store.fleet_register(ADMIN, std::slice::from_ref(&m), Some(&file), today).await.expect("dry run");
+    assert_eq!(dry.inserted, 1, "a dry run reports what it would write");
+    assert_eq!(store.fleet_snapshot().await.expect("snapshot").machines.len(), machines, "and writes nothing");
+    let file = FleetFile { dry_run: false, ..file };
     let first = store.fleet_register(ADMIN, std::slice::from_ref(&m), Some(&file), today).await.expect("import");
     assert!(!first.unchanged);
     let again = store.fleet_register(ADMIN, std::slice::from_ref(&m), Some(&file), today).await.expect("again");

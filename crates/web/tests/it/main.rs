@@ -3,6 +3,7 @@
 
 mod app;
 mod browser;
+mod fleet_stories;
 mod plan_stories;
 mod stories;
 mod trade_stories;
