@@ -138,6 +138,7 @@ async fn journeys_in_chromium() {
     executor_reports_progress_and_uploads_a_file(&browser, &app).await;
     coordinator_filters_the_measures_and_downloads_them(&browser, &app).await;
     khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(&browser, &app).await;
+    technician_closes_a_work_order(&browser, &app).await;
 
     browser.stop().await;
     app.stop().await;
@@ -393,5 +394,46 @@ async fn khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(browser: &B
     browser.screenshot("trade-mirror").await;
     let verdicts = app.store.mirror_verdicts().await.expect("verdicts");
     assert!(verdicts.iter().any(|v| v.comment.as_deref() == Some("CIF/FOB и дата пересечения границы")));
+    browser.sign_out().await;
+}
+
+/// The service centre's technician takes a repair order from open to closed: starts it, adds
+/// a line of work, finishes it, and closes it with the customer's sign-off (after a confirm).
+async fn technician_closes_a_work_order(browser: &Browser, app: &TestApp) {
+    use accord_domain::fleet::work_order::{WorkOrder, WorkOrderKind};
+    let snap = app.store.fleet_snapshot().await.expect("snapshot");
+    let machine = snap.machines[0].machine.id;
+    let opened = chrono::NaiveDate::from_ymd_opt(2024, 12, 30).and_then(|d| d.and_hms_opt(8, 0, 0)).expect("time");
+    let order = WorkOrder::new(
+        accord_domain::WorkOrderId(uuid::Uuid::now_v7()),
+        machine,
+        WorkOrderKind::Repair,
+        opened,
+        Default::default(),
+    );
+    app.store
+        .fleet_work_orders_create(accord_store::Author::SYSTEM, std::slice::from_ref(&order), None)
+        .await
+        .expect("order");
+
+    browser.sign_in(app, accord_web::fleet::demo::TECHNICIAN).await;
+    browser.client.goto(&app.url(&format!("/fleet/workorders/{}", order.id))).await.expect("goto");
+    browser.click("#action-start").await;
+    assert!(browser.text("#order-status").await.contains("в работе"));
+    browser.fill("#f-operation", "Замена стартера").await;
+    browser.fill("#f-hours", "2,5").await;
+    browser.click("form[action$='/work'] button[type=submit]").await;
+    assert!(browser.text("#order-work").await.contains("Замена стартера"));
+    browser.click("#action-finish").await;
+    assert!(browser.text("#order-status").await.contains("выполнен"));
+    browser.fill("#f-by", "Иванов И. И.").await;
+    browser.click("#action-sign_off").await;
+    // The sign-off asks for confirmation first.
+    let _ = browser.client.accept_alert().await;
+    assert!(browser.text("#order-status").await.contains("закрыт"));
+    let stored = app.store.fleet_work_order(order.id).await.expect("order");
+    assert_eq!(stored.order.status, accord_domain::fleet::work_order::WorkOrderStatus::Closed);
+    assert_eq!(stored.order.sign_off.map(|s| s.by), Some("Иванов И. И.".to_string()));
+    browser.screenshot("fleet-order-closed").await;
     browser.sign_out().await;
 }
