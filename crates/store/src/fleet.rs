@@ -504,7 +504,7 @@ impl Store {
         let range = DateRange::inclusive(first, last)
             .map_err(|e| refused(e.key(), e.field(), quarter.to_string(), quarter.to_string(), e))?;
         let table = self.fleet_kpi(range, GroupBy::Fleet, |_| true).await?;
-        let kpi: Kpi = table.total.as_ref().map(|r| r.kpi.clone()).unwrap_or_default();
+        let kpi: Kpi = table.total.as_ref().map(|r| r.kpi).unwrap_or_default();
         let machines = table.total.as_ref().map_or(0, |r| r.sums.machines);
         let end = format!("{}T23:59:59", last.format("%Y-%m-%d"));
         // Open at the end of the quarter: opened by then and not finished by then.
@@ -1035,6 +1035,7 @@ impl Store {
     /// Issues `qty` of a part from a bin to a work order: refused inside the same transaction
     /// when the bin holds less (two technicians taking the last one: exactly one gets it). The
     /// part line is added to the order at the catalogue price.
+    #[allow(clippy::too_many_arguments)]
     pub async fn fleet_issue_part(
         &self,
         author: Author<'_>,
@@ -1107,7 +1108,8 @@ impl Store {
     }
 
     pub async fn fleet_parts(&self) -> Result<Vec<PartRecord>> {
-        let rows: Vec<(String, String, String, Option<String>, i64, String, i64, i64, Option<String>, String)> =
+        type PartRow = (String, String, String, Option<String>, i64, String, i64, i64, Option<String>, String);
+        let rows: Vec<PartRow> =
             sqlx::query_as(
                 "SELECT number, brand, name, supplier_id, price_minor, currency, pack, lead_days, superseded_by, equivalents FROM fleet_parts ORDER BY number",
             )
@@ -1203,7 +1205,8 @@ impl Store {
 
     /// The latest movements, of one part or all.
     pub async fn fleet_movements(&self, part: Option<&str>, limit: i64) -> Result<Vec<MovementRow>> {
-        let rows: Vec<(String, String, String, i64, String, Option<String>, String, Option<String>)> = sqlx::query_as(
+        type Row = (String, String, String, i64, String, Option<String>, String, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
             &format!(
                 "SELECT w.name, m.bin, m.part, m.delta, m.kind, m.work_order_id, m.on_date, m.created_by FROM fleet_stock_movements m \
                  JOIN fleet_warehouses w ON w.id = m.warehouse_id WHERE ($1 = '' OR m.part = $1) ORDER BY m.on_date DESC, m.created_at DESC, m.id DESC LIMIT {}",

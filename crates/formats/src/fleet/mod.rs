@@ -174,7 +174,7 @@ fn parse_int(t: &str) -> Option<i64> {
     t.replace([' ', '\u{a0}'], "").parse().ok()
 }
 
-fn data_lines<'a>(grid: &'a Grid) -> impl Iterator<Item = (u32, &'a Vec<String>)> {
+fn data_lines(grid: &Grid) -> impl Iterator<Item = (u32, &Vec<String>)> {
     grid.rows
         .iter()
         .enumerate()
