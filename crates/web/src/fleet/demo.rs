@@ -20,12 +20,14 @@ pub const SERVICE_CENTRE_CODE: &str = "KHV-SERVICE";
 pub const TECHNICIAN: &str = "tech.service";
 pub const OWNER_USER: &str = "owner.road";
 
+/// The parts dealers of the five plants (named without the plants' names, so that a search for
+/// a plant finds the plant).
 const SUPPLIERS: [(&str, &str); 5] = [
-    ("BY-MAZ-DEALER", "Дилер МАЗ (запчасти)"),
-    ("BY-BELAZ-DEALER", "Дилер БелАЗ (запчасти)"),
-    ("BY-MTZ-DEALER", "Дилер МТЗ (запчасти)"),
-    ("BY-AMKODOR-DEALER", "Дилер Амкодор (запчасти)"),
-    ("BY-GSM-DEALER", "Дилер Гомсельмаш (запчасти)"),
+    ("BY-PARTS-01", "ТД «Автокомплект-Запад» (запчасти для грузовиков)"),
+    ("BY-PARTS-02", "ООО «Карьерснаб» (запчасти для карьерных самосвалов)"),
+    ("BY-PARTS-03", "ООО «Агрозапчасть-Восток» (запчасти для тракторов)"),
+    ("BY-PARTS-04", "ООО «Дорснабкомплект» (запчасти для погрузчиков)"),
+    ("BY-PARTS-05", "ООО «Комбайнсервис» (запчасти для комбайнов)"),
 ];
 
 async fn org(

@@ -417,20 +417,39 @@ async fn technician_closes_a_work_order(browser: &Browser, app: &TestApp) {
         .expect("order");
 
     browser.sign_in(app, accord_web::fleet::demo::TECHNICIAN).await;
+    // After a form posts, the page reloads: wait for the status to say so.
+    let status_becomes = |want: &'static str| async move {
+        for _ in 0..100 {
+            if let Ok(el) = browser.client.find(Locator::Css("#order-status")).await
+                && let Ok(text) = el.text().await
+                && text.contains(want)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the order's status never became {want}");
+    };
     browser.client.goto(&app.url(&format!("/fleet/workorders/{}", order.id))).await.expect("goto");
     browser.click("#action-start").await;
-    assert!(browser.text("#order-status").await.contains("в работе"));
+    status_becomes("в работе").await;
     browser.fill("#f-operation", "Замена стартера").await;
     browser.fill("#f-hours", "2,5").await;
     browser.click("form[action$='/work'] button[type=submit]").await;
+    for _ in 0..100 {
+        if browser.text("#order-work").await.contains("Замена стартера") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(browser.text("#order-work").await.contains("Замена стартера"));
     browser.click("#action-finish").await;
-    assert!(browser.text("#order-status").await.contains("выполнен"));
+    status_becomes("выполнен").await;
     browser.fill("#f-by", "Иванов И. И.").await;
     browser.click("#action-sign_off").await;
     // The sign-off asks for confirmation first.
     let _ = browser.client.accept_alert().await;
-    assert!(browser.text("#order-status").await.contains("закрыт"));
+    status_becomes("закрыт").await;
     let stored = app.store.fleet_work_order(order.id).await.expect("order");
     assert_eq!(stored.order.status, accord_domain::fleet::work_order::WorkOrderStatus::Closed);
     assert_eq!(stored.order.sign_off.map(|s| s.by), Some("Иванов И. И.".to_string()));
