@@ -432,6 +432,29 @@ problem-logistics-unknown-column = unknown column
 problem-logistics-item-invalid = the row cannot be read: { $detail }
 problem-logistics-unknown-sheet = unknown sheet: expected the sheets nodes, legs, products
 problem-logistics-no-sheets = the workbook has no sheet named nodes, legs or products
+problem-fleet-column-missing = the column “{ $column }” is missing
+problem-fleet-vin-or-serial = a VIN or a serial number is required
+problem-fleet-invalid = “{ $value }” is { $expected ->
+    [vin] not a VIN: 17 characters without I, O or Q
+    [serial] not a serial number
+    [year] not a year
+    [status] not a status: in_service, in_repair, waiting_for_parts, being_assembled or decommissioned
+    [arrival] not an arrival: imported_complete or assembled_from_kit
+    [date] not a date: YYYY-MM-DD or DD.MM.YYYY
+    [whole] not a whole number
+    [meter] not a meter: odometer, engine_hours or fuel
+    [kind] not a kind of work order: preventive, repair, assembly, warranty or inspection
+    [datetime] not a date and time: YYYY-MM-DD HH:MM
+    [hours] not a number of hours
+   *[other] not valid here
+}
+problem-fleet-unknown-model = the model “{ $value }” is not in the catalogue
+problem-fleet-unknown-owner = no organisation has the code “{ $value }”
+problem-fleet-unknown-machine = no machine has the VIN or serial number “{ $value }”
+problem-fleet-order-invalid = machine { $machine }: the work order is refused ({ $value }): { $key ->
+    [fleet-error-ends_before_start] it ends before it starts
+   *[other] its dates or states are out of order
+}
 problem-value-empty = empty
 problem-file-unreadable = cannot read the file: { $detail }
 problem-file-empty = the file is empty: the first row must hold the column headers
@@ -933,3 +956,211 @@ review-error-minutes_locked = The minutes are approved and locked.
 review-error-second_key = The second approval must come from the other side (another coordinator).
 review-error-no_period = The period is not open.
 review-error-no_meeting = No meeting is scheduled.
+## fleet
+nav-fleet = Fleet
+fleet-title = Fleet
+fleet-machines = Machines
+fleet-due-title = Service plan
+fleet-orders-title = Work orders
+fleet-parts-title = Parts and stock
+fleet-kpi-title = Readiness figures
+fleet-brand = Brand
+fleet-model = Model
+fleet-owner = Owner
+fleet-district = District
+fleet-status = Status
+fleet-ident = VIN / serial
+fleet-year = Year
+fleet-open-orders = Open orders
+fleet-commissioned = Commissioned
+fleet-meters = Meters
+fleet-meter = Meter
+fleet-meter-value = Reading
+fleet-per-day = Average per day (90 days)
+fleet-read-on = Read on
+fleet-next-service = Next service
+fleet-due-date = Due
+fleet-forecast = Forecast
+fleet-overdue = overdue
+fleet-assemblies = Assemblies
+fleet-assemblies-none = Assemblies are not tracked per machine in this version yet.
+fleet-hours = h
+fleet-on-time = Services on time
+fleet-kind = Kind
+fleet-opened = Opened
+fleet-started = Started
+fleet-finished = Finished
+fleet-due-help = Machines whose service is due or soon due, overdue first; forecasts use the average use of the last 90 days. As of
+fleet-select = Select
+fleet-machine = Machine
+fleet-service = Service
+fleet-create-preventive = Create preventive work orders for the selected machines
+fleet-orders-all = All orders
+fleet-orders-open = Open orders only
+fleet-order = Work order
+fleet-order-print = Print (PDF)
+fleet-signed = Customer sign-off
+fleet-signed-by = Customer's representative
+fleet-total = Cost
+fleet-work = Work
+fleet-operation = Operation
+fleet-warranty = Warranty
+fleet-parts = Parts
+fleet-part = Part number
+fleet-qty = Quantity
+fleet-price = Price, RUB
+fleet-order-status-change = Change status
+fleet-confirm-sign-off = Has the customer accepted the work? The order will be closed.
+fleet-add-work = Add work
+fleet-add = Add
+fleet-issue-part = Issue a part from stock
+fleet-warehouse = Warehouse
+fleet-bin = Bin
+fleet-issue = Issue
+fleet-parts-count = Part numbers in the catalogue
+fleet-suggested = Suggested orders to suppliers
+fleet-suggested-help = Reorder point = demand over the lead time + safety stock + demand planned by the service plan; safety stock = z·√(L·σd² + d²·σL²) at a 95 % service level.
+fleet-supplier = Supplier
+fleet-position = Position (on hand + in transit − reserved)
+fleet-reorder-point = Reorder point
+fleet-safety-stock = Safety stock
+fleet-stock = Stock per warehouse and bin
+fleet-in-transit = In transit
+fleet-movements = Stock movements
+fleet-date = Date
+fleet-by = Breakdown
+fleet-from = From
+fleet-to = To
+fleet-by-model = by model
+fleet-by-brand = by brand
+fleet-by-owner = by owner
+fleet-by-machine = by machine
+fleet-availability = Availability
+fleet-formulas = How the figures are computed
+fleet-formula-ktg = Technical readiness (KTG) = machine-days ready / machine-days on the books. Days in repair, in service or waiting (for parts, a technician, the customer) are not ready.
+fleet-formula-kv = Release (KV) = machine-days worked / machine-days on the books.
+fleet-formula-mtbf = Mean time between failures = engine hours in the period / failures.
+fleet-formula-mttr = Mean time to repair = repair hours / repairs.
+fleet-formula-availability = Availability = MTBF / (MTBF + MTTR).
+fleet-formula-on-time = Services on time = services done by their due day / services that fell due.
+fleet-formula-cost = Cost per km (engine hour) = repair and service cost net of warranty / km (engine hours); per km counts machines with an odometer only.
+fleet-usage-chart = Use over the year by month
+fleet-last-year = Last 12 months
+fleet-whole = Whole fleet
+fleet-kpi-chart = KTG by quarter
+fleet-preventive-created = Preventive work orders created.
+fleet-order-updated = Work order updated.
+fleet-action-start = Start work
+fleet-action-wait_parts = Waiting for parts
+fleet-action-wait_technician = Waiting for a technician
+fleet-action-wait_customer = Waiting for the customer
+fleet-action-resume = Resume
+fleet-action-finish = Work done
+fleet-action-reopen = Reopen
+fleet-action-sign_off = Sign off and close
+fleet-action-close = Close
+fleet-arrival-assembled_from_kit = assembled from a kit
+fleet-arrival-imported_complete = delivered complete
+fleet-assembly-axle = axle
+fleet-assembly-engine = engine
+fleet-assembly-gearbox = gearbox
+fleet-assembly-tyre = tyre
+fleet-brand-amkodor = Amkodor
+fleet-brand-belaz = BELAZ
+fleet-brand-gomselmash = Gomselmash
+fleet-brand-maz = MAZ
+fleet-brand-mtz = MTZ
+fleet-brand-other = Other brand
+fleet-downtime-maintenance = in service
+fleet-downtime-repair = in repair
+fleet-downtime-waiting_for_customer = waiting for the customer
+fleet-downtime-waiting_for_parts = waiting for parts
+fleet-downtime-waiting_for_technician = waiting for a technician
+fleet-error-assembly_already_installed = Assembly { $value } is already installed ({ $subject }).
+fleet-error-assembly_duplicate = Assembly { $value } is given twice ({ $subject }).
+fleet-error-assembly_meter_backwards = Assembly { $value }: hours lower than before ({ $subject }).
+fleet-error-assembly_not_installed = Assembly { $value } is not installed ({ $subject }).
+fleet-error-assembly_out_of_order = Assembly { $value }: events out of date order ({ $subject }).
+fleet-error-assembly_serial_taken = Assembly serial { $value } is taken ({ $subject }).
+fleet-error-assembly_slot_taken = The assembly's place is taken: { $value } ({ $subject }).
+fleet-error-assembly_unknown = Unknown assembly { $value } ({ $subject }).
+fleet-error-ends_before_start = Machine { $subject }: end { $value } is before the start.
+fleet-error-invalid_transition = Order for machine { $subject }: "{ $value }" is not possible from its status.
+fleet-error-meter_above_later = Machine { $subject }: reading { $value } is above a later reading.
+fleet-error-meter_already_voided = Machine { $subject }: reading { $value } is already voided.
+fleet-error-meter_backwards = Machine { $subject }: reading { $value } is lower than the last one (no meter replacement).
+fleet-error-meter_before_fitted = Machine { $subject }: reading of { $value } is before the meter was fitted.
+fleet-error-meter_negative = Machine { $subject }: reading { $value } is negative.
+fleet-error-meter_replaced_early = Machine { $subject }: meter replacement { $value } is before the last reading.
+fleet-error-meter_unknown_reading = Machine { $subject }: no reading { $value }.
+fleet-error-negative_hours = Machine { $subject }: negative hours { $value }.
+fleet-error-no_identifier = Machine { $subject }: a VIN or serial number is required.
+fleet-error-not_commissioned = Machine { $subject }: in service without a commissioning date.
+fleet-error-part_already_superseded = Part { $value } is already superseded.
+fleet-error-part_number_character = Part number { $value } has a character not allowed.
+fleet-error-part_number_length = Part number { $value } must be 1 to 40 characters.
+fleet-error-part_self_supersession = Part { $value } cannot supersede itself.
+fleet-error-part_supersession_cycle = Supersessions form a loop: { $value }.
+fleet-error-range_empty = Period { $subject } is empty.
+fleet-error-range_reversed = The period starts after it ends: { $subject }.
+fleet-error-regime_bad_every = Regime: wrong multiple { $value }.
+fleet-error-regime_bad_season_day = Regime: wrong seasonal service date { $value }.
+fleet-error-regime_cycle_too_long = Regime: cycle too long { $value }.
+fleet-error-regime_duplicate_kind = Regime: service { $value } given twice.
+fleet-error-regime_empty = The regime is empty.
+fleet-error-regime_no_base_interval = Regime: no base interval.
+fleet-error-serial_character = Serial number { $value } has a character not allowed.
+fleet-error-serial_empty = The serial number is empty.
+fleet-error-serial_taken = Serial number { $value } is already registered to another machine (machine { $subject }).
+fleet-error-serial_too_long = Serial number { $value } is too long.
+fleet-error-sign_off_name_missing = Name the customer's representative who accepted the work.
+fleet-error-sign_off_required = An order is closed only after the customer's sign-off.
+fleet-error-stock_insufficient = Not enough in stock: { $value } ({ $subject }).
+fleet-error-stock_same_location = A transfer to the same bin ({ $subject }).
+fleet-error-stock_zero_quantity = The quantity must be above zero ({ $subject }).
+fleet-error-vin_character = VIN { $value } has a character not allowed.
+fleet-error-vin_length = VIN { $value } must have 17 characters.
+fleet-error-vin_taken = VIN { $value } is already registered to another machine (machine { $subject }).
+fleet-error-work_order_closed = The order for machine { $subject } is closed.
+fleet-error-year = Machine { $subject }: year { $value } is out of range.
+fleet-error-unknown_model = Machine { $subject }: unknown model { $value }.
+fleet-error-unknown_machine = No machine { $value }.
+fleet-error-no_meter = Machine { $subject }: no meter { $value }.
+fleet-error-qty_zero = The quantity must be above zero ({ $subject }).
+fleet-error-unknown_part = No part { $value } in the catalogue.
+fleet-error-stock_short = Part { $subject }: less than { $value } in the bin; nothing was issued.
+fleet-meter-engine_hours = Engine hours
+fleet-meter-fuel = Fuel
+fleet-meter-odometer = Odometer
+fleet-service-to1 = TO-1
+fleet-service-to2 = TO-2
+fleet-service-to3 = TO-3
+fleet-service-autumn = Seasonal service (autumn)
+fleet-service-spring = Seasonal service (spring)
+fleet-status-being_assembled = being assembled
+fleet-status-decommissioned = decommissioned
+fleet-status-in_repair = in repair
+fleet-status-in_service = in service
+fleet-status-waiting_for_parts = waiting for parts
+fleet-unit-engine_hours = h
+fleet-unit-km = km
+fleet-unit-litres = l
+fleet-work_order-kind-assembly = assembly
+fleet-work_order-kind-inspection = inspection
+fleet-work_order-kind-preventive = preventive
+fleet-work_order-kind-repair = repair
+fleet-work_order-kind-warranty = warranty
+fleet-work_order-status-closed = closed
+fleet-work_order-status-done = done
+fleet-work_order-status-in_progress = in progress
+fleet-work_order-status-open = open
+fleet-work_order-status-waiting_for_customer = waiting for the customer
+fleet-work_order-status-waiting_for_parts = waiting for parts
+fleet-work_order-status-waiting_for_technician = waiting for a technician
+fleet-work_order-action-close = Close
+fleet-work_order-action-finish = Work done
+fleet-work_order-action-reopen = Reopen
+fleet-work_order-action-resume = Resume
+fleet-work_order-action-sign_off = Sign off
+fleet-work_order-action-start = Start
+fleet-work_order-action-wait = Wait

@@ -435,6 +435,29 @@ problem-logistics-unknown-column = неизвестный столбец
 problem-logistics-item-invalid = строка не читается: { $detail }
 problem-logistics-unknown-sheet = неизвестный лист: ожидаются листы nodes, legs, products
 problem-logistics-no-sheets = в книге нет листов nodes, legs или products
+problem-fleet-column-missing = нет столбца «{ $column }»
+problem-fleet-vin-or-serial = нужен VIN или заводской номер
+problem-fleet-invalid = «{ $value }» — { $expected ->
+    [vin] не VIN: нужно 17 символов без букв I, O и Q
+    [serial] не заводской номер
+    [year] не год выпуска
+    [status] не состояние: in_service, in_repair, waiting_for_parts, being_assembled или decommissioned
+    [arrival] не способ поставки: imported_complete или assembled_from_kit
+    [date] не дата: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ
+    [whole] не целое число
+    [meter] не счётчик: odometer, engine_hours или fuel
+    [kind] не вид заказ-наряда: preventive, repair, assembly, warranty или inspection
+    [datetime] не дата и время: ГГГГ-ММ-ДД ЧЧ:ММ
+    [hours] не число часов
+   *[other] неверное значение
+}
+problem-fleet-unknown-model = модели «{ $value }» нет в каталоге
+problem-fleet-unknown-owner = нет организации с кодом «{ $value }»
+problem-fleet-unknown-machine = нет машины с VIN или заводским номером «{ $value }»
+problem-fleet-order-invalid = машина { $machine }: заказ-наряд не принят ({ $value }): { $key ->
+    [fleet-error-ends_before_start] окончание раньше начала
+   *[other] нарушен порядок дат или состояний
+}
 problem-value-empty = значение не заполнено
 problem-file-unreadable = файл не читается: { $detail }
 problem-file-empty = файл пуст: в первой строке должны быть заголовки столбцов
@@ -936,3 +959,211 @@ review-error-minutes_locked = Протокол утверждён и забло�
 review-error-second_key = Второе утверждение должно дать другая сторона (другой координатор).
 review-error-no_period = Период не открыт.
 review-error-no_meeting = Заседание не назначено.
+## fleet
+nav-fleet = Техника
+fleet-title = Парк техники
+fleet-machines = Машины
+fleet-due-title = План ТО
+fleet-orders-title = Заказ-наряды
+fleet-parts-title = Запчасти и склад
+fleet-kpi-title = Показатели готовности
+fleet-brand = Марка
+fleet-model = Модель
+fleet-owner = Владелец
+fleet-district = Район
+fleet-status = Статус
+fleet-ident = VIN / зав. №
+fleet-year = Год
+fleet-open-orders = Открытых нарядов
+fleet-commissioned = Ввод в эксплуатацию
+fleet-meters = Счётчики
+fleet-meter = Счётчик
+fleet-meter-value = Показание
+fleet-per-day = В среднем за день (90 дней)
+fleet-read-on = Дата показания
+fleet-next-service = Следующее ТО
+fleet-due-date = Срок
+fleet-forecast = Прогноз
+fleet-overdue = просрочено
+fleet-assemblies = Агрегаты
+fleet-assemblies-none = Учёт агрегатов по машинам ещё не ведётся в этой версии.
+fleet-hours = ч
+fleet-on-time = ТО в срок
+fleet-kind = Вид
+fleet-opened = Открыт
+fleet-started = Начат
+fleet-finished = Окончен
+fleet-due-help = Машины, которым подошло или скоро подойдёт ТО, просроченные первыми; прогноз по средней наработке за 90 дней. Расчёт на
+fleet-select = Выбрать
+fleet-machine = Машина
+fleet-service = ТО
+fleet-create-preventive = Создать заказ-наряды на ТО для выбранных
+fleet-orders-all = Все наряды
+fleet-orders-open = Только открытые
+fleet-order = Заказ-наряд
+fleet-order-print = Печать (PDF)
+fleet-signed = Подпись заказчика
+fleet-signed-by = Представитель заказчика
+fleet-total = Стоимость
+fleet-work = Работы
+fleet-operation = Операция
+fleet-warranty = Гарантия
+fleet-parts = Запасные части
+fleet-part = Номер детали
+fleet-qty = Количество
+fleet-price = Цена, ₽
+fleet-order-status-change = Смена статуса
+fleet-confirm-sign-off = Заказчик принял работы? Наряд будет закрыт.
+fleet-add-work = Добавить работу
+fleet-add = Добавить
+fleet-issue-part = Выдать запчасть со склада
+fleet-warehouse = Склад
+fleet-bin = Ячейка
+fleet-issue = Выдать
+fleet-parts-count = Позиций в каталоге
+fleet-suggested = Рекомендуемый заказ поставщикам
+fleet-suggested-help = Точка заказа = спрос за срок поставки + страховой запас + плановая потребность по графику ТО; страховой запас = z·√(L·σd² + d²·σL²) при уровне сервиса 95 %.
+fleet-supplier = Поставщик
+fleet-position = Позиция (наличие + в пути − резерв)
+fleet-reorder-point = Точка заказа
+fleet-safety-stock = Страховой запас
+fleet-stock = Остатки по складам и ячейкам
+fleet-in-transit = В пути
+fleet-movements = Движение запчастей
+fleet-date = Дата
+fleet-by = Разрез
+fleet-from = С
+fleet-to = По
+fleet-by-model = по моделям
+fleet-by-brand = по маркам
+fleet-by-owner = по владельцам
+fleet-by-machine = по машинам
+fleet-availability = Коэффициент готовности
+fleet-formulas = Как считаются показатели
+fleet-formula-ktg = Коэффициент технической готовности = машино-дни в исправном состоянии / машино-дни в хозяйстве. Дни в ремонте, на ТО и в ожидании (запчастей, исполнителя, заказчика) — неисправные.
+fleet-formula-kv = Коэффициент выпуска = машино-дни в работе / машино-дни в хозяйстве.
+fleet-formula-mtbf = Средняя наработка на отказ = моточасы за период / число отказов.
+fleet-formula-mttr = Среднее время восстановления = часы ремонта / число ремонтов.
+fleet-formula-availability = Коэффициент готовности = MTBF / (MTBF + MTTR).
+fleet-formula-on-time = Доля ТО в срок = ТО, выполненные не позже срока / ТО, срок которых наступил.
+fleet-formula-cost = Затраты на км (моточас) = затраты на ремонт и ТО без гарантийной части / пробег (моточасы); на км — только машины с одометром.
+fleet-usage-chart = Наработка за год по месяцам
+fleet-last-year = Последние 12 месяцев
+fleet-whole = Весь парк
+fleet-kpi-chart = КТГ по кварталам
+fleet-preventive-created = Заказ-наряды на ТО созданы.
+fleet-order-updated = Заказ-наряд обновлён.
+fleet-action-start = Начать работы
+fleet-action-wait_parts = Ждём запчасти
+fleet-action-wait_technician = Ждём исполнителя
+fleet-action-wait_customer = Ждём заказчика
+fleet-action-resume = Продолжить
+fleet-action-finish = Работы выполнены
+fleet-action-reopen = Вернуть в работу
+fleet-action-sign_off = Подписать и закрыть
+fleet-action-close = Закрыть
+fleet-arrival-assembled_from_kit = собрана из машинокомплекта
+fleet-arrival-imported_complete = поставлена в сборе
+fleet-assembly-axle = мост
+fleet-assembly-engine = двигатель
+fleet-assembly-gearbox = коробка передач
+fleet-assembly-tyre = шина
+fleet-brand-amkodor = Амкодор
+fleet-brand-belaz = БелАЗ
+fleet-brand-gomselmash = Гомсельмаш
+fleet-brand-maz = МАЗ
+fleet-brand-mtz = МТЗ
+fleet-brand-other = Другая марка
+fleet-downtime-maintenance = на ТО
+fleet-downtime-repair = в ремонте
+fleet-downtime-waiting_for_customer = ожидание заказчика
+fleet-downtime-waiting_for_parts = ожидание запчастей
+fleet-downtime-waiting_for_technician = ожидание исполнителя
+fleet-error-assembly_already_installed = Агрегат { $value } уже установлен ({ $subject }).
+fleet-error-assembly_duplicate = Агрегат { $value } указан дважды ({ $subject }).
+fleet-error-assembly_meter_backwards = Наработка агрегата { $value } меньше прежней ({ $subject }).
+fleet-error-assembly_not_installed = Агрегат { $value } не установлен ({ $subject }).
+fleet-error-assembly_out_of_order = Операции с агрегатом { $value } не по порядку дат ({ $subject }).
+fleet-error-assembly_serial_taken = Заводской номер агрегата { $value } уже занят ({ $subject }).
+fleet-error-assembly_slot_taken = Место агрегата занято: { $value } ({ $subject }).
+fleet-error-assembly_unknown = Неизвестный агрегат { $value } ({ $subject }).
+fleet-error-ends_before_start = Машина { $subject }: окончание { $value } раньше начала.
+fleet-error-invalid_transition = Наряд по машине { $subject }: переход «{ $value }» невозможен из текущего статуса.
+fleet-error-meter_above_later = Машина { $subject }: показание { $value } больше более позднего показания.
+fleet-error-meter_already_voided = Машина { $subject }: показание { $value } уже аннулировано.
+fleet-error-meter_backwards = Машина { $subject }: показание { $value } меньше предыдущего (счётчик не заменялся).
+fleet-error-meter_before_fitted = Машина { $subject }: показание на { $value } раньше установки счётчика.
+fleet-error-meter_negative = Машина { $subject }: показание { $value } отрицательное.
+fleet-error-meter_replaced_early = Машина { $subject }: замена счётчика { $value } раньше последнего показания.
+fleet-error-meter_unknown_reading = Машина { $subject }: нет показания { $value }.
+fleet-error-negative_hours = Машина { $subject }: отрицательное число часов { $value }.
+fleet-error-no_identifier = Машина { $subject }: нужен VIN или заводской номер.
+fleet-error-not_commissioned = Машина { $subject }: в эксплуатации, но без даты ввода.
+fleet-error-part_already_superseded = Деталь { $value } уже заменена другим номером.
+fleet-error-part_number_character = Недопустимый символ в номере детали { $value }.
+fleet-error-part_number_length = Номер детали { $value } — от 1 до 40 символов.
+fleet-error-part_self_supersession = Деталь { $value } не может заменять саму себя.
+fleet-error-part_supersession_cycle = Замены номеров образуют цикл: { $value }.
+fleet-error-range_empty = Период { $subject } пуст.
+fleet-error-range_reversed = Начало периода позже конца: { $subject }.
+fleet-error-regime_bad_every = Регламент: неверная кратность { $value }.
+fleet-error-regime_bad_season_day = Регламент: неверная дата сезонного ТО { $value }.
+fleet-error-regime_cycle_too_long = Регламент: слишком длинный цикл { $value }.
+fleet-error-regime_duplicate_kind = Регламент: вид ТО { $value } указан дважды.
+fleet-error-regime_empty = Регламент пуст.
+fleet-error-regime_no_base_interval = Регламент: нет базовой периодичности.
+fleet-error-serial_character = Недопустимый символ в заводском номере { $value }.
+fleet-error-serial_empty = Заводской номер пуст.
+fleet-error-serial_taken = Заводской номер { $value } уже зарегистрирован за другой машиной (машина { $subject }).
+fleet-error-serial_too_long = Заводской номер { $value } слишком длинный.
+fleet-error-sign_off_name_missing = Укажите, кто из заказчика принял работы.
+fleet-error-sign_off_required = Наряд закрывается только после подписи заказчика.
+fleet-error-stock_insufficient = Недостаточно на складе: { $value } ({ $subject }).
+fleet-error-stock_same_location = Перемещение в ту же ячейку ({ $subject }).
+fleet-error-stock_zero_quantity = Количество должно быть больше нуля ({ $subject }).
+fleet-error-vin_character = Недопустимый символ в VIN { $value }.
+fleet-error-vin_length = VIN { $value } должен содержать 17 символов.
+fleet-error-vin_taken = VIN { $value } уже зарегистрирован за другой машиной (машина { $subject }).
+fleet-error-work_order_closed = Наряд по машине { $subject } закрыт.
+fleet-error-year = Машина { $subject }: год выпуска { $value } вне допустимых пределов.
+fleet-error-unknown_model = Машина { $subject }: неизвестная модель { $value }.
+fleet-error-unknown_machine = Нет машины { $value }.
+fleet-error-no_meter = Машина { $subject }: нет счётчика { $value }.
+fleet-error-qty_zero = Количество должно быть больше нуля ({ $subject }).
+fleet-error-unknown_part = Нет детали { $value } в каталоге.
+fleet-error-stock_short = Деталь { $subject }: на складе меньше, чем { $value }; ничего не выдано.
+fleet-meter-engine_hours = Моточасы
+fleet-meter-fuel = Топливо
+fleet-meter-odometer = Одометр
+fleet-service-to1 = ТО-1
+fleet-service-to2 = ТО-2
+fleet-service-to3 = ТО-3
+fleet-service-autumn = Сезонное ТО (осень)
+fleet-service-spring = Сезонное ТО (весна)
+fleet-status-being_assembled = на сборке
+fleet-status-decommissioned = списана
+fleet-status-in_repair = в ремонте
+fleet-status-in_service = в эксплуатации
+fleet-status-waiting_for_parts = ожидает запчасти
+fleet-unit-engine_hours = ч
+fleet-unit-km = км
+fleet-unit-litres = л
+fleet-work_order-kind-assembly = сборка
+fleet-work_order-kind-inspection = диагностика
+fleet-work_order-kind-preventive = ТО
+fleet-work_order-kind-repair = ремонт
+fleet-work_order-kind-warranty = гарантийный ремонт
+fleet-work_order-status-closed = закрыт
+fleet-work_order-status-done = выполнен
+fleet-work_order-status-in_progress = в работе
+fleet-work_order-status-open = открыт
+fleet-work_order-status-waiting_for_customer = ожидает заказчика
+fleet-work_order-status-waiting_for_parts = ожидает запчасти
+fleet-work_order-status-waiting_for_technician = ожидает исполнителя
+fleet-work_order-action-close = Закрыть
+fleet-work_order-action-finish = Работы выполнены
+fleet-work_order-action-reopen = Вернуть в работу
+fleet-work_order-action-resume = Продолжить
+fleet-work_order-action-sign_off = Подписать
+fleet-work_order-action-start = Начать
+fleet-work_order-action-wait = Ожидание

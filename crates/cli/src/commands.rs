@@ -2,8 +2,8 @@
 //! and reports in one readable line per error.
 
 use crate::{
-    AuditCommand, BenchCommand, Cli, Command, ExportCommand, ImportCommand, LogisticsCommand, ReportCommand,
-    TradeCommand, UserCommand,
+    AuditCommand, BenchCommand, Cli, Command, ExportCommand, FleetCommand, ImportCommand, LogisticsCommand,
+    ReportCommand, TradeCommand, UserCommand,
 };
 use accord_domain::Side;
 use accord_domain::directory::Locale;
@@ -47,6 +47,9 @@ impl From<AppError> for CliError {
             AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
             AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
             AppError::Store(StoreError::Review(refusal)) => CliError::input(refusal.to_string()),
+            AppError::Store(StoreError::Refused { field, subject, value, message, .. }) => CliError::input(format!(
+                "refused: {message} (machine/subject {subject}, field {field}, value {value}); nothing was written"
+            )),
             other => CliError::other(other.to_string()),
         }
     }
@@ -125,6 +128,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(BenchCommand::Briefing { measures, runs }) => {
             return crate::report::bench(*measures, *runs).await;
         }
+        Command::Bench(BenchCommand::Fleet { machines }) => {
+            return crate::fleet::bench(*machines, cli.database.clone()).await;
+        }
         Command::Bench(BenchCommand::Trade { rows, file }) => {
             return crate::trade::bench(*rows, file.clone()).await;
         }
@@ -162,13 +168,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 accord_web::demo::DemoError::App(app) => app.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records, {} logistics items",
+                "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records, \
+                 {} logistics items, {} review periods, {} machines",
                 summary.organisations,
                 summary.people,
                 summary.users,
                 summary.measures,
                 summary.trade_records,
-                summary.logistics_items
+                summary.logistics_items,
+                summary.review_periods,
+                summary.machines
             );
             if let Some(n) = scale {
                 // One progress line per phase on stderr; one summary line that `bench plan` reads.
@@ -236,6 +245,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(ImportCommand::Trade { file, format, source, side, dry_run }) => {
             crate::trade::import_trade(&store, &tr, &file, &format, source, side.as_deref(), dry_run, cli.quiet).await
         }
+        Command::Import(ImportCommand::Fleet { file, dry_run }) => {
+            crate::fleet::import(&store, accord_web::fleet::ImportKind::Fleet, &file, dry_run).await
+        }
+        Command::Import(ImportCommand::Meters { file, dry_run }) => {
+            crate::fleet::import(&store, accord_web::fleet::ImportKind::Meters, &file, dry_run).await
+        }
+        Command::Import(ImportCommand::Workorders { file, dry_run }) => {
+            crate::fleet::import(&store, accord_web::fleet::ImportKind::WorkOrders, &file, dry_run).await
+        }
+        Command::Fleet(FleetCommand::Kpi { from, to, by, json }) => {
+            crate::fleet::kpi(&store, &from, &to, by.as_deref(), json).await
+        }
+        Command::Fleet(FleetCommand::Due { json }) => crate::fleet::due(&store, json).await,
         Command::Import(ImportCommand::Rates { files, dry_run }) => {
             crate::trade::import_rates(&store, &tr, &files, dry_run).await
         }

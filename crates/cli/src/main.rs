@@ -3,6 +3,7 @@
 
 mod bench;
 mod commands;
+mod fleet;
 mod logistics;
 mod report;
 mod review;
@@ -84,6 +85,9 @@ pub enum Command {
     /// Documents: the quarterly briefing pack.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The service centre's fleet: readiness figures and the due list.
+    #[command(subcommand)]
+    Fleet(FleetCommand),
     /// List the organisations that have not handed in every report of a quarter by its
     /// deadline and remind them: one .eml per organisation in DATA/outbox, or by plain SMTP.
     Remind {
@@ -103,6 +107,29 @@ pub enum Command {
     /// Reporting periods: close (locks) and reopen (a coordinator with a reason).
     #[command(subcommand)]
     Review(ReviewCommand),
+}
+
+#[derive(Subcommand)]
+pub enum FleetCommand {
+    /// Readiness figures (КТГ, КВ, MTBF, MTTR, on-time services) over [--from, --to).
+    Kpi {
+        /// First day of the period (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// First day AFTER the period (YYYY-MM-DD): 2024-01-01..2025-01-01 is the year 2024.
+        #[arg(long)]
+        to: String,
+        /// machine, model, brand or owner (default model).
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The due list of preventive services, overdue first.
+    Due {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -261,6 +288,25 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import machines into the fleet register (CSV or XLSX template; see README "Fleet").
+    /// All or nothing; the same file again changes nothing.
+    Fleet {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import meter readings (CSV or XLSX: machine, meter, date, value).
+    Meters {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import work orders (CSV or XLSX: machine, kind, opened_at, started_at, finished_at, …).
+    Workorders {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import official exchange rates: Bank of Russia XML_daily or National Bank of Belarus
     /// exrates/rates JSON (detected from the content).
     Rates {
@@ -382,6 +428,13 @@ pub enum BenchCommand {
         /// Warm runs whose median is printed.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+    },
+    /// Generate the scale fleet (10,000 machines: ~5 M readings, ~500k work orders) into a
+    /// temporary SQLite store (and PostgreSQL with --database) and time the due list, a
+    /// machine page's data and the year's figures by model.
+    Fleet {
+        #[arg(long, default_value_t = 10_000)]
+        machines: usize,
     },
     /// Generate a template CSV of N rows, import it with `accord import trade` (time, rows/s,
     /// peak memory), then time trade summaries of several quarter ranges.

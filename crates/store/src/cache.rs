@@ -42,6 +42,8 @@ pub(crate) struct Caches {
     trade: Slot<crate::trade::TradeData>,
     rates: Slot<accord_domain::trade::RateTable>,
     groups: Slot<Vec<crate::trade::StoredGroup>>,
+    fleet: Slot<crate::fleet::FleetSnapshot>,
+    fleet_histories: Slot<crate::fleet::FleetHistories>,
     snapshots: Mutex<HashMap<PlanId, Arc<PlanSnapshot>>>,
     /// Held while a cached value loads, so that requests arriving together after a write wait
     /// for one load instead of each reading the same rows.
@@ -180,6 +182,14 @@ impl Store {
 
     pub(crate) async fn cached_groups(&self) -> Result<Arc<Vec<crate::trade::StoredGroup>>> {
         self.cached(&self.cache.groups, self.groups_from_db()).await
+    }
+
+    pub(crate) async fn cached_fleet(&self) -> Result<Arc<crate::fleet::FleetSnapshot>> {
+        self.cached(&self.cache.fleet, self.fleet_snapshot_from_db()).await
+    }
+
+    pub(crate) async fn cached_fleet_histories(&self) -> Result<Arc<crate::fleet::FleetHistories>> {
+        self.cached(&self.cache.fleet_histories, self.fleet_histories_from_db()).await
     }
 
     /// Every measure of a plan with what the table filters on, read at the current head.

@@ -10,6 +10,7 @@ mod audit;
 mod cache;
 mod directory;
 mod files;
+mod fleet;
 mod logistics;
 mod migrate;
 mod plan;
@@ -25,6 +26,12 @@ pub use audit::{AuditFilter, VerifyReport};
 pub use cache::RECHECK as CACHE_RECHECK;
 pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
 pub use files::Attachment;
+pub use fleet::{
+    BulkMachine, BulkOutcome, DueState, FleetBulk, FleetFile, FleetHistories, FleetImportOutcome, FleetSnapshot,
+    HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading, PartRecord, QuarterFigures,
+    ReadingRow, StockRow, StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WorkOrderFilter, WorkOrderRow, brand_code,
+    demo_bulk, refused, status_code,
+};
 pub use logistics::{
     LogisticsFile, LogisticsImportOutcome, LogisticsItem, LogisticsKind, LogisticsRecords, PlanningRates, RATES_KEY,
     StoredLogisticsItem,
@@ -85,6 +92,10 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("migration {version} ({name}) failed: {source}")]
     Migration { version: i64, name: &'static str, source: sqlx::Error },
+    /// A fleet rule refused the change: `key` is the domain's error key (`fleet.error.vin_taken`),
+    /// `subject` the machine, order or part, `field` and `value` what was refused.
+    #[error("{message}")]
+    Refused { key: &'static str, field: &'static str, subject: String, value: String, message: String },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     /// `detail` says in which currency, as stored and as given, and in which file.
@@ -157,6 +168,12 @@ impl WriteTx<'_> {
     }
     pub fn now_text(&self) -> String {
         timestamp_text(self.now)
+    }
+    pub fn author_login(&self) -> Option<String> {
+        self.author.login.map(str::to_string)
+    }
+    pub fn origin_code(&self) -> &'static str {
+        self.origin.code()
     }
 }
 

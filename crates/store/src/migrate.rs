@@ -48,6 +48,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(9, "0009_trade"),
     common!(10, "0010_logistics"),
     common!(12, "0012_review"),
+    common!(11, "0011_fleet"),
 ];
 
 /// A migration that `migrate` applied.

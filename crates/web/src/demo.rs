@@ -372,6 +372,7 @@ pub struct DemoSummary {
     pub trade_records: usize,
     pub logistics_items: u64,
     pub review_periods: usize,
+    pub machines: usize,
 }
 
 /// Loads the demo directory. Refuses a store with data unless `force`; with `force` adds
@@ -450,6 +451,7 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
     let logistics = crate::logistics::load_reference(store, Author::SYSTEM).await?;
     summary.logistics_items = logistics.inserted + logistics.updated;
     summary.review_periods = crate::review::demo::load(store).await?;
+    summary.machines = crate::fleet::demo::load(store).await?;
     store.set_meta(META_KEY, "1").await?;
     Ok(summary)
 }

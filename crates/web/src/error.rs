@@ -143,6 +143,14 @@ impl AppError {
                 info.args.push(("detail", refusal.to_string()));
                 info
             }
+            AppError::Store(StoreError::Refused { key, field, subject, value, .. }) => {
+                let mut info = ErrorInfo::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", &fluent_id(key));
+                info.args.push(("subject", subject.clone()));
+                info.args.push(("value", value.clone()));
+                // The message names machine and value (from the args); `field` says where.
+                info.field = Some(field);
+                info
+            }
             AppError::Forbidden => ErrorInfo::new(StatusCode::FORBIDDEN, "forbidden", "error-forbidden"),
             AppError::Unauthorized => ErrorInfo::new(StatusCode::UNAUTHORIZED, "unauthorized", "error-unauthorized"),
             AppError::SignInRequired { .. } => {
@@ -192,4 +200,10 @@ impl IntoResponse for AppError {
 /// Percent-encodes a query value.
 pub fn urlencode(value: &str) -> String {
     serde_urlencoded::to_string([("v", value)]).map(|s| s[2..].to_string()).unwrap_or_default()
+}
+
+/// The Fluent id of a domain error key: `fleet.error.meter_backwards` → `fleet-error-meter_backwards`
+/// (Fluent ids cannot hold dots).
+pub fn fluent_id(key: &str) -> String {
+    key.replace('.', "-")
 }

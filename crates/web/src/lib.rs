@@ -18,7 +18,8 @@ mod demo_plan;
 pub mod demo_scale;
 pub mod demo_trade;
 mod directory;
-mod error;
+pub mod error;
+pub mod fleet;
 mod home;
 pub mod i18n;
 mod layout;
@@ -94,6 +95,7 @@ pub fn app(state: AppState) -> Router {
         .merge(briefing::routes())
         .merge(logistics::routes())
         .merge(review::routes())
+        .merge(fleet::routes())
         .merge(api::routes())
         .merge(assets::routes())
         .fallback(|| async { AppError::NotFound })
@@ -106,8 +108,10 @@ pub fn app(state: AppState) -> Router {
         trade::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(trade::UPLOAD_LIMIT));
     let logistics_uploads =
         logistics::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(logistics::UPLOAD_LIMIT));
+    let fleet_uploads =
+        fleet::upload_routes().with_state(state.clone()).layer(RequestBodyLimitLayer::new(64 * 1024 * 1024));
     let routes = routes.layer(RequestBodyLimitLayer::new(2 * 1024 * 1024));
-    with_layers(uploads.merge(trade_uploads).merge(logistics_uploads).merge(routes), state)
+    with_layers(uploads.merge(trade_uploads).merge(logistics_uploads).merge(fleet_uploads).merge(routes), state)
 }
 
 /// The layers around every route: error rendering, panics, limits, security headers.

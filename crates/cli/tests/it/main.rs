@@ -450,3 +450,54 @@ fn logistics_routes_name_unknown_nodes_and_answer_in_json() {
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(stdout(&again).contains("unchanged"), "{}", stdout(&again));
 }
+
+#[test]
+fn fleet_kpi_refuses_a_reversed_or_empty_range() {
+    let data = Data::new();
+    let reversed = data.accord(&["fleet", "kpi", "--from", "2024-12-31", "--to", "2024-01-01"]);
+    assert_eq!(reversed.status.code(), Some(2), "{}", stderr(&reversed));
+    assert!(stderr(&reversed).contains("2024-12-31"), "{}", stderr(&reversed));
+    let empty = data.accord(&["fleet", "kpi", "--from", "2024-06-01", "--to", "2024-06-01"]);
+    assert_eq!(empty.status.code(), Some(2), "{}", stderr(&empty));
+    let bad_date = data.accord(&["fleet", "kpi", "--from", "June", "--to", "2024-06-01"]);
+    assert_eq!(bad_date.status.code(), Some(2));
+    assert!(stderr(&bad_date).contains("--from"));
+    let fine = data.accord(&["fleet", "kpi", "--from", "2024-01-01", "--to", "2025-01-01", "--json"]);
+    assert!(fine.status.success(), "{}", stderr(&fine));
+}
+
+#[test]
+fn fleet_imports_check_on_a_dry_run_and_refuse_a_reading_going_backwards() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    let due = data.accord(&["fleet", "due", "--json"]);
+    assert!(due.status.success(), "{}", stderr(&due));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&due)).expect("json");
+    let machine = &rows[0]["machine"];
+    let ident = machine["vin"].as_str().or_else(|| machine["serial"].as_str()).expect("an identifier").to_string();
+    let file = data.0.path().join("meters.csv");
+
+    // Lower than the last reading, no meter replaced: refused naming machine, field and value.
+    std::fs::write(&file, format!("machine;meter;date;value\n{ident};engine_hours;2024-12-31;1\n")).expect("write");
+    let refused = data.accord(&["import", "meters", file.to_str().expect("path"), "--dry-run"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(message.contains("field value") && message.contains("value 1") && message.contains("machine"), "{message}");
+
+    // A bad cell: sheet, line and column.
+    std::fs::write(&file, format!("machine;meter;date;value\n{ident};engine_hours;31/12/2024;99999\n")).expect("write");
+    let bad = data.accord(&["import", "meters", file.to_str().expect("path")]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("row 2") && stderr(&bad).contains("date"), "{}", stderr(&bad));
+
+    // A good reading: the dry run stores nothing, the import stores it once.
+    std::fs::write(&file, format!("machine;meter;date;value\n{ident};engine_hours;2024-12-31;999999\n"))
+        .expect("write");
+    let dry = data.accord(&["import", "meters", file.to_str().expect("path"), "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("dry run"), "{}", stdout(&dry));
+    let real = data.accord(&["import", "meters", file.to_str().expect("path")]);
+    assert!(stdout(&real).contains("1 stored"), "{}", stdout(&real));
+    let again = data.accord(&["import", "meters", file.to_str().expect("path")]);
+    assert!(stdout(&again).contains("already imported"), "{}", stdout(&again));
+}

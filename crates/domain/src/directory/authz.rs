@@ -47,6 +47,17 @@ pub enum Action<'a> {
     ManageReview,
     /// Put one side's key on a meeting's minutes (that side's coordinator).
     ApproveMinutes { side: Side },
+    /// See one machine of the fleet (its page, meters, work orders, figures): its owner's
+    /// users, the service centre's staff, coordinators, observers and admins.
+    ViewMachine { owner: OrganisationId, service_centre: Option<OrganisationId> },
+    /// See every machine of the fleet (the due list, the parts store, figures of all owners).
+    ViewWholeFleet { service_centre: Option<OrganisationId> },
+    /// Register machines, import files, enter readings, receive parts: the service centre's
+    /// staff, coordinators and admins.
+    ManageFleet { service_centre: Option<OrganisationId> },
+    /// Open and move work orders, add work and part lines, issue parts: the service centre's
+    /// technicians (executors of its organisation), coordinators and admins.
+    EditWorkOrder { service_centre: Option<OrganisationId> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -86,6 +97,19 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
         }
         (Role::Executor { organisation, .. }, Action::ReportOnMeasure { executors }) => {
             executors.iter().any(|e| e.organisation == *organisation)
+        }
+        (
+            Role::Coordinator { .. } | Role::Observer { .. },
+            Action::ViewMachine { .. } | Action::ViewWholeFleet { .. },
+        ) => true,
+        (Role::Coordinator { .. }, Action::ManageFleet { .. } | Action::EditWorkOrder { .. }) => true,
+        (Role::Executor { organisation, .. }, Action::ViewMachine { owner, service_centre }) => {
+            *organisation == owner || service_centre == Some(*organisation)
+        }
+        (Role::Executor { organisation, .. }, Action::ViewWholeFleet { service_centre })
+        | (Role::Executor { organisation, .. }, Action::ManageFleet { service_centre })
+        | (Role::Executor { organisation, .. }, Action::EditWorkOrder { service_centre }) => {
+            service_centre == Some(*organisation)
         }
         (Role::Executor { organisation, .. }, Action::EditOrganisation { organisation: target, .. })
         | (Role::Executor { organisation, .. }, Action::ManagePeople { organisation: target, .. }) => {
@@ -151,6 +175,35 @@ mod tests {
         );
         assert_eq!(authorize(&Role::Observer { side: None }, Action::ManageLogistics), Err(Forbidden));
         assert_eq!(authorize(&Role::Observer { side: Some(Side::Khv) }, Action::Read), Ok(()));
+    }
+
+    #[test]
+    fn machine_owners_see_their_machines_and_the_service_centre_edits_orders() {
+        let farm = OrganisationId::new_at(1, [1; 10]);
+        let mine = OrganisationId::new_at(2, [2; 10]);
+        let centre = OrganisationId::new_at(3, [3; 10]);
+        let sc = Some(centre);
+        let farmer = Role::Executor { side: Side::Khv, organisation: farm };
+        let technician = Role::Executor { side: Side::Khv, organisation: centre };
+        let coordinator = Role::Coordinator { side: Side::Khv };
+        let observer = Role::Observer { side: None };
+        let farm_machine = Action::ViewMachine { owner: farm, service_centre: sc };
+        let mine_machine = Action::ViewMachine { owner: mine, service_centre: sc };
+
+        assert_eq!(authorize(&farmer, farm_machine), Ok(()));
+        assert_eq!(authorize(&farmer, mine_machine), Err(Forbidden));
+        assert_eq!(authorize(&farmer, Action::ViewWholeFleet { service_centre: sc }), Err(Forbidden));
+        assert_eq!(authorize(&farmer, Action::EditWorkOrder { service_centre: sc }), Err(Forbidden));
+        for role in [technician, coordinator, Role::Admin] {
+            assert_eq!(authorize(&role, mine_machine), Ok(()));
+            assert_eq!(authorize(&role, Action::ViewWholeFleet { service_centre: sc }), Ok(()));
+            assert_eq!(authorize(&role, Action::EditWorkOrder { service_centre: sc }), Ok(()));
+            assert_eq!(authorize(&role, Action::ManageFleet { service_centre: sc }), Ok(()));
+        }
+        assert_eq!(authorize(&observer, mine_machine), Ok(()));
+        assert_eq!(authorize(&observer, Action::EditWorkOrder { service_centre: sc }), Err(Forbidden));
+        // Without a service centre configured, no executor edits orders.
+        assert_eq!(authorize(&technician, Action::EditWorkOrder { service_centre: None }), Err(Forbidden));
     }
 
     #[test]

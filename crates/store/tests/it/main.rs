@@ -42,9 +42,15 @@ on_both_backends!(
     imports_replace_their_periods_and_repeat_as_no_ops,
     rates_are_kept_once_and_conflicts_refused,
     product_groups_and_mirror_verdicts,
+    fleet_register_and_meters_refuse_bad_input,
+    fleet_stock_never_negative_under_two_concurrent_issues,
+    fleet_imports_are_idempotent_and_all_or_nothing,
+    fleet_figures_match_the_domain,
 );
 
+mod fleet;
 mod logistics;
+use fleet::*;
 
 async fn run<F, Fut>(backend: TestBackend, story: F)
 where

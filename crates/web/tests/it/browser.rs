@@ -140,6 +140,7 @@ async fn journeys_in_chromium() {
     khabarovsk_imports_its_statistics_and_explains_a_mirror_gap(&browser, &app).await;
     coordinator_searches_routes(&browser, &app).await;
     coordinator_returns_a_report_and_the_executor_fixes_it(&browser, &app).await;
+    technician_closes_a_work_order(&browser, &app).await;
 
     browser.stop().await;
     app.stop().await;
@@ -478,4 +479,63 @@ async fn coordinator_returns_a_report_and_the_executor_fixes_it(browser: &Browse
     assert_eq!(stored.content.percent, 35);
     assert_eq!(stored.history.len(), 3, "submitted, returned, submitted again");
     assert_eq!(stored.history[1].comment.as_deref(), Some("Приложите акт приёмки"));
+}
+/// The service centre's technician takes a repair order from open to closed: starts it, adds
+/// a line of work, finishes it, and closes it with the customer's sign-off (after a confirm).
+async fn technician_closes_a_work_order(browser: &Browser, app: &TestApp) {
+    use accord_domain::fleet::work_order::{WorkOrder, WorkOrderKind};
+    let snap = app.store.fleet_snapshot().await.expect("snapshot");
+    let machine = snap.machines[0].machine.id;
+    let opened = chrono::NaiveDate::from_ymd_opt(2024, 12, 30).and_then(|d| d.and_hms_opt(8, 0, 0)).expect("time");
+    let order = WorkOrder::new(
+        accord_domain::WorkOrderId(uuid::Uuid::now_v7()),
+        machine,
+        WorkOrderKind::Repair,
+        opened,
+        Default::default(),
+    );
+    app.store
+        .fleet_work_orders_create(accord_store::Author::SYSTEM, std::slice::from_ref(&order), None)
+        .await
+        .expect("order");
+
+    browser.sign_in(app, accord_web::fleet::demo::TECHNICIAN).await;
+    // After a form posts, the page reloads: wait for the status to say so.
+    let status_becomes = |want: &'static str| async move {
+        for _ in 0..100 {
+            if let Ok(el) = browser.client.find(Locator::Css("#order-status")).await
+                && let Ok(text) = el.text().await
+                && text.contains(want)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the order's status never became {want}");
+    };
+    browser.client.goto(&app.url(&format!("/fleet/workorders/{}", order.id))).await.expect("goto");
+    browser.click("#action-start").await;
+    status_becomes("в работе").await;
+    browser.fill("#f-operation", "Замена стартера").await;
+    browser.fill("#f-hours", "2,5").await;
+    browser.click("form[action$='/work'] button[type=submit]").await;
+    for _ in 0..100 {
+        if browser.text("#order-work").await.contains("Замена стартера") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(browser.text("#order-work").await.contains("Замена стартера"));
+    browser.click("#action-finish").await;
+    status_becomes("выполнен").await;
+    browser.fill("#f-by", "Иванов И. И.").await;
+    browser.click("#action-sign_off").await;
+    // The sign-off asks for confirmation first.
+    let _ = browser.client.accept_alert().await;
+    status_becomes("закрыт").await;
+    let stored = app.store.fleet_work_order(order.id).await.expect("order");
+    assert_eq!(stored.order.status, accord_domain::fleet::work_order::WorkOrderStatus::Closed);
+    assert_eq!(stored.order.sign_off.map(|s| s.by), Some("Иванов И. И.".to_string()));
+    browser.screenshot("fleet-order-closed").await;
+    browser.sign_out().await;
 }

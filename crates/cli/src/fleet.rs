@@ -1,0 +1,226 @@
+//! `accord fleet kpi|due`, `accord import fleet|meters|workorders` and `accord bench fleet`.
+
+use crate::commands::CliError;
+use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
+use accord_domain::fleet::kpi::DateRange;
+use accord_store::{Author, FleetBulk, Store, demo_bulk};
+use accord_web::fleet::views::{self, parse_by};
+use accord_web::fleet::{ImportError, ImportKind, Scope, import_file};
+use chrono::NaiveDate;
+use std::path::Path;
+use std::time::Instant;
+
+fn date(flag: &str, text: &str) -> Result<NaiveDate, CliError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| CliError::input(format!("{flag}: '{text}' is not a date (YYYY-MM-DD)")))
+}
+
+/// The whole fleet, as the service centre sees it.
+fn everything() -> Scope {
+    Scope { whole: true, organisation: None, service_centre: None, edit_orders: true, manage: true }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.1} %", v * 100.0))
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{v:.1}"))
+}
+
+/// Readiness figures over `[from, to)` (`to` is the first day after the period).
+pub async fn kpi(store: &Store, from: &str, to: &str, by: Option<&str>, json: bool) -> Result<(), CliError> {
+    let (from, to) = (date("--from", from)?, date("--to", to)?);
+    let range = DateRange::new(from, to).map_err(|e| {
+        CliError::input(format!("--from {from} --to {to}: {e} (--to is the first day after the period)"))
+    })?;
+    let by = parse_by(by).map_err(|_| CliError::input("--by: machine, model, brand or owner"))?;
+    let table = store.fleet_kpi(range, by, |_| true).await?;
+    if json {
+        let text = serde_json::to_string_pretty(&table).map_err(|e| CliError::other(e.to_string()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    let snap = store.fleet_snapshot().await?;
+    let owners = views::owner_names(store).await?;
+    println!(
+        "{:<40} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}",
+        "group", "machines", "KTG", "KV", "MTBF, h", "MTTR, h", "on time"
+    );
+    for row in table.rows.iter().chain(table.total.iter()) {
+        let name = match &row.key {
+            accord_domain::fleet::kpi::GroupKey::Fleet => "whole fleet".to_string(),
+            accord_domain::fleet::kpi::GroupKey::Model(id) => {
+                snap.models.get(id).map_or_else(|| id.to_string(), |m| m.designation.clone())
+            }
+            accord_domain::fleet::kpi::GroupKey::Brand(b) => accord_store::brand_code(b),
+            accord_domain::fleet::kpi::GroupKey::Owner(o) => owners.get(o).cloned().unwrap_or_else(|| o.to_string()),
+            accord_domain::fleet::kpi::GroupKey::Machine(m) => m.to_string(),
+        };
+        let k = &row.kpi;
+        println!(
+            "{:<40} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}",
+            name.chars().take(40).collect::<String>(),
+            row.sums.machines,
+            pct(k.ktg),
+            pct(k.kv),
+            num(k.mtbf),
+            num(k.mttr),
+            pct(k.preventive_on_time)
+        );
+    }
+    Ok(())
+}
+
+/// The due list, overdue first.
+pub async fn due(store: &Store, json: bool) -> Result<(), CliError> {
+    let today = accord_web::fleet::today(store).await?;
+    let rows = views::due_rows(store, &everything(), today).await?;
+    if json {
+        let text = serde_json::to_string_pretty(&rows).map_err(|e| CliError::other(e.to_string()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    println!(
+        "due list as of {today}: {} machine(s), {} overdue",
+        rows.len(),
+        rows.iter().filter(|r| r.overdue).count()
+    );
+    for r in &rows {
+        println!(
+            "{:<8} {:<14} {:<20} {:<8} due {:<10} forecast {}",
+            if r.overdue { "OVERDUE" } else { "" },
+            r.machine.model_name,
+            r.machine.vin.clone().or_else(|| r.machine.serial.clone()).unwrap_or_default(),
+            format!("{:?}", r.service),
+            r.due_date.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+            r.forecast.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+        );
+    }
+    Ok(())
+}
+
+/// `accord import fleet|meters|workorders FILE`.
+pub async fn import(store: &Store, kind: ImportKind, file: &Path, dry_run: bool) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match import_file(store, Author::SYSTEM, kind, &name, &bytes, dry_run).await {
+        Ok(summary) => {
+            let outcome = summary.outcome.unwrap_or_default();
+            if outcome.unchanged {
+                println!("{}: already imported, nothing changed", file.display());
+            } else if dry_run {
+                println!(
+                    "{}: {} record(s) checked, {} would be stored (dry run: nothing changed)",
+                    file.display(),
+                    summary.records,
+                    outcome.inserted
+                );
+            } else {
+                println!("{}: {} record(s) read, {} stored", file.display(), summary.records, outcome.inserted);
+            }
+            Ok(())
+        }
+        Err(ImportError::Problems(problems)) => {
+            for p in problems.iter().take(50) {
+                eprintln!("{}: {p}", file.display());
+            }
+            Err(CliError::input(format!("{} problem(s) in {}; nothing was imported", problems.len(), file.display())))
+        }
+        Err(ImportError::App(e)) => Err(e.into()),
+    }
+}
+
+fn ms(d: std::time::Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Generates the scale fleet into a temporary SQLite store (and into PostgreSQL when
+/// `database` is given) and times the due list, a machine page's data and the year's figures
+/// by model. Prints figures; asserts nothing.
+pub async fn bench(machines: usize, database: Option<String>) -> Result<(), CliError> {
+    let started = Instant::now();
+    let fleet = DemoFleet::generate(DemoConfig::scale(machines));
+    let readings: usize = fleet.machines.iter().map(|m| m.reading_count()).sum();
+    let orders: usize = fleet.machines.iter().map(|m| m.work_orders.len()).sum();
+    println!(
+        "generated {} machines, {readings} readings, {orders} work orders in {:.1} s",
+        fleet.machines.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let dir = std::env::temp_dir().join(format!("accord-bench-fleet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| CliError::other(format!("cannot create {}: {e}", dir.display())))?;
+    let mut targets = vec![("sqlite", format!("sqlite://{}", dir.join("bench.db").display()))];
+    if let Some(url) = database {
+        targets.push(("postgres", url));
+    }
+    for (name, url) in targets {
+        let store = Store::open(&url, accord_domain::Side::Khv).await?;
+        store.migrate().await?;
+        if !store.fleet_snapshot().await?.machines.is_empty() {
+            return Err(CliError::input(format!("{name}: the store already holds a fleet; give an empty database")));
+        }
+        let t = Instant::now();
+        let (parts, bulk_machines) = demo_bulk(&fleet, |o| o, |s| s);
+        let bulk = FleetBulk {
+            models: &fleet.catalog.models,
+            regimes: &fleet.catalog.regimes,
+            machines: bulk_machines,
+            parts: &parts,
+        };
+        let outcome = store.fleet_bulk_load(Author::SYSTEM, &bulk).await?;
+        let load = t.elapsed();
+        println!(
+            "[{name}] stored {} machines, {} readings, {} work orders in {:.1} s ({:.0} rows/s)",
+            outcome.machines,
+            outcome.readings,
+            outcome.work_orders,
+            load.as_secs_f64(),
+            (outcome.readings + outcome.work_orders) as f64 / load.as_secs_f64().max(1e-9)
+        );
+        let today = fleet.config.today();
+        let scope = everything();
+        let t = Instant::now();
+        let due = views::due_rows(&store, &scope, today).await?;
+        let due_cold = t.elapsed();
+        let t = Instant::now();
+        let _ = views::due_rows(&store, &scope, today).await?;
+        let due_warm = t.elapsed();
+        println!(
+            "[{name}] due list: {} rows, {} cold (snapshot read), {} warm (target < 1 s)",
+            due.len(),
+            ms(due_cold),
+            ms(due_warm)
+        );
+        let ids: Vec<_> =
+            fleet.machines.iter().step_by((fleet.machines.len() / 20).max(1)).map(|m| m.machine.id).collect();
+        let t = Instant::now();
+        let _ = views::machine_data(&store, &scope, ids[0], today).await?;
+        let first = t.elapsed();
+        let t = Instant::now();
+        for id in &ids {
+            views::machine_data(&store, &scope, *id, today).await?;
+        }
+        let per = t.elapsed() / ids.len() as u32;
+        println!(
+            "[{name}] machine page data: {} first (loads the figures' histories), {} average over {} machines (target < 20 ms)",
+            ms(first),
+            ms(per),
+            ids.len()
+        );
+        let range = DateRange::new(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or(today), today)
+            .map_err(|e| CliError::other(e.to_string()))?;
+        let t = Instant::now();
+        let table = store.fleet_kpi(range, accord_domain::fleet::kpi::GroupBy::Model, |_| true).await?;
+        let kpi_warm = t.elapsed();
+        println!(
+            "[{name}] KPI 2024 by model: {} rows, {} with histories cached (target < 500 ms)",
+            table.rows.len(),
+            ms(kpi_warm)
+        );
+        store.close().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("total {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}

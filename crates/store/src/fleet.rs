@@ -1,0 +1,1903 @@
+//! Fleet: the service centre's machines, meters and readings, regimes, work orders, parts and
+//! stock.
+//!
+//! Every rule is the domain's (`accord_domain::fleet`): the store loads what a rule needs,
+//! asks it, and writes the outcome with its audit entries in one transaction. Hot reads (the
+//! machines table, the due list, the readiness figures) are computed in the domain from a
+//! [`FleetSnapshot`] of compact rows (one per machine, one per meter, one history per
+//! machine), kept until the next write (see `cache`). Readings and work orders are read per
+//! machine, never all at once.
+
+use crate::directory::new_uuid;
+use crate::{Author, Result, Store, StoreError, WriteTx, corrupt};
+use accord_domain::OrganisationId;
+use accord_domain::audit::Change;
+use accord_domain::fleet::kpi::{
+    CostEntry, DateRange, DayState, Failure, GroupBy, Kpi, KpiRow, MachineHistory, ServiceDone, StateSpan, aggregate,
+};
+use accord_domain::fleet::machine::{Machine, MachineKind, Model, check_machine};
+use accord_domain::fleet::meter::{
+    MeterKind, MeterNow, MeterSeries, MeterSnapshot, MeterState, Reading, Segment, VoidReason,
+};
+use accord_domain::fleet::parts::PartNumber;
+use accord_domain::fleet::regime::{CycleMark, DueService, MachineDueInput, Regime, ServiceKind, due_list};
+use accord_domain::fleet::replenish::{
+    PartSupply, Stats, SupplierOrder, planned_demand, suggest_orders, z_for_service_level,
+};
+use accord_domain::fleet::work_order::{Action, PartLine, WorkLine, WorkOrder, WorkOrderKind, WorkOrderStatus};
+use accord_domain::quarter::Quarter;
+use accord_domain::trade::{Currency, Money};
+use accord_domain::{MachineId, MeterReadingId, ModelId, WarehouseId, WorkOrderId};
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// Days over which usage per day is averaged for forecasts.
+pub const USAGE_WINDOW_DAYS: u32 = 90;
+/// Labour rate of the service centre, kopecks per hour (2,500 ₽), for work order costs.
+pub const LABOUR_RATE_KOPECKS: i64 = 250_000;
+/// Rows per multi-row INSERT (7 values a reading: far under both backends' limits).
+const INSERT_ROWS: usize = 1000;
+
+/// A refusal by a fleet rule, naming the machine (or order, part), the field and the value.
+pub fn refused(
+    key: &'static str,
+    field: &'static str,
+    subject: impl ToString,
+    value: impl ToString,
+    message: impl ToString,
+) -> StoreError {
+    StoreError::Refused {
+        key,
+        field,
+        subject: subject.to_string(),
+        value: value.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// What the due list keeps of a machine beyond its register entry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DueState {
+    pub meters_at_commissioning: MeterSnapshot,
+    pub last_cycle: Option<CycleMark>,
+    pub last_seasonal: Vec<(ServiceKind, NaiveDate)>,
+}
+
+/// What the readiness figures need of a machine's past.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HistoryData {
+    pub states: Vec<StateSpan>,
+    pub failures: Vec<Failure>,
+    pub services: Vec<ServiceDone>,
+    pub costs: Vec<CostEntry>,
+    pub odometer: Vec<(NaiveDate, i64)>,
+    pub engine_hours: Vec<(NaiveDate, i64)>,
+}
+
+/// A machine as the register keeps it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredMachine {
+    pub machine: Machine,
+    pub kind: MachineKind,
+    pub model_name: String,
+    pub off_books: Option<NaiveDate>,
+    pub due: DueState,
+    pub version: i64,
+}
+
+/// Everything the hot fleet reads need, read at one audit head.
+#[derive(Debug, Default)]
+pub struct FleetSnapshot {
+    pub models: HashMap<ModelId, Model>,
+    pub regimes: Vec<Regime>,
+    /// By register order (brand, model, id).
+    pub machines: Vec<StoredMachine>,
+    pub index: HashMap<MachineId, usize>,
+    pub meters: HashMap<MachineId, MeterNow>,
+    /// Open (not closed) work orders per machine.
+    pub open_orders: HashMap<MachineId, u32>,
+}
+
+impl FleetSnapshot {
+    pub fn machine(&self, id: MachineId) -> Option<&StoredMachine> {
+        self.index.get(&id).map(|&i| &self.machines[i])
+    }
+
+    /// The regime of a machine: its model's regime for its engine, else its model's first.
+    pub fn regime_of(&self, machine: &Machine) -> Option<&Regime> {
+        let of_model = || self.regimes.iter().filter(|r| r.model() == machine.model);
+        of_model().find(|r| r.engine().is_some() && r.engine() == machine.engine.as_ref()).or_else(|| of_model().next())
+    }
+
+    /// The due list of the machines `visible` lets through, overdue first.
+    pub fn due_list(&self, today: NaiveDate, visible: impl Fn(&Machine) -> bool) -> Vec<DueService> {
+        let inputs: Vec<MachineDueInput<'_>> = self
+            .machines
+            .iter()
+            .filter(|m| m.machine.status.on_books() && m.off_books.is_none() && visible(&m.machine))
+            .filter_map(|m| {
+                Some(MachineDueInput {
+                    machine: m.machine.id,
+                    regime: self.regime_of(&m.machine)?,
+                    factors: m.machine.factors,
+                    commissioned_on: m.machine.commissioned_on?,
+                    meters_at_commissioning: m.due.meters_at_commissioning,
+                    last_cycle: m.due.last_cycle,
+                    last_seasonal: &m.due.last_seasonal,
+                    meters: self.meters.get(&m.machine.id).copied().unwrap_or_default(),
+                })
+            })
+            .collect();
+        due_list(&inputs, today)
+    }
+}
+
+/// Every machine's history, read at one audit head (heavier than the snapshot: only the
+/// figures read it).
+#[derive(Debug, Default)]
+pub struct FleetHistories {
+    pub by_machine: HashMap<MachineId, HistoryData>,
+}
+
+/// The readiness figures of a group.
+#[derive(Debug, Clone, Serialize)]
+pub struct KpiTable {
+    pub range_from: NaiveDate,
+    /// Exclusive.
+    pub range_to: NaiveDate,
+    pub rows: Vec<KpiRow>,
+    pub total: Option<KpiRow>,
+}
+
+/// The service centre's figures of one quarter, for the quarterly agenda and briefing pack.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterFigures {
+    pub quarter: String,
+    pub machines: u32,
+    /// КТГ, technical readiness: machine-days ready / machine-days on the books.
+    pub ktg: Option<f64>,
+    /// КВ, release: machine-days worked / machine-days on the books.
+    pub kv: Option<f64>,
+    /// Engine hours per failure.
+    pub mtbf: Option<f64>,
+    /// Repair hours per repair.
+    pub mttr: Option<f64>,
+    /// Preventive services done by their due day / services due.
+    pub on_time: Option<f64>,
+    /// Work orders not closed at the end of the quarter (opened on or before its last day).
+    pub open_work_orders: u64,
+}
+
+/// A new machine for the register with the meters it has and their values at commissioning.
+#[derive(Debug, Clone)]
+pub struct NewMachine {
+    pub machine: Machine,
+    pub meters: Vec<(MeterKind, i64)>,
+}
+
+/// A reading to add.
+#[derive(Debug, Clone)]
+pub struct NewReading {
+    pub machine: MachineId,
+    pub kind: MeterKind,
+    pub date: NaiveDate,
+    pub value: i64,
+}
+
+/// A file an import came from; an import of the same bytes again changes nothing.
+#[derive(Debug, Clone)]
+pub struct FleetFile {
+    pub what: &'static str,
+    pub file_name: String,
+    pub sha256: String,
+    pub rows_read: u64,
+    /// Check everything in the transaction, then roll it back.
+    pub dry_run: bool,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FleetImportOutcome {
+    /// The same file was imported before: nothing was written.
+    pub unchanged: bool,
+    pub inserted: u64,
+}
+
+/// A work order as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredWorkOrder {
+    pub number: i64,
+    pub order: WorkOrder,
+    pub version: i64,
+}
+
+/// A row of the work orders list.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkOrderRow {
+    pub id: WorkOrderId,
+    pub number: i64,
+    pub machine: MachineId,
+    pub kind: WorkOrderKind,
+    pub status: WorkOrderStatus,
+    pub opened_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// Filter of the work orders list.
+#[derive(Debug, Clone, Default)]
+pub struct WorkOrderFilter {
+    pub machine: Option<MachineId>,
+    /// Only orders not closed.
+    pub open_only: bool,
+    /// Only machines of these owners (`None`: all).
+    pub owners: Option<Vec<OrganisationId>>,
+}
+
+/// A part of the catalogue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartRecord {
+    pub number: PartNumber,
+    pub brand: String,
+    pub name: String,
+    pub supplier: Option<OrganisationId>,
+    pub price: Money,
+    pub pack: u32,
+    pub lead_days: u32,
+    pub superseded_by: Option<PartNumber>,
+    pub equivalents: Vec<PartNumber>,
+}
+
+/// Stock of a part in a bin.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockRow {
+    pub warehouse: WarehouseId,
+    pub warehouse_name: String,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
+    pub in_transit: i64,
+}
+
+/// A stock movement.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovementRow {
+    pub warehouse: String,
+    pub bin: String,
+    pub part: String,
+    pub delta: i64,
+    pub kind: String,
+    pub work_order: Option<String>,
+    pub on_date: NaiveDate,
+    pub by: Option<String>,
+}
+
+/// A reading as listed on a machine's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingRow {
+    pub id: MeterReadingId,
+    pub kind: MeterKind,
+    pub date: NaiveDate,
+    pub value: i64,
+    pub cumulative: i64,
+    pub voided: Option<VoidReason>,
+}
+
+/// The demo or benchmark fleet in one go: catalogue, machines with their whole history.
+pub struct FleetBulk<'a> {
+    pub models: &'a [Model],
+    pub regimes: &'a [Regime],
+    pub machines: Vec<BulkMachine<'a>>,
+    pub parts: &'a [PartRecord],
+}
+
+/// One machine of a bulk load.
+pub struct BulkMachine<'a> {
+    pub machine: Machine,
+    pub off_books: Option<NaiveDate>,
+    pub meters: &'a [MeterSeries],
+    pub work_orders: &'a [WorkOrder],
+    pub history: HistoryData,
+    pub due: DueState,
+}
+
+/// What a bulk load wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BulkOutcome {
+    pub machines: u64,
+    pub readings: u64,
+    pub work_orders: u64,
+    pub parts: u64,
+}
+
+pub fn kind_code(kind: MeterKind) -> i64 {
+    kind.index() as i64
+}
+
+fn kind_of(code: i64) -> Result<MeterKind> {
+    MeterKind::ALL
+        .into_iter()
+        .find(|k| kind_code(*k) == code)
+        .ok_or_else(|| StoreError::Corrupt(format!("meter kind {code}")))
+}
+
+fn date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(corrupt("date"))
+}
+
+fn datetime_text(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(corrupt("json"))
+}
+
+fn unjson<T: for<'de> Deserialize<'de>>(what: &'static str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(corrupt(what))
+}
+
+/// The stable text of an enum that serialises to a plain string (status, kind).
+fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A brand as the machines table stores it: `maz`, … or the name of another maker.
+pub fn brand_code(brand: &accord_domain::fleet::machine::Brand) -> String {
+    code(brand)
+}
+
+fn series_from(machine: MachineId, kind: MeterKind, segments: Vec<Segment>) -> Result<MeterSeries> {
+    #[derive(Serialize)]
+    struct Parts {
+        machine: MachineId,
+        kind: MeterKind,
+        segments: Vec<Segment>,
+    }
+    let value = serde_json::to_value(Parts { machine, kind, segments }).map_err(corrupt("meter series"))?;
+    serde_json::from_value(value).map_err(corrupt("meter series"))
+}
+
+/// Keeps a checkpoint a week at most in a history series, the last one the latest value.
+fn checkpoint(series: &mut Vec<(NaiveDate, i64)>, day: NaiveDate, value: i64) {
+    let len = series.len();
+    match series.last_mut() {
+        Some(last) if last.0 > day => {}
+        Some(last) if (day - last.0).num_days() < 7 && len > 1 => *last = (day, value),
+        _ => series.push((day, value)),
+    }
+}
+
+fn order_machine_state(order: &WorkOrder) -> DayState {
+    match order.kind {
+        WorkOrderKind::Preventive | WorkOrderKind::Inspection => DayState::Maintenance,
+        _ => DayState::Repair,
+    }
+}
+
+impl Store {
+    // ---------------------------------------------------------------- reads
+
+    /// The machines, meters and regimes at the current audit head.
+    pub async fn fleet_snapshot(&self) -> Result<Arc<FleetSnapshot>> {
+        self.cached_fleet().await
+    }
+
+    /// Every machine's history at the current audit head.
+    pub async fn fleet_histories(&self) -> Result<Arc<FleetHistories>> {
+        self.cached_fleet_histories().await
+    }
+
+    pub(crate) async fn fleet_snapshot_from_db(&self) -> Result<FleetSnapshot> {
+        let mut snap = FleetSnapshot::default();
+        let models: Vec<(String,)> = sqlx::query_as("SELECT body FROM fleet_models").fetch_all(&self.pool).await?;
+        for (body,) in models {
+            let model: Model = unjson("model", &body)?;
+            snap.models.insert(model.id, model);
+        }
+        let regimes: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM fleet_regimes ORDER BY id").fetch_all(&self.pool).await?;
+        snap.regimes = regimes.iter().map(|(b,)| unjson("regime", b)).collect::<Result<_>>()?;
+        let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT body, due_state, off_books, version FROM fleet_machines ORDER BY brand, model_id, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (body, due, off_books, version) in rows {
+            let machine: Machine = unjson("machine", &body)?;
+            let model = snap.models.get(&machine.model);
+            snap.index.insert(machine.id, snap.machines.len());
+            snap.machines.push(StoredMachine {
+                kind: model.map_or(MachineKind::Other, |m| m.kind),
+                model_name: model.map(|m| m.designation.clone()).unwrap_or_default(),
+                machine,
+                off_books: off_books.as_deref().map(date).transpose()?,
+                due: unjson("due state", &due)?,
+                version,
+            });
+        }
+        let meters: Vec<(String, i64, i64, String, f64)> =
+            sqlx::query_as("SELECT machine_id, kind, value, read_on, per_day FROM fleet_meter_now")
+                .fetch_all(&self.pool)
+                .await?;
+        for (machine, kind, value, read_on, per_day) in meters {
+            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
+            let state = MeterState { value, read_on: date(&read_on)?, per_day };
+            let now = snap.meters.entry(id).or_default();
+            *now = now.with(kind_of(kind)?, state);
+        }
+        let open: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT machine_id, COUNT(*) FROM fleet_work_orders WHERE status <> 'closed' GROUP BY machine_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (machine, n) in open {
+            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
+            snap.open_orders.insert(id, n as u32);
+        }
+        Ok(snap)
+    }
+
+    pub(crate) async fn fleet_histories_from_db(&self) -> Result<FleetHistories> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT machine_id, body FROM fleet_histories").fetch_all(&self.pool).await?;
+        let mut by_machine = HashMap::with_capacity(rows.len());
+        for (machine, body) in rows {
+            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
+            by_machine.insert(id, unjson::<HistoryData>("history", &body)?);
+        }
+        Ok(FleetHistories { by_machine })
+    }
+
+    /// The readiness figures over `range` grouped `by`, of the machines `visible` lets through,
+    /// with the fleet total. Computed by `accord_domain::fleet::kpi::aggregate`.
+    pub async fn fleet_kpi(
+        &self,
+        range: DateRange,
+        by: GroupBy,
+        visible: impl Fn(&Machine) -> bool,
+    ) -> Result<KpiTable> {
+        let snap = self.fleet_snapshot().await?;
+        let histories = self.fleet_histories().await?;
+        let empty = HistoryData::default();
+        let inputs: Vec<MachineHistory<'_>> = snap
+            .machines
+            .iter()
+            .filter(|m| visible(&m.machine))
+            .filter_map(|m| {
+                let h = histories.by_machine.get(&m.machine.id).unwrap_or(&empty);
+                Some(MachineHistory {
+                    machine: m.machine.id,
+                    model: m.machine.model,
+                    brand: &m.machine.brand,
+                    owner: m.machine.owner,
+                    mining: m.kind == MachineKind::MiningTruck,
+                    on_books: m.machine.commissioned_on?,
+                    off_books: m.off_books,
+                    states: &h.states,
+                    failures: &h.failures,
+                    services: &h.services,
+                    costs: &h.costs,
+                    odometer: &h.odometer,
+                    engine_hours: &h.engine_hours,
+                })
+            })
+            .collect();
+        let rows = aggregate(&inputs, range, by);
+        let total = aggregate(&inputs, range, GroupBy::Fleet).into_iter().next();
+        Ok(KpiTable { range_from: range.from(), range_to: range.to(), rows, total })
+    }
+
+    /// The service centre's figures of `quarter` over the whole fleet: КТГ, КВ, MTBF, MTTR, the
+    /// on-time share of preventive services (from `accord_domain::fleet::kpi`, the same
+    /// formulas as the figures page), and the work orders still open at the quarter's end.
+    /// For the quarterly agenda and briefing pack.
+    pub async fn fleet_quarter_figures(&self, quarter: Quarter) -> Result<QuarterFigures> {
+        let first = quarter.first_day();
+        let last = quarter.last_day();
+        let range = DateRange::inclusive(first, last)
+            .map_err(|e| refused(e.key(), e.field(), quarter.to_string(), quarter.to_string(), e))?;
+        let table = self.fleet_kpi(range, GroupBy::Fleet, |_| true).await?;
+        let kpi: Kpi = table.total.as_ref().map(|r| r.kpi).unwrap_or_default();
+        let machines = table.total.as_ref().map_or(0, |r| r.sums.machines);
+        let end = format!("{}T23:59:59", last.format("%Y-%m-%d"));
+        // Open at the end of the quarter: opened by then and not finished by then.
+        let (open,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM fleet_work_orders WHERE opened_at <= $1 AND (finished_at IS NULL OR finished_at > $1)",
+        )
+        .bind(&end)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(QuarterFigures {
+            quarter: quarter.to_string(),
+            machines,
+            ktg: kpi.ktg,
+            kv: kpi.kv,
+            mtbf: kpi.mtbf,
+            mttr: kpi.mttr,
+            on_time: kpi.preventive_on_time,
+            open_work_orders: open as u64,
+        })
+    }
+
+    /// A machine's meter series, readings included.
+    pub async fn fleet_meter_series(&self, machine: MachineId) -> Result<Vec<MeterSeries>> {
+        let mut conn = self.pool.acquire().await?;
+        load_series(&mut conn, machine, None).await
+    }
+
+    /// A machine's readings, latest first, at most `limit`.
+    pub async fn fleet_readings(&self, machine: MachineId, limit: i64) -> Result<Vec<ReadingRow>> {
+        let series = self.fleet_meter_series(machine).await?;
+        let mut rows = Vec::new();
+        for s in &series {
+            for seg in s.segments() {
+                for r in &seg.readings {
+                    rows.push(ReadingRow {
+                        id: r.id,
+                        kind: s.kind,
+                        date: r.date,
+                        value: r.value,
+                        cumulative: seg.offset + r.value,
+                        voided: r.voided.clone(),
+                    });
+                }
+            }
+        }
+        rows.sort_by(|a, b| b.date.cmp(&a.date).then(a.kind.cmp(&b.kind)));
+        rows.truncate(limit.max(0) as usize);
+        Ok(rows)
+    }
+
+    /// A machine's history (for its page's figures).
+    pub async fn fleet_history(&self, machine: MachineId) -> Result<HistoryData> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT body FROM fleet_histories WHERE machine_id = $1")
+            .bind(machine.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map_or(Ok(HistoryData::default()), |(b,)| unjson("history", &b))
+    }
+
+    // ---------------------------------------------------------------- register
+
+    /// Saves models and their regimes (replacing stored ones with the same id).
+    pub async fn fleet_catalog_save(&self, author: Author<'_>, models: &[Model], regimes: &[Regime]) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        save_catalog(&mut w, models, regimes).await?;
+        w.commit().await
+    }
+
+    /// Registers machines, all or none: each is checked by the domain (an identifier, a
+    /// plausible year, a commissioning date once on the books) and its VIN and serial number
+    /// must not belong to another machine. `file` makes the import idempotent.
+    pub async fn fleet_register(
+        &self,
+        author: Author<'_>,
+        machines: &[NewMachine],
+        file: Option<&FleetFile>,
+        today: NaiveDate,
+    ) -> Result<FleetImportOutcome> {
+        let mut w = self.begin_write(author).await?;
+        if let Some(f) = file
+            && seen(&mut w, f).await?
+        {
+            return Ok(FleetImportOutcome { unchanged: true, inserted: 0 });
+        }
+        let mut vins: HashMap<String, MachineId> = HashMap::new();
+        let mut serials: HashMap<String, MachineId> = HashMap::new();
+        for new in machines {
+            let m = &new.machine;
+            check_machine(m, today).map_err(|e| refused(e.key(), e.field(), m.id, field_value(m, e.field()), &e))?;
+            let model: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_models WHERE id = $1")
+                .bind(m.model.to_string())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if model.is_none() {
+                return Err(refused("fleet.error.unknown_model", "model", m.id, m.model, "unknown model"));
+            }
+            if let Some(vin) = &m.vin {
+                let other = taken(&mut w, "vin", vin.as_str(), m.id).await?.or(vins.get(vin.as_str()).copied());
+                if let Some(other) = other.filter(|o| *o != m.id) {
+                    return Err(refused(
+                        "fleet.error.vin_taken",
+                        "vin",
+                        m.id,
+                        vin,
+                        format!("VIN {vin} of machine {} is already registered to machine {other}", m.id),
+                    ));
+                }
+                vins.insert(vin.as_str().to_string(), m.id);
+            }
+            if let Some(serial) = &m.serial {
+                let other =
+                    taken(&mut w, "serial", serial.as_str(), m.id).await?.or(serials.get(serial.as_str()).copied());
+                if let Some(other) = other.filter(|o| *o != m.id) {
+                    return Err(refused(
+                        "fleet.error.serial_taken",
+                        "serial",
+                        m.id,
+                        serial,
+                        format!("serial number {serial} of machine {} is already registered to machine {other}", m.id),
+                    ));
+                }
+                serials.insert(serial.as_str().to_string(), m.id);
+            }
+        }
+        let mut inserted = 0;
+        for new in machines {
+            let m = &new.machine;
+            let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+                .bind(m.id.to_string())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if exists.is_some() {
+                continue;
+            }
+            let mut due = DueState::default();
+            for (kind, value) in &new.meters {
+                due.meters_at_commissioning = due.meters_at_commissioning.with(*kind, *value);
+            }
+            insert_machine(&mut w, m, None, &due).await?;
+            let started = m.commissioned_on.unwrap_or(w.now.date_naive());
+            for (kind, value) in &new.meters {
+                sqlx::query(
+                    "INSERT INTO fleet_meters (machine_id, kind, seq, started_on, offset_value, initial_value) VALUES ($1, $2, 0, $3, 0, $4)",
+                )
+                .bind(m.id.to_string())
+                .bind(kind_code(*kind))
+                .bind(started.to_string())
+                .bind(*value)
+                .execute(&mut *w.tx)
+                .await?;
+            }
+            sqlx::query("INSERT INTO fleet_histories (machine_id, body) VALUES ($1, $2)")
+                .bind(m.id.to_string())
+                .bind(json(&HistoryData::default())?)
+                .execute(&mut *w.tx)
+                .await?;
+            w.audit(Change::create("fleet_machine", m.id, m)).await?;
+            inserted += 1;
+        }
+        finish_import(w, file).await?;
+        Ok(FleetImportOutcome { unchanged: false, inserted })
+    }
+
+    /// Changes a machine's status (and commissioning date).
+    pub async fn fleet_machine_update(&self, author: Author<'_>, machine: &Machine, today: NaiveDate) -> Result<()> {
+        check_machine(machine, today)
+            .map_err(|e| refused(e.key(), e.field(), machine.id, field_value(machine, e.field()), &e))?;
+        let mut w = self.begin_write(author).await?;
+        let before: Option<(String,)> = sqlx::query_as("SELECT body FROM fleet_machines WHERE id = $1")
+            .bind(machine.id.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let before: Machine = unjson("machine", &before.ok_or(StoreError::NotFound { entity: "machine" })?.0)?;
+        sqlx::query(
+            "UPDATE fleet_machines SET status = $1, commissioned_on = $2, district = $3, body = $4, version = version + 1, updated_at = $5 WHERE id = $6",
+        )
+        .bind(code(&machine.status))
+        .bind(machine.commissioned_on.map(|d| d.to_string()))
+        .bind(&machine.district.0)
+        .bind(json(machine)?)
+        .bind(w.now_text())
+        .bind(machine.id.to_string())
+        .execute(&mut *w.tx)
+        .await?;
+        w.audit(Change::update("fleet_machine", machine.id, &before, machine)).await?;
+        w.commit().await
+    }
+
+    // ---------------------------------------------------------------- meters
+
+    /// Adds readings, all or none: each is checked against its meter's series (never lower
+    /// than the last valid reading of the same meter, never above a later one).
+    pub async fn fleet_readings_add(
+        &self,
+        author: Author<'_>,
+        readings: &[NewReading],
+        file: Option<&FleetFile>,
+    ) -> Result<FleetImportOutcome> {
+        let mut w = self.begin_write(author).await?;
+        if let Some(f) = file
+            && seen(&mut w, f).await?
+        {
+            return Ok(FleetImportOutcome { unchanged: true, inserted: 0 });
+        }
+        let mut by_machine: BTreeMap<MachineId, Vec<&NewReading>> = BTreeMap::new();
+        for r in readings {
+            by_machine.entry(r.machine).or_default().push(r);
+        }
+        let mut rows: Vec<(MeterReadingId, MachineId, MeterKind, i64, NaiveDate, i64)> = Vec::new();
+        for (machine, mut list) in by_machine {
+            list.sort_by_key(|r| r.date);
+            let mut series = load_series(&mut w.tx, machine, None).await?;
+            if series.is_empty() {
+                let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+                    .bind(machine.to_string())
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+                if exists.is_none() {
+                    return Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine"));
+                }
+            }
+            for r in list {
+                let Some(s) = series.iter_mut().find(|s| s.kind == r.kind) else {
+                    return Err(refused(
+                        "fleet.error.no_meter",
+                        "kind",
+                        machine,
+                        r.kind.key(),
+                        format!("machine {machine} has no meter {}", r.kind.key()),
+                    ));
+                };
+                let id = MeterReadingId(new_uuid());
+                s.add(Reading::new(id, r.date, r.value))
+                    .map_err(|e| refused(e.key(), "value", machine, r.value, format!("{e} ({})", r.date)))?;
+                let seq = s.segments().partition_point(|g| g.started_on <= r.date).saturating_sub(1) as i64;
+                rows.push((id, machine, r.kind, seq, r.date, r.value));
+            }
+            refresh_meter_now(&mut w, machine, &series).await?;
+        }
+        insert_readings(&mut w, &rows).await?;
+        let inserted = rows.len() as u64;
+        if inserted > 0 {
+            let after = serde_json::json!({
+                "readings": inserted,
+                "file": file.map(|f| f.file_name.clone()),
+                "first": rows.iter().map(|r| r.0.to_string()).next(),
+            });
+            let subject = file.map_or_else(|| rows[0].1.to_string(), |f| f.sha256.clone());
+            w.audit(Change::create("fleet_readings", subject, &after)).await?;
+        }
+        finish_import(w, file).await?;
+        Ok(FleetImportOutcome { unchanged: false, inserted })
+    }
+
+    /// Voids a reading, keeping it in the history with the reason.
+    pub async fn fleet_reading_void(
+        &self,
+        author: Author<'_>,
+        reading: MeterReadingId,
+        reason: VoidReason,
+    ) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let row: Option<(String, i64)> = sqlx::query_as("SELECT machine_id, kind FROM fleet_readings WHERE id = $1")
+            .bind(reading.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let (machine, kind) = row.ok_or(StoreError::NotFound { entity: "reading" })?;
+        let machine = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
+        let mut series = load_series(&mut w.tx, machine, None).await?;
+        let kind = kind_of(kind)?;
+        if let Some(s) = series.iter_mut().find(|s| s.kind == kind) {
+            s.void(reading, reason.clone()).map_err(|e| refused(e.key(), "reading", machine, reading, &e))?;
+        }
+        sqlx::query("UPDATE fleet_readings SET voided = $1 WHERE id = $2")
+            .bind(json(&reason)?)
+            .bind(reading.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        refresh_meter_now(&mut w, machine, &series).await?;
+        w.audit(Change::update(
+            "fleet_reading",
+            reading,
+            &serde_json::json!({ "voided": null }),
+            &serde_json::json!({ "voided": reason }),
+        ))
+        .await?;
+        w.commit().await
+    }
+
+    /// Records a replaced meter: the new one shows `new_initial` from `date`; the cumulative
+    /// value continues from the old meter's `old_final` (or its last reading).
+    pub async fn fleet_meter_replace(
+        &self,
+        author: Author<'_>,
+        machine: MachineId,
+        kind: MeterKind,
+        date: NaiveDate,
+        old_final: Option<i64>,
+        new_initial: i64,
+    ) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let mut series = load_series(&mut w.tx, machine, Some(kind)).await?;
+        let s = series
+            .first_mut()
+            .ok_or_else(|| refused("fleet.error.no_meter", "kind", machine, kind.key(), "no such meter"))?;
+        s.replace(date, old_final, new_initial).map_err(|e| refused(e.key(), "date", machine, date, &e))?;
+        let seq = s.segments().len() as i64 - 1;
+        let Some(seg) = s.segments().last() else { return Err(StoreError::Corrupt("meter without segment".into())) };
+        sqlx::query(
+            "INSERT INTO fleet_meters (machine_id, kind, seq, started_on, offset_value, initial_value) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(machine.to_string())
+        .bind(kind_code(kind))
+        .bind(seq)
+        .bind(date.to_string())
+        .bind(seg.offset)
+        .bind(seg.initial)
+        .execute(&mut *w.tx)
+        .await?;
+        let after = serde_json::json!({ "machine": machine, "kind": kind, "date": date, "offset": seg.offset, "initial": seg.initial });
+        w.audit(Change::create("fleet_meter", format!("{machine}/{}/{seq}", kind_code(kind)), &after)).await?;
+        w.commit().await
+    }
+
+    // ---------------------------------------------------------------- work orders
+
+    /// Opens work orders (checked by the domain: times in order), all or none.
+    pub async fn fleet_work_orders_create(
+        &self,
+        author: Author<'_>,
+        orders: &[WorkOrder],
+        file: Option<&FleetFile>,
+    ) -> Result<(FleetImportOutcome, Vec<i64>)> {
+        let mut w = self.begin_write(author).await?;
+        if let Some(f) = file
+            && seen(&mut w, f).await?
+        {
+            return Ok((FleetImportOutcome { unchanged: true, inserted: 0 }, Vec::new()));
+        }
+        let (mut next,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM fleet_work_orders").fetch_one(&mut *w.tx).await?;
+        let mut numbers = Vec::new();
+        for o in orders {
+            o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
+            let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+                .bind(o.machine.to_string())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if exists.is_none() {
+                return Err(refused("fleet.error.unknown_machine", "machine", o.machine, o.machine, "no such machine"));
+            }
+            insert_order(&mut w, next, o).await?;
+            w.audit(Change::create("fleet_work_order", o.id, o)).await?;
+            if o.status == WorkOrderStatus::Closed {
+                note_closed(&mut w, o).await?;
+            }
+            numbers.push(next);
+            next += 1;
+        }
+        finish_import(w, file).await?;
+        Ok((FleetImportOutcome { unchanged: false, inserted: orders.len() as u64 }, numbers))
+    }
+
+    /// Opens a preventive work order for each machine whose next service is due by
+    /// `horizon`, with the service's operations as work lines. Returns the order numbers.
+    pub async fn fleet_create_preventive(
+        &self,
+        author: Author<'_>,
+        machines: &[MachineId],
+        today: NaiveDate,
+        at: NaiveDateTime,
+    ) -> Result<Vec<i64>> {
+        let snap = self.fleet_snapshot().await?;
+        let wanted: HashSet<MachineId> = machines.iter().copied().collect();
+        let due = snap.due_list(today, |m| wanted.contains(&m.id));
+        let mut orders = Vec::new();
+        for d in due {
+            let Some(m) = snap.machine(d.machine) else { continue };
+            let meters = snap.meters.get(&d.machine).copied().unwrap_or_default().snapshot();
+            let mut o = WorkOrder::new(WorkOrderId(new_uuid()), d.machine, WorkOrderKind::Preventive, at, meters);
+            o.service = Some(d.kind);
+            if let Some(content) = snap.regime_of(&m.machine).and_then(|r| r.content(d.kind)) {
+                for op in &content.operations {
+                    let line = WorkLine {
+                        operation: op.code.clone(),
+                        standard_hours: op.standard_hours,
+                        actual_hours: None,
+                        technician: None,
+                        part: None,
+                        warranty: None,
+                    };
+                    o.add_work(line).map_err(|e| refused(e.key(), "work", d.machine, &op.code, &e))?;
+                }
+            }
+            orders.push(o);
+        }
+        Ok(self.fleet_work_orders_create(author, &orders, None).await?.1)
+    }
+
+    pub async fn fleet_work_order(&self, id: WorkOrderId) -> Result<StoredWorkOrder> {
+        let row: Option<(i64, String, i64)> =
+            sqlx::query_as("SELECT number, body, version FROM fleet_work_orders WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        let (number, body, version) = row.ok_or(StoreError::NotFound { entity: "work order" })?;
+        Ok(StoredWorkOrder { number, order: unjson("work order", &body)?, version })
+    }
+
+    /// Work orders, latest first.
+    pub async fn fleet_work_orders(
+        &self,
+        filter: &WorkOrderFilter,
+        paging: crate::Paging,
+    ) -> Result<crate::Page<WorkOrderRow>> {
+        let mut wh = vec!["1 = 1".to_string()];
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(m) = filter.machine {
+            binds.push(m.to_string());
+            wh.push(format!("w.machine_id = ${}", binds.len()));
+        }
+        if filter.open_only {
+            wh.push("w.status <> 'closed'".into());
+        }
+        if let Some(owners) = &filter.owners {
+            if owners.is_empty() {
+                wh.push("1 = 0".into());
+            } else {
+                let mut marks = Vec::new();
+                for o in owners {
+                    binds.push(o.to_string());
+                    marks.push(format!("${}", binds.len()));
+                }
+                wh.push(format!("m.owner_id IN ({})", marks.join(", ")));
+            }
+        }
+        let from =
+            format!("FROM fleet_work_orders w JOIN fleet_machines m ON m.id = w.machine_id WHERE {}", wh.join(" AND "));
+        let count_sql = format!("SELECT COUNT(*) {from}");
+        let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+        for b in &binds {
+            count = count.bind(b);
+        }
+        let (total,) = count.fetch_one(&self.pool).await?;
+        let sql = format!(
+            "SELECT w.id, w.number, w.machine_id, w.kind, w.status, w.opened_at, w.finished_at {from} ORDER BY w.number DESC LIMIT {} OFFSET {}",
+            paging.per_page,
+            paging.offset()
+        );
+        let mut q = sqlx::query_as::<_, (String, i64, String, String, String, String, Option<String>)>(&sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let parse_at = |t: &str| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S").map_err(corrupt("time"));
+        let items = rows
+            .into_iter()
+            .map(|(id, number, machine, kind, status, opened, finished)| {
+                Ok(WorkOrderRow {
+                    id: WorkOrderId::from_str(&id).map_err(corrupt("id"))?,
+                    number,
+                    machine: MachineId::from_str(&machine).map_err(corrupt("id"))?,
+                    kind: unjson("kind", &format!("\"{kind}\""))?,
+                    status: unjson("status", &status_json(&status))?,
+                    opened_at: parse_at(&opened)?,
+                    finished_at: finished.as_deref().map(parse_at).transpose()?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(crate::Page { items, total, page: paging.page, per_page: paging.per_page })
+    }
+
+    /// Moves a work order on (the domain's status machine); on close, the machine's history
+    /// (downtime, failure, service, cost) and, for a preventive order, its cycle mark follow.
+    pub async fn fleet_work_order_apply(
+        &self,
+        author: Author<'_>,
+        id: WorkOrderId,
+        action: Action,
+        at: NaiveDateTime,
+    ) -> Result<StoredWorkOrder> {
+        self.fleet_work_order_change(author, id, |o| {
+            let was = o.downtime_start;
+            o.apply(action.clone(), at).map_err(|e| refused(e.key(), "status", o.machine, action.key(), &e))?;
+            if matches!(action, Action::Start) && was.is_none() {
+                o.downtime_start = Some(o.opened_at);
+            }
+            if matches!(action, Action::Finish) && o.downtime_end.is_none() {
+                o.downtime_end = Some(at);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Adds a work line to an order.
+    pub async fn fleet_work_order_add_work(
+        &self,
+        author: Author<'_>,
+        id: WorkOrderId,
+        line: WorkLine,
+    ) -> Result<StoredWorkOrder> {
+        self.fleet_work_order_change(author, id, |o| {
+            o.add_work(line.clone()).map_err(|e| refused(e.key(), "operation", o.machine, &line.operation, &e))
+        })
+        .await
+    }
+
+    async fn fleet_work_order_change(
+        &self,
+        author: Author<'_>,
+        id: WorkOrderId,
+        change: impl FnOnce(&mut WorkOrder) -> Result<()>,
+    ) -> Result<StoredWorkOrder> {
+        let mut w = self.begin_write(author).await?;
+        let (number, before, version) = order_in(&mut w, id).await?;
+        let mut order = before.clone();
+        change(&mut order)?;
+        update_order(&mut w, &order, version).await?;
+        w.audit(Change::update("fleet_work_order", id, &before, &order)).await?;
+        if order.status == WorkOrderStatus::Closed && before.status != WorkOrderStatus::Closed {
+            note_closed(&mut w, &order).await?;
+        }
+        w.commit().await?;
+        Ok(StoredWorkOrder { number, order, version: version + 1 })
+    }
+
+    /// Issues `qty` of a part from a bin to a work order: refused inside the same transaction
+    /// when the bin holds less (two technicians taking the last one: exactly one gets it). The
+    /// part line is added to the order at the catalogue price.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn fleet_issue_part(
+        &self,
+        author: Author<'_>,
+        order: WorkOrderId,
+        warehouse: WarehouseId,
+        bin: &str,
+        part: &PartNumber,
+        qty: u32,
+        on: NaiveDate,
+    ) -> Result<StoredWorkOrder> {
+        let mut w = self.begin_write(author).await?;
+        let (number, before, version) = order_in(&mut w, order).await?;
+        if qty == 0 {
+            return Err(refused("fleet.error.qty_zero", "qty", part, qty, "quantity must be positive"));
+        }
+        let price: Option<(i64, String)> =
+            sqlx::query_as("SELECT price_minor, currency FROM fleet_parts WHERE number = $1")
+                .bind(part.as_str())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let (price_minor, currency) =
+            price.ok_or_else(|| refused("fleet.error.unknown_part", "part", part, part, "no such part"))?;
+        // The condition in the UPDATE is the rule: rows affected 0 means not enough in the bin,
+        // whatever else committed meanwhile (the CHECK on qty backs it up).
+        let done = sqlx::query(
+            "UPDATE fleet_stock SET qty = qty - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4 AND qty >= $1",
+        )
+        .bind(i64::from(qty))
+        .bind(warehouse.to_string())
+        .bind(bin)
+        .bind(part.as_str())
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let have: Option<(i64,)> =
+                sqlx::query_as("SELECT qty FROM fleet_stock WHERE warehouse_id = $1 AND bin = $2 AND part = $3")
+                    .bind(warehouse.to_string())
+                    .bind(bin)
+                    .bind(part.as_str())
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+            let have = have.map_or(0, |(q,)| q);
+            return Err(refused(
+                "fleet.error.stock_short",
+                "qty",
+                part,
+                qty,
+                format!("part {part}: {qty} asked, {have} in bin {bin}"),
+            ));
+        }
+        movement(&mut w, warehouse, bin, part, -i64::from(qty), "issue", Some(order), on).await?;
+        let mut o = before.clone();
+        let currency = Currency::parse(&currency).map_err(corrupt("currency"))?;
+        o.add_part(PartLine { part: part.clone(), qty, unit_price: Money::new(price_minor, currency), warranty: None })
+            .map_err(|e| refused(e.key(), "part", o.machine, part, &e))?;
+        update_order(&mut w, &o, version).await?;
+        w.audit(Change::update("fleet_work_order", order, &before, &o)).await?;
+        w.commit().await?;
+        Ok(StoredWorkOrder { number, order: o, version: version + 1 })
+    }
+
+    // ---------------------------------------------------------------- parts and stock
+
+    /// Saves parts of the catalogue (replacing those with the same number).
+    pub async fn fleet_parts_save(&self, author: Author<'_>, parts: &[PartRecord]) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        insert_parts(&mut w, parts).await?;
+        w.audit(Change::create("fleet_parts", parts.len(), &serde_json::json!({ "parts": parts.len() }))).await?;
+        w.commit().await
+    }
+
+    pub async fn fleet_parts(&self) -> Result<Vec<PartRecord>> {
+        type PartRow = (String, String, String, Option<String>, i64, String, i64, i64, Option<String>, String);
+        let rows: Vec<PartRow> =
+            sqlx::query_as(
+                "SELECT number, brand, name, supplier_id, price_minor, currency, pack, lead_days, superseded_by, equivalents FROM fleet_parts ORDER BY number",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(|(number, brand, name, supplier, price, currency, pack, lead, sup, eq)| {
+                Ok(PartRecord {
+                    number: PartNumber::parse(&number).map_err(corrupt("part"))?,
+                    brand,
+                    name,
+                    supplier: supplier.as_deref().map(OrganisationId::from_str).transpose().map_err(corrupt("org"))?,
+                    price: Money::new(price, Currency::parse(&currency).map_err(corrupt("currency"))?),
+                    pack: pack as u32,
+                    lead_days: lead as u32,
+                    superseded_by: sup.as_deref().map(PartNumber::parse).transpose().map_err(corrupt("part"))?,
+                    equivalents: unjson("equivalents", &eq)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Creates a warehouse (or returns the one of that name).
+    pub async fn fleet_warehouse(&self, author: Author<'_>, name: &str) -> Result<WarehouseId> {
+        let mut w = self.begin_write(author).await?;
+        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_warehouses WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if let Some((id,)) = row {
+            return WarehouseId::from_str(&id).map_err(corrupt("warehouse id"));
+        }
+        let id = WarehouseId(new_uuid());
+        sqlx::query("INSERT INTO fleet_warehouses (id, name) VALUES ($1, $2)")
+            .bind(id.to_string())
+            .bind(name)
+            .execute(&mut *w.tx)
+            .await?;
+        w.audit(Change::create("fleet_warehouse", id, &serde_json::json!({ "name": name }))).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Receives parts into a bin.
+    pub async fn fleet_stock_receive(
+        &self,
+        author: Author<'_>,
+        warehouse: WarehouseId,
+        bin: &str,
+        part: &PartNumber,
+        qty: u32,
+        on: NaiveDate,
+    ) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        receive(&mut w, warehouse, bin, part, i64::from(qty), on).await?;
+        w.commit().await
+    }
+
+    /// Receives many lines in one transaction (demo, a delivery note).
+    pub async fn fleet_stock_receive_many(
+        &self,
+        author: Author<'_>,
+        warehouse: WarehouseId,
+        lines: &[(String, PartNumber, u32)],
+        on: NaiveDate,
+    ) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        for (bin, part, qty) in lines {
+            receive(&mut w, warehouse, bin, part, i64::from(*qty), on).await?;
+        }
+        w.commit().await
+    }
+
+    pub async fn fleet_stock(&self) -> Result<Vec<StockRow>> {
+        let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT s.warehouse_id, w.name, s.bin, s.part, s.qty, s.in_transit FROM fleet_stock s JOIN fleet_warehouses w ON w.id = s.warehouse_id ORDER BY w.name, s.part, s.bin",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(wid, name, bin, part, qty, in_transit)| {
+                Ok(StockRow {
+                    warehouse: WarehouseId::from_str(&wid).map_err(corrupt("warehouse id"))?,
+                    warehouse_name: name,
+                    bin,
+                    part,
+                    qty,
+                    in_transit,
+                })
+            })
+            .collect()
+    }
+
+    /// The latest movements, of one part or all.
+    pub async fn fleet_movements(&self, part: Option<&str>, limit: i64) -> Result<Vec<MovementRow>> {
+        type Row = (String, String, String, i64, String, Option<String>, String, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
+            &format!(
+                "SELECT w.name, m.bin, m.part, m.delta, m.kind, m.work_order_id, m.on_date, m.created_by FROM fleet_stock_movements m \
+                 JOIN fleet_warehouses w ON w.id = m.warehouse_id WHERE ($1 = '' OR m.part = $1) ORDER BY m.on_date DESC, m.created_at DESC, m.id DESC LIMIT {}",
+                limit.clamp(1, 1000)
+            ),
+        )
+        .bind(part.unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(warehouse, bin, part, delta, kind, order, on, by)| {
+                Ok(MovementRow { warehouse, bin, part, delta, kind, work_order: order, on_date: date(&on)?, by })
+            })
+            .collect()
+    }
+
+    /// The suggested order list per supplier: reorder point `d·L + SS` plus what the due list
+    /// plans within the lead time, safety stock `z·sqrt(L·σd² + d²·σL²)` at a 95 % service
+    /// level; daily demand from the issues of the last 365 days.
+    pub async fn fleet_suggested_orders(&self, today: NaiveDate) -> Result<Vec<SupplierOrder>> {
+        let parts = self.fleet_parts().await?;
+        let since = today.checked_sub_days(Days::new(365)).unwrap_or(today);
+        let issues: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT part, on_date, CAST(SUM(-delta) AS BIGINT) FROM fleet_stock_movements WHERE kind = 'issue' AND on_date >= $1 GROUP BY part, on_date",
+        )
+        .bind(since.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut daily: HashMap<String, Vec<f64>> = HashMap::new();
+        for (part, _, qty) in issues {
+            daily.entry(part).or_default().push(qty as f64);
+        }
+        let stock: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT part, CAST(SUM(qty) AS BIGINT), CAST(SUM(in_transit) AS BIGINT) FROM fleet_stock GROUP BY part",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let stock: HashMap<String, (i64, i64)> = stock.into_iter().map(|(p, q, t)| (p, (q, t))).collect();
+        let snap = self.fleet_snapshot().await?;
+        let due = snap.due_list(today, |_| true);
+        let z = z_for_service_level(0.95);
+        let mut supplies = Vec::new();
+        for p in &parts {
+            let Some(supplier) = p.supplier else { continue };
+            let until = today.checked_add_days(Days::new(u64::from(p.lead_days))).unwrap_or(today);
+            let planned = planned_demand(&due, &snap.regimes, until);
+            let mut samples = daily.get(p.number.as_str()).cloned().unwrap_or_default();
+            samples.resize(365, 0.0);
+            let (on_hand, in_transit) = stock.get(p.number.as_str()).copied().unwrap_or((0, 0));
+            supplies.push(PartSupply {
+                part: p.number.clone(),
+                supplier,
+                on_hand: on_hand.max(0) as u64,
+                reserved: 0,
+                in_transit: in_transit.max(0) as u64,
+                planned: planned.get(&p.number).copied().unwrap_or(0),
+                demand: Stats::of(samples).unwrap_or(Stats::exact(0.0)),
+                lead: Stats { mean: f64::from(p.lead_days), sd: f64::from(p.lead_days) * 0.2 },
+                z,
+                review_days: 30,
+                min_order: 1,
+                pack: p.pack.max(1),
+            });
+        }
+        Ok(suggest_orders(&supplies))
+    }
+
+    // ---------------------------------------------------------------- bulk
+
+    /// Writes a whole fleet with its history in one transaction (demo, benchmark), with one
+    /// audit entry summing it up. Readings and orders go in multi-row INSERTs.
+    pub async fn fleet_bulk_load(&self, author: Author<'_>, bulk: &FleetBulk<'_>) -> Result<BulkOutcome> {
+        let mut w = self.begin_write(author).await?;
+        save_catalog(&mut w, bulk.models, bulk.regimes).await?;
+        insert_parts(&mut w, bulk.parts).await?;
+        let mut outcome = BulkOutcome { parts: bulk.parts.len() as u64, ..Default::default() };
+        let (mut number,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM fleet_work_orders").fetch_one(&mut *w.tx).await?;
+        let mut machine_rows: Vec<Vec<Bind>> = Vec::new();
+        let mut meter_rows = Vec::new();
+        let mut reading_rows = Vec::new();
+        let mut now_rows = Vec::new();
+        let mut history_rows = Vec::new();
+        let mut order_rows = Vec::new();
+        let now = w.now_text();
+        let today = bulk.machines.iter().flat_map(|m| m.meters.iter()).filter_map(|s| s.latest()).map(|(d, _)| d).max();
+        for b in &bulk.machines {
+            let m = &b.machine;
+            machine_rows.push(machine_binds(self.origin.code(), m, b.off_books, &b.due, &now)?);
+            for s in b.meters {
+                for (seq, seg) in s.segments().iter().enumerate() {
+                    meter_rows.push(vec![
+                        Bind::T(m.id.to_string()),
+                        Bind::I(kind_code(s.kind)),
+                        Bind::I(seq as i64),
+                        Bind::T(seg.started_on.to_string()),
+                        Bind::I(seg.offset),
+                        Bind::I(seg.initial),
+                    ]);
+                    for r in &seg.readings {
+                        reading_rows.push(vec![
+                            Bind::T(r.id.to_string()),
+                            Bind::T(m.id.to_string()),
+                            Bind::I(kind_code(s.kind)),
+                            Bind::I(seq as i64),
+                            Bind::T(r.date.to_string()),
+                            Bind::I(r.value),
+                            Bind::O(r.voided.as_ref().map(json).transpose()?),
+                        ]);
+                    }
+                }
+                if let Some(state) = today.and_then(|t| s.state(t, USAGE_WINDOW_DAYS)) {
+                    now_rows.push(vec![
+                        Bind::T(m.id.to_string()),
+                        Bind::I(kind_code(s.kind)),
+                        Bind::I(state.value),
+                        Bind::T(state.read_on.to_string()),
+                        Bind::F(state.per_day),
+                    ]);
+                }
+            }
+            history_rows.push(vec![Bind::T(m.id.to_string()), Bind::T(json(&b.history)?)]);
+            for o in b.work_orders {
+                order_rows.push(order_binds(number, o)?);
+                number += 1;
+            }
+            outcome.machines += 1;
+            outcome.work_orders += b.work_orders.len() as u64;
+        }
+        outcome.readings = reading_rows.len() as u64;
+        insert_many(&mut w, "fleet_machines", MACHINE_COLUMNS, &machine_rows).await?;
+        insert_many(
+            &mut w,
+            "fleet_meters",
+            "machine_id, kind, seq, started_on, offset_value, initial_value",
+            &meter_rows,
+        )
+        .await?;
+        insert_many(&mut w, "fleet_readings", "id, machine_id, kind, seq, read_on, value, voided", &reading_rows)
+            .await?;
+        insert_many(&mut w, "fleet_meter_now", "machine_id, kind, value, read_on, per_day", &now_rows).await?;
+        insert_many(&mut w, "fleet_histories", "machine_id, body", &history_rows).await?;
+        insert_many(&mut w, "fleet_work_orders", ORDER_COLUMNS, &order_rows).await?;
+        w.audit(Change::create("fleet_bulk", &now, &outcome)).await?;
+        w.commit().await?;
+        Ok(outcome)
+    }
+}
+
+// -------------------------------------------------------------------- helpers
+
+fn status_json(status: &str) -> String {
+    // Waiting statuses are stored as `waiting:parts`.
+    match status.split_once(':') {
+        Some((s, reason)) => format!("{{\"{s}\":\"{reason}\"}}"),
+        None => format!("\"{status}\""),
+    }
+}
+
+/// A status as stored: `open`, `in_progress`, `waiting:parts`, `done`, `closed`.
+pub fn status_code(status: WorkOrderStatus) -> String {
+    match serde_json::to_value(status) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(map)) => {
+            map.iter().next().map(|(k, v)| format!("{k}:{}", v.as_str().unwrap_or_default())).unwrap_or_default()
+        }
+        _ => String::new(),
+    }
+}
+
+fn field_value(m: &Machine, field: &str) -> String {
+    match field {
+        "vin" => m.vin.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "serial" => m.serial.as_ref().map(ToString::to_string).unwrap_or_default(),
+        "year" => m.year.to_string(),
+        "commissioned_on" => m.commissioned_on.map(|d| d.to_string()).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+async fn taken(w: &mut WriteTx<'_>, column: &str, value: &str, machine: MachineId) -> Result<Option<MachineId>> {
+    let row: Option<(String,)> =
+        sqlx::query_as(&format!("SELECT id FROM fleet_machines WHERE {column} = $1 AND id <> $2"))
+            .bind(value)
+            .bind(machine.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    row.map(|(id,)| MachineId::from_str(&id).map_err(corrupt("machine id"))).transpose()
+}
+
+/// Records the file and commits, or on a dry run rolls everything back.
+async fn finish_import(mut w: WriteTx<'_>, file: Option<&FleetFile>) -> Result<()> {
+    if let Some(f) = file {
+        if f.dry_run {
+            w.tx.rollback().await?;
+            return Ok(());
+        }
+        record_file(&mut w, f).await?;
+    }
+    w.commit().await
+}
+
+async fn seen(w: &mut WriteTx<'_>, f: &FleetFile) -> Result<bool> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT sha256 FROM fleet_imports WHERE sha256 = $1 AND what = $2")
+        .bind(&f.sha256)
+        .bind(f.what)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+    Ok(row.is_some())
+}
+
+async fn record_file(w: &mut WriteTx<'_>, f: &FleetFile) -> Result<()> {
+    let now = w.now_text();
+    sqlx::query(
+        "INSERT INTO fleet_imports (sha256, what, file_name, rows_read, imported_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&f.sha256)
+    .bind(f.what)
+    .bind(&f.file_name)
+    .bind(f.rows_read as i64)
+    .bind(now)
+    .execute(&mut *w.tx)
+    .await?;
+    w.audit(Change::create(
+        "fleet_import",
+        &f.sha256,
+        &serde_json::json!({ "what": f.what, "file_name": f.file_name, "rows_read": f.rows_read }),
+    ))
+    .await
+}
+
+async fn save_catalog(w: &mut WriteTx<'_>, models: &[Model], regimes: &[Regime]) -> Result<()> {
+    for m in models {
+        sqlx::query(
+            "INSERT INTO fleet_models (id, brand, designation, kind, body) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET brand = $2, designation = $3, kind = $4, body = $5",
+        )
+        .bind(m.id.to_string())
+        .bind(brand_code(&m.brand))
+        .bind(&m.designation)
+        .bind(code(&m.kind))
+        .bind(json(m)?)
+        .execute(&mut *w.tx)
+        .await?;
+        w.audit(Change::create("fleet_model", m.id, m)).await?;
+    }
+    for r in regimes {
+        sqlx::query(
+            "INSERT INTO fleet_regimes (id, model_id, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET model_id = $2, body = $3",
+        )
+        .bind(r.id().to_string())
+        .bind(r.model().to_string())
+        .bind(json(r)?)
+        .execute(&mut *w.tx)
+        .await?;
+        w.audit(Change::create("fleet_regime", r.id(), r)).await?;
+    }
+    Ok(())
+}
+
+async fn insert_parts(w: &mut WriteTx<'_>, parts: &[PartRecord]) -> Result<()> {
+    for p in parts {
+        sqlx::query(
+            "INSERT INTO fleet_parts (number, brand, name, supplier_id, price_minor, currency, pack, lead_days, superseded_by, equivalents) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (number) DO UPDATE SET brand = $2, name = $3, supplier_id = $4, \
+             price_minor = $5, currency = $6, pack = $7, lead_days = $8, superseded_by = $9, equivalents = $10",
+        )
+        .bind(p.number.as_str())
+        .bind(&p.brand)
+        .bind(&p.name)
+        .bind(p.supplier.map(|s| s.to_string()))
+        .bind(p.price.minor)
+        .bind(p.price.currency.code())
+        .bind(i64::from(p.pack))
+        .bind(i64::from(p.lead_days))
+        .bind(p.superseded_by.as_ref().map(|s| s.as_str().to_string()))
+        .bind(json(&p.equivalents)?)
+        .execute(&mut *w.tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn receive(
+    w: &mut WriteTx<'_>,
+    warehouse: WarehouseId,
+    bin: &str,
+    part: &PartNumber,
+    qty: i64,
+    on: NaiveDate,
+) -> Result<()> {
+    if qty <= 0 {
+        return Err(refused("fleet.error.qty_zero", "qty", part, qty, "quantity must be positive"));
+    }
+    sqlx::query(
+        "INSERT INTO fleet_stock (warehouse_id, bin, part, qty, in_transit) VALUES ($1, $2, $3, $4, 0) \
+         ON CONFLICT (warehouse_id, bin, part) DO UPDATE SET qty = fleet_stock.qty + $4",
+    )
+    .bind(warehouse.to_string())
+    .bind(bin)
+    .bind(part.as_str())
+    .bind(qty)
+    .execute(&mut *w.tx)
+    .await?;
+    movement(w, warehouse, bin, part, qty, "receipt", None, on).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn movement(
+    w: &mut WriteTx<'_>,
+    warehouse: WarehouseId,
+    bin: &str,
+    part: &PartNumber,
+    delta: i64,
+    kind: &str,
+    order: Option<WorkOrderId>,
+    on: NaiveDate,
+) -> Result<()> {
+    let id = new_uuid().to_string();
+    let now = w.now_text();
+    let by = w.author_login();
+    sqlx::query(
+        "INSERT INTO fleet_stock_movements (id, warehouse_id, bin, part, delta, kind, work_order_id, on_date, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&id)
+    .bind(warehouse.to_string())
+    .bind(bin)
+    .bind(part.as_str())
+    .bind(delta)
+    .bind(kind)
+    .bind(order.map(|o| o.to_string()))
+    .bind(on.to_string())
+    .bind(now)
+    .bind(by)
+    .execute(&mut *w.tx)
+    .await?;
+    let after = serde_json::json!({ "warehouse": warehouse, "bin": bin, "part": part, "delta": delta, "kind": kind, "order": order, "on": on });
+    w.audit(Change::create("fleet_stock_movement", id, &after)).await
+}
+
+async fn load_series(
+    conn: &mut sqlx::AnyConnection,
+    machine: MachineId,
+    only: Option<MeterKind>,
+) -> Result<Vec<MeterSeries>> {
+    let segs: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT kind, seq, started_on, offset_value, initial_value FROM fleet_meters WHERE machine_id = $1 ORDER BY kind, seq",
+    )
+    .bind(machine.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let readings: Vec<(String, i64, i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, kind, seq, read_on, value, voided FROM fleet_readings WHERE machine_id = $1 ORDER BY kind, seq, read_on, id",
+    )
+    .bind(machine.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_kind: BTreeMap<i64, Vec<Segment>> = BTreeMap::new();
+    for (kind, _seq, started, offset, initial) in segs {
+        if only.is_some_and(|k| kind_code(k) != kind) {
+            continue;
+        }
+        by_kind.entry(kind).or_default().push(Segment {
+            started_on: date(&started)?,
+            offset,
+            initial,
+            readings: Vec::new(),
+        });
+    }
+    for (id, kind, seq, read_on, value, voided) in readings {
+        let Some(seg) = by_kind.get_mut(&kind).and_then(|s| s.get_mut(seq as usize)) else { continue };
+        seg.readings.push(Reading {
+            id: MeterReadingId::from_str(&id).map_err(corrupt("reading id"))?,
+            date: date(&read_on)?,
+            value,
+            voided: voided.as_deref().map(|v| unjson("void reason", v)).transpose()?,
+        });
+    }
+    by_kind.into_iter().map(|(kind, segments)| series_from(machine, kind_of(kind)?, segments)).collect()
+}
+
+/// Rewrites a machine's current meter states and its history's meter checkpoints.
+async fn refresh_meter_now(w: &mut WriteTx<'_>, machine: MachineId, series: &[MeterSeries]) -> Result<()> {
+    let hist: Option<(String,)> = sqlx::query_as("SELECT body FROM fleet_histories WHERE machine_id = $1")
+        .bind(machine.to_string())
+        .fetch_optional(&mut *w.tx)
+        .await?;
+    let mut history: HistoryData = hist.map_or(Ok(HistoryData::default()), |(b,)| unjson("history", &b))?;
+    for s in series {
+        let Some((latest, value)) = s.latest() else { continue };
+        let state = s.state(latest, USAGE_WINDOW_DAYS).unwrap_or(MeterState { value, read_on: latest, per_day: 0.0 });
+        sqlx::query("DELETE FROM fleet_meter_now WHERE machine_id = $1 AND kind = $2")
+            .bind(machine.to_string())
+            .bind(kind_code(s.kind))
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO fleet_meter_now (machine_id, kind, value, read_on, per_day) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(machine.to_string())
+        .bind(kind_code(s.kind))
+        .bind(state.value)
+        .bind(state.read_on.to_string())
+        .bind(state.per_day)
+        .execute(&mut *w.tx)
+        .await?;
+        let target = match s.kind {
+            MeterKind::Odometer => &mut history.odometer,
+            MeterKind::EngineHours => &mut history.engine_hours,
+            MeterKind::Fuel => continue,
+        };
+        for (day, v) in s.cumulative() {
+            if target.last().is_none_or(|l| l.0 < day) {
+                checkpoint(target, day, v);
+            }
+        }
+    }
+    sqlx::query("UPDATE fleet_histories SET body = $1 WHERE machine_id = $2")
+        .bind(json(&history)?)
+        .bind(machine.to_string())
+        .execute(&mut *w.tx)
+        .await?;
+    Ok(())
+}
+
+async fn insert_readings(
+    w: &mut WriteTx<'_>,
+    rows: &[(MeterReadingId, MachineId, MeterKind, i64, NaiveDate, i64)],
+) -> Result<()> {
+    let binds: Vec<Vec<Bind>> = rows
+        .iter()
+        .map(|(id, m, k, seq, d, v)| {
+            vec![
+                Bind::T(id.to_string()),
+                Bind::T(m.to_string()),
+                Bind::I(kind_code(*k)),
+                Bind::I(*seq),
+                Bind::T(d.to_string()),
+                Bind::I(*v),
+                Bind::O(None),
+            ]
+        })
+        .collect();
+    insert_many(w, "fleet_readings", "id, machine_id, kind, seq, read_on, value, voided", &binds).await
+}
+
+/// One value of a multi-row INSERT.
+enum Bind {
+    T(String),
+    O(Option<String>),
+    I(i64),
+    F(f64),
+}
+
+async fn insert_many(w: &mut WriteTx<'_>, table: &str, columns: &str, rows: &[Vec<Bind>]) -> Result<()> {
+    let Some(width) = rows.first().map(Vec::len) else { return Ok(()) };
+    let per = (INSERT_ROWS * 7 / width.max(1)).clamp(1, INSERT_ROWS);
+    for chunk in rows.chunks(per) {
+        let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+        for r in 0..chunk.len() {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..width {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${}", r * width + c + 1));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for b in row {
+                q = match b {
+                    Bind::T(s) => q.bind(s.as_str()),
+                    Bind::O(s) => q.bind(s.as_deref()),
+                    Bind::I(i) => q.bind(*i),
+                    Bind::F(f) => q.bind(*f),
+                };
+            }
+        }
+        q.execute(&mut *w.tx).await?;
+    }
+    Ok(())
+}
+
+const MACHINE_COLUMNS: &str = "id, origin, model_id, brand, modification, engine, vin, serial, year, owner_id, district, status, arrival, \
+     commissioned_on, off_books, body, due_state, version, created_at, updated_at";
+
+fn machine_binds(
+    origin: &str,
+    m: &Machine,
+    off_books: Option<NaiveDate>,
+    due: &DueState,
+    now: &str,
+) -> Result<Vec<Bind>> {
+    Ok(vec![
+        Bind::T(m.id.to_string()),
+        Bind::T(origin.to_string()),
+        Bind::T(m.model.to_string()),
+        Bind::T(brand_code(&m.brand)),
+        Bind::O(m.modification.clone()),
+        Bind::O(m.engine.as_ref().map(|e| format!("{:?} {}", e.maker, e.model))),
+        Bind::O(m.vin.as_ref().map(ToString::to_string)),
+        Bind::O(m.serial.as_ref().map(ToString::to_string)),
+        Bind::I(i64::from(m.year)),
+        Bind::T(m.owner.to_string()),
+        Bind::T(m.district.0.clone()),
+        Bind::T(code(&m.status)),
+        Bind::T(code(&m.arrival)),
+        Bind::O(m.commissioned_on.map(|d| d.to_string())),
+        Bind::O(off_books.map(|d| d.to_string())),
+        Bind::T(json(m)?),
+        Bind::T(json(due)?),
+        Bind::I(1),
+        Bind::T(now.to_string()),
+        Bind::T(now.to_string()),
+    ])
+}
+
+async fn insert_machine(w: &mut WriteTx<'_>, m: &Machine, off_books: Option<NaiveDate>, due: &DueState) -> Result<()> {
+    let now = w.now_text();
+    let origin = w.origin_code();
+    let row = machine_binds(origin, m, off_books, due, &now)?;
+    insert_many(w, "fleet_machines", MACHINE_COLUMNS, &[row]).await.map_err(|e| match e {
+        StoreError::Database(err) => crate::unique_violation(err, &[("vin", "vin"), ("serial", "serial")]),
+        other => other,
+    })
+}
+
+const ORDER_COLUMNS: &str = "id, number, machine_id, kind, status, opened_at, finished_at, body, version";
+
+fn order_binds(number: i64, o: &WorkOrder) -> Result<Vec<Bind>> {
+    Ok(vec![
+        Bind::T(o.id.to_string()),
+        Bind::I(number),
+        Bind::T(o.machine.to_string()),
+        Bind::T(code(&o.kind)),
+        Bind::T(status_code(o.status)),
+        Bind::T(datetime_text(o.opened_at)),
+        Bind::O(o.finished_at.map(datetime_text)),
+        Bind::T(json(o)?),
+        Bind::I(1),
+    ])
+}
+
+async fn insert_order(w: &mut WriteTx<'_>, number: i64, o: &WorkOrder) -> Result<()> {
+    let row = order_binds(number, o)?;
+    insert_many(w, "fleet_work_orders", ORDER_COLUMNS, &[row]).await
+}
+
+async fn order_in(w: &mut WriteTx<'_>, id: WorkOrderId) -> Result<(i64, WorkOrder, i64)> {
+    let row: Option<(i64, String, i64)> =
+        sqlx::query_as("SELECT number, body, version FROM fleet_work_orders WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    let (number, body, version) = row.ok_or(StoreError::NotFound { entity: "work order" })?;
+    Ok((number, unjson("work order", &body)?, version))
+}
+
+async fn update_order(w: &mut WriteTx<'_>, o: &WorkOrder, version: i64) -> Result<()> {
+    o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
+    let done = sqlx::query(
+        "UPDATE fleet_work_orders SET status = $1, finished_at = $2, body = $3, version = version + 1 WHERE id = $4 AND version = $5",
+    )
+    .bind(status_code(o.status))
+    .bind(o.finished_at.map(datetime_text))
+    .bind(json(o)?)
+    .bind(o.id.to_string())
+    .bind(version)
+    .execute(&mut *w.tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict { entity: "work order", current: version });
+    }
+    Ok(())
+}
+
+/// A closed order's marks on its machine: the downtime span, a failure (repairs), the
+/// service done (preventive, with the cycle step it completes), the cost net of warranty.
+async fn note_closed(w: &mut WriteTx<'_>, o: &WorkOrder) -> Result<()> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT m.due_state, COALESCE(h.body, '') FROM fleet_machines m LEFT JOIN fleet_histories h ON h.machine_id = m.id WHERE m.id = $1")
+            .bind(o.machine.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    let Some((due, hist)) = row else { return Ok(()) };
+    let mut due: DueState = unjson("due state", &due)?;
+    let mut history: HistoryData = if hist.is_empty() { HistoryData::default() } else { unjson("history", &hist)? };
+    let end = o.finished_at.unwrap_or(o.opened_at);
+    if let Some(start) = o.downtime_start {
+        let to = o.downtime_end.unwrap_or(end).date().succ_opt().unwrap_or(end.date());
+        if start.date() < to {
+            history.states.push(StateSpan { from: start.date(), to, state: order_machine_state(o) });
+            history.states.sort_by_key(|s| s.from);
+        }
+    }
+    if matches!(o.kind, WorkOrderKind::Repair | WorkOrderKind::Warranty) {
+        let hours = o.downtime_start.map_or(0.0, |s| (o.downtime_end.unwrap_or(end) - s).num_minutes() as f64 / 60.0);
+        history.failures.push(Failure { date: o.opened_at.date(), repair_hours: hours.max(0.0) });
+    }
+    if o.kind == WorkOrderKind::Preventive {
+        history.services.push(ServiceDone { due: o.opened_at.date(), done: Some(end.date()) });
+        if let Some(kind) = o.service {
+            let regimes: Vec<(String,)> = sqlx::query_as(
+                "SELECT r.body FROM fleet_regimes r JOIN fleet_machines m ON m.model_id = r.model_id WHERE m.id = $1",
+            )
+            .bind(o.machine.to_string())
+            .fetch_all(&mut *w.tx)
+            .await?;
+            if let Some((body,)) = regimes.first() {
+                let regime: Regime = unjson("regime", body)?;
+                if regime.seasonal().iter().any(|s| s.kind == kind) {
+                    due.last_seasonal.retain(|(k, _)| *k != kind);
+                    due.last_seasonal.push((kind, end.date()));
+                } else if let Some(step) = regime.step_after(due.last_cycle.map_or(0, |c| c.step), kind) {
+                    due.last_cycle = Some(CycleMark { step, date: end.date(), meters: o.meters });
+                }
+            }
+        }
+    }
+    if let Ok(cost) = o.cost(Money::new(LABOUR_RATE_KOPECKS, Currency::Rub)) {
+        history.costs.push(CostEntry { date: end.date(), minor: cost.total.minor - cost.under_warranty.minor });
+    }
+    sqlx::query("UPDATE fleet_machines SET due_state = $1 WHERE id = $2")
+        .bind(json(&due)?)
+        .bind(o.machine.to_string())
+        .execute(&mut *w.tx)
+        .await?;
+    sqlx::query("UPDATE fleet_histories SET body = $1 WHERE machine_id = $2")
+        .bind(json(&history)?)
+        .bind(o.machine.to_string())
+        .execute(&mut *w.tx)
+        .await?;
+    Ok(())
+}
+
+/// The demo (or benchmark) fleet as a bulk load, owners and suppliers mapped to the
+/// organisations that stand for them in the directory (`owner`, `supplier`).
+pub fn demo_bulk<'a>(
+    fleet: &'a accord_domain::fleet::demo::DemoFleet,
+    owner: impl Fn(OrganisationId) -> OrganisationId,
+    supplier: impl Fn(OrganisationId) -> OrganisationId,
+) -> (Vec<PartRecord>, Vec<BulkMachine<'a>>) {
+    let parts = fleet
+        .catalog
+        .parts
+        .iter()
+        .map(|p| PartRecord {
+            number: p.number.clone(),
+            brand: brand_code(&p.brand),
+            name: String::new(),
+            supplier: Some(supplier(p.supplier)),
+            price: p.price,
+            pack: p.pack,
+            lead_days: 21,
+            superseded_by: None,
+            equivalents: fleet.catalog.catalogue.equivalents(&p.number).filter(|e| **e != p.number).cloned().collect(),
+        })
+        .collect();
+    let machines = fleet
+        .machines
+        .iter()
+        .map(|d| {
+            let mut machine = d.machine.clone();
+            machine.owner = owner(machine.owner);
+            let kinds: Vec<MeterKind> = d.meters.iter().map(|m| m.kind).collect();
+            BulkMachine {
+                machine,
+                off_books: d.off_books,
+                meters: &d.meters,
+                work_orders: &d.work_orders,
+                history: HistoryData {
+                    states: d.states.clone(),
+                    failures: d.failures.clone(),
+                    services: d.services.clone(),
+                    costs: d.costs.clone(),
+                    odometer: d.odometer.clone(),
+                    engine_hours: d.engine_hours.clone(),
+                },
+                due: DueState {
+                    meters_at_commissioning: MeterSnapshot::zero(&kinds),
+                    last_cycle: d.last_cycle,
+                    last_seasonal: d.last_seasonal.clone(),
+                },
+            }
+        })
+        .collect();
+    (parts, machines)
+}

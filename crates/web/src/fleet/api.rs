@@ -1,0 +1,354 @@
+//! The fleet JSON API under `/api/v1/fleet`, mirroring the pages. Bad input is a 4xx whose
+//! body names the field (`{"error": {"code", "message", "field"}}`).
+
+use super::views::{self, DueRow, KpiQuery, MachineData, MachineItem, MachineQuery};
+use super::{ImportError, ImportKind, ImportSummary, Scope, import_file, order_action, today};
+use crate::AppState;
+use crate::ctx::ApiUser;
+use crate::error::AppError;
+use accord_domain::fleet::kpi::KpiRow;
+use accord_domain::fleet::meter::MeterKind;
+use accord_domain::quarter::Quarter;
+use accord_domain::validation::{Invalid, Reason};
+use accord_domain::{MachineId, WorkOrderId};
+use accord_store::{
+    Author, FleetImportOutcome, NewReading, Paging, QuarterFigures, StoredWorkOrder, WorkOrderFilter, WorkOrderRow,
+};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/fleet/machines", get(machines))
+        .route("/api/v1/fleet/machines/{id}", get(machine))
+        .route("/api/v1/fleet/readings", post(add_reading))
+        .route("/api/v1/fleet/due", get(due))
+        .route("/api/v1/fleet/due/orders", post(create_preventive))
+        .route("/api/v1/fleet/workorders", get(orders))
+        .route("/api/v1/fleet/workorders/{id}", get(order))
+        .route("/api/v1/fleet/workorders/{id}/actions", post(order_action_api))
+        .route("/api/v1/fleet/workorders/{id}/parts", post(issue_part))
+        .route("/api/v1/fleet/kpi", get(kpi))
+        .route("/api/v1/fleet/quarters/{quarter}", get(quarter))
+        .route("/api/v1/fleet/parts/orders", get(suggested))
+}
+
+/// File imports: the body is the file, `?dry_run=true` only checks it.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/fleet/imports/{kind}", post(import)).layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+}
+
+fn bad(field: &'static str) -> AppError {
+    Invalid::one(field, Reason::UnknownValue).into()
+}
+
+#[derive(Serialize)]
+struct MachineList {
+    items: Vec<MachineItem>,
+    total: i64,
+    page: i64,
+    per_page: i64,
+}
+
+async fn machines(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<MachineQuery>,
+) -> Result<Json<MachineList>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let owners = views::owner_names(store).await?;
+    let (items, total, paging) = views::machine_list(&snap, &scope, &owners, &q)?;
+    Ok(Json(MachineList { items, total, page: paging.page, per_page: paging.per_page }))
+}
+
+async fn machine(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<MachineData>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    Ok(Json(views::machine_data(store, &scope, id, today(store).await?).await?))
+}
+
+#[derive(Deserialize)]
+struct ReadingBody {
+    machine: String,
+    /// odometer, engine_hours or fuel.
+    meter: String,
+    date: String,
+    value: i64,
+}
+
+async fn add_reading(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<ReadingBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let machine = MachineId::from_str(body.machine.trim()).map_err(|_| bad("machine"))?;
+    let snap = store.fleet_snapshot().await?;
+    scope.require_machine(&snap, machine).map_err(|_| bad("machine"))?;
+    let kind: MeterKind = accord_formats::fleet::meter_kind(&body.meter).ok_or_else(|| bad("meter"))?;
+    let date = NaiveDate::from_str(body.date.trim()).map_err(|_| bad("date"))?;
+    let author = Author::user(api.user.login.as_str());
+    let outcome =
+        store.fleet_readings_add(author, &[NewReading { machine, kind, date, value: body.value }], None).await?;
+    Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+async fn due(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<DueRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    Ok(Json(views::due_rows(store, &scope, today(store).await?).await?))
+}
+
+#[derive(Deserialize)]
+struct PreventiveBody {
+    machines: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Numbers {
+    numbers: Vec<i64>,
+}
+
+async fn create_preventive(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<PreventiveBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_edit()?;
+    let machines: Vec<MachineId> = body
+        .machines
+        .iter()
+        .map(|m| MachineId::from_str(m.trim()).map_err(|_| bad("machines")))
+        .collect::<Result<_, _>>()?;
+    if machines.is_empty() {
+        return Err(Invalid::one("machines", Reason::Required).into());
+    }
+    let today = today(store).await?;
+    let at = today.and_hms_opt(8, 0, 0).unwrap_or_default();
+    let numbers = store.fleet_create_preventive(Author::user(api.user.login.as_str()), &machines, today, at).await?;
+    Ok((StatusCode::CREATED, Json(Numbers { numbers })).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct OrdersQuery {
+    machine: Option<String>,
+    open: Option<bool>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct OrderList {
+    items: Vec<WorkOrderRow>,
+    total: i64,
+}
+
+async fn orders(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<OrdersQuery>,
+) -> Result<Json<OrderList>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    let machine = q
+        .machine
+        .as_deref()
+        .filter(|m| !m.is_empty())
+        .map(|m| MachineId::from_str(m).map_err(|_| bad("machine")))
+        .transpose()?;
+    let filter = WorkOrderFilter { machine, open_only: q.open.unwrap_or(false), owners: scope.owners() };
+    let page = store.fleet_work_orders(&filter, Paging::new(q.page, q.per_page)).await?;
+    Ok(Json(OrderList { items: page.items, total: page.total }))
+}
+
+async fn load(state: &AppState, api: &ApiUser, id: &str) -> Result<(Scope, StoredWorkOrder), AppError> {
+    let store = state.store();
+    let id = WorkOrderId::from_str(id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    let order = store.fleet_work_order(id).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, order.order.machine)?;
+    Ok((scope, order))
+}
+
+async fn order(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<StoredWorkOrder>, AppError> {
+    Ok(Json(load(&state, &api, &id).await?.1))
+}
+
+#[derive(Deserialize)]
+struct ActionBody {
+    action: String,
+    by: Option<String>,
+    /// When it happened (default now), `YYYY-MM-DDTHH:MM:SS`.
+    at: Option<String>,
+}
+
+async fn order_action_api(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<ActionBody>,
+) -> Result<Json<StoredWorkOrder>, AppError> {
+    let (scope, stored) = load(&state, &api, &id).await?;
+    scope.require_edit()?;
+    let action = order_action(&body.action, body.by.as_deref())?;
+    let at = match body.at.as_deref().filter(|a| !a.is_empty()) {
+        Some(a) => chrono::NaiveDateTime::parse_from_str(a, "%Y-%m-%dT%H:%M:%S").map_err(|_| bad("at"))?,
+        None => chrono::Utc::now().naive_utc().max(stored.order.opened_at),
+    };
+    let author = Author::user(api.user.login.as_str());
+    Ok(Json(state.store().fleet_work_order_apply(author, stored.order.id, action, at).await?))
+}
+
+#[derive(Deserialize)]
+struct IssueBody {
+    warehouse: String,
+    bin: String,
+    part: String,
+    qty: u32,
+}
+
+async fn issue_part(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<IssueBody>,
+) -> Result<Json<StoredWorkOrder>, AppError> {
+    let (scope, stored) = load(&state, &api, &id).await?;
+    scope.require_edit()?;
+    let author = Author::user(api.user.login.as_str());
+    super::pages::issue(&state, &author, stored.order.id, &body.warehouse, &body.bin, &body.part, &body.qty.to_string())
+        .await
+        .map(Json)
+}
+
+#[derive(Serialize)]
+struct KpiAnswer {
+    from: NaiveDate,
+    /// Exclusive.
+    to: NaiveDate,
+    rows: Vec<KpiRow>,
+    total: Option<KpiRow>,
+}
+
+async fn kpi(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<KpiQuery>,
+) -> Result<Json<KpiAnswer>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    let (range, by) = q.resolve(today(store).await?)?;
+    let table = store.fleet_kpi(range, by, |m| scope.sees(m)).await?;
+    Ok(Json(KpiAnswer { from: table.range_from, to: table.range_to, rows: table.rows, total: table.total }))
+}
+
+async fn quarter(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(q): Path<String>,
+) -> Result<Json<QuarterFigures>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    let q = Quarter::from_str(q.trim()).map_err(|_| bad("quarter"))?;
+    Ok(Json(store.fleet_quarter_figures(q).await?))
+}
+
+async fn suggested(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<accord_domain::fleet::replenish::SupplierOrder>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(store.fleet_suggested_orders(today(store).await?).await?))
+}
+
+#[derive(Deserialize, Default)]
+struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+    file_name: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ImportAnswer {
+    #[serde(flatten)]
+    summary: ImportSummary,
+}
+
+#[derive(Serialize)]
+struct ProblemsAnswer {
+    error: ProblemsBody,
+}
+
+#[derive(Serialize)]
+struct ProblemsBody {
+    code: &'static str,
+    message: String,
+    problems: Vec<accord_formats::Problem>,
+}
+
+async fn import(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(kind): Path<String>,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let kind = match kind.as_str() {
+        "fleet" => ImportKind::Fleet,
+        "meters" => ImportKind::Meters,
+        "workorders" => ImportKind::WorkOrders,
+        _ => return Err(AppError::NotFound),
+    };
+    let name = q.file_name.unwrap_or_else(|| format!("{}.csv", kind.what()));
+    match import_file(store, Author::user(api.user.login.as_str()), kind, &name, &body, q.dry_run).await {
+        Ok(summary) => {
+            let status = match &summary.outcome {
+                Some(FleetImportOutcome { unchanged: false, .. }) if !summary.dry_run => StatusCode::CREATED,
+                _ => StatusCode::OK,
+            };
+            Ok((status, Json(ImportAnswer { summary })).into_response())
+        }
+        Err(ImportError::Problems(problems)) => {
+            let message = problems.iter().take(20).map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(ProblemsAnswer { error: ProblemsBody { code: "file_problems", message, problems } }),
+            )
+                .into_response())
+        }
+        Err(ImportError::App(e)) => Err(e),
+    }
+}

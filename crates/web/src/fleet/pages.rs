@@ -1,0 +1,810 @@
+//! Fleet pages: machines, a machine, the due list, work orders, parts, figures.
+
+use super::views::{self, DueRow, KpiQuery, MachineItem, MachineQuery};
+use super::{Scope, actions_from, order_action, today};
+use crate::AppState;
+use crate::ctx::{CsrfForm, Ctx};
+use crate::error::{AppError, fluent_id};
+use crate::i18n::Tr;
+use crate::layout::{Chrome, ListLinks, redirect_with_flash, render};
+use accord_domain::directory::Action;
+use accord_domain::fleet::kpi::{GroupBy, GroupKey, Kpi, KpiRow};
+use accord_domain::fleet::machine::MachineStatus;
+use accord_domain::fleet::parts::PartNumber;
+use accord_domain::fleet::work_order::WorkLine;
+use accord_domain::{MachineId, WarehouseId, WorkOrderId};
+use accord_report::trade_charts::{Series, trend_lines};
+use accord_store::{Paging, WorkOrderFilter, WorkOrderRow};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::{Datelike, Days, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/fleet", get(machines_page))
+        .route("/fleet/machines/{id}", get(machine_page))
+        .route("/fleet/due", get(due_page).post(create_preventive))
+        .route("/fleet/workorders", get(orders_page))
+        .route("/fleet/workorders/{id}", get(order_page))
+        .route("/fleet/workorders/{id}/action", post(order_action_form))
+        .route("/fleet/workorders/{id}/work", post(order_work_form))
+        .route("/fleet/workorders/{id}/issue", post(order_issue_form))
+        .route("/fleet/workorders/{id}/pdf", get(order_pdf))
+        .route("/fleet/parts", get(parts_page))
+        .route("/fleet/kpi", get(kpi_page))
+}
+
+fn k(tr: &Tr, key: &str) -> String {
+    tr.t(&fluent_id(key))
+}
+
+fn brand_name(tr: &Tr, code: &str) -> String {
+    match code {
+        "maz" | "belaz" | "mtz" | "amkodor" | "gomselmash" => tr.t(&format!("fleet-brand-{code}")),
+        other => other.to_string(),
+    }
+}
+
+fn day(tr: &Tr, d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "—".to_string(), |d| tr.day(d))
+}
+
+fn share(tr: &Tr, v: Option<f64>) -> String {
+    v.map_or_else(
+        || "—".to_string(),
+        |v| tr.percent(Decimal::from_f64_retain(v * 100.0).map(|d| d.round_dp(1)), 1, false),
+    )
+}
+
+fn hours(tr: &Tr, v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| tr.decimal(Decimal::from_f64_retain(v).unwrap_or_default().round_dp(1)))
+}
+
+/// A machine row as shown.
+pub struct MachineLine {
+    pub id: String,
+    pub brand: String,
+    pub model: String,
+    pub ident: String,
+    pub year: u16,
+    pub owner: String,
+    pub district: String,
+    pub status: String,
+    pub open_orders: u32,
+}
+
+fn machine_line(tr: &Tr, m: &MachineItem) -> MachineLine {
+    MachineLine {
+        id: m.id.to_string(),
+        brand: brand_name(tr, &m.brand),
+        model: m.model_name.clone(),
+        ident: m.vin.clone().or_else(|| m.serial.clone()).unwrap_or_default(),
+        year: m.year,
+        owner: m.owner_name.clone(),
+        district: m.district.clone(),
+        status: k(tr, m.status.key()),
+        open_orders: m.open_orders,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "fleet/machines.html")]
+struct MachinesPage {
+    chrome: Chrome,
+    rows: Vec<MachineLine>,
+    links: ListLinks,
+    brands: Vec<(String, String)>,
+    models: Vec<(String, String)>,
+    owners: Vec<(String, String)>,
+    districts: Vec<String>,
+    statuses: Vec<(String, String)>,
+    query: MachineQuery,
+}
+
+impl MachinesPage {
+    fn selected(&self, field: &str, value: &str) -> bool {
+        let v = match field {
+            "brand" => &self.query.brand,
+            "model" => &self.query.model,
+            "owner" => &self.query.owner,
+            "district" => &self.query.district,
+            _ => &self.query.status,
+        };
+        v.as_deref() == Some(value)
+    }
+}
+
+async fn machines_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MachineQuery>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::Read)?;
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let owners = views::owner_names(store).await?;
+    let (items, total, paging) = views::machine_list(&snap, &scope, &owners, &q)?;
+    let tr = &ctx.tr;
+    let visible: Vec<_> = snap.machines.iter().filter(|m| scope.sees(&m.machine)).collect();
+    let mut brands: Vec<String> = visible.iter().map(|m| accord_store::brand_code(&m.machine.brand)).collect();
+    brands.sort();
+    brands.dedup();
+    let mut models: Vec<(String, String)> =
+        visible.iter().map(|m| (m.machine.model.to_string(), m.model_name.clone())).collect();
+    models.sort_by(|a, b| a.1.cmp(&b.1));
+    models.dedup();
+    let mut owner_list: Vec<(String, String)> = visible
+        .iter()
+        .map(|m| (m.machine.owner.to_string(), owners.get(&m.machine.owner).cloned().unwrap_or_default()))
+        .collect();
+    owner_list.sort_by(|a, b| a.1.cmp(&b.1));
+    owner_list.dedup();
+    let mut districts: Vec<String> = visible.iter().map(|m| m.machine.district.0.clone()).collect();
+    districts.sort();
+    districts.dedup();
+    let filters: Vec<(String, String)> = [
+        ("brand", &q.brand),
+        ("model", &q.model),
+        ("owner", &q.owner),
+        ("district", &q.district),
+        ("status", &q.status),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v.clone())))
+    .collect();
+    let page = MachinesPage {
+        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-title")),
+        rows: items.iter().map(|m| machine_line(tr, m)).collect(),
+        links: ListLinks {
+            base: "/fleet".into(),
+            filters,
+            sort: q.sort.clone().unwrap_or_else(|| "brand".into()),
+            descending: q.dir.as_deref() == Some("desc"),
+            page: paging.page,
+            pages: ((total + paging.per_page - 1) / paging.per_page).max(1),
+            total,
+        },
+        brands: brands.into_iter().map(|b| (b.clone(), brand_name(tr, &b))).collect(),
+        models,
+        owners: owner_list,
+        districts,
+        statuses: MachineStatus::ALL.into_iter().map(|s| (views::status_code(s), k(tr, s.key()))).collect(),
+        query: q,
+    };
+    render(&page)
+}
+
+pub struct OrderLine {
+    pub id: String,
+    pub number: i64,
+    pub machine: String,
+    pub machine_id: String,
+    pub kind: String,
+    pub status: String,
+    pub opened: String,
+    pub finished: String,
+}
+
+fn order_line(tr: &Tr, o: &WorkOrderRow, names: &HashMap<MachineId, String>) -> OrderLine {
+    OrderLine {
+        id: o.id.to_string(),
+        number: o.number,
+        machine: names.get(&o.machine).cloned().unwrap_or_else(|| o.machine.to_string()),
+        machine_id: o.machine.to_string(),
+        kind: k(tr, o.kind.key()),
+        status: k(tr, o.status.key()),
+        opened: tr.day(o.opened_at.date()),
+        finished: day(tr, o.finished_at.map(|t| t.date())),
+    }
+}
+
+fn machine_names(snap: &accord_store::FleetSnapshot) -> HashMap<MachineId, String> {
+    snap.machines
+        .iter()
+        .map(|m| {
+            let ident = m
+                .machine
+                .vin
+                .as_ref()
+                .map(|v| v.to_string())
+                .or_else(|| m.machine.serial.as_ref().map(|s| s.to_string()));
+            (m.machine.id, format!("{} {}", m.model_name, ident.unwrap_or_default()))
+        })
+        .collect()
+}
+
+/// Figures as shown in a table row.
+pub struct KpiLine {
+    pub name: String,
+    pub machines: u32,
+    pub ktg: String,
+    pub kv: String,
+    pub mtbf: String,
+    pub mttr: String,
+    pub availability: String,
+    pub on_time: String,
+    pub cost_km: String,
+    pub cost_hour: String,
+}
+
+fn kpi_line(tr: &Tr, name: String, machines: u32, f: &Kpi) -> KpiLine {
+    KpiLine {
+        name,
+        machines,
+        ktg: share(tr, f.ktg),
+        kv: share(tr, f.kv),
+        mtbf: hours(tr, f.mtbf),
+        mttr: hours(tr, f.mttr),
+        availability: share(tr, f.availability),
+        on_time: share(tr, f.preventive_on_time),
+        cost_km: f.cost_per_km.map_or_else(|| "—".into(), |d| tr.decimal(d)),
+        cost_hour: f.cost_per_engine_hour.map_or_else(|| "—".into(), |d| tr.decimal(d)),
+    }
+}
+
+pub struct MeterLine {
+    pub kind: String,
+    pub value: String,
+    pub per_day: String,
+    pub read_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "fleet/machine.html")]
+struct MachinePage {
+    chrome: Chrome,
+    m: MachineLine,
+    commissioned: String,
+    meters: Vec<MeterLine>,
+    next_service: Option<(String, String, String, bool)>,
+    orders: Vec<OrderLine>,
+    kpi: Option<KpiLine>,
+    chart: String,
+}
+
+async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let today = today(store).await?;
+    let data = views::machine_data(store, &scope, id, today).await?;
+    let tr = &ctx.tr;
+    let snap = store.fleet_snapshot().await?;
+    let names = machine_names(&snap);
+    let line = machine_line(tr, &data.machine);
+    let labels: Vec<String> = data
+        .usage
+        .first()
+        .map(|(_, pts)| pts.iter().map(|(d, _)| format!("{:02}.{}", d.month(), d.year())).collect())
+        .unwrap_or_default();
+    let series: Vec<Series> = data
+        .usage
+        .iter()
+        .map(|(kind, pts)| {
+            let base = pts.first().map_or(0, |p| p.1);
+            Series::new(k(tr, kind.key()), pts.iter().map(|p| (p.1 - base) as f64))
+        })
+        .collect();
+    let chart =
+        if series.is_empty() { String::new() } else { trend_lines(&tr.t("fleet-usage-chart"), &labels, &series, "") };
+    let page = MachinePage {
+        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", format!("{} {}", line.model, line.ident))
+            .crumb("fleet-title", "/fleet")
+            .crumb_text(line.ident.clone()),
+        commissioned: day(tr, data.machine.commissioned_on),
+        meters: data
+            .meters
+            .iter()
+            .map(|mv| MeterLine {
+                kind: k(tr, mv.kind.key()),
+                value: format!("{} {}", tr.int(mv.value), k(tr, mv.kind.unit_key())),
+                per_day: hours(tr, Some(mv.per_day)),
+                read_on: tr.day(mv.read_on),
+            })
+            .collect(),
+        next_service: data
+            .next_service
+            .as_ref()
+            .map(|d| (k(tr, d.kind.key()), day(tr, d.due_date), day(tr, d.forecast), d.overdue)),
+        orders: data.work_orders.iter().map(|o| order_line(tr, o, &names)).collect(),
+        kpi: data.kpi.as_ref().map(|r| kpi_line(tr, tr.t("fleet-last-year"), r.sums.machines, &r.kpi)),
+        chart,
+        m: line,
+    };
+    render(&page)
+}
+
+pub struct DueLine {
+    pub machine: MachineLine,
+    pub service: String,
+    pub due: String,
+    pub forecast: String,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "fleet/due.html")]
+struct DuePage {
+    chrome: Chrome,
+    rows: Vec<DueLine>,
+    can_create: bool,
+    today: String,
+}
+
+fn due_line(tr: &Tr, d: &DueRow) -> DueLine {
+    DueLine {
+        machine: machine_line(tr, &d.machine),
+        service: k(tr, d.service.key()),
+        due: day(tr, d.due_date),
+        forecast: day(tr, d.forecast),
+        overdue: d.overdue,
+    }
+}
+
+async fn due_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(Action::Read)?;
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    let today = today(store).await?;
+    let rows = views::due_rows(store, &scope, today).await?;
+    let tr = &ctx.tr;
+    render(&DuePage {
+        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-due-title")).crumb("fleet-title", "/fleet"),
+        rows: rows.iter().map(|d| due_line(tr, d)).collect(),
+        can_create: scope.edit_orders,
+        today: tr.day(today),
+    })
+}
+
+/// The due list's form: the machines ticked (`machine` repeated).
+async fn create_preventive(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    scope.require_edit()?;
+    let machines: Vec<MachineId> = form
+        .iter()
+        .filter(|(k, _)| k == "machine")
+        .map(|(_, v)| {
+            MachineId::from_str(v)
+                .map_err(|_| super::invalid("machine", accord_domain::validation::Reason::UnknownValue))
+        })
+        .collect::<Result<_, _>>()?;
+    if machines.is_empty() {
+        return Err(super::invalid("machine", accord_domain::validation::Reason::Required));
+    }
+    let today = today(store).await?;
+    let at = today.and_hms_opt(8, 0, 0).unwrap_or_default();
+    store.fleet_create_preventive(ctx.author(), &machines, today, at).await?;
+    Ok(redirect_with_flash(&ctx, "/fleet/workorders?open=1", "fleet-preventive-created"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OrdersQuery {
+    open: Option<String>,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "fleet/orders.html")]
+struct OrdersPage {
+    chrome: Chrome,
+    rows: Vec<OrderLine>,
+    links: ListLinks,
+    open_only: bool,
+}
+
+async fn orders_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<OrdersQuery>,
+) -> Result<Response, AppError> {
+    ctx.require(Action::Read)?;
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    let open_only = q.open.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
+    let filter = WorkOrderFilter { machine: None, open_only, owners: scope.owners() };
+    let page = store.fleet_work_orders(&filter, Paging::new(q.page, Some(50))).await?;
+    let snap = store.fleet_snapshot().await?;
+    let names = machine_names(&snap);
+    let tr = &ctx.tr;
+    render(&OrdersPage {
+        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-orders-title")).crumb("fleet-title", "/fleet"),
+        rows: page.items.iter().map(|o| order_line(tr, o, &names)).collect(),
+        links: ListLinks {
+            base: "/fleet/workorders".into(),
+            filters: if open_only { vec![("open".into(), "1".into())] } else { Vec::new() },
+            sort: "number".into(),
+            descending: true,
+            page: page.page,
+            pages: page.pages(),
+            total: page.total,
+        },
+        open_only,
+    })
+}
+
+pub struct WorkView {
+    pub operation: String,
+    pub hours: String,
+    pub warranty: bool,
+}
+
+pub struct PartView {
+    pub part: String,
+    pub qty: u32,
+    pub price: String,
+    pub warranty: bool,
+}
+
+#[derive(Template)]
+#[template(path = "fleet/order.html")]
+struct OrderPage {
+    chrome: Chrome,
+    id: String,
+    machine: String,
+    machine_id: String,
+    kind: String,
+    status: String,
+    service: String,
+    opened: String,
+    started: String,
+    finished: String,
+    signed: String,
+    work: Vec<WorkView>,
+    parts: Vec<PartView>,
+    total: String,
+    actions: Vec<(String, String)>,
+    can_edit: bool,
+    warehouses: Vec<(String, String, String, i64)>,
+}
+
+async fn load_order(state: &AppState, ctx: &Ctx, id: &str) -> Result<(Scope, accord_store::StoredWorkOrder), AppError> {
+    let store = state.store();
+    let id = WorkOrderId::from_str(id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let order = store.fleet_work_order(id).await?;
+    let snap = store.fleet_snapshot().await?;
+    scope.require_machine(&snap, order.order.machine)?;
+    Ok((scope, order))
+}
+
+async fn order_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let (scope, stored) = load_order(&state, &ctx, &id).await?;
+    let tr = &ctx.tr;
+    let o = &stored.order;
+    let snap = state.store().fleet_snapshot().await?;
+    let names = machine_names(&snap);
+    let at = |t: Option<chrono::NaiveDateTime>| {
+        t.map_or_else(|| "—".to_string(), |t| format!("{} {}", tr.day(t.date()), t.format("%H:%M")))
+    };
+    let cost = o
+        .cost(accord_domain::trade::Money::new(accord_store::LABOUR_RATE_KOPECKS, accord_domain::trade::Currency::Rub));
+    let stock = if scope.edit_orders { state.store().fleet_stock().await? } else { Vec::new() };
+    render(&OrderPage {
+        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", format!("{} № {}", tr.t("fleet-order"), stored.number))
+            .crumb("fleet-orders-title", "/fleet/workorders")
+            .crumb_text(format!("№ {}", stored.number)),
+        id: o.id.to_string(),
+        machine: names.get(&o.machine).cloned().unwrap_or_default(),
+        machine_id: o.machine.to_string(),
+        kind: k(tr, o.kind.key()),
+        status: k(tr, o.status.key()),
+        service: o.service.map(|s| k(tr, s.key())).unwrap_or_default(),
+        opened: at(Some(o.opened_at)),
+        started: at(o.started_at),
+        finished: at(o.finished_at),
+        signed: o.sign_off.as_ref().map(|s| format!("{}, {}", s.by, at(Some(s.at)))).unwrap_or_default(),
+        work: o
+            .work
+            .iter()
+            .map(|w| WorkView {
+                operation: w.operation.clone(),
+                hours: tr.decimal(w.actual_hours.unwrap_or(w.standard_hours)),
+                warranty: w.warranty.is_some(),
+            })
+            .collect(),
+        parts: o
+            .parts
+            .iter()
+            .map(|p| PartView {
+                part: p.part.to_string(),
+                qty: p.qty,
+                price: tr.minor_units(p.unit_price.minor),
+                warranty: p.warranty.is_some(),
+            })
+            .collect(),
+        total: cost.map(|c| tr.minor_units(c.total.minor)).unwrap_or_default(),
+        actions: if scope.edit_orders {
+            actions_from(o.status).iter().map(|a| (a.to_string(), tr.t(&format!("fleet-action-{a}")))).collect()
+        } else {
+            Vec::new()
+        },
+        can_edit: scope.edit_orders && o.status != accord_domain::fleet::work_order::WorkOrderStatus::Closed,
+        warehouses: stock
+            .into_iter()
+            .filter(|s| s.qty > 0)
+            .map(|s| (s.warehouse.to_string(), s.warehouse_name, format!("{} · {}", s.part, s.bin), s.qty))
+            .take(500)
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    action: String,
+    #[serde(default)]
+    by: String,
+}
+
+async fn order_action_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<ActionForm>,
+) -> Result<Response, AppError> {
+    let (scope, stored) = load_order(&state, &ctx, &id).await?;
+    scope.require_edit()?;
+    let store = state.store();
+    let now = chrono::Utc::now().naive_utc().max(stored.order.opened_at);
+    let action = order_action(&form.action, Some(&form.by))?;
+    store.fleet_work_order_apply(ctx.author(), stored.order.id, action.clone(), now).await?;
+    // Signing off closes the order in the same step: the customer's signature is the end.
+    if matches!(action, accord_domain::fleet::work_order::Action::SignOff { .. }) {
+        store
+            .fleet_work_order_apply(ctx.author(), stored.order.id, accord_domain::fleet::work_order::Action::Close, now)
+            .await?;
+    }
+    Ok(redirect_with_flash(&ctx, &format!("/fleet/workorders/{id}"), "fleet-order-updated"))
+}
+
+#[derive(Deserialize)]
+struct WorkForm {
+    operation: String,
+    hours: String,
+}
+
+async fn order_work_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<WorkForm>,
+) -> Result<Response, AppError> {
+    let (scope, stored) = load_order(&state, &ctx, &id).await?;
+    scope.require_edit()?;
+    let operation = form.operation.trim();
+    if operation.is_empty() {
+        return Err(super::invalid("operation", accord_domain::validation::Reason::Required));
+    }
+    let hours = Decimal::from_str(&form.hours.trim().replace(',', "."))
+        .map_err(|_| super::invalid("hours", accord_domain::validation::Reason::UnknownValue))?;
+    let line = WorkLine {
+        operation: operation.to_string(),
+        standard_hours: hours,
+        actual_hours: Some(hours),
+        technician: None,
+        part: None,
+        warranty: None,
+    };
+    state.store().fleet_work_order_add_work(ctx.author(), stored.order.id, line).await?;
+    Ok(redirect_with_flash(&ctx, &format!("/fleet/workorders/{id}"), "fleet-order-updated"))
+}
+
+#[derive(Deserialize)]
+struct IssueForm {
+    warehouse: String,
+    bin: String,
+    part: String,
+    qty: String,
+}
+
+async fn order_issue_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<IssueForm>,
+) -> Result<Response, AppError> {
+    let (scope, stored) = load_order(&state, &ctx, &id).await?;
+    scope.require_edit()?;
+    issue(&state, &ctx.author(), stored.order.id, &form.warehouse, &form.bin, &form.part, &form.qty).await?;
+    Ok(redirect_with_flash(&ctx, &format!("/fleet/workorders/{id}"), "fleet-order-updated"))
+}
+
+/// Issues a part to an order from form or API text, naming the field on bad input.
+pub async fn issue(
+    state: &AppState,
+    author: &accord_store::Author<'_>,
+    order: WorkOrderId,
+    warehouse: &str,
+    bin: &str,
+    part: &str,
+    qty: &str,
+) -> Result<accord_store::StoredWorkOrder, AppError> {
+    use accord_domain::validation::Reason;
+    let warehouse =
+        WarehouseId::from_str(warehouse.trim()).map_err(|_| super::invalid("warehouse", Reason::UnknownValue))?;
+    let part = PartNumber::parse(part).map_err(|_| super::invalid("part", Reason::UnknownValue))?;
+    let qty: u32 = qty.trim().parse().map_err(|_| super::invalid("qty", Reason::UnknownValue))?;
+    let today = today(state.store()).await?;
+    Ok(state.store().fleet_issue_part(*author, order, warehouse, bin.trim(), &part, qty, today).await?)
+}
+
+async fn order_pdf(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    let (_, stored) = load_order(&state, &ctx, &id).await?;
+    let pdf = super::pdf::work_order_pdf(state.store(), &stored).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"work-order-{}.pdf\"", stored.number)),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+pub struct StockLine {
+    pub warehouse: String,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
+    pub in_transit: i64,
+}
+
+pub struct SuggestLine {
+    pub supplier: String,
+    pub part: String,
+    pub qty: u64,
+    pub position: i64,
+    pub reorder_point: u64,
+    pub safety_stock: u64,
+}
+
+#[derive(Template)]
+#[template(path = "fleet/parts.html")]
+struct PartsPage {
+    chrome: Chrome,
+    stock: Vec<StockLine>,
+    movements: Vec<(String, String, String, i64, String, String)>,
+    suggested: Vec<SuggestLine>,
+    parts: usize,
+}
+
+async fn parts_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    let tr = &ctx.tr;
+    let today = today(store).await?;
+    let owners = views::owner_names(store).await?;
+    let stock = store.fleet_stock().await?;
+    let movements = store.fleet_movements(None, 50).await?;
+    let suggested = store.fleet_suggested_orders(today).await?;
+    let parts = store.fleet_parts().await?.len();
+    render(&PartsPage {
+        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-parts-title")).crumb("fleet-title", "/fleet"),
+        stock: stock
+            .into_iter()
+            .take(300)
+            .map(|s| StockLine {
+                warehouse: s.warehouse_name,
+                bin: s.bin,
+                part: s.part,
+                qty: s.qty,
+                in_transit: s.in_transit,
+            })
+            .collect(),
+        movements: movements
+            .into_iter()
+            .map(|m| (tr.day(m.on_date), m.warehouse, m.part, m.delta, m.kind, m.by.unwrap_or_default()))
+            .collect(),
+        suggested: suggested
+            .iter()
+            .flat_map(|o| {
+                let supplier = owners.get(&o.supplier).cloned().unwrap_or_else(|| o.supplier.to_string());
+                o.lines.iter().map(move |l| SuggestLine {
+                    supplier: supplier.clone(),
+                    part: l.part.to_string(),
+                    qty: l.qty,
+                    position: l.position,
+                    reorder_point: l.reorder_point,
+                    safety_stock: l.safety_stock,
+                })
+            })
+            .collect(),
+        parts,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "fleet/kpi.html")]
+struct KpiPage {
+    chrome: Chrome,
+    from: String,
+    to: String,
+    by: String,
+    rows: Vec<KpiLine>,
+    total: Option<KpiLine>,
+    chart: String,
+}
+
+pub fn group_name(
+    tr: &Tr,
+    key: &GroupKey,
+    snap: &accord_store::FleetSnapshot,
+    owners: &HashMap<accord_domain::OrganisationId, String>,
+) -> String {
+    match key {
+        GroupKey::Fleet => tr.t("fleet-whole"),
+        GroupKey::Machine(id) => machine_names(snap).get(id).cloned().unwrap_or_else(|| id.to_string()),
+        GroupKey::Model(id) => snap.models.get(id).map_or_else(|| id.to_string(), |m| m.designation.clone()),
+        GroupKey::Brand(b) => brand_name(tr, &accord_store::brand_code(b)),
+        GroupKey::Owner(o) => owners.get(o).cloned().unwrap_or_else(|| o.to_string()),
+    }
+}
+
+async fn kpi_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<KpiQuery>) -> Result<Response, AppError> {
+    ctx.require(Action::Read)?;
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    let today = today(store).await?;
+    let (range, by) = q.resolve(today)?;
+    let table = store.fleet_kpi(range, by, |m| scope.sees(m)).await?;
+    let snap = store.fleet_snapshot().await?;
+    let owners = views::owner_names(store).await?;
+    let tr = &ctx.tr;
+    // КТГ by quarter over the range, one line per group (at most six groups drawn).
+    let mut quarters = Vec::new();
+    let mut start = range.from();
+    while start < range.to() {
+        let q = accord_domain::quarter::Quarter::of_month(start.year(), start.month());
+        let Some(q) = q else { break };
+        let end = q.last_day().succ_opt().unwrap_or(range.to()).min(range.to());
+        quarters.push((q, start, end));
+        start = end;
+    }
+    let mut series = Vec::new();
+    if by != GroupBy::Machine {
+        let mut per_group: HashMap<GroupKey, Vec<f64>> = HashMap::new();
+        for (_, from, to) in &quarters {
+            if let Ok(r) = accord_domain::fleet::kpi::DateRange::new(*from, *to) {
+                let t = store.fleet_kpi(r, by, |m| scope.sees(m)).await?;
+                for row in &table.rows {
+                    let v = t.rows.iter().find(|x| x.key == row.key).and_then(|x| x.kpi.ktg).unwrap_or(0.0) * 100.0;
+                    per_group.entry(row.key.clone()).or_default().push(v);
+                }
+            }
+        }
+        for row in table.rows.iter().take(6) {
+            series.push(Series::new(
+                group_name(tr, &row.key, &snap, &owners),
+                per_group.remove(&row.key).unwrap_or_default(),
+            ));
+        }
+    }
+    let labels: Vec<String> = quarters.iter().map(|(q, _, _)| format!("{} {}", q.roman(), q.year())).collect();
+    let chart = if series.is_empty() || labels.is_empty() {
+        String::new()
+    } else {
+        trend_lines(&tr.t("fleet-kpi-chart"), &labels, &series, "%")
+    };
+    let line = |r: &KpiRow| kpi_line(tr, group_name(tr, &r.key, &snap, &owners), r.sums.machines, &r.kpi);
+    render(&KpiPage {
+        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-kpi-title")).crumb("fleet-title", "/fleet"),
+        from: range.from().to_string(),
+        to: range.to().checked_sub_days(Days::new(1)).unwrap_or(range.to()).to_string(),
+        by: q.by.clone().unwrap_or_else(|| "model".into()),
+        rows: table.rows.iter().map(line).collect(),
+        total: table.total.as_ref().map(line),
+        chart,
+    })
+}
