@@ -571,6 +571,7 @@ pack-decision-ref = Minutes item
 pack-decision-text = Decision
 pack-decision-executors = Executors
 pack-decision-control = Control
+pack-charts-capped = Charts are shown for the first { $shown } of { $all } indicators with actual values; the table above lists every indicator.
 pack-summary = Summary
 pack-summary-intro = The plan on { $date }: { $total } measures, { $progress } done.
 pack-summary-note = A section's progress is the mean percent done of its top-level measures, sub-measures rolled up.

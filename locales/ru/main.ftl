@@ -574,6 +574,7 @@ pack-decision-ref = Пункт протокола
 pack-decision-text = Решение
 pack-decision-executors = Исполнители
 pack-decision-control = Контроль
+pack-charts-capped = Графики приведены для первых { $shown } из { $all } показателей с фактическими значениями; таблица выше содержит все показатели.
 pack-summary = Сводные показатели
 pack-summary-intro = Состояние плана на { $date }: мероприятий — { $total }, выполнение плана — { $progress }.
 pack-summary-note = Выполнение раздела — средний процент выполнения его мероприятий верхнего уровня с учётом подмероприятий.

@@ -263,7 +263,13 @@ impl Store {
 
     pub(crate) async fn begin_write<'s>(&'s self, author: Author<'s>) -> Result<WriteTx<'s>> {
         let guard = self.write_lock.lock().await;
-        let tx = self.pool.begin().await?;
+        // SQLite: take the write lock at BEGIN. A deferred transaction that reads first and then
+        // writes gets SQLITE_BUSY at once (no busy wait) while another connection, e.g. one
+        // whose failed transaction's rollback is still queued, holds the write lock.
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx {
             tx,
             now: Utc::now(),

@@ -32,6 +32,10 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 use std::collections::HashMap;
 
+/// Charts of indicators a pack carries at most: each takes a third of a page, and a plan with
+/// thousands of indicators would bury the call's agenda (the table lists them all).
+const MAX_INDICATOR_CHARTS: usize = 48;
+
 pub fn routes() -> Router<AppState> {
     Router::new().route("/briefing", get(page)).route("/briefing/download", get(download))
 }
@@ -251,7 +255,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
                 .filter(|a| a.quarter <= quarter)
                 .map(|a| (a.quarter.to_string(), a.value.to_f64().unwrap_or(0.0)))
                 .collect();
-            if points.is_empty() {
+            if points.is_empty() || indicator_section.charts.len() >= MAX_INDICATOR_CHARTS {
                 continue;
             }
             let d = &indicator.data;
@@ -266,6 +270,17 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
                 title,
             });
         }
+    }
+    let charted = indicator_section.charts.len();
+    let with_actuals = measures
+        .iter()
+        .flat_map(|m| indicators.get(&m.id).map(Vec::as_slice).unwrap_or_default())
+        .filter(|i| i.actuals.iter().any(|a| a.quarter <= quarter))
+        .count();
+    if charted < with_actuals {
+        indicator_section.note = Some(
+            tr.ta("pack-charts-capped", &[("shown", tr.int(charted as i64)), ("all", tr.int(with_actuals as i64))]),
+        );
     }
     indicator_section.tables.push(Table {
         sheet: tr.t("indicators-title"),
