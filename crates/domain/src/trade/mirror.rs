@@ -137,29 +137,9 @@ mod tests {
     use crate::Quarter;
     use crate::trade::money::Money;
     use crate::trade::rate::Rate;
-    use crate::trade::record::{Period, TradeRecord};
     use std::str::FromStr;
 
-    fn rec(
-        period: &str,
-        flow: Flow,
-        reporter: Territory,
-        partner: Territory,
-        code: &str,
-        value: Money,
-    ) -> AggregatedRecord {
-        AggregatedRecord::of(&TradeRecord {
-            period: period.parse::<Period>().expect("period"),
-            flow,
-            reporter,
-            partner,
-            code: CommodityCode::parse(code).expect("code"),
-            value,
-            net_mass_kg: None,
-            supplementary_qty: None,
-            supplementary_unit: None,
-        })
-    }
+    use crate::trade::test_record as rec;
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).expect(s)
     }

@@ -27,3 +27,26 @@ pub use summary::{
     Bucket, BucketFigures, Change, Changes, Figures, Granularity, GroupBy, GroupFigures, GroupKey, GroupRow,
     PeriodRange, ProductFigure, ReportedBy, Scope, Summary, SummaryError, SummaryOptions, TargetProgress, summarise,
 };
+
+/// One hand-written record as a summary or reconciliation reads it, for tests.
+#[cfg(test)]
+pub(crate) fn test_record(
+    period: &str,
+    flow: Flow,
+    reporter: Territory,
+    partner: Territory,
+    code: &str,
+    value: Money,
+) -> AggregatedRecord {
+    AggregatedRecord::of(&TradeRecord {
+        period: period.parse::<Period>().expect("period"),
+        flow,
+        reporter,
+        partner,
+        code: CommodityCode::parse(code).expect("code"),
+        value,
+        net_mass_kg: None,
+        supplementary_qty: None,
+        supplementary_unit: None,
+    })
+}

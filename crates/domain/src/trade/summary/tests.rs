@@ -1,6 +1,5 @@
 use super::*;
 use crate::trade::rate::Rate;
-use crate::trade::record::TradeRecord;
 use chrono::{Datelike, NaiveDate};
 use std::str::FromStr;
 
@@ -16,26 +15,7 @@ fn q(year: i32, n: u8) -> Quarter {
 fn usd(units: i64) -> Money {
     Money::new(units * 100, Currency::Usd)
 }
-fn rec(
-    period: &str,
-    flow: Flow,
-    reporter: Territory,
-    partner: Territory,
-    code: &str,
-    value: Money,
-) -> AggregatedRecord {
-    AggregatedRecord::of(&TradeRecord {
-        period: period.parse::<Period>().expect("period"),
-        flow,
-        reporter,
-        partner,
-        code: CommodityCode::parse(code).expect("code"),
-        value,
-        net_mass_kg: None,
-        supplementary_qty: None,
-        supplementary_unit: None,
-    })
-}
+use crate::trade::test_record as rec;
 
 fn options<'a>(rates: &'a RateTable, groups: &'a [ProductGroup], from: Quarter, to: Quarter) -> SummaryOptions<'a> {
     SummaryOptions {
