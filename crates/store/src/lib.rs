@@ -34,7 +34,7 @@ pub use fleet::{
 };
 pub use logistics::{
     LogisticsFile, LogisticsImportOutcome, LogisticsItem, LogisticsKind, LogisticsRecords, PlanningRates, RATES_KEY,
-    StoredLogisticsItem,
+    RecordedFigures, StoredLogisticsItem,
 };
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};

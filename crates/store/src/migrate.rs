@@ -49,6 +49,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(10, "0010_logistics"),
     common!(12, "0012_review"),
     common!(11, "0011_fleet"),
+    common!(15, "0015_logistics_indicators"),
 ];
 
 /// A migration that `migrate` applied.

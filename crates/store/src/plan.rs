@@ -1025,37 +1025,49 @@ impl Store {
             return Ok(());
         }
         let mut w = self.begin_write(author).await?;
-        match value {
-            Some(v) => {
-                sqlx::query(
-                    "INSERT INTO indicator_values (indicator_id, quarter, value, updated_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (indicator_id, quarter) DO UPDATE SET value = $3, updated_at = $4",
-                )
-                .bind(id.to_string())
-                .bind(quarter.to_string())
-                .bind(v.to_string())
-                .bind(w.now_text())
-                .execute(&mut *w.tx)
-                .await?;
-            }
-            None => {
-                sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND quarter = $2")
-                    .bind(id.to_string())
-                    .bind(quarter.to_string())
-                    .execute(&mut *w.tx)
-                    .await?;
-            }
-        }
-        let entity_id = format!("{id}/{quarter}");
-        let change = match (previous, value) {
-            (None, Some(v)) => Change::create("indicator_value", &entity_id, &v.to_string()),
-            (Some(p), Some(v)) => Change::update("indicator_value", &entity_id, &p.to_string(), &v.to_string()),
-            (Some(p), None) => Change::delete("indicator_value", &entity_id, &p.to_string()),
-            (None, None) => return w.commit().await,
-        };
-        w.audit(change).await?;
+        write_actual(&mut w, id, quarter, previous, value).await?;
         w.commit().await
     }
+}
+
+/// Writes (or with `None` removes) a quarter's actual inside `w`, with its audit entry;
+/// `previous` is the value stored before.
+pub(crate) async fn write_actual(
+    w: &mut WriteTx<'_>,
+    id: IndicatorId,
+    quarter: Quarter,
+    previous: Option<Decimal>,
+    value: Option<Decimal>,
+) -> Result<()> {
+    match value {
+        Some(v) => {
+            sqlx::query(
+                "INSERT INTO indicator_values (indicator_id, quarter, value, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (indicator_id, quarter) DO UPDATE SET value = $3, updated_at = $4",
+            )
+            .bind(id.to_string())
+            .bind(quarter.to_string())
+            .bind(v.to_string())
+            .bind(w.now_text())
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND quarter = $2")
+                .bind(id.to_string())
+                .bind(quarter.to_string())
+                .execute(&mut *w.tx)
+                .await?;
+        }
+    }
+    let entity_id = format!("{id}/{quarter}");
+    let change = match (previous, value) {
+        (None, Some(v)) => Change::create("indicator_value", &entity_id, &v.to_string()),
+        (Some(p), Some(v)) => Change::update("indicator_value", &entity_id, &p.to_string(), &v.to_string()),
+        (Some(p), None) => Change::delete("indicator_value", &entity_id, &p.to_string()),
+        (None, None) => return Ok(()),
+    };
+    w.audit(change).await
 }
 
 // ---------------------------------------------------------------------------------------------

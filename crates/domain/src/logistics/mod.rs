@@ -12,6 +12,7 @@
 
 pub mod chain;
 pub mod fx;
+pub mod indicator;
 pub mod localisation;
 pub mod network;
 pub mod product;
@@ -24,6 +25,7 @@ pub use chain::{
     chain_legs, compare, landed_cost, resolve_route,
 };
 pub use fx::{FirstOf, FixedRate, FixedRateError, FixedRates, Fx, FxError};
+pub use indicator::{ChainFigure, ChainIndicatorLink, ChainMetric, LinkError};
 pub use localisation::{
     Localisation, LocalisationCase, LocalisationError, LocalisationFigures, LocalisationResult, Park, Terms,
     evaluate_localisation, localise,

@@ -6,6 +6,7 @@
 //! side adds by hand carry their own words.
 
 use super::decision::{ControlStatus, Decision, ProtocolRef};
+use crate::logistics::ChainFigure;
 use crate::plan::Measure;
 use crate::quarter::Quarter;
 use crate::{AgendaItemId, DecisionId, MeasureId, MeetingId, Side};
@@ -70,6 +71,10 @@ pub enum AgendaItemKind {
     ServiceCentre {
         figures: Vec<KeyFigure>,
     },
+    /// Indicators that logistics chains measure (intermediaries, landed cost), with their change.
+    Logistics {
+        figures: Vec<ChainFigure>,
+    },
     /// An item a side adds by hand.
     SideItem {
         side: Side,
@@ -87,6 +92,7 @@ impl AgendaItemKind {
             AgendaItemKind::ProgressByDimension { .. } => "review.agenda.item.progress-by-dimension",
             AgendaItemKind::Trade { .. } => "review.agenda.item.trade",
             AgendaItemKind::ServiceCentre { .. } => "review.agenda.item.service-centre",
+            AgendaItemKind::Logistics { .. } => "review.agenda.item.logistics",
             AgendaItemKind::SideItem { .. } => "review.agenda.item.side-item",
         }
     }
@@ -119,6 +125,8 @@ pub struct AgendaInput {
     pub progress: Vec<DimensionProgress>,
     pub trade: Option<Vec<KeyFigure>>,
     pub service_centre: Option<Vec<KeyFigure>>,
+    /// The chain-measured indicators of the quarter; left out when empty.
+    pub logistics: Vec<ChainFigure>,
     pub side_items: Vec<(Side, String, Option<String>)>,
 }
 
@@ -150,7 +158,7 @@ pub fn measures_due_in(
 
 impl Agenda {
     /// The standard agenda: decisions, overdue measures, measures due next quarter, progress by
-    /// dimension, trade and service centre (when given), then the items the sides added.
+    /// dimension, trade, service centre and logistics chains (when given), then the items the sides added.
     /// Empty sections are left out (except decisions and progress, which every review hears).
     /// `new_id` supplies item ids (the domain has no randomness).
     pub fn generate(meeting: MeetingId, input: AgendaInput, mut new_id: impl FnMut() -> AgendaItemId) -> Agenda {
@@ -185,6 +193,9 @@ impl Agenda {
         }
         if let Some(figures) = input.service_centre {
             kinds.push(AgendaItemKind::ServiceCentre { figures });
+        }
+        if !input.logistics.is_empty() {
+            kinds.push(AgendaItemKind::Logistics { figures: input.logistics });
         }
         for (side, title, note) in input.side_items {
             if !title.trim().is_empty() {
@@ -281,6 +292,17 @@ mod tests {
                 previous: None,
             }]),
             service_centre: None,
+            logistics: vec![ChainFigure {
+                indicator: crate::IndicatorId::new_at(9, [0; 10]),
+                name_ru: "Число посредников в рыбной цепочке".into(),
+                name_en: None,
+                unit: "ед.".into(),
+                chain: "pollock-direct".into(),
+                metric: crate::logistics::ChainMetric::Intermediaries,
+                quarter: q("2025Q2"),
+                value: Some(Decimal::from(1)),
+                previous: Some(Decimal::from(5)),
+            }],
             side_items: vec![(Side::Khv, "Визит делегации".into(), None), (Side::By, "  ".into(), None)],
         };
         let agenda = Agenda::generate(MeetingId::new_at(3, [0; 10]), input, ids());
@@ -292,6 +314,7 @@ mod tests {
                 "review.agenda.item.overdue-measures",
                 "review.agenda.item.progress-by-dimension",
                 "review.agenda.item.trade",
+                "review.agenda.item.logistics",
                 "review.agenda.item.side-item"
             ]
         );

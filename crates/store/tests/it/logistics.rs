@@ -25,6 +25,7 @@ macro_rules! on_both_backends_here {
 on_both_backends_here!(
     logistics_items_are_saved_edited_and_deleted_with_versions,
     logistics_imports_write_only_what_differs,
+    chain_figures_are_recorded_as_indicator_actuals,
 );
 
 fn node(code: &str, name: &str) -> Value {
@@ -139,4 +140,76 @@ async fn logistics_imports_write_only_what_differs(store: Store) {
     assert_eq!(records.of(LogisticsKind::Leg).count(), 1);
     assert!(records.get(LogisticsKind::Product, "pollock").is_some(), "kinds not in the file stay");
     assert_eq!(records.get(LogisticsKind::Leg, "KHV→MSQ rail-container").map(|l| l.version), Some(2));
+}
+
+async fn chain_figures_are_recorded_as_indicator_actuals(store: Store) {
+    use accord_domain::logistics::{ChainIndicatorLink, ChainMetric};
+    use accord_domain::plan::indicator::IndicatorForm;
+    use accord_domain::review::Actor;
+    use accord_domain::trade::Currency;
+    use accord_domain::{Quarter, Side, UserId};
+    use accord_store::PeriodStep;
+    use rust_decimal::Decimal;
+
+    let (plan, maz, _) = super::plan_with_orgs(&store).await;
+    let lead = accord_domain::plan::Executor { organisation: maz, side: Side::By, lead: true };
+    let data = super::measure("4.4.", "industry", "Рыбная логистика", "2025-2027 гг.", "in-progress", vec![lead], "");
+    let m = store.measure_create(ADMIN, plan.id, &data).await.expect("measure");
+    let form = IndicatorForm {
+        name_ru: "Число посредников в рыбной цепочке".into(),
+        unit: "ед.".into(),
+        direction: "decrease".into(),
+        accumulation: "cumulative".into(),
+        value_kind: "quantity".into(),
+        ..Default::default()
+    };
+    let indicator = store.indicator_create(ADMIN, m.id, &form.validate().expect("indicator")).await.expect("create");
+    let link = ChainIndicatorLink {
+        indicator: indicator.id,
+        chain: "pollock-today".into(),
+        metric: ChainMetric::Intermediaries,
+        currency: Currency::Rub,
+    };
+    store.logistics_link_indicator(ADMIN, &link).await.expect("link");
+    let before = audit_count(&store).await;
+    store.logistics_link_indicator(ADMIN, &link).await.expect("same link again");
+    assert_eq!(audit_count(&store).await, before, "linking the same way twice writes nothing");
+    let moved = ChainIndicatorLink { chain: "pollock-direct".into(), ..link.clone() };
+    store.logistics_link_indicator(ADMIN, &moved).await.expect("relink");
+    assert_eq!(store.logistics_indicator_links().await.expect("links"), vec![moved.clone()], "one link per indicator");
+
+    let q2 = Quarter::new(2026, 2).expect("quarter");
+    let five = (indicator.id, Decimal::from(5));
+    let outcome = store.logistics_record_figures(ADMIN, q2, &[five]).await.expect("record");
+    assert_eq!((outcome.written, outcome.unchanged), (1, 0));
+    let again = store.logistics_record_figures(ADMIN, q2, &[five]).await.expect("record again");
+    assert_eq!((again.written, again.unchanged), (0, 1), "the same figure twice is a no-op");
+    let stored = store.indicator(indicator.id).await.expect("indicator");
+    assert_eq!(stored.actuals.iter().map(|a| (a.quarter, a.value)).collect::<Vec<_>>(), vec![(q2, Decimal::from(5))]);
+
+    // All or nothing: one unknown indicator refuses the whole quarter.
+    let stranger = accord_domain::IndicatorId::new_at(1, [3; 10]);
+    let refused =
+        store.logistics_record_figures(ADMIN, q2, &[(indicator.id, Decimal::ONE), (stranger, Decimal::ONE)]).await;
+    assert!(matches!(refused, Err(StoreError::NotFound { entity: "indicator" })), "{refused:?}");
+    assert_eq!(store.indicator(indicator.id).await.expect("indicator").actuals[0].value, Decimal::from(5));
+
+    // A closed period's figures do not change.
+    let coordinator = Actor {
+        user: UserId::new_at(0, [1; 10]),
+        role: accord_domain::directory::Role::Coordinator { side: Side::By },
+    };
+    store.review_period_ensure(ADMIN, plan.id, q2, None).await.expect("period");
+    store.review_period_step(ADMIN, &coordinator, q2, PeriodStep::StartReview).await.expect("to review");
+    store.review_period_step(ADMIN, &coordinator, q2, PeriodStep::Close).await.expect("close");
+    let closed = store.logistics_record_figures(ADMIN, q2, &[(indicator.id, Decimal::ONE)]).await;
+    assert!(matches!(closed, Err(StoreError::Review(_))), "{closed:?}");
+    assert_eq!(store.indicator(indicator.id).await.expect("indicator").actuals[0].value, Decimal::from(5));
+
+    store.logistics_unlink_indicator(ADMIN, indicator.id).await.expect("unlink");
+    assert!(store.logistics_indicator_links().await.expect("links").is_empty());
+    assert!(matches!(store.logistics_unlink_indicator(ADMIN, indicator.id).await, Err(StoreError::NotFound { .. })));
+    let history = store.audit_history("indicator_chain_link", &indicator.id.to_string()).await.expect("history");
+    assert_eq!(history.len(), 3, "linked, moved, unlinked");
+    assert_eq!(store.audit_verify().await.expect("verify").first_break, None);
 }
