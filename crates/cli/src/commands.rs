@@ -284,6 +284,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Logistics(LogisticsCommand::Chain { key, currency, json }) => {
             crate::logistics::chain(&store, &key, currency, json).await
         }
+        Command::Logistics(LogisticsCommand::Indicators { json }) => {
+            crate::logistics::indicators(&store, &tr, json).await
+        }
+        Command::Logistics(LogisticsCommand::Record { quarter, dry_run, json }) => {
+            crate::logistics::record(&store, &tr, &quarter, dry_run, json).await
+        }
         Command::Remind { quarter, smtp, today } => {
             crate::review::remind(&store, &quarter, smtp.as_deref(), today.as_deref()).await
         }

@@ -317,3 +317,63 @@ pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -
     );
     Ok(())
 }
+
+fn print_json(value: Result<String, serde_json::Error>) -> Result<(), CliError> {
+    println!("{}", value.map_err(|e| CliError::other(e.to_string()))?);
+    Ok(())
+}
+
+/// `accord logistics indicators`: the chain-measured indicators, their figure now and the last
+/// recorded one.
+pub async fn indicators(store: &Store, tr: &accord_web::i18n::Tr, json: bool) -> Result<(), CliError> {
+    let loaded = loaded(store).await?;
+    let links = accord_web::logistics::indicators::measured_links(store, &loaded).await?;
+    if json {
+        return print_json(serde_json::to_string_pretty(&links));
+    }
+    if links.is_empty() {
+        println!("{}", tr.t("list-empty"));
+        return Ok(());
+    }
+    for m in &links {
+        let now = match (&m.current, &m.problem) {
+            (Some(v), _) => tr.decimal(*v),
+            (None, Some((key, detail))) => tr.ta(key, &[("detail", detail.clone())]),
+            (None, None) => "—".into(),
+        };
+        let recorded = m.recorded.map(|(q, v)| format!("{} ({q})", tr.decimal(v))).unwrap_or_else(|| "—".into());
+        println!(
+            "{} {} [{}, {}]: {} {now}; {} {recorded}",
+            m.measure_number,
+            m.indicator_name_ru,
+            m.link.chain,
+            tr.t(&m.link.metric.label_key().replace('.', "-")),
+            tr.t("logistics-indicator-now"),
+            tr.t("logistics-indicator-recorded"),
+        );
+    }
+    Ok(())
+}
+
+/// `accord logistics record --quarter Q`: writes the chains' figures as the quarter's actuals.
+pub async fn record(
+    store: &Store,
+    tr: &accord_web::i18n::Tr,
+    quarter: &str,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), CliError> {
+    loaded(store).await?;
+    let (_, quarter) = accord_web::review::parse_quarter(store, quarter).await?;
+    let outcome = accord_web::logistics::indicators::record_quarter(store, Author::SYSTEM, quarter, dry_run).await?;
+    if json {
+        return print_json(serde_json::to_string_pretty(&outcome));
+    }
+    for f in &outcome.figures {
+        let before = f.previous.map(|p| tr.decimal(p)).unwrap_or_else(|| "—".into());
+        println!("{} {} [{}]: {before} → {}", f.measure_number, f.indicator_name_ru, f.chain, tr.decimal(f.value));
+    }
+    let verb = if dry_run { "would write" } else { "written" };
+    println!("{quarter}: {} {verb}, {} unchanged", outcome.written, outcome.unchanged);
+    Ok(())
+}

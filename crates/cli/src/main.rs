@@ -212,6 +212,23 @@ pub enum LogisticsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The plan indicators chains measure: each chain's figure now and the last recorded one.
+    Indicators {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Records every chain-measured indicator's figure as its actual for a quarter (all or
+    /// nothing; refused for a closed quarter).
+    Record {
+        /// The quarter, e.g. 2026Q3.
+        #[arg(long)]
+        quarter: String,
+        /// Compute and show the figures, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]

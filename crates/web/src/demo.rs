@@ -371,6 +371,7 @@ pub struct DemoSummary {
     pub measures: usize,
     pub trade_records: usize,
     pub logistics_items: u64,
+    pub chain_indicators: usize,
     pub review_periods: usize,
     pub machines: usize,
 }
@@ -450,6 +451,7 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
     summary.trade_records = crate::trade::load_demo(store).await?;
     let logistics = crate::logistics::load_reference(store, Author::SYSTEM).await?;
     summary.logistics_items = logistics.inserted + logistics.updated;
+    summary.chain_indicators = crate::logistics::indicators::load_demo(store).await?;
     summary.review_periods = crate::review::demo::load(store).await?;
     summary.machines = crate::fleet::demo::load(store).await?;
     store.set_meta(META_KEY, "1").await?;

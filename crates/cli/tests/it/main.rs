@@ -443,6 +443,20 @@ fn logistics_routes_name_unknown_nodes_and_answer_in_json() {
     assert!(chain.status.success(), "{}", stderr(&chain));
     assert!(stdout(&chain).contains("Without any intermediary"));
 
+    // Chain-measured plan indicators: listed, recorded on a dry run, refused for a closed quarter.
+    let listed = data.accord(&["logistics", "indicators", "--json"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let links: serde_json::Value = serde_json::from_str(&stdout(&listed)).expect("JSON on stdout");
+    assert_eq!(links.as_array().map(Vec::len), Some(2), "{links}");
+    let dry = data.accord(&["--lang", "en", "logistics", "record", "--quarter", "2026Q4", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(stdout(&dry).contains("2026Q4: 2 would write, 0 unchanged"), "{}", stdout(&dry));
+    let again = data.accord(&["logistics", "indicators", "--json"]);
+    assert!(stdout(&again).contains("2026Q3") && !stdout(&again).contains("2026Q4"), "a dry run writes nothing");
+    let closed = data.accord(&["logistics", "record", "--quarter", "2026Q2"]);
+    assert_eq!(closed.status.code(), Some(2), "{}", stderr(&closed));
+    assert!(stderr(&closed).contains("2026Q2"), "{}", stderr(&closed));
+
     let out = data.0.path().join("network.xlsx");
     let out_text = out.to_string_lossy().to_string();
     assert!(data.accord(&["export", "network", "--format", "xlsx", "--out", &out_text]).status.success());

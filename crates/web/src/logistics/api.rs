@@ -25,6 +25,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/logistics/chains", get(chains))
         .route("/api/v1/logistics/chains/{key}", get(chain))
         .route("/api/v1/logistics/localisation", get(localisation))
+        .route("/api/v1/logistics/indicators", get(indicator_links).post(link_indicator))
+        .route("/api/v1/logistics/indicators/record", axum::routing::post(record_indicators))
+        .route("/api/v1/logistics/indicators/{indicator}", axum::routing::delete(unlink_indicator))
 }
 
 /// Routes that take whole files, with their own body limit.
@@ -114,4 +117,71 @@ async fn put_network(
     api.require(Action::ManageLogistics)?;
     let author = accord_store::Author::user(api.user.login.as_str());
     Ok(Json(import_bytes(state.store(), author, "api", &body, query.dry_run).await?))
+}
+
+/// Every plan indicator a chain measures, with the chain's figure now and the last recorded one.
+async fn indicator_links(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<super::indicators::MeasuredLink>>, AppError> {
+    api.require(Action::Read)?;
+    let loaded = load(state.store()).await?;
+    Ok(Json(super::indicators::measured_links(state.store(), &loaded).await?))
+}
+
+#[derive(Deserialize)]
+struct LinkBody {
+    indicator: String,
+    chain: String,
+    metric: String,
+    #[serde(default)]
+    currency: Option<String>,
+}
+
+async fn link_indicator(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<LinkBody>,
+) -> Result<Json<accord_domain::logistics::ChainIndicatorLink>, AppError> {
+    api.require(Action::ManageLogistics)?;
+    let author = accord_store::Author::user(api.user.login.as_str());
+    let request = super::indicators::LinkRequest {
+        indicator: body.indicator,
+        chain: body.chain,
+        metric: body.metric,
+        currency: body.currency,
+    };
+    Ok(Json(super::indicators::link(state.store(), author, &request).await?))
+}
+
+async fn unlink_indicator(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(indicator): Path<String>,
+) -> Result<axum::http::StatusCode, AppError> {
+    api.require(Action::ManageLogistics)?;
+    let author = accord_store::Author::user(api.user.login.as_str());
+    let id = indicator.trim().parse().map_err(|_| AppError::NotFound)?;
+    state.store().logistics_unlink_indicator(author, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct RecordBody {
+    quarter: String,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Writes every linked chain's figure as the quarter's actual (or with `dry_run` only says
+/// what it would write).
+async fn record_indicators(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<RecordBody>,
+) -> Result<Json<super::indicators::RecordOutcome>, AppError> {
+    api.require(Action::ManageLogistics)?;
+    let author = accord_store::Author::user(api.user.login.as_str());
+    let (_, quarter) = crate::review::parse_quarter(state.store(), &body.quarter).await?;
+    Ok(Json(super::indicators::record_quarter(state.store(), author, quarter, body.dry_run).await?))
 }

@@ -7,6 +7,8 @@
 //! has the rate, the logistics planning rates otherwise.
 
 mod api;
+mod indicator_pages;
+pub mod indicators;
 mod pages;
 pub mod transfer;
 
@@ -29,7 +31,7 @@ pub use api::UPLOAD_LIMIT;
 pub use transfer::{ImportReport, import_bytes, load_reference};
 
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes().merge(indicator_pages::routes()).merge(api::routes())
 }
 
 /// Routes that take whole network files (a larger body limit than the rest).
@@ -406,8 +408,3 @@ pub fn localisations(loaded: &Loaded) -> Result<Vec<LocalisationAnswer>, AppErro
     }
     Ok(out)
 }
-
-/// The plan measures a chain's figures speak to (landed cost, number of intermediaries): the
-/// demo plan's logistics measures 4.1 (chains and intermediaries), 4.3 (consolidation
-/// warehouse), 4.4 (reefer transport of fish).
-pub const LINKED_MEASURES: [&str; 3] = ["4.1.", "4.3.", "4.4."];

@@ -3,8 +3,8 @@
 
 use super::transfer::{NetworkFormat, export, import_bytes};
 use super::{
-    ChainAnswer, LINKED_MEASURES, Loaded, RouteAnswer, RouteRequest, chain_answer, chain_list, find_routes, load,
-    localisations, problem_lines,
+    ChainAnswer, Loaded, RouteAnswer, RouteRequest, chain_answer, chain_list, find_routes, load, localisations,
+    problem_lines,
 };
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx, constant_time_eq};
@@ -1355,11 +1355,6 @@ struct VariantColumn {
     cheaper: bool,
 }
 
-struct MeasureLink {
-    number: String,
-    href: String,
-}
-
 #[derive(Template)]
 #[template(path = "logistics/chain.html")]
 struct ChainPage {
@@ -1380,7 +1375,7 @@ struct ChainPage {
     shelf_left: String,
     base: VariantColumn,
     variants: Vec<VariantColumn>,
-    measures: Vec<MeasureLink>,
+    indicators: Vec<super::indicator_pages::LinkRow>,
 }
 
 fn line_label(tr: &Tr, key: &str, detail: &Option<String>) -> String {
@@ -1453,13 +1448,9 @@ async fn chain_page(
         .collect();
     let net = &loaded.data.network;
     let route = lc.nodes.iter().map(|n| net.node(*n).code.to_string()).collect::<Vec<_>>().join(" → ");
-    let measures = LINKED_MEASURES
-        .iter()
-        .map(|n| MeasureLink {
-            number: n.trim_end_matches('.').to_string(),
-            href: format!("/plan/measures?q={}", crate::error::urlencode(n)),
-        })
-        .collect();
+    let links = super::indicators::measured_links(state.store(), &loaded).await?;
+    let links: Vec<_> = links.into_iter().filter(|m| m.link.chain == key).collect();
+    let indicators = super::indicator_pages::link_rows(tr, &links, &loaded);
     let title = name(tr, &answer.name_ru, &answer.name_en).to_string();
     let mut chrome = chrome(&ctx, &state, "logistics-chains").crumb("logistics-chains", "/logistics/chains");
     chrome.title = title.clone();
@@ -1499,7 +1490,7 @@ async fn chain_page(
         shelf_left: lc.shelf_left.map(|d| days(tr, d)).unwrap_or_else(|| "—".into()),
         base,
         variants,
-        measures,
+        indicators,
     };
     render(&page)
 }

@@ -84,7 +84,8 @@ pub async fn organisation_names(store: &Store, english: bool) -> Result<BTreeMap
 
 /// The agenda a meeting's data suggests: decisions of the last meeting and those still on
 /// control, overdue measures, measures due next quarter, progress by dimension, and trade in
-/// both directions when the trade module has figures for the quarter.
+/// both directions when the trade module has figures for the quarter, and the indicators
+/// that logistics chains measure with their change.
 pub async fn generate_agenda(
     store: &Store,
     plan: &Plan,
@@ -114,6 +115,7 @@ pub async fn generate_agenda(
         progress: progress_by_dimension(&measures),
         trade: trade_figures(store, quarter).await?,
         service_centre: None,
+        logistics: crate::logistics::indicators::agenda_figures(store, quarter).await?,
         side_items: Vec::new(),
     };
     Ok(Agenda::generate(meeting.id, input, || store.review_new_agenda_item_id()))

@@ -695,6 +695,29 @@ async fn agenda_rows(state: &AppState, ctx: &Ctx, items: &[AgendaItem]) -> Resul
                         )
                     })
                     .collect(),
+                AgendaItemKind::Logistics { figures } => figures
+                    .iter()
+                    .map(|f| {
+                        let name = match (&f.name_en, ctx.tr.is_en()) {
+                            (Some(en), true) if !en.trim().is_empty() => en.clone(),
+                            _ => f.name_ru.clone(),
+                        };
+                        let shown = |v: Option<rust_decimal::Decimal>| {
+                            v.map(|v| ctx.tr.decimal(v)).unwrap_or_else(|| "—".into())
+                        };
+                        let mut args = vec![("name", name), ("value", shown(f.value)), ("unit", f.unit.clone())];
+                        match f.change() {
+                            Some(change) => {
+                                let sign = if change > rust_decimal::Decimal::ZERO { "+" } else { "" };
+                                args.push(("before_quarter", f.quarter.prev().to_string()));
+                                args.push(("before", shown(f.previous)));
+                                args.push(("change", format!("{sign}{}", ctx.tr.decimal(change))));
+                                ctx.tr.ta("review-agenda-logistics-change", &args)
+                            }
+                            None => ctx.tr.ta("review-agenda-logistics-value", &args),
+                        }
+                    })
+                    .collect(),
                 AgendaItemKind::SideItem { side, title: t, note } => {
                     title = format!("{t} ({})", ctx.tr.side(*side));
                     note.iter().cloned().collect()

@@ -6,7 +6,11 @@ use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
 use serde_json::Value;
 
-on_both_backends!(routes_chains_and_api_over_http, editing_the_network_is_checked_and_permitted,);
+on_both_backends!(
+    routes_chains_and_api_over_http,
+    editing_the_network_is_checked_and_permitted,
+    chains_measure_plan_indicators_and_the_agenda_shows_their_change,
+);
 
 fn count(html: &str, needle: &str) -> usize {
     html.matches(needle).count()
@@ -41,7 +45,7 @@ async fn routes_chains_and_api_over_http(app: &TestApp) {
     assert!(chain.contains("id=\"waterfall\"") && chain.contains("<svg"), "the landed cost as a waterfall");
     assert!(chain.contains("Без всех посредников"), "what-if without intermediaries side by side");
     assert!(chain.contains("id=\"cost-lines\"") && chain.contains("USD"));
-    assert!(chain.contains("/plan/measures?q=4.1."), "linked to the plan's logistics measures");
+    assert!(chain.contains("id=\"chain-indicators\""), "the plan indicators the chain measures have a place");
     let rub = app.page(&coordinator, "/logistics/chains/pollock-today?currency=RUB").await;
     assert!(rub.contains("RUB") && rub != chain);
     for path in [
@@ -178,4 +182,124 @@ async fn editing_the_network_is_checked_and_permitted(app: &TestApp) {
         .await
         .expect("audit");
     assert!(audit.items.iter().any(|e| e.actor.as_deref() == Some("coord.by")), "the edit is in the audit log");
+}
+
+async fn chains_measure_plan_indicators_and_the_agenda_shows_their_change(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let observer = app.token("observer").await;
+    let admin = app.token("admin").await;
+
+    // The demo's fish chain indicators on measure 4.4: recorded in 2026Q2 from the chain with
+    // five intermediaries, in 2026Q3 from the direct one.
+    let links: Value = http
+        .get(app.url("/api/v1/logistics/indicators"))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let links = links.as_array().expect("links").clone();
+    assert_eq!(links.len(), 2, "{links:?}");
+    let count = links.iter().find(|l| l["link"]["metric"] == "intermediaries").expect("intermediaries link");
+    assert_eq!(count["link"]["chain"], "pollock-direct");
+    assert_eq!(count["current"], "1");
+    assert_eq!(count["recorded"], serde_json::json!(["2026Q3", "1"]));
+    let cost = links.iter().find(|l| l["link"]["metric"] == "landed-cost-per-unit").expect("cost link");
+    let direct_cost: f64 = cost["current"].as_str().expect("cost").parse().expect("number");
+    let chain: Value = http
+        .get(app.url("/api/v1/logistics/chains/pollock-direct?currency=RUB"))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let per_unit: f64 = chain["cost"]["total_per_unit"]["amount"].as_str().expect("per unit").parse().expect("number");
+    assert!(
+        (direct_cost - per_unit).abs() < 0.005,
+        "the indicator is the chain's landed cost per kg: {direct_cost} vs {per_unit}"
+    );
+
+    // The Q3 agenda shows the change from Q2: five intermediaries down to one.
+    let coordinator = app.sign_in("coord.by").await;
+    let meeting = app.page(&coordinator, "/review/2026Q3/meeting").await;
+    assert!(meeting.contains("Логистические цепочки: показатели плана"), "the agenda has the logistics section");
+    assert!(
+        meeting.contains("Число посредников в рыбной цепочке (минтай): 1 ед. (в 2026Q2: 5; изменение -4)"),
+        "and the change of the fish chain's intermediaries: {meeting}"
+    );
+
+    // The pages: the list with the record and link forms, the chain with its indicators.
+    let page = app.page(&coordinator, "/logistics/indicators").await;
+    assert!(page.contains("id=\"chain-indicators\"") && page.contains("/logistics/chains/pollock-direct"));
+    assert!(page.contains("action=\"/logistics/indicators/record\""), "a coordinator may record a quarter");
+    let chain_page = app.page(&coordinator, "/logistics/chains/pollock-direct").await;
+    assert!(chain_page.contains("Число посредников в рыбной цепочке (минтай)"), "the chain lists what it measures");
+
+    // Recording: an observer may not; a closed quarter is refused; a dry run writes nothing;
+    // recording the same quarter twice is a no-op.
+    let record = |token: &str, body: Value| {
+        http.post(app.url("/api/v1/logistics/indicators/record")).bearer_auth(token).json(&body).send()
+    };
+    assert_eq!(record(&observer, serde_json::json!({"quarter": "2026Q3"})).await.expect("post").status(), 403);
+    let closed = record(&admin, serde_json::json!({"quarter": "2026Q2"})).await.expect("post");
+    assert_eq!(closed.status(), 409, "{:?}", closed.text().await);
+    let bad = record(&admin, serde_json::json!({"quarter": "2026Q5"})).await.expect("post");
+    assert_eq!(bad.status(), 422);
+    let dry: Value = record(&admin, serde_json::json!({"quarter": "2026Q4", "dry_run": true}))
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!((dry["written"].as_u64(), dry["unchanged"].as_u64()), (Some(2), Some(0)), "{dry}");
+    let audit_before = app.store.audit_verify().await.expect("verify").checked;
+    let again: Value =
+        record(&admin, serde_json::json!({"quarter": "2026Q3"})).await.expect("post").json().await.expect("json");
+    assert_eq!((again["written"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(2)), "{again}");
+    assert_eq!(app.store.audit_verify().await.expect("verify").checked, audit_before, "nothing written");
+
+    // Linking: a yes/no indicator and an unknown chain are refused naming them; the form links
+    // and the unlink keeps the recorded values.
+    let plan_indicators = app.store.logistics_indicator_links().await.expect("links");
+    let indicator = plan_indicators[0].indicator.to_string();
+    let link = |body: Value| http.post(app.url("/api/v1/logistics/indicators")).bearer_auth(&admin).json(&body).send();
+    let unknown = link(serde_json::json!({"indicator": indicator, "chain": "atlantis", "metric": "intermediaries"}))
+        .await
+        .expect("post");
+    assert_eq!(unknown.status(), 422);
+    assert!(unknown.text().await.expect("body").contains("atlantis"), "the unknown chain is named");
+    let metric = link(serde_json::json!({"indicator": indicator, "chain": "crab-today", "metric": "speed"}))
+        .await
+        .expect("post");
+    assert_eq!(metric.status(), 422);
+    let csrf = csrf_in(&page);
+    let posted = coordinator
+        .post(app.url("/logistics/indicators/link"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("indicator", indicator.as_str()),
+            ("chain", "crab-today"),
+            ("metric", "intermediaries"),
+            ("currency", "RUB"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(posted.status(), 303);
+    let relinked = app.store.logistics_indicator_links().await.expect("links");
+    assert!(relinked.iter().any(|l| l.indicator.to_string() == indicator && l.chain == "crab-today"));
+    let unlinked = http
+        .delete(app.url(&format!("/api/v1/logistics/indicators/{indicator}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(unlinked.status(), 204);
+    assert_eq!(app.store.logistics_indicator_links().await.expect("links").len(), 1);
+    let id: accord_domain::IndicatorId = indicator.parse().expect("id");
+    assert!(!app.store.indicator(id).await.expect("indicator").actuals.is_empty(), "recorded values stay");
 }
