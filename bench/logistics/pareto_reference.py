@@ -8,8 +8,9 @@ lower bounds on each criterion, best-first expansion by (cost + bound, days + bo
 on (cost, days, shelf) at each node, pruning against the Pareto front found at the target.
 No limit on legs (as in the benchmark). Standard library only.
 
-    cargo run --release -p accord-domain --example route_bench -- 100 100 42 --dump /tmp/grid.json
+    accord bench logistics --dump /tmp/grid.json --dump-reference /tmp/reference.json
     python3 bench/logistics/pareto_reference.py /tmp/grid.json
+    python3 bench/logistics/pareto_reference.py /tmp/reference.json 1000
 """
 import bisect
 import heapq
@@ -122,7 +123,7 @@ def main():
     print(f"{len(arrive)} nodes, {len(edges)} feasible legs: {len(front)} Pareto routes, {labels} labels")
     if front:
         print(f"cheapest {front[0][0] / 100:.2f} in {front[0][1] / 10} days; fastest {front[-1][0] / 100:.2f} in {front[-1][1] / 10} days")
-    print(f"search (bounds + labels): median {times[len(times) // 2] * 1000:.1f} ms, min {times[0] * 1000:.1f} ms over {runs} runs")
+    print(f"search (bounds + labels): median {times[len(times) // 2] * 1000:.3f} ms, min {times[0] * 1000:.3f} ms over {runs} runs")
 
 
 if __name__ == "__main__":

@@ -134,9 +134,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(BenchCommand::Trade { rows, file }) => {
             return crate::trade::bench(*rows, file.clone()).await;
         }
-        Command::Bench(BenchCommand::Logistics { nodes, legs_per_node, runs, dump }) => {
-            let (nodes, legs, runs, dump) = (*nodes, *legs_per_node, *runs, dump.clone());
-            return tokio::task::spawn_blocking(move || crate::logistics::bench(nodes, legs, runs, dump.as_deref()))
+        Command::Bench(BenchCommand::Logistics { nodes, legs_per_node, runs, dump, dump_reference }) => {
+            let (nodes, legs, runs) = (*nodes, *legs_per_node, *runs);
+            let dumps = crate::logistics::BenchDumps { grid: dump.clone(), reference: dump_reference.clone() };
+            return tokio::task::spawn_blocking(move || crate::logistics::bench(nodes, legs, runs, &dumps))
                 .await
                 .map_err(|e| CliError::other(e.to_string()))?;
         }

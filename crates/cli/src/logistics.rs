@@ -226,7 +226,25 @@ fn bench_product() -> Result<Product, CliError> {
     })
 }
 
-pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -> Result<(), CliError> {
+/// Where `accord bench logistics` writes the prepared graphs for the Python reference.
+pub struct BenchDumps {
+    pub grid: Option<std::path::PathBuf>,
+    pub reference: Option<std::path::PathBuf>,
+}
+
+fn dump_graph(path: &Path, graph: &SearchGraph, query: &RouteQuery) -> Result<(), CliError> {
+    let doc =
+        serde_json::json!({ "source": query.from.0, "target": query.to.0, "graph": graph.integer_view(query.to.0) });
+    std::fs::write(path, doc.to_string()).map_err(|e| CliError::other(format!("{}: {e}", path.display())))?;
+    println!(
+        "wrote the prepared graph to {} (python3 bench/logistics/pareto_reference.py {})",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dumps: &BenchDumps) -> Result<(), CliError> {
     let other = |e: &dyn std::fmt::Display| CliError::other(e.to_string());
     let side = (f64::from(nodes.max(4))).sqrt().round() as u32;
     if legs_per_node != 6 {
@@ -255,15 +273,9 @@ pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -
         financing_percent: Decimal::from(21),
     };
     let fx = FixedRates::new(Currency::Rub, &[]).map_err(|e| other(&e))?;
-    if let Some(path) = dump {
+    if let Some(path) = &dumps.grid {
         let graph = SearchGraph::prepare(&net, &product, &query, &fx).map_err(|e| other(&e))?;
-        let doc = serde_json::json!({ "source": query.from.0, "target": query.to.0, "graph": graph.integer_view(query.to.0) });
-        std::fs::write(path, doc.to_string()).map_err(|e| CliError::other(format!("{}: {e}", path.display())))?;
-        println!(
-            "wrote the prepared graph to {} (python3 bench/logistics/pareto_reference.py {})",
-            path.display(),
-            path.display()
-        );
+        dump_graph(path, &graph, &query)?;
     }
     let mut prepare = Vec::with_capacity(runs);
     let mut search = Vec::with_capacity(runs);
@@ -299,6 +311,10 @@ pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dump: Option<&Path>) -
         currency: Currency::Rub,
         financing_percent: Decimal::from(21),
     };
+    if let Some(path) = &dumps.reference {
+        let graph = SearchGraph::prepare(&data.network, berries, &query, &data.rates).map_err(|e| other(&e))?;
+        dump_graph(path, &graph, &query)?;
+    }
     let reference_runs = 2000;
     let mut times = Vec::with_capacity(reference_runs);
     let mut routes = 0;

@@ -468,6 +468,10 @@ pub enum BenchCommand {
         /// Writes the prepared grid as JSON for bench/logistics/pareto_reference.py.
         #[arg(long)]
         dump: Option<PathBuf>,
+        /// Writes the reference network's prepared graph (frozen lingonberries Khabarovsk →
+        /// Minsk) as JSON for the same script.
+        #[arg(long)]
+        dump_reference: Option<PathBuf>,
     },
     Trade {
         #[arg(long, default_value_t = 10_000_000)]
