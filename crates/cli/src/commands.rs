@@ -274,7 +274,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             crate::trade::summary(&store, &query, json).await
         }
         Command::Import(ImportCommand::Network { file, dry_run }) => {
-            crate::logistics::import_network(&store, &file, dry_run).await
+            crate::logistics::import_network(&store, &tr, &file, dry_run).await
         }
         Command::Export(ExportCommand::Network { format, out }) => {
             crate::logistics::export_network(&store, &format, &out).await

@@ -155,11 +155,16 @@ pub async fn chain(store: &Store, key: &str, currency_code: Option<String>, json
     Ok(())
 }
 
-pub async fn import_network(store: &Store, file: &Path, dry_run: bool) -> Result<(), CliError> {
+pub async fn import_network(
+    store: &Store,
+    tr: &accord_web::i18n::Tr,
+    file: &Path,
+    dry_run: bool,
+) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let author = Author { login: None };
-    let report = import_bytes(store, author, &name, &bytes, dry_run).await.map_err(|e| match e {
+    let report = import_bytes(store, tr, author, &name, &bytes, dry_run).await.map_err(|e| match e {
         accord_web::AppError::Logistics { detail, .. } => {
             for line in detail.lines() {
                 eprintln!("{}: {line}", file.display());

@@ -274,7 +274,7 @@ impl Tr {
 }
 
 /// The text with its first letter in upper case.
-fn capitalise(text: &str) -> String {
+pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -275,6 +275,27 @@ pub enum ChainError {
 }
 
 impl ChainError {
+    /// What the refusal is about, without words (see `NetworkError::detail`).
+    pub fn detail(&self) -> String {
+        match self {
+            ChainError::UnknownProduct { chain, product } => format!("{chain}: {product}"),
+            ChainError::Product { chain, source } => format!("{chain}: {}", source.detail()),
+            ChainError::EmptyRoute { chain } | ChainError::Overflow { chain } => chain.clone(),
+            ChainError::UnknownLeg { chain, leg }
+            | ChainError::BrokenRoute { chain, leg }
+            | ChainError::NoReefer { chain, leg } => format!("{chain}: {leg}"),
+            ChainError::SeasonClosed { chain, leg, month } => format!("{chain}: {leg}, {month}"),
+            ChainError::ShelfLifeExhausted { chain, used, budget } => format!("{chain}: {used} > {budget}"),
+            ChainError::NotPositive { chain, field } | ChainError::Negative { chain, field } => {
+                format!("{chain}: {field}")
+            }
+            ChainError::NoVatRule { chain, country } => format!("{chain}: {country}"),
+            ChainError::NoSuchIntermediary { chain, index } => format!("{chain}: #{}", index + 1),
+            ChainError::Fx { chain, source } => format!("{chain}: {}", source.detail()),
+            ChainError::CurrencyMismatch(a, b) => format!("{a} ≠ {b}"),
+        }
+    }
+
     pub fn key(&self) -> &'static str {
         match self {
             ChainError::UnknownProduct { .. } => "logistics.chain.unknown-product",

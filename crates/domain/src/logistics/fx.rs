@@ -21,6 +21,14 @@ pub enum FxError {
 }
 
 impl FxError {
+    /// What the refusal is about, without words (see `NetworkError::detail`).
+    pub fn detail(&self) -> String {
+        match self {
+            FxError::MissingRate { from, to, date } => format!("{from} → {to}, {date}"),
+            FxError::Overflow { amount, from, to } => format!("{amount} {from} → {to}"),
+        }
+    }
+
     pub fn key(&self) -> &'static str {
         match self {
             FxError::MissingRate { .. } => "logistics.fx.missing-rate",

@@ -109,6 +109,15 @@ pub enum LinkError {
 }
 
 impl LinkError {
+    /// What the refusal is about, without words (see `NetworkError::detail`).
+    pub fn detail(&self) -> String {
+        match self {
+            LinkError::UnknownChain(chain) => chain.clone(),
+            LinkError::YesNoIndicator(indicator) => indicator.to_string(),
+            LinkError::UnknownMetric(metric) => format!("«{metric}»"),
+        }
+    }
+
     pub fn key(&self) -> &'static str {
         match self {
             LinkError::UnknownChain(_) => "logistics.link.unknown-chain",

@@ -121,6 +121,16 @@ pub enum LocalisationError {
 }
 
 impl LocalisationError {
+    /// What the refusal is about, without words (see `NetworkError::detail`).
+    pub fn detail(&self) -> String {
+        match self {
+            LocalisationError::Negative { case, field } => format!("{case}: {field}"),
+            LocalisationError::UnknownPark { case, park } => format!("{case}: {park}"),
+            LocalisationError::MissingChain { case, chain } => format!("{case}: {chain}"),
+            LocalisationError::Fx { case, source } => format!("{case}: {}", source.detail()),
+        }
+    }
+
     pub fn key(&self) -> &'static str {
         match self {
             LocalisationError::Negative { .. } => "logistics.localisation.negative",

@@ -320,6 +320,31 @@ pub enum NetworkError {
 
 impl NetworkError {
     /// Stable key for translations: `logistics.network.unknown-node`.
+    /// What the refusal is about, without words: the node, the leg, the field or value. The
+    /// adapters put it after the translated message of [`NetworkError::key`].
+    pub fn detail(&self) -> String {
+        match self {
+            NetworkError::DuplicateNode(node) | NetworkError::Unreached(node) => node.to_string(),
+            NetworkError::DuplicateName { node, name, other } => format!("{node}, «{name}» = {other}"),
+            NetworkError::EmptyField { node, field } | NetworkError::NodeNegative { node, field } => {
+                format!("{node}: {field}")
+            }
+            NetworkError::BadTimeZone { node, zone } => format!("{node}: «{zone}»"),
+            NetworkError::NodeRangeOrder { node, cargo } => format!("{node}: {}", serde_code(cargo)),
+            NetworkError::UnknownNode { leg, node } => format!("{}: {node}", leg.label),
+            NetworkError::SelfLoop { leg }
+            | NetworkError::NegativeTime { leg }
+            | NetworkError::RangeOrder { leg }
+            | NetworkError::NoCost { leg }
+            | NetworkError::ReeferWithoutRange { leg }
+            | NetworkError::NeverOpen { leg } => leg.label.clone(),
+            NetworkError::NegativeCost { leg, field } => format!("{}: {field}", leg.label),
+            NetworkError::BadTempRange { leg, range } => format!("{}: {range}", leg.label),
+            NetworkError::ZeroCostCycle { nodes } => nodes.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(" → "),
+            NetworkError::TooLarge => u32::MAX.to_string(),
+        }
+    }
+
     pub fn key(&self) -> &'static str {
         match self {
             NetworkError::DuplicateNode(_) => "logistics.network.duplicate-node",
@@ -378,6 +403,15 @@ impl NetworkError {
 pub enum LookupError {
     #[error("no node with the code or name {0:?}")]
     NotFound(String),
+}
+
+impl LookupError {
+    /// The name that was looked for.
+    pub fn detail(&self) -> String {
+        match self {
+            LookupError::NotFound(name) => format!("«{name}»"),
+        }
+    }
 }
 
 /// A validated network with its adjacency list and name index.
@@ -654,6 +688,15 @@ fn find_cycle(n: usize, edges: &[(usize, usize)]) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+/// A value's serde name (`fish`, `deep-frozen`): how files spell it, the same in every language.
+pub(crate) fn serde_code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -158,6 +158,20 @@ pub enum ProductError {
 }
 
 impl ProductError {
+    /// What the refusal is about, without words (see `NetworkError::detail`).
+    pub fn detail(&self) -> String {
+        match self {
+            ProductError::NoRegime(p)
+            | ProductError::BudgetExceeded(p)
+            | ProductError::Duplicate(p)
+            | ProductError::BadKey(p)
+            | ProductError::NotFound(p) => p.clone(),
+            ProductError::NoShelfLife(p, regime) => format!("{p}: {}", super::network::serde_code(regime)),
+            ProductError::NotPositive { product, field } => format!("{product}: {field}"),
+            ProductError::Ambiguous { query, keys } => format!("«{query}»: {}", keys.join(", ")),
+        }
+    }
+
     pub fn key(&self) -> &'static str {
         match self {
             ProductError::NoRegime(_) => "logistics.product.no-regime",

@@ -140,6 +140,17 @@ pub enum RouteError {
 }
 
 impl RouteError {
+    /// What the refusal is about, without words (see `NetworkError::detail`).
+    pub fn detail(&self) -> String {
+        match self {
+            RouteError::SameNode | RouteError::NoContainers => String::new(),
+            RouteError::NoSuchNode(node) => node.0.to_string(),
+            RouteError::Product(e) => e.detail(),
+            RouteError::Fx(e) => e.detail(),
+            RouteError::Overflow(leg) => format!("#{}", leg + 1),
+        }
+    }
+
     pub fn key(&self) -> &'static str {
         match self {
             RouteError::SameNode => "logistics.route.same-node",

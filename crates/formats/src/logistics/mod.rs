@@ -69,6 +69,10 @@ pub struct JsonProblem {
     /// The item's name: a node code, `FROM→TO mode`, a product or chain key.
     pub item: Option<String>,
     pub reason: String,
+    /// For a rule the domain refused: its stable key (`logistics.network.negative-time`) and
+    /// the words-free detail that completes the translated message. `None` for a file that
+    /// does not parse (the reason is the parser's).
+    pub explained: Option<(&'static str, String)>,
 }
 
 impl fmt::Display for JsonProblem {
@@ -82,7 +86,18 @@ impl fmt::Display for JsonProblem {
 }
 
 fn problem(path: String, item: Option<String>, reason: impl Into<String>) -> JsonProblem {
-    JsonProblem { path, item, reason: reason.into() }
+    JsonProblem { path, item, reason: reason.into(), explained: None }
+}
+
+/// A problem a domain rule found: the English reason for logs, the key and detail to translate.
+fn explained(
+    path: String,
+    item: Option<String>,
+    reason: impl Into<String>,
+    key: &'static str,
+    detail: String,
+) -> JsonProblem {
+    JsonProblem { path, item, reason: reason.into(), explained: Some((key, detail)) }
 }
 
 /// How a raw item names itself, before it is parsed: its code or key, or a leg's ends and mode.
@@ -211,7 +226,7 @@ impl LogisticsDocument {
             } else {
                 (String::new(), None)
             };
-            problems.push(problem(path, item, e.to_string()));
+            problems.push(explained(path, item, e.to_string(), e.key(), e.detail()));
         }
         for e in validate_products(&self.products) {
             let key = match &e {
@@ -224,7 +239,8 @@ impl LogisticsDocument {
                 _ => None,
             };
             let i = key.as_ref().and_then(|k| self.products.iter().rposition(|p| &p.key == k));
-            problems.push(problem(i.map_or("products".to_string(), |i| format!("products[{i}]")), key, e.to_string()));
+            let path = i.map_or("products".to_string(), |i| format!("products[{i}]"));
+            problems.push(explained(path, key, e.to_string(), e.key(), e.detail()));
         }
         let rates = match &self.rates {
             Some(r) => FixedRates::new(r.base, &r.rates)
@@ -237,32 +253,56 @@ impl LogisticsDocument {
         }
         let network = match Network::new(self.nodes, self.legs) {
             Ok(n) => n,
-            Err(e) => return Err(vec![problem(String::new(), None, e.to_string())]),
+            Err(e) => return Err(vec![explained(String::new(), None, e.to_string(), e.key(), e.detail())]),
         };
         for (i, c) in self.chains.iter().enumerate() {
             let path = format!("chains[{i}]");
             match self.products.iter().find(|p| p.key == c.product) {
-                None => problems.push(problem(path, Some(c.key.clone()), format!("no product {}", c.product))),
+                None => problems.push(explained(
+                    path,
+                    Some(c.key.clone()),
+                    format!("no product {}", c.product),
+                    "logistics.chain.unknown-product",
+                    format!("{}: {}", c.key, c.product),
+                )),
                 Some(p) => {
                     if let Err(e) = resolve_route(c, &network, p) {
-                        problems.push(problem(path, Some(c.key.clone()), e.to_string()));
+                        problems.push(explained(path, Some(c.key.clone()), e.to_string(), e.key(), e.detail()));
                     }
                 }
             }
         }
         for (i, p) in self.parks.iter().enumerate() {
             if network.by_code(&p.node).is_none() {
-                problems.push(problem(format!("parks[{i}]"), Some(p.key.clone()), format!("no node {}", p.node)));
+                problems.push(explained(
+                    format!("parks[{i}]"),
+                    Some(p.key.clone()),
+                    format!("no node {}", p.node),
+                    "logistics.unknown-node",
+                    format!("{}: {}", p.key, p.node),
+                ));
             }
         }
         for (i, l) in self.localisations.iter().enumerate() {
             let path = || format!("localisations[{i}]");
             if !self.parks.iter().any(|p| p.key == l.park) {
-                problems.push(problem(path(), Some(l.key.clone()), format!("no park {}", l.park)));
+                problems.push(explained(
+                    path(),
+                    Some(l.key.clone()),
+                    format!("no park {}", l.park),
+                    "logistics.localisation.unknown-park",
+                    format!("{}: {}", l.key, l.park),
+                ));
             }
             for chain in [&l.finished_chain, &l.kit_chain] {
                 if !self.chains.iter().any(|c| &c.key == chain) {
-                    problems.push(problem(path(), Some(l.key.clone()), format!("no chain {chain}")));
+                    problems.push(explained(
+                        path(),
+                        Some(l.key.clone()),
+                        format!("no chain {chain}"),
+                        "logistics.localisation.missing-chain",
+                        format!("{}: {chain}", l.key),
+                    ));
                 }
             }
         }

@@ -116,7 +116,8 @@ async fn put_network(
 ) -> Result<Json<ImportReport>, AppError> {
     api.require(Action::ManageLogistics)?;
     let author = accord_store::Author::user(api.user.login.as_str());
-    Ok(Json(import_bytes(state.store(), author, "api", &body, query.dry_run).await?))
+    let tr = crate::i18n::Tr::new(api.user.locale);
+    Ok(Json(import_bytes(state.store(), &tr, author, "api", &body, query.dry_run).await?))
 }
 
 /// Every plan indicator a chain measures, with the chain's figure now and the last recorded one.

@@ -80,7 +80,7 @@ pub fn figure(loaded: &Loaded, link: &ChainIndicatorLink) -> Result<Decimal, App
 }
 
 fn link_error(e: &LinkError) -> AppError {
-    AppError::logistics(e.key(), e)
+    AppError::logistics(e.key(), e.detail())
 }
 
 /// Every link with its indicator, its chain's figure now and the latest recorded actual.

@@ -84,6 +84,45 @@ pub fn problem_lines(problems: &[accord_formats::logistics::JsonProblem], limit:
     lines.join("; ")
 }
 
+/// A problem of a document in the reader's language: where (a JSON path, or a sheet and row of
+/// a workbook), then the translated rule with its detail; a file that does not parse keeps the
+/// parser's words.
+pub fn problem_text(
+    tr: &crate::i18n::Tr,
+    p: &accord_formats::logistics::JsonProblem,
+    row: Option<(&str, u32)>,
+) -> String {
+    let reason = match &p.explained {
+        Some((key, detail)) => tr.ta(&key.replace('.', "-"), &[("detail", detail.clone())]),
+        None => p.reason.clone(),
+    };
+    match row {
+        Some((sheet, row)) => {
+            let place = [
+                tr.ta("problem-where-sheet", &[("sheet", sheet.to_string())]),
+                tr.ta("problem-where-row", &[("row", row.to_string())]),
+            ];
+            crate::i18n::capitalise(&tr.ta("problem-where", &[("where", place.join(", ")), ("reason", reason)]))
+        }
+        // A JSON path is quoted as written: it names the item in the file.
+        None if !p.path.is_empty() => tr.ta("problem-where", &[("where", p.path.clone()), ("reason", reason)]),
+        None => crate::i18n::capitalise(&reason),
+    }
+}
+
+/// Problems of a document in the reader's language, at most `limit` of them.
+pub fn problem_lines_in(
+    tr: &crate::i18n::Tr,
+    problems: &[accord_formats::logistics::JsonProblem],
+    limit: usize,
+) -> String {
+    let mut lines: Vec<String> = problems.iter().take(limit).map(|p| problem_text(tr, p, None)).collect();
+    if problems.len() > limit {
+        lines.push(tr.ta("logistics-more-problems", &[("count", (problems.len() - limit).to_string())]));
+    }
+    lines.join("; ")
+}
+
 pub async fn load(store: &Store) -> Result<Loaded, AppError> {
     let records = store.logistics_records().await?;
     let doc = document_of(&records)?;
@@ -166,9 +205,10 @@ fn node_ref(loaded: &Loaded, id: NodeId) -> NodeRef {
 /// Every Pareto-optimal route, or a refusal naming the unknown node or product.
 pub fn find_routes(loaded: &Loaded, request: &RouteRequest) -> Result<RouteAnswer, AppError> {
     let net = &loaded.data.network;
-    let from = net.find(&request.from).map_err(|e| AppError::logistics("logistics.unknown-node", e))?;
-    let to = net.find(&request.to).map_err(|e| AppError::logistics("logistics.unknown-node", e))?;
-    let product = find_product(&loaded.data.products, &request.product).map_err(|e| AppError::logistics(e.key(), e))?;
+    let from = net.find(&request.from).map_err(|e| AppError::logistics("logistics.unknown-node", e.detail()))?;
+    let to = net.find(&request.to).map_err(|e| AppError::logistics("logistics.unknown-node", e.detail()))?;
+    let product =
+        find_product(&loaded.data.products, &request.product).map_err(|e| AppError::logistics(e.key(), e.detail()))?;
     let query = RouteQuery {
         from,
         to,
@@ -179,7 +219,7 @@ pub fn find_routes(loaded: &Loaded, request: &RouteRequest) -> Result<RouteAnswe
         financing_percent: Decimal::from(DEFAULT_FINANCING_PERCENT),
     };
     let fx = loaded.fx();
-    let found = search_routes(net, product, &query, &fx).map_err(|e| AppError::logistics(e.key(), e))?;
+    let found = search_routes(net, product, &query, &fx).map_err(|e| AppError::logistics(e.key(), e.detail()))?;
     let routes = found
         .routes
         .iter()
@@ -259,7 +299,7 @@ pub struct ChainAnswer {
 
 fn cost_of(loaded: &Loaded, chain: &Chain) -> Result<LandedCost, AppError> {
     landed_cost(chain, &loaded.data.network, &loaded.data.products, &loaded.fx())
-        .map_err(|e| AppError::logistics(e.key(), e))
+        .map_err(|e| AppError::logistics(e.key(), e.detail()))
 }
 
 /// A chain's landed cost in `currency` (its own when `None`), with what-ifs: without every
@@ -273,7 +313,7 @@ pub fn chain_answer(loaded: &Loaded, key: &str, currency: Option<Currency>) -> R
     let mut variants = Vec::new();
     let mut add = |kind: String, key: &str, detail: Option<String>, variant: &Chain| -> Result<(), AppError> {
         let cost = cost_of(loaded, variant)?;
-        let diff = compare(&base, &cost).map_err(|e| AppError::logistics(e.key(), e))?;
+        let diff = compare(&base, &cost).map_err(|e| AppError::logistics(e.key(), e.detail()))?;
         variants.push(Variant { kind, key: key.to_string(), detail, cost, diff });
         Ok(())
     };
@@ -282,7 +322,7 @@ pub fn chain_answer(loaded: &Loaded, key: &str, currency: Option<Currency>) -> R
         add("without-all".into(), "logistics-whatif-without-all", None, &direct)?;
     }
     for (i, who) in chain.intermediaries.iter().enumerate() {
-        let variant = chain.without_intermediary(i).map_err(|e| AppError::logistics(e.key(), e))?;
+        let variant = chain.without_intermediary(i).map_err(|e| AppError::logistics(e.key(), e.detail()))?;
         add(format!("without-{}", i + 1), "logistics-whatif-without", Some(who.name.clone()), &variant)?;
     }
     if let (Some(first), Some(last)) = (chain.route.first(), chain.route.last())
@@ -393,7 +433,7 @@ pub fn localisations(loaded: &Loaded) -> Result<Vec<LocalisationAnswer>, AppErro
         let finished = cost_of(loaded, &finished)?;
         let kit = cost_of(loaded, &kit)?;
         let result = localise(case, &loaded.data.parks, &finished, &kit, &loaded.fx())
-            .map_err(|e| AppError::logistics(e.key(), e))?;
+            .map_err(|e| AppError::logistics(e.key(), e.detail()))?;
         out.push(LocalisationAnswer {
             key: case.key.clone(),
             name_ru: case.name_ru.clone(),
@@ -407,4 +447,38 @@ pub fn localisations(loaded: &Loaded) -> Result<Vec<LocalisationAnswer>, AppErro
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::problem_text;
+    use crate::i18n::Tr;
+    use accord_domain::directory::Locale;
+    use accord_formats::logistics::LogisticsDocument;
+
+    #[test]
+    fn a_refused_rule_reads_in_the_readers_language_with_its_place() {
+        let nodes = serde_json::from_value(serde_json::json!([
+            {"code": "KHV", "name_ru": "Хабаровск", "name_en": "Khabarovsk", "kind": "city", "country": "RU", "time_zone": "Asia/Vladivostok"},
+            {"code": "MSQ", "name_ru": "Минск", "name_en": "Minsk", "kind": "city", "country": "BY", "time_zone": "Europe/Minsk"}
+        ]))
+        .expect("nodes");
+        let legs = serde_json::from_value(serde_json::json!([
+            {"from": "KHV", "to": "MSQ", "mode": "rail-container", "distance_km": 9000,
+             "transit_days": {"min": -3, "typical": 14, "max": 20},
+             "cost_per_container": {"amount": "500000.00", "currency": "RUB"}},
+            {"from": "MSQ", "to": "KHV", "mode": "rail-container", "distance_km": 9000,
+             "transit_days": {"min": 12, "typical": 14, "max": 20},
+             "cost_per_container": {"amount": "500000.00", "currency": "RUB"}}
+        ]))
+        .expect("legs");
+        let doc = LogisticsDocument { nodes, legs, ..Default::default() };
+        let Err(problems) = doc.validate() else { panic!("a negative transit time is refused") };
+        let negative = problems.iter().find(|p| p.path == "legs[0]").expect("the leg is named");
+        let ru = problem_text(&Tr::new(Locale::Ru), negative, Some(("legs", 2)));
+        assert_eq!(ru, "Лист «legs», строка 2: Отрицательный срок в пути: KHV→MSQ rail-container");
+        let en = problem_text(&Tr::new(Locale::En), negative, None);
+        assert!(en.starts_with("legs[0]: ") && en.contains("KHV→MSQ rail-container"), "{en}");
+        assert!(!en.contains("Отрицательный"), "{en}");
+    }
 }

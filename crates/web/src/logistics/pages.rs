@@ -4,7 +4,6 @@
 use super::transfer::{NetworkFormat, export, import_bytes};
 use super::{
     ChainAnswer, Loaded, RouteAnswer, RouteRequest, chain_answer, chain_list, find_routes, load, localisations,
-    problem_lines,
 };
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx, constant_time_eq};
@@ -686,7 +685,7 @@ fn check_whole(
     let mut fields: Vec<(&'static str, String)> = Vec::new();
     let mut general: Vec<String> = Vec::new();
     for e in Network::validate(&nodes, &legs) {
-        let text = format!("{}: {e}", key_text(tr, e.key()));
+        let text = tr.ta(&e.key().replace('.', "-"), &[("detail", e.detail())]);
         let field = network_field(&e);
         if concerns(&e) && !field.is_empty() {
             fields.push((field, text));
@@ -699,7 +698,7 @@ fn check_whole(
         doc.nodes = nodes;
         doc.legs = legs;
         if let Err(problems) = doc.validate() {
-            general.push(problem_lines(&problems, 5));
+            general.push(super::problem_lines_in(tr, &problems, 5));
         }
     }
     if fields.is_empty() && general.is_empty() {
@@ -1597,7 +1596,7 @@ pub(super) async fn import_upload(
         return Err(AppError::BadRequest("logistics-import-empty"));
     }
     let chrome = chrome(&ctx, &state, "logistics-import");
-    match import_bytes(state.store(), ctx.author(), &file_name, &bytes, dry_run).await {
+    match import_bytes(state.store(), &ctx.tr, ctx.author(), &file_name, &bytes, dry_run).await {
         Ok(report) => render(&ImportPage { chrome, report: Some(report), problems: Vec::new() }),
         Err(AppError::Logistics { detail, .. }) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,

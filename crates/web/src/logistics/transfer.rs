@@ -143,19 +143,24 @@ fn merged(stored: LogisticsDocument, file: &LogisticsDocument, sections: &[Logis
 }
 
 /// Two items of a kind under one key (a leg given twice) would be one row: refused by name.
-fn duplicates(doc: &LogisticsDocument) -> Vec<String> {
+fn duplicates(tr: &crate::i18n::Tr, doc: &LogisticsDocument) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for (i, leg) in doc.legs.iter().enumerate() {
         if !seen.insert(leg.label()) {
-            out.push(format!("legs[{i}] ({}): the same leg (ends and mode) is given twice", leg.label()));
+            out.push(
+                tr.ta("logistics-import-duplicate-leg", &[("path", format!("legs[{i}]")), ("detail", leg.label())]),
+            );
         }
     }
     let mut keys = |section: &str, list: Vec<&str>| {
         let mut seen = std::collections::HashSet::new();
         for (i, key) in list.into_iter().enumerate() {
             if !seen.insert(key.to_string()) {
-                out.push(format!("{section}[{i}] ({key}): the key is used twice"));
+                out.push(tr.ta(
+                    "logistics-import-duplicate-key",
+                    &[("path", format!("{section}[{i}]")), ("detail", key.to_string())],
+                ));
             }
         }
     };
@@ -173,6 +178,7 @@ fn refused(lines: Vec<String>) -> AppError {
 /// Reads, validates against what is stored, and (unless `dry_run`) writes a network file.
 pub async fn import_bytes(
     store: &Store,
+    tr: &crate::i18n::Tr,
     author: Author<'_>,
     file_name: &str,
     bytes: &[u8],
@@ -180,16 +186,16 @@ pub async fn import_bytes(
 ) -> Result<ImportReport, AppError> {
     let format = NetworkFormat::detect(bytes);
     let doc = match format {
-        NetworkFormat::Json => read_json(bytes).map_err(|p| refused(p.iter().map(ToString::to_string).collect()))?,
-        NetworkFormat::Xlsx => read_xlsx(bytes).map_err(|p| refused(p.iter().map(ToString::to_string).collect()))?.0,
+        NetworkFormat::Json => {
+            read_json(bytes).map_err(|p| refused(p.iter().map(|p| super::problem_text(tr, p, None)).collect()))?
+        }
+        NetworkFormat::Xlsx => read_xlsx(bytes).map_err(|p| refused(p.iter().map(|p| tr.problem(p)).collect()))?.0,
     };
     let sections = sections_of(&doc);
     if sections.is_empty() {
-        return Err(refused(vec![
-            "the file has no nodes, legs, products, chains, parks, localisations or rates".into(),
-        ]));
+        return Err(refused(vec![tr.t("logistics-import-no-sections")]));
     }
-    let dups = duplicates(&doc);
+    let dups = duplicates(tr, &doc);
     if !dups.is_empty() {
         return Err(refused(dups));
     }
@@ -199,14 +205,8 @@ pub async fn import_bytes(
         let lines = problems
             .iter()
             .map(|p| match (format, path_to_row(&p.path)) {
-                (NetworkFormat::Xlsx, Some((sheet, row))) => {
-                    format!(
-                        "sheet '{sheet}', row {row}{}: {}",
-                        p.item.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(),
-                        p.reason
-                    )
-                }
-                _ => p.to_string(),
+                (NetworkFormat::Xlsx, Some((sheet, row))) => super::problem_text(tr, p, Some((sheet, row))),
+                _ => super::problem_text(tr, p, None),
             })
             .collect();
         return Err(refused(lines));

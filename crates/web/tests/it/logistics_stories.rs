@@ -125,7 +125,8 @@ async fn editing_the_network_is_checked_and_permitted(app: &TestApp) {
     assert_eq!(refused.status(), 422);
     let message =
         refused.json::<Value>().await.expect("json")["error"]["message"].as_str().unwrap_or_default().to_string();
-    assert!(message.contains("legs[0]") && message.contains("negative transit time"), "{message}");
+    assert!(message.contains("legs[0]") && message.contains("Отрицательный срок в пути"), "in Russian: {message}");
+    assert!(!message.contains("negative transit time"), "no English inside the Russian message: {message}");
     let after = http.get(app.url("/api/v1/logistics/network")).bearer_auth(&observer).send().await.expect("get");
     assert_eq!(after.text().await.expect("body"), original, "nothing was written");
 
