@@ -75,6 +75,14 @@ impl Tr {
         self.locale == Locale::En
     }
 
+    /// A name kept in both languages: the English one for an English reader when there is one.
+    pub fn either(&self, ru: &str, en: Option<&str>) -> String {
+        match en.map(str::trim) {
+            Some(en) if self.is_en() && !en.is_empty() => en.to_string(),
+            _ => ru.to_string(),
+        }
+    }
+
     /// The message for `key`; the key itself if it is missing (a test keeps that from shipping).
     pub fn t(&self, key: &str) -> String {
         LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_string())

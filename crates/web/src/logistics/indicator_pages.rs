@@ -57,10 +57,7 @@ pub fn link_rows(tr: &Tr, links: &[MeasuredLink], loaded: &super::Loaded) -> Vec
                 .find(|c| c.key == m.link.chain)
                 .map(|c| if tr.is_en() { c.name_en.clone() } else { c.name_ru.clone() })
                 .unwrap_or_else(|| m.link.chain.clone());
-            let name = match (&m.indicator_name_en, tr.is_en()) {
-                (Some(en), true) if !en.trim().is_empty() => en.clone(),
-                _ => m.indicator_name_ru.clone(),
-            };
+            let name = tr.either(&m.indicator_name_ru, m.indicator_name_en.as_deref());
             LinkRow {
                 indicator: m.link.indicator.to_string(),
                 measure: m.measure_number.trim_end_matches('.').to_string(),
@@ -111,10 +108,7 @@ async fn indicators_page(
         .await?
         .into_iter()
         .map(|i| {
-            let name = match (&i.name_en, tr.is_en()) {
-                (Some(en), true) if !en.trim().is_empty() => en.clone(),
-                _ => i.name_ru.clone(),
-            };
+            let name = tr.either(&i.name_ru, i.name_en.as_deref());
             (i.id.to_string(), format!("{} — {name}, {}", i.measure_number.trim_end_matches('.'), i.unit))
         })
         .collect();

@@ -698,10 +698,7 @@ async fn agenda_rows(state: &AppState, ctx: &Ctx, items: &[AgendaItem]) -> Resul
                 AgendaItemKind::Logistics { figures } => figures
                     .iter()
                     .map(|f| {
-                        let name = match (&f.name_en, ctx.tr.is_en()) {
-                            (Some(en), true) if !en.trim().is_empty() => en.clone(),
-                            _ => f.name_ru.clone(),
-                        };
+                        let name = ctx.tr.either(&f.name_ru, f.name_en.as_deref());
                         let shown = |v: Option<rust_decimal::Decimal>| {
                             v.map(|v| ctx.tr.decimal(v)).unwrap_or_else(|| "—".into())
                         };

@@ -71,6 +71,12 @@ impl TestApp {
         client.get(self.url(path)).send().await.expect("get").text().await.expect("body")
     }
 
+    /// GET an API path with a bearer token; the body as JSON.
+    pub async fn api_json(&self, token: &str, path: &str) -> serde_json::Value {
+        let response = self.client().get(self.url(path)).bearer_auth(token).send().await.expect("get");
+        response.json().await.expect("json")
+    }
+
     /// A new API token for a demo user.
     pub async fn token(&self, login: &str) -> String {
         let user = self.store.user_by_login(login).await.expect("user");

@@ -192,15 +192,7 @@ async fn chains_measure_plan_indicators_and_the_agenda_shows_their_change(app: &
 
     // The demo's fish chain indicators on measure 4.4: recorded in 2026Q2 from the chain with
     // five intermediaries, in 2026Q3 from the direct one.
-    let links: Value = http
-        .get(app.url("/api/v1/logistics/indicators"))
-        .bearer_auth(&observer)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let links = app.api_json(&observer, "/api/v1/logistics/indicators").await;
     let links = links.as_array().expect("links").clone();
     assert_eq!(links.len(), 2, "{links:?}");
     let count = links.iter().find(|l| l["link"]["metric"] == "intermediaries").expect("intermediaries link");
@@ -209,15 +201,7 @@ async fn chains_measure_plan_indicators_and_the_agenda_shows_their_change(app: &
     assert_eq!(count["recorded"], serde_json::json!(["2026Q3", "1"]));
     let cost = links.iter().find(|l| l["link"]["metric"] == "landed-cost-per-unit").expect("cost link");
     let direct_cost: f64 = cost["current"].as_str().expect("cost").parse().expect("number");
-    let chain: Value = http
-        .get(app.url("/api/v1/logistics/chains/pollock-direct?currency=RUB"))
-        .bearer_auth(&observer)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let chain = app.api_json(&observer, "/api/v1/logistics/chains/pollock-direct?currency=RUB").await;
     let per_unit: f64 = chain["cost"]["total_per_unit"]["amount"].as_str().expect("per unit").parse().expect("number");
     assert!(
         (direct_cost - per_unit).abs() < 0.005,
