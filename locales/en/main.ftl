@@ -1165,3 +1165,26 @@ fleet-work_order-action-resume = Resume
 fleet-work_order-action-sign_off = Sign off
 fleet-work_order-action-start = Start
 fleet-work_order-action-wait = Wait
+
+## fleet (more)
+fleet-readings = Meter readings
+fleet-reading-add = Enter reading
+fleet-reading-added = Reading entered.
+fleet-reading-voided = Reading voided.
+fleet-cumulative = Since records began
+fleet-void-state = Voiding
+fleet-voided = voided
+fleet-void = Void
+fleet-void-reason = Reason
+fleet-void-note = Note
+fleet-confirm-void = Void this reading? It stays in the history with the reason but no longer counts.
+fleet-void-reason-mistyped = Mistyped
+fleet-void-reason-wrong_machine = Wrong machine
+fleet-void-reason-meter_fault = Meter fault
+fleet-void-reason-duplicate = Duplicate
+fleet-void-reason-other = Other (give a note)
+fleet-form-refused = { $machine }: field “{ $field }”, value { $value } — { $reason }
+fleet-field-value = Reading
+fleet-field-date = Reading date
+fleet-field-meter = Meter
+fleet-field-reading = Reading

@@ -1168,3 +1168,26 @@ fleet-work_order-action-resume = Продолжить
 fleet-work_order-action-sign_off = Подписать
 fleet-work_order-action-start = Начать
 fleet-work_order-action-wait = Ожидание
+
+## fleet (more)
+fleet-readings = Показания счётчиков
+fleet-reading-add = Внести показание
+fleet-reading-added = Показание внесено.
+fleet-reading-voided = Показание аннулировано.
+fleet-cumulative = С начала учёта
+fleet-void-state = Аннулирование
+fleet-voided = аннулировано
+fleet-void = Аннулировать
+fleet-void-reason = Причина
+fleet-void-note = Пояснение
+fleet-confirm-void = Аннулировать это показание? Оно останется в истории с причиной, но перестанет учитываться.
+fleet-void-reason-mistyped = Ошибка ввода
+fleet-void-reason-wrong_machine = Не та машина
+fleet-void-reason-meter_fault = Неисправность счётчика
+fleet-void-reason-duplicate = Повтор
+fleet-void-reason-other = Другое (укажите пояснение)
+fleet-form-refused = { $machine }: поле «{ $field }», значение { $value } — { $reason }
+fleet-field-value = Показание
+fleet-field-date = Дата показания
+fleet-field-meter = Счётчик
+fleet-field-reading = Показание

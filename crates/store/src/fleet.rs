@@ -794,6 +794,16 @@ impl Store {
         w.commit().await
     }
 
+    /// The machine a reading belongs to (for a permission check before voiding it).
+    pub async fn fleet_reading_machine(&self, reading: MeterReadingId) -> Result<MachineId> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT machine_id FROM fleet_readings WHERE id = $1")
+            .bind(reading.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        let (machine,) = row.ok_or(StoreError::NotFound { entity: "reading" })?;
+        MachineId::from_str(&machine).map_err(corrupt("machine id"))
+    }
+
     /// Records a replaced meter: the new one shows `new_initial` from `date`; the cumulative
     /// value continues from the old meter's `old_final` (or its last reading).
     pub async fn fleet_meter_replace(

@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/fleet/machines", get(machines))
         .route("/api/v1/fleet/machines/{id}", get(machine))
         .route("/api/v1/fleet/readings", post(add_reading))
+        .route("/api/v1/fleet/machines/{id}/readings", get(readings))
+        .route("/api/v1/fleet/readings/{id}/void", post(void_reading))
         .route("/api/v1/fleet/due", get(due))
         .route("/api/v1/fleet/due/orders", post(create_preventive))
         .route("/api/v1/fleet/workorders", get(orders))
@@ -108,6 +110,50 @@ async fn add_reading(
     let outcome =
         store.fleet_readings_add(author, &[NewReading { machine, kind, date, value: body.value }], None).await?;
     Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct ReadingsQuery {
+    limit: Option<i64>,
+}
+
+/// A machine's readings, latest first (voided ones included, with their reason).
+async fn readings(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Query(q): Query<ReadingsQuery>,
+) -> Result<Json<Vec<accord_store::ReadingRow>>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    Ok(Json(store.fleet_readings(id, q.limit.unwrap_or(100).clamp(1, 10_000)).await?))
+}
+
+#[derive(Deserialize)]
+struct VoidBody {
+    /// mistyped, wrong_machine, meter_fault, duplicate or other (with `note`).
+    reason: String,
+    note: Option<String>,
+}
+
+/// Voids a reading, keeping it with the reason; the meter's state is recomputed without it.
+async fn void_reading(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<VoidBody>,
+) -> Result<Json<Vec<accord_store::ReadingRow>>, AppError> {
+    let store = state.store();
+    let reading = accord_domain::MeterReadingId::from_str(id.trim()).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let machine = store.fleet_reading_machine(reading).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, machine)?;
+    let reason = super::void_reason(&body.reason, body.note.as_deref())?;
+    store.fleet_reading_void(Author::user(api.user.login.as_str()), reading, reason).await?;
+    Ok(Json(store.fleet_readings(machine, 100).await?))
 }
 
 async fn due(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<DueRow>>, AppError> {

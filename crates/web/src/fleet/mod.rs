@@ -17,7 +17,7 @@ use crate::error::AppError;
 use accord_domain::OrganisationId;
 use accord_domain::directory::{Action, Role, UserAccount, authorize};
 use accord_domain::fleet::machine::Machine;
-use accord_domain::fleet::meter::MeterKind;
+use accord_domain::fleet::meter::{MeterKind, VoidReason};
 use accord_domain::fleet::work_order::{Action as OrderAction, WaitingReason, WorkLine, WorkOrder, WorkOrderStatus};
 use accord_domain::{MachineId, ModelId, WorkOrderId};
 use accord_formats::Problem;
@@ -126,6 +126,24 @@ pub fn order_action(name: &str, by: Option<&str>) -> Result<OrderAction, AppErro
         }
         "close" => OrderAction::Close,
         _ => return Err(invalid("action", accord_domain::validation::Reason::UnknownValue)),
+    })
+}
+
+/// The reasons a reading may be voided for, as forms and the API name them.
+pub const VOID_REASONS: [&str; 5] = ["mistyped", "wrong_machine", "meter_fault", "duplicate", "other"];
+
+/// A void reason from its name; `other` needs a note (free text).
+pub fn void_reason(name: &str, note: Option<&str>) -> Result<VoidReason, AppError> {
+    use accord_domain::validation::Reason;
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    Ok(match name.trim() {
+        "mistyped" => VoidReason::Mistyped,
+        "wrong_machine" => VoidReason::WrongMachine,
+        "meter_fault" => VoidReason::MeterFault,
+        "duplicate" => VoidReason::Duplicate,
+        "other" => VoidReason::Other(note.ok_or_else(|| invalid("note", Reason::Required))?.to_string()),
+        "" => return Err(invalid("reason", Reason::Required)),
+        _ => return Err(invalid("reason", Reason::UnknownValue)),
     })
 }
 

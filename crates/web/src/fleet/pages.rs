@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::{AppError, fluent_id};
 use crate::i18n::Tr;
-use crate::layout::{Chrome, ListLinks, redirect_with_flash, render};
+use crate::layout::{Chrome, FormErrors, ListLinks, redirect_with_flash, render, render_status};
 use accord_domain::directory::Action;
 use accord_domain::fleet::kpi::{GroupBy, GroupKey, Kpi, KpiRow};
 use accord_domain::fleet::machine::MachineStatus;
@@ -14,11 +14,11 @@ use accord_domain::fleet::parts::PartNumber;
 use accord_domain::fleet::work_order::WorkLine;
 use accord_domain::{MachineId, WarehouseId, WorkOrderId};
 use accord_report::trade_charts::{Series, trend_lines};
-use accord_store::{Paging, WorkOrderFilter, WorkOrderRow};
+use accord_store::{NewReading, Paging, WorkOrderFilter, WorkOrderRow};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, Days, NaiveDate};
@@ -31,6 +31,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/fleet", get(machines_page))
         .route("/fleet/machines/{id}", get(machine_page))
+        .route("/fleet/machines/{id}/readings", post(reading_form))
+        .route("/fleet/machines/{id}/readings/{reading}/void", post(void_form))
         .route("/fleet/due", get(due_page).post(create_preventive))
         .route("/fleet/workorders", get(orders_page))
         .route("/fleet/workorders/{id}", get(order_page))
@@ -258,10 +260,32 @@ pub struct MeterLine {
     pub read_on: String,
 }
 
+/// A reading as listed on a machine's page, with its void form.
+pub struct ReadingLine {
+    pub id: String,
+    pub kind: String,
+    pub date: String,
+    pub value: String,
+    pub cumulative: String,
+    pub voided: Option<String>,
+}
+
+/// What the reading form last held (kept after a refusal).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ReadingForm {
+    #[serde(default)]
+    pub meter: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub value: String,
+}
+
 #[derive(Template)]
 #[template(path = "fleet/machine.html")]
 struct MachinePage {
     chrome: Chrome,
+    id: String,
     m: MachineLine,
     commissioned: String,
     meters: Vec<MeterLine>,
@@ -269,17 +293,41 @@ struct MachinePage {
     orders: Vec<OrderLine>,
     kpi: Option<KpiLine>,
     chart: String,
+    can_manage: bool,
+    /// The machine's meters: (code, label).
+    meter_kinds: Vec<(String, String)>,
+    readings: Vec<ReadingLine>,
+    void_reasons: Vec<(String, String)>,
+    form: ReadingForm,
+    errors: FormErrors,
+}
+
+/// Readings listed on a machine's page (the API gives them all).
+const PAGE_READINGS: i64 = 30;
+
+pub fn meter_code(kind: accord_domain::fleet::meter::MeterKind) -> String {
+    kind.key().trim_start_matches("fleet.meter.").to_string()
 }
 
 async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let store = state.store();
     let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    machine_page_with(&state, &ctx, id, ReadingForm::default(), FormErrors::default(), StatusCode::OK).await
+}
+
+async fn machine_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: MachineId,
+    form: ReadingForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let store = state.store();
     let scope = Scope::of(store, &ctx.user).await?;
     let today = today(store).await?;
     let data = views::machine_data(store, &scope, id, today).await?;
     let tr = &ctx.tr;
-    let snap = store.fleet_snapshot().await?;
-    let names = machine_names(&snap);
+    let names = HashMap::from([(id, format!("{} {}", data.machine.model_name, machine_ident(&data.machine)))]);
     let line = machine_line(tr, &data.machine);
     let labels: Vec<String> = data
         .usage
@@ -296,10 +344,17 @@ async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
         .collect();
     let chart =
         if series.is_empty() { String::new() } else { trend_lines(&tr.t("fleet-usage-chart"), &labels, &series, "") };
+    let readings = store.fleet_readings(id, PAGE_READINGS).await?;
+    let mut kinds: Vec<accord_domain::fleet::meter::MeterKind> =
+        data.meters.iter().map(|m| m.kind).chain(readings.iter().map(|r| r.kind)).collect();
+    kinds.sort();
+    kinds.dedup();
+    let form = ReadingForm { date: if form.date.is_empty() { today.to_string() } else { form.date }, ..form };
     let page = MachinePage {
-        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", format!("{} {}", line.model, line.ident))
+        chrome: Chrome::new(ctx, state.is_demo(), "fleet", format!("{} {}", line.model, line.ident))
             .crumb("fleet-title", "/fleet")
             .crumb_text(line.ident.clone()),
+        id: id.to_string(),
         commissioned: day(tr, data.machine.commissioned_on),
         meters: data
             .meters
@@ -318,9 +373,157 @@ async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
         orders: data.work_orders.iter().map(|o| order_line(tr, o, &names)).collect(),
         kpi: data.kpi.as_ref().map(|r| kpi_line(tr, tr.t("fleet-last-year"), r.sums.machines, &r.kpi)),
         chart,
+        can_manage: scope.manage,
+        meter_kinds: kinds.iter().map(|kd| (meter_code(*kd), k(tr, kd.key()))).collect(),
+        readings: readings
+            .iter()
+            .map(|r| ReadingLine {
+                id: r.id.to_string(),
+                kind: k(tr, r.kind.key()),
+                date: tr.day(r.date),
+                value: tr.int(r.value),
+                cumulative: tr.int(r.cumulative),
+                voided: r.voided.as_ref().map(|v| void_label(tr, v)),
+            })
+            .collect(),
+        void_reasons: super::VOID_REASONS
+            .iter()
+            .map(|r| (r.to_string(), tr.t(&format!("fleet-void-reason-{r}"))))
+            .collect(),
+        form,
+        errors,
         m: line,
     };
-    render(&page)
+    render_status(status, &page)
+}
+
+/// A machine as people name it: model and VIN (or serial number).
+fn stored_name(m: &accord_store::StoredMachine) -> String {
+    let ident =
+        m.machine.vin.as_ref().map(|v| v.to_string()).or_else(|| m.machine.serial.as_ref().map(|s| s.to_string()));
+    format!("{} {}", m.model_name, ident.unwrap_or_default())
+}
+
+fn machine_ident(m: &MachineItem) -> String {
+    m.vin.clone().or_else(|| m.serial.clone()).unwrap_or_default()
+}
+
+fn void_label(tr: &Tr, reason: &accord_domain::fleet::meter::VoidReason) -> String {
+    use accord_domain::fleet::meter::VoidReason;
+    match reason {
+        VoidReason::Mistyped => tr.t("fleet-void-reason-mistyped"),
+        VoidReason::WrongMachine => tr.t("fleet-void-reason-wrong_machine"),
+        VoidReason::MeterFault => tr.t("fleet-void-reason-meter_fault"),
+        VoidReason::Duplicate => tr.t("fleet-void-reason-duplicate"),
+        VoidReason::Other(text) => text.clone(),
+    }
+}
+
+/// A refusal of a form on a machine's page, shown above the form and beside the field: it
+/// names the machine (by model and VIN, not its id), the field and the value.
+fn machine_form_errors(
+    tr: &Tr,
+    machine: &str,
+    form_field: impl Fn(&str) -> &'static str,
+    error: AppError,
+) -> Result<(StatusCode, FormErrors), AppError> {
+    match error {
+        AppError::Store(accord_store::StoreError::Refused { key, field, value, .. }) => {
+            let reason = tr.ta(&fluent_id(key), &[("subject", machine.to_string()), ("value", value.clone())]);
+            let at = form_field(field);
+            let general = tr.ta(
+                "fleet-form-refused",
+                &[
+                    ("machine", machine.to_string()),
+                    ("field", tr.t(&format!("fleet-field-{at}"))),
+                    ("value", value),
+                    ("reason", reason.clone()),
+                ],
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, FormErrors::with(vec![(at, reason)], Some(general))))
+        }
+        other => FormErrors::from_app_error(tr, other),
+    }
+}
+
+/// A reading entered by hand on the machine's page.
+async fn reading_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<ReadingForm>,
+) -> Result<Response, AppError> {
+    use accord_domain::validation::Reason;
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let parsed = (|| -> Result<NewReading, AppError> {
+        let kind = accord_formats::fleet::meter_kind(&form.meter)
+            .ok_or_else(|| super::invalid("meter", Reason::UnknownValue))?;
+        let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+            .map_err(|_| super::invalid("date", Reason::UnknownValue))?;
+        let text: String = form.value.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+        if text.is_empty() {
+            return Err(super::invalid("value", Reason::Required));
+        }
+        let value: i64 = text.parse().map_err(|_| super::invalid("value", Reason::UnknownValue))?;
+        Ok(NewReading { machine: id, kind, date, value })
+    })();
+    let result = match parsed {
+        Ok(reading) => store.fleet_readings_add(ctx.author(), &[reading], None).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#readings"), "fleet-reading-added")),
+        Err(error) => {
+            let field = |f: &str| match f {
+                "date" => "date",
+                "kind" | "meter" => "meter",
+                _ => "value",
+            };
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, field, error)?;
+            machine_page_with(&state, &ctx, id, form, errors, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct VoidForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Voids a reading from the machine's page (the form asks for confirmation first).
+async fn void_form(
+    State(state): State<AppState>,
+    Path((id, reading)): Path<(String, String)>,
+    CsrfForm(ctx, form): CsrfForm<VoidForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let reading = accord_domain::MeterReadingId::from_str(reading.trim()).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    if store.fleet_reading_machine(reading).await? != id {
+        return Err(AppError::NotFound);
+    }
+    let result = match super::void_reason(&form.reason, Some(&form.note)) {
+        Ok(reason) => store.fleet_reading_void(ctx.author(), reading, reason).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#readings"), "fleet-reading-voided")),
+        Err(error) => {
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, |_| "reading", error)?;
+            machine_page_with(&state, &ctx, id, ReadingForm::default(), errors, status).await
+        }
+    }
 }
 
 pub struct DueLine {

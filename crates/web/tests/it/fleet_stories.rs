@@ -8,7 +8,11 @@ use accord_domain::fleet::kpi::{DateRange, GroupBy, GroupKey, aggregate};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 
-on_both_backends!(fleet_pages_due_list_and_figures, fleet_owners_see_only_their_machines_and_bad_input_is_named,);
+on_both_backends!(
+    fleet_pages_due_list_and_figures,
+    fleet_owners_see_only_their_machines_and_bad_input_is_named,
+    fleet_readings_entered_and_voided_by_hand,
+);
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
@@ -252,4 +256,181 @@ async fn fleet_owners_see_only_their_machines_and_bad_input_is_named(app: &TestA
     let body: Value = refused.json().await.expect("json");
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains(taken_vin), "{body}");
+}
+
+/// The reading form and the void form on a machine's page, and the void route of the API.
+async fn fleet_readings_entered_and_voided_by_hand(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let machines: Value = http
+        .get(app.url("/api/v1/fleet/machines?per_page=20&sort=year&dir=desc"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let list = |id: String, limit: u32| {
+        let url = app.url(&format!("/api/v1/fleet/machines/{id}/readings?limit={limit}"));
+        let http = http.clone();
+        let admin = admin.clone();
+        async move { http.get(url).bearer_auth(&admin).send().await.expect("get").json::<Value>().await.expect("json") }
+    };
+    // A machine with engine hours read: its latest valid reading.
+    let mut found = None;
+    for m in machines["items"].as_array().expect("items") {
+        let id = m["id"].as_str().expect("id").to_string();
+        let rows = list(id.clone(), 1000).await;
+        let last = rows
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["kind"] == "engine_hours" && r["voided"].is_null())
+            .cloned();
+        if let Some(last) = last {
+            found = Some((m.clone(), id, rows.clone(), last));
+            break;
+        }
+    }
+    let (machine, id, before, last) = found.expect("a machine with engine-hours readings");
+    let readings = |limit: u32| list(id.clone(), limit);
+    let (last_value, last_date) = (last["value"].as_i64().expect("value"), last["date"].as_str().expect("date"));
+
+    // The form is on the page, labelled, with the meter, date and value fields.
+    let client = app.sign_in("coord.khv").await;
+    let page_url = app.url(&format!("/fleet/machines/{id}"));
+    let html = client.get(&page_url).send().await.expect("page").text().await.expect("html");
+    for needle in ["id=\"reading-form\"", "for=\"f-meter\"", "for=\"f-date\"", "for=\"f-value\"", "data-confirm="] {
+        assert!(html.contains(needle), "{needle} on the machine page");
+    }
+    let csrf = csrf_in(&html);
+
+    // A reading lower than the last one: refused on the page, naming machine, field and value.
+    let lower = (last_value - 5).to_string();
+    let refused = client
+        .post(app.url(&format!("/fleet/machines/{id}/readings")))
+        .form(&[("_csrf", csrf.as_str()), ("meter", "engine_hours"), ("date", last_date), ("value", lower.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    let model = machine["model_name"].as_str().expect("model");
+    let error = html.split("id=\"form-error\">").nth(1).and_then(|t| t.split("</p>").next()).expect("form error");
+    assert!(error.contains(model), "machine named: {error}");
+    assert!(error.contains("Показание"), "field named: {error}");
+    assert!(error.contains(&lower), "value named: {error}");
+    assert!(html.contains("id=\"e-value\""), "the message beside the value field");
+    assert!(html.contains(&format!("value=\"{lower}\"")), "the form keeps what was typed");
+    assert_eq!(readings(1000).await.as_array().map(Vec::len), before.as_array().map(Vec::len), "nothing written");
+
+    // A bad date: named too.
+    let bad = client
+        .post(app.url(&format!("/fleet/machines/{id}/readings")))
+        .form(&[("_csrf", csrf.as_str()), ("meter", "engine_hours"), ("date", "31.02.2025"), ("value", "1")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.expect("html").contains("id=\"e-date\""));
+
+    // A proper reading: stored, listed first, and the meter moves on.
+    let higher = last_value + 40;
+    let next_day = (NaiveDate::parse_from_str(last_date, "%Y-%m-%d").expect("date") + chrono::Days::new(1)).to_string();
+    let added = client
+        .post(app.url(&format!("/fleet/machines/{id}/readings")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("meter", "engine_hours"),
+            ("date", next_day.as_str()),
+            ("value", higher.to_string().as_str()),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(added.status(), 303);
+    let after = readings(5).await;
+    let new = after.as_array().expect("rows").iter().find(|r| r["value"] == higher).expect("the new reading").clone();
+    let new_id = new["id"].as_str().expect("id").to_string();
+    let data: Value = http
+        .get(app.url(&format!("/api/v1/fleet/machines/{id}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let hours =
+        data["meters"].as_array().expect("meters").iter().find(|m| m["kind"] == "engine_hours").expect("hours").clone();
+    assert_eq!(hours["read_on"], json!(next_day));
+
+    // Voiding from the page: without a note "other" is refused, with a reason it is voided.
+    let html = client.get(&page_url).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(&format!("id=\"void-{new_id}\"")), "a void button per reading");
+    let void_url = app.url(&format!("/fleet/machines/{id}/readings/{new_id}/void"));
+    let refused = client
+        .post(&void_url)
+        .form(&[("_csrf", csrf.as_str()), ("reason", "other"), ("note", " ")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 422);
+    let voided = client
+        .post(&void_url)
+        .form(&[("_csrf", csrf.as_str()), ("reason", "mistyped"), ("note", "")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(voided.status(), 303);
+    let rows = readings(5).await;
+    let row = rows.as_array().expect("rows").iter().find(|r| r["id"] == json!(new_id)).expect("still listed");
+    assert_eq!(row["voided"], json!("mistyped"), "kept with its reason");
+    let data: Value = http
+        .get(app.url(&format!("/api/v1/fleet/machines/{id}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let hours =
+        data["meters"].as_array().expect("meters").iter().find(|m| m["kind"] == "engine_hours").expect("hours").clone();
+    assert_eq!(hours["value"], last["cumulative"], "the meter is back at the last valid reading");
+
+    // The API: voiding twice is refused naming the reading; an owner may not void.
+    let twice = http
+        .post(app.url(&format!("/api/v1/fleet/readings/{new_id}/void")))
+        .bearer_auth(&admin)
+        .json(&json!({ "reason": "duplicate" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(twice.status(), 422);
+    let body: Value = twice.json().await.expect("json");
+    assert_eq!(body["error"]["field"], "reading", "{body}");
+    let other_id = last["id"].as_str().expect("id");
+    let owner = app.token(accord_web::fleet::demo::OWNER_USER).await;
+    let forbidden = http
+        .post(app.url(&format!("/api/v1/fleet/readings/{other_id}/void")))
+        .bearer_auth(&owner)
+        .json(&json!({ "reason": "duplicate" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forbidden.status(), 403);
+    let voided: Value = http
+        .post(app.url(&format!("/api/v1/fleet/readings/{other_id}/void")))
+        .bearer_auth(&admin)
+        .json(&json!({ "reason": "other", "note": "счётчик сбоил" }))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    let row = voided.as_array().expect("rows").iter().find(|r| r["id"] == json!(other_id)).expect("listed");
+    assert_eq!(row["voided"], json!({ "other": "счётчик сбоил" }));
 }
