@@ -24,10 +24,13 @@ use accord_domain::fleet::regime::{CycleMark, DueService, MachineDueInput, Regim
 use accord_domain::fleet::replenish::{
     PartSupply, Stats, SupplierOrder, planned_demand, suggest_orders, z_for_service_level,
 };
-use accord_domain::fleet::work_order::{Action, PartLine, WorkLine, WorkOrder, WorkOrderKind, WorkOrderStatus};
+use accord_domain::fleet::work_order::{
+    Action, MeterLimit, PartLine, Warranty, WarrantyScope, WorkLine, WorkOrder, WorkOrderKind, WorkOrderStatus,
+    flag_warranty,
+};
 use accord_domain::quarter::Quarter;
 use accord_domain::trade::{Currency, Money};
-use accord_domain::{MachineId, MeterReadingId, ModelId, WarehouseId, WorkOrderId};
+use accord_domain::{MachineId, MeterReadingId, ModelId, WarehouseId, WarrantyId, WorkOrderId};
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -38,6 +41,10 @@ use std::sync::Arc;
 pub const USAGE_WINDOW_DAYS: u32 = 90;
 /// Labour rate of the service centre, kopecks per hour (2,500 ₽), for work order costs.
 pub const LABOUR_RATE_KOPECKS: i64 = 250_000;
+/// The stored statuses of an order not closed, as an SQL list: an IN list over the
+/// (status, machine_id) index finds the few open orders among hundreds of thousands closed,
+/// where `status <> 'closed'` reads them all.
+const OPEN_STATUSES: &str = "'open', 'in_progress', 'waiting:parts', 'waiting:technician', 'waiting:customer', 'done'";
 /// Rows per multi-row INSERT (7 values a reading: far under both backends' limits).
 const INSERT_ROWS: usize = 1000;
 
@@ -285,6 +292,13 @@ pub struct ReadingRow {
     pub voided: Option<VoidReason>,
 }
 
+/// A warranty as the machine's page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WarrantyRow {
+    pub warranty: Warranty,
+    pub note: String,
+}
+
 /// The demo or benchmark fleet in one go: catalogue, machines with their whole history.
 pub struct FleetBulk<'a> {
     pub models: &'a [Model],
@@ -432,9 +446,9 @@ impl Store {
             let now = snap.meters.entry(id).or_default();
             *now = now.with(kind_of(kind)?, state);
         }
-        let open: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT machine_id, COUNT(*) FROM fleet_work_orders WHERE status <> 'closed' GROUP BY machine_id",
-        )
+        let open: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT machine_id, COUNT(*) FROM fleet_work_orders WHERE status IN ({OPEN_STATUSES}) GROUP BY machine_id"
+        ))
         .fetch_all(&self.pool)
         .await?;
         for (machine, n) in open {
@@ -492,6 +506,31 @@ impl Store {
         let rows = aggregate(&inputs, range, by);
         let total = aggregate(&inputs, range, GroupBy::Fleet).into_iter().next();
         Ok(KpiTable { range_from: range.from(), range_to: range.to(), rows, total })
+    }
+
+    /// The readiness figures of one machine over `range`, from its own history alone (a
+    /// machine's page must not wait for every machine's history to be read).
+    pub async fn fleet_machine_kpi(&self, machine: MachineId, range: DateRange) -> Result<Option<KpiRow>> {
+        let snap = self.fleet_snapshot().await?;
+        let Some(m) = snap.machine(machine) else { return Ok(None) };
+        let Some(on_books) = m.machine.commissioned_on else { return Ok(None) };
+        let h = self.fleet_history(machine).await?;
+        let input = MachineHistory {
+            machine,
+            model: m.machine.model,
+            brand: &m.machine.brand,
+            owner: m.machine.owner,
+            mining: m.kind == MachineKind::MiningTruck,
+            on_books,
+            off_books: m.off_books,
+            states: &h.states,
+            failures: &h.failures,
+            services: &h.services,
+            costs: &h.costs,
+            odometer: &h.odometer,
+            engine_hours: &h.engine_hours,
+        };
+        Ok(aggregate(std::slice::from_ref(&input), range, GroupBy::Machine).into_iter().next())
     }
 
     /// The service centre's figures of `quarter` over the whole fleet: КТГ, КВ, MTBF, MTTR, the
@@ -839,6 +878,97 @@ impl Store {
         w.commit().await
     }
 
+    // ---------------------------------------------------------------- warranties
+
+    /// Records a warranty on a machine or a part of it: the last day not before the first,
+    /// a meter limit above zero on a meter the machine has, a part in the catalogue. Work and
+    /// part lines are flagged against it when an order is opened or changed.
+    pub async fn fleet_warranty_add(&self, author: Author<'_>, warranty: &Warranty, note: &str) -> Result<()> {
+        let machine = warranty.machine;
+        if let Some(until) = warranty.until
+            && until < warranty.from
+        {
+            return Err(refused(
+                "fleet.error.warranty_dates",
+                "until",
+                machine,
+                until,
+                format!("warranty of machine {machine}: last day {until} before the first {}", warranty.from),
+            ));
+        }
+        let mut w = self.begin_write(author).await?;
+        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+            .bind(machine.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if exists.is_none() {
+            return Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine"));
+        }
+        if let Some(limit) = warranty.meter_limit {
+            if limit.up_to <= 0 {
+                return Err(refused(
+                    "fleet.error.warranty_meter",
+                    "up_to",
+                    machine,
+                    limit.up_to,
+                    format!("warranty of machine {machine}: meter limit {} is not above zero", limit.up_to),
+                ));
+            }
+            let meter: Option<(i64,)> =
+                sqlx::query_as("SELECT kind FROM fleet_meters WHERE machine_id = $1 AND kind = $2")
+                    .bind(machine.to_string())
+                    .bind(kind_code(limit.kind))
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+            if meter.is_none() {
+                return Err(refused(
+                    "fleet.error.no_meter",
+                    "meter",
+                    machine,
+                    limit.kind.key(),
+                    format!("machine {machine} has no meter {}", limit.kind.key()),
+                ));
+            }
+        }
+        let part = match &warranty.scope {
+            WarrantyScope::Machine => None,
+            WarrantyScope::Part(p) => {
+                let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
+                    .bind(p.as_str())
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+                if known.is_none() {
+                    return Err(refused("fleet.error.unknown_part", "part", machine, p, "no such part"));
+                }
+                Some(p.as_str().to_string())
+            }
+        };
+        let now = w.now_text();
+        sqlx::query(
+            "INSERT INTO fleet_warranties (id, machine_id, part, from_date, until_date, meter_kind, meter_up_to, note, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(warranty.id.to_string())
+        .bind(machine.to_string())
+        .bind(part)
+        .bind(warranty.from.to_string())
+        .bind(warranty.until.map(|d| d.to_string()))
+        .bind(warranty.meter_limit.map(|l| kind_code(l.kind)))
+        .bind(warranty.meter_limit.map(|l| l.up_to))
+        .bind(note.trim())
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+        w.audit(Change::create("fleet_warranty", warranty.id, warranty)).await?;
+        w.commit().await
+    }
+
+    /// A machine's warranties, latest start first.
+    pub async fn fleet_warranties(&self, machine: MachineId) -> Result<Vec<WarrantyRow>> {
+        let mut conn = self.pool.acquire().await?;
+        warranty_rows(&mut conn, machine).await
+    }
+
     // ---------------------------------------------------------------- work orders
 
     /// Opens work orders (checked by the domain: times in order), all or none.
@@ -866,10 +996,12 @@ impl Store {
             if exists.is_none() {
                 return Err(refused("fleet.error.unknown_machine", "machine", o.machine, o.machine, "no such machine"));
             }
-            insert_order(&mut w, next, o).await?;
-            w.audit(Change::create("fleet_work_order", o.id, o)).await?;
+            let mut o = o.clone();
+            flag_in(&mut w, &mut o).await?;
+            insert_order(&mut w, next, &o).await?;
+            w.audit(Change::create("fleet_work_order", o.id, &o)).await?;
             if o.status == WorkOrderStatus::Closed {
-                note_closed(&mut w, o).await?;
+                note_closed(&mut w, &o).await?;
             }
             numbers.push(next);
             next += 1;
@@ -937,7 +1069,7 @@ impl Store {
             wh.push(format!("w.machine_id = ${}", binds.len()));
         }
         if filter.open_only {
-            wh.push("w.status <> 'closed'".into());
+            wh.push(format!("w.status IN ({OPEN_STATUSES})"));
         }
         if let Some(owners) = &filter.owners {
             if owners.is_empty() {
@@ -1033,6 +1165,7 @@ impl Store {
         let (number, before, version) = order_in(&mut w, id).await?;
         let mut order = before.clone();
         change(&mut order)?;
+        flag_in(&mut w, &mut order).await?;
         update_order(&mut w, &order, version).await?;
         w.audit(Change::update("fleet_work_order", id, &before, &order)).await?;
         if order.status == WorkOrderStatus::Closed && before.status != WorkOrderStatus::Closed {
@@ -1101,6 +1234,7 @@ impl Store {
         let currency = Currency::parse(&currency).map_err(corrupt("currency"))?;
         o.add_part(PartLine { part: part.clone(), qty, unit_price: Money::new(price_minor, currency), warranty: None })
             .map_err(|e| refused(e.key(), "part", o.machine, part, &e))?;
+        flag_in(&mut w, &mut o).await?;
         update_order(&mut w, &o, version).await?;
         w.audit(Change::update("fleet_work_order", order, &before, &o)).await?;
         w.commit().await?;
@@ -1362,6 +1496,9 @@ impl Store {
         insert_many(&mut w, "fleet_work_orders", ORDER_COLUMNS, &order_rows).await?;
         w.audit(Change::create("fleet_bulk", &now, &outcome)).await?;
         w.commit().await?;
+        // Fresh statistics, so the planner knows the tables' sizes at once (without them
+        // PostgreSQL read a machine's orders by scanning the order numbers).
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
         Ok(outcome)
     }
 }
@@ -1556,6 +1693,47 @@ async fn movement(
     .await?;
     let after = serde_json::json!({ "warehouse": warehouse, "bin": bin, "part": part, "delta": delta, "kind": kind, "order": order, "on": on });
     w.audit(Change::create("fleet_stock_movement", id, &after)).await
+}
+
+type WarrantyDbRow = (String, Option<String>, String, Option<String>, Option<i64>, Option<i64>, String);
+
+async fn warranty_rows(conn: &mut sqlx::AnyConnection, machine: MachineId) -> Result<Vec<WarrantyRow>> {
+    let rows: Vec<WarrantyDbRow> = sqlx::query_as(
+        "SELECT id, part, from_date, until_date, meter_kind, meter_up_to, note FROM fleet_warranties WHERE machine_id = $1 ORDER BY from_date DESC, id",
+    )
+    .bind(machine.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, part, from, until, kind, up_to, note)| {
+            let meter_limit = match (kind, up_to) {
+                (Some(k), Some(up_to)) => Some(MeterLimit { kind: kind_of(k)?, up_to }),
+                _ => None,
+            };
+            Ok(WarrantyRow {
+                warranty: Warranty {
+                    id: WarrantyId::from_str(&id).map_err(corrupt("warranty id"))?,
+                    machine,
+                    scope: match part {
+                        Some(p) => WarrantyScope::Part(PartNumber::parse(&p).map_err(corrupt("part"))?),
+                        None => WarrantyScope::Machine,
+                    },
+                    from: date(&from)?,
+                    until: until.as_deref().map(date).transpose()?,
+                    meter_limit,
+                },
+                note,
+            })
+        })
+        .collect()
+}
+
+/// Flags the order's lines a warranty of its machine covers (the domain's `flag_warranty`).
+async fn flag_in(w: &mut WriteTx<'_>, order: &mut WorkOrder) -> Result<()> {
+    let warranties: Vec<Warranty> =
+        warranty_rows(&mut w.tx, order.machine).await?.into_iter().map(|r| r.warranty).collect();
+    flag_warranty(order, &warranties);
+    Ok(())
 }
 
 async fn load_series(

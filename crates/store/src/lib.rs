@@ -29,8 +29,8 @@ pub use files::Attachment;
 pub use fleet::{
     BulkMachine, BulkOutcome, DueState, FleetBulk, FleetFile, FleetHistories, FleetImportOutcome, FleetSnapshot,
     HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading, PartRecord, QuarterFigures,
-    ReadingRow, StockRow, StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WorkOrderFilter, WorkOrderRow, brand_code,
-    demo_bulk, refused, status_code,
+    ReadingRow, StockRow, StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WarrantyRow, WorkOrderFilter,
+    WorkOrderRow, brand_code, demo_bulk, refused, status_code,
 };
 pub use logistics::{
     LogisticsFile, LogisticsImportOutcome, LogisticsItem, LogisticsKind, LogisticsRecords, PlanningRates, RATES_KEY,

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/fleet/readings", post(add_reading))
         .route("/api/v1/fleet/machines/{id}/readings", get(readings))
         .route("/api/v1/fleet/readings/{id}/void", post(void_reading))
+        .route("/api/v1/fleet/machines/{id}/warranties", get(warranties).post(add_warranty))
         .route("/api/v1/fleet/due", get(due))
         .route("/api/v1/fleet/due/orders", post(create_preventive))
         .route("/api/v1/fleet/workorders", get(orders))
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/fleet/kpi", get(kpi))
         .route("/api/v1/fleet/quarters/{quarter}", get(quarter))
         .route("/api/v1/fleet/parts/orders", get(suggested))
+        .route("/api/v1/fleet/stock", get(stock))
 }
 
 /// File imports: the body is the file, `?dry_run=true` only checks it.
@@ -154,6 +156,53 @@ async fn void_reading(
     let reason = super::void_reason(&body.reason, body.note.as_deref())?;
     store.fleet_reading_void(Author::user(api.user.login.as_str()), reading, reason).await?;
     Ok(Json(store.fleet_readings(machine, 100).await?))
+}
+
+/// A machine's warranties.
+async fn warranties(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<accord_store::WarrantyRow>>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    Ok(Json(store.fleet_warranties(id).await?))
+}
+
+#[derive(Deserialize)]
+struct WarrantyBody {
+    /// A part number; absent or empty: the whole machine.
+    #[serde(default)]
+    part: String,
+    from: String,
+    #[serde(default)]
+    until: String,
+    /// odometer, engine_hours or fuel, with `up_to`.
+    #[serde(default)]
+    meter: String,
+    up_to: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a warranty on a machine or a part of it.
+async fn add_warranty(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<WarrantyBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    scope.require_manage()?;
+    let up_to = body.up_to.map(|v| v.to_string()).unwrap_or_default();
+    let warranty = super::parse_warranty(id, &body.part, &body.from, &body.until, &body.meter, &up_to)?;
+    store.fleet_warranty_add(Author::user(api.user.login.as_str()), &warranty, &body.note).await?;
+    Ok((StatusCode::CREATED, Json(warranty)).into_response())
 }
 
 async fn due(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<DueRow>>, AppError> {
@@ -335,6 +384,16 @@ async fn suggested(
         return Err(AppError::Forbidden);
     }
     Ok(Json(store.fleet_suggested_orders(today(store).await?).await?))
+}
+
+/// Stock per warehouse, bin and part: on hand, reserved for work orders, in transit.
+async fn stock(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<accord_store::StockRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(store.fleet_stock().await?))
 }
 
 #[derive(Deserialize, Default)]

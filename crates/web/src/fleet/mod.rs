@@ -147,6 +147,49 @@ pub fn void_reason(name: &str, note: Option<&str>) -> Result<VoidReason, AppErro
     })
 }
 
+/// A warranty from form or API text: `part` empty for the whole machine, `from` the first day
+/// covered, `until` the last (optional), `limit_meter` and `up_to` a meter limit (cumulative
+/// value, optional); at least one of the two limits.
+pub fn parse_warranty(
+    machine: MachineId,
+    part: &str,
+    from: &str,
+    until: &str,
+    limit_meter: &str,
+    up_to: &str,
+) -> Result<accord_domain::fleet::work_order::Warranty, AppError> {
+    use accord_domain::fleet::parts::PartNumber;
+    use accord_domain::fleet::work_order::{MeterLimit, Warranty, WarrantyScope};
+    use accord_domain::validation::Reason;
+    let day = |text: &str, field: &'static str| -> Result<Option<NaiveDate>, AppError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| invalid(field, Reason::UnknownValue))
+    };
+    let scope = match part.trim() {
+        "" => WarrantyScope::Machine,
+        p => WarrantyScope::Part(PartNumber::parse(p).map_err(|_| invalid("part", Reason::UnknownValue))?),
+    };
+    let from = day(from, "from")?.ok_or_else(|| invalid("from", Reason::Required))?;
+    let until = day(until, "until")?;
+    let up_to: String = up_to.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+    let meter_limit = match (limit_meter.trim(), up_to.as_str()) {
+        (_, "") => None,
+        ("", _) => return Err(invalid("limit_meter", Reason::Required)),
+        (kind, value) => Some(MeterLimit {
+            kind: accord_formats::fleet::meter_kind(kind)
+                .ok_or_else(|| invalid("limit_meter", Reason::UnknownValue))?,
+            up_to: value.parse().map_err(|_| invalid("up_to", Reason::UnknownValue))?,
+        }),
+    };
+    if until.is_none() && meter_limit.is_none() {
+        return Err(invalid("until", Reason::Required));
+    }
+    Ok(Warranty { id: accord_domain::WarrantyId(uuid::Uuid::now_v7()), machine, scope, from, until, meter_limit })
+}
+
 /// The actions that make sense from a status, for buttons.
 pub fn actions_from(status: WorkOrderStatus) -> &'static [&'static str] {
     match status {

@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/fleet/machines/{id}", get(machine_page))
         .route("/fleet/machines/{id}/readings", post(reading_form))
         .route("/fleet/machines/{id}/readings/{reading}/void", post(void_form))
+        .route("/fleet/machines/{id}/warranties", post(warranty_form))
         .route("/fleet/due", get(due_page).post(create_preventive))
         .route("/fleet/workorders", get(orders_page))
         .route("/fleet/workorders/{id}", get(order_page))
@@ -281,6 +282,38 @@ pub struct ReadingForm {
     pub value: String,
 }
 
+/// What the warranty form last held (kept after a refusal).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct WarrantyForm {
+    #[serde(default)]
+    pub part: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub limit_meter: String,
+    #[serde(default)]
+    pub up_to: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The forms of a machine's page as last submitted.
+#[derive(Debug, Default, Clone)]
+pub struct MachineForms {
+    pub reading: ReadingForm,
+    pub warranty: WarrantyForm,
+}
+
+pub struct WarrantyLine {
+    pub scope: String,
+    pub from: String,
+    pub until: String,
+    pub limit: String,
+    pub note: String,
+}
+
 #[derive(Template)]
 #[template(path = "fleet/machine.html")]
 struct MachinePage {
@@ -299,6 +332,8 @@ struct MachinePage {
     readings: Vec<ReadingLine>,
     void_reasons: Vec<(String, String)>,
     form: ReadingForm,
+    warranty_form: WarrantyForm,
+    warranties: Vec<WarrantyLine>,
     errors: FormErrors,
 }
 
@@ -311,14 +346,14 @@ pub fn meter_code(kind: accord_domain::fleet::meter::MeterKind) -> String {
 
 async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
     let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    machine_page_with(&state, &ctx, id, ReadingForm::default(), FormErrors::default(), StatusCode::OK).await
+    machine_page_with(&state, &ctx, id, MachineForms::default(), FormErrors::default(), StatusCode::OK).await
 }
 
 async fn machine_page_with(
     state: &AppState,
     ctx: &Ctx,
     id: MachineId,
-    form: ReadingForm,
+    forms: MachineForms,
     errors: FormErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -349,7 +384,13 @@ async fn machine_page_with(
         data.meters.iter().map(|m| m.kind).chain(readings.iter().map(|r| r.kind)).collect();
     kinds.sort();
     kinds.dedup();
+    let MachineForms { reading: form, warranty: warranty_form } = forms;
     let form = ReadingForm { date: if form.date.is_empty() { today.to_string() } else { form.date }, ..form };
+    let warranty_form = WarrantyForm {
+        from: if warranty_form.from.is_empty() { today.to_string() } else { warranty_form.from },
+        ..warranty_form
+    };
+    let warranties = store.fleet_warranties(id).await?;
     let page = MachinePage {
         chrome: Chrome::new(ctx, state.is_demo(), "fleet", format!("{} {}", line.model, line.ident))
             .crumb("fleet-title", "/fleet")
@@ -391,6 +432,8 @@ async fn machine_page_with(
             .map(|r| (r.to_string(), tr.t(&format!("fleet-void-reason-{r}"))))
             .collect(),
         form,
+        warranty_form,
+        warranties: warranties.iter().map(|w| warranty_line(tr, w)).collect(),
         errors,
         m: line,
     };
@@ -402,6 +445,57 @@ fn stored_name(m: &accord_store::StoredMachine) -> String {
     let ident =
         m.machine.vin.as_ref().map(|v| v.to_string()).or_else(|| m.machine.serial.as_ref().map(|s| s.to_string()));
     format!("{} {}", m.model_name, ident.unwrap_or_default())
+}
+
+fn warranty_line(tr: &Tr, row: &accord_store::WarrantyRow) -> WarrantyLine {
+    use accord_domain::fleet::work_order::WarrantyScope;
+    let w = &row.warranty;
+    WarrantyLine {
+        scope: match &w.scope {
+            WarrantyScope::Machine => tr.t("fleet-warranty-whole"),
+            WarrantyScope::Part(p) => format!("{}: {p}", tr.t("fleet-part")),
+        },
+        from: tr.day(w.from),
+        until: day(tr, w.until),
+        limit: w.meter_limit.map_or_else(
+            || "—".to_string(),
+            |l| format!("{} {} ({})", tr.int(l.up_to), k(tr, l.kind.unit_key()), k(tr, l.kind.key())),
+        ),
+        note: row.note.clone(),
+    }
+}
+
+/// A warranty recorded from the machine's page.
+async fn warranty_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<WarrantyForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let result = match super::parse_warranty(id, &form.part, &form.from, &form.until, &form.limit_meter, &form.up_to) {
+        Ok(w) => store.fleet_warranty_add(ctx.author(), &w, &form.note).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#warranties"), "fleet-warranty-added")),
+        Err(error) => {
+            let field = |f: &str| match f {
+                "until" => "until",
+                "up_to" => "up_to",
+                "meter" => "limit_meter",
+                "part" => "part",
+                _ => "from",
+            };
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, field, error)?;
+            let forms = MachineForms { warranty: form, ..Default::default() };
+            machine_page_with(&state, &ctx, id, forms, errors, status).await
+        }
+    }
 }
 
 fn machine_ident(m: &MachineItem) -> String {
@@ -484,7 +578,8 @@ async fn reading_form(
                 _ => "value",
             };
             let (status, errors) = machine_form_errors(&ctx.tr, &name, field, error)?;
-            machine_page_with(&state, &ctx, id, form, errors, status).await
+            let forms = MachineForms { reading: form, ..Default::default() };
+            machine_page_with(&state, &ctx, id, forms, errors, status).await
         }
     }
 }
@@ -521,7 +616,7 @@ async fn void_form(
         Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#readings"), "fleet-reading-voided")),
         Err(error) => {
             let (status, errors) = machine_form_errors(&ctx.tr, &name, |_| "reading", error)?;
-            machine_page_with(&state, &ctx, id, ReadingForm::default(), errors, status).await
+            machine_page_with(&state, &ctx, id, MachineForms::default(), errors, status).await
         }
     }
 }

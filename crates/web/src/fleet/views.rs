@@ -173,7 +173,7 @@ pub async fn machine_data(
     let work_orders = store.fleet_work_orders(&filter, Paging { page: 1, per_page: 20 }).await?.items;
     let year_ago = today.checked_sub_days(Days::new(365)).unwrap_or(today);
     let kpi = match DateRange::new(year_ago, today) {
-        Ok(range) => store.fleet_kpi(range, GroupBy::Machine, |x| x.id == id).await?.rows.into_iter().next(),
+        Ok(range) => store.fleet_machine_kpi(id, range).await?,
         Err(_) => None,
     };
     let history = store.fleet_history(id).await?;

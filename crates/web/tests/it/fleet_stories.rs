@@ -12,6 +12,7 @@ on_both_backends!(
     fleet_pages_due_list_and_figures,
     fleet_owners_see_only_their_machines_and_bad_input_is_named,
     fleet_readings_entered_and_voided_by_hand,
+    fleet_warranties_flag_order_lines,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -433,4 +434,150 @@ async fn fleet_readings_entered_and_voided_by_hand(app: &TestApp) {
         .expect("json");
     let row = voided.as_array().expect("rows").iter().find(|r| r["id"] == json!(other_id)).expect("listed");
     assert_eq!(row["voided"], json!({ "other": "счётчик сбоил" }));
+}
+
+/// Warranties recorded over the API and on the machine's page flag the lines of repair orders:
+/// a machine warranty every line, a part warranty the lines of that part.
+async fn fleet_warranties_flag_order_lines(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let get = |path: String| {
+        let (http, admin, url) = (http.clone(), admin.clone(), app.url(&path));
+        async move { http.get(url).bearer_auth(&admin).send().await.expect("get").json::<Value>().await.expect("json") }
+    };
+    let post = |path: String, body: Value| {
+        let (http, admin, url) = (http.clone(), admin.clone(), app.url(&path));
+        async move { http.post(url).bearer_auth(&admin).json(&body).send().await.expect("post") }
+    };
+    let machines = get("/api/v1/fleet/machines?per_page=50".into()).await;
+    let ident = |m: &Value| m["vin"].as_str().or(m["serial"].as_str()).map(str::to_string);
+    let with_vin: Vec<Value> =
+        machines["items"].as_array().expect("items").iter().filter(|m| ident(m).is_some()).take(2).cloned().collect();
+    let (a, b) = (&with_vin[0], &with_vin[1]);
+    let (a_id, b_id) = (a["id"].as_str().expect("id"), b["id"].as_str().expect("id"));
+    let stock = get("/api/v1/fleet/stock".into()).await;
+    let row =
+        stock.as_array().expect("rows").iter().find(|r| r["qty"].as_i64() >= Some(2)).expect("a stocked part").clone();
+    let part = row["part"].as_str().expect("part").to_string();
+
+    // Refusals name the field.
+    let reversed = post(
+        format!("/api/v1/fleet/machines/{b_id}/warranties"),
+        json!({ "from": "2025-01-01", "until": "2024-01-01" }),
+    )
+    .await;
+    assert_eq!(reversed.status(), 422);
+    assert_eq!(reversed.json::<Value>().await.expect("json")["error"]["field"], "until");
+    let unknown = post(
+        format!("/api/v1/fleet/machines/{b_id}/warranties"),
+        json!({ "part": "NO-SUCH-PART-1", "from": "2020-01-01", "until": "2100-01-01" }),
+    )
+    .await;
+    assert_eq!(unknown.status(), 422);
+    assert_eq!(unknown.json::<Value>().await.expect("json")["error"]["field"], "part");
+    // B: the whole machine, by date and by a meter limit far ahead.
+    let created = post(
+        format!("/api/v1/fleet/machines/{b_id}/warranties"),
+        json!({ "from": "2000-01-01", "until": "2100-12-31", "note": "гарантия завода" }),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+
+    // A: one part, through the page's form; without any limit it is refused beside the field.
+    let client = app.sign_in("coord.khv").await;
+    let html =
+        client.get(app.url(&format!("/fleet/machines/{a_id}"))).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"warranty-form\""));
+    let csrf = csrf_in(&html);
+    let url = app.url(&format!("/fleet/machines/{a_id}/warranties"));
+    let refused = client
+        .post(&url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("part", part.as_str()),
+            ("from", "2000-01-01"),
+            ("until", ""),
+            ("up_to", ""),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.expect("html").contains("id=\"e-until\""));
+    let done = client
+        .post(&url)
+        .form(&[("_csrf", csrf.as_str()), ("part", part.as_str()), ("from", "2000-01-01"), ("until", "2100-12-31")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(done.status(), 303);
+    let listed = get(format!("/api/v1/fleet/machines/{a_id}/warranties")).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    assert_eq!(listed[0]["warranty"]["scope"], json!({ "part": part }));
+    let html =
+        client.get(app.url(&format!("/fleet/machines/{a_id}"))).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"warranty-list\"") && html.contains(&part), "listed on the page");
+
+    // Two repair orders; the lines are flagged as the orders are opened and changed.
+    let csv = format!(
+        "machine;kind;opened_at;operation;hours\n{};repair;2024-11-20 08:00;Диагностика;1\n{};repair;2024-11-20 09:00;Замена насоса;2\n",
+        ident(a).expect("ident"),
+        ident(b).expect("ident")
+    );
+    let imported = http
+        .post(app.url("/api/v1/fleet/imports/workorders"))
+        .bearer_auth(&admin)
+        .body(csv)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(imported.status(), 201, "{}", imported.text().await.unwrap_or_default());
+    let order_of = |machine: &str| {
+        let machine = machine.to_string();
+        async move {
+            let list = get(format!("/api/v1/fleet/workorders?machine={machine}&open=true&per_page=100")).await;
+            list["items"].as_array().expect("items").iter().find(|o| o["kind"] == "repair").expect("repair order")["id"]
+                .as_str()
+                .expect("id")
+                .to_string()
+        }
+    };
+    let (a_order, b_order) = (order_of(a_id).await, order_of(b_id).await);
+    let b_stored = get(format!("/api/v1/fleet/workorders/{b_order}")).await;
+    assert!(b_stored["order"]["work"][0]["warranty"].is_string(), "machine warranty covers the work: {b_stored}");
+    let a_stored = get(format!("/api/v1/fleet/workorders/{a_order}")).await;
+    assert!(a_stored["order"]["work"][0]["warranty"].is_null(), "a part warranty does not cover other work");
+    let issued = post(
+        format!("/api/v1/fleet/workorders/{a_order}/parts"),
+        json!({ "warehouse": row["warehouse"], "bin": row["bin"], "part": part, "qty": 1 }),
+    )
+    .await;
+    assert_eq!(issued.status(), 200);
+    let issued: Value = issued.json().await.expect("json");
+    let line =
+        issued["order"]["parts"].as_array().expect("parts").iter().find(|p| p["part"] == json!(part)).expect("line");
+    assert!(line["warranty"].is_string(), "the part under warranty is flagged: {issued}");
+    assert!(issued["order"]["work"][0]["warranty"].is_null());
+
+    // The order page and the printable order show the flag.
+    let html = client
+        .get(app.url(&format!("/fleet/workorders/{a_order}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let parts_table = html.split("id=\"order-parts\"").nth(1).expect("parts table");
+    assert!(parts_table.split("</table>").next().is_some_and(|t| t.contains('✓')), "flag on the order page");
+    let pdf = client.get(app.url(&format!("/fleet/workorders/{b_order}/pdf"))).send().await.expect("pdf");
+    let bytes = pdf.bytes().await.expect("bytes");
+    match pdf_text(&bytes) {
+        Some(text) => assert!(text.contains("Замена насоса") && text.contains("да"), "warranty flag in: {text}"),
+        None => {
+            if accord_store::testing::require_all_tests() {
+                panic!("pdftotext (poppler-utils) is required with ACCORD_REQUIRE_ALL_TESTS=1");
+            }
+        }
+    }
 }
