@@ -265,6 +265,8 @@ pub struct StockRow {
     pub bin: String,
     pub part: String,
     pub qty: i64,
+    /// Held for work orders (an issue to another order may take at most `qty - reserved`).
+    pub reserved: i64,
     pub in_transit: i64,
 }
 
@@ -290,6 +292,57 @@ pub struct ReadingRow {
     pub value: i64,
     pub cumulative: i64,
     pub voided: Option<VoidReason>,
+}
+
+/// A shipment's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ShipmentId(pub uuid::Uuid);
+
+impl std::fmt::Display for ShipmentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A shipment to record as in transit.
+#[derive(Debug, Clone)]
+pub struct NewShipment {
+    pub supplier: Option<OrganisationId>,
+    /// The supplier's document (waybill, invoice).
+    pub reference: String,
+    pub warehouse: WarehouseId,
+    pub bin: String,
+    pub part: PartNumber,
+    pub qty: u32,
+    pub shipped_on: NaiveDate,
+    pub expected_on: NaiveDate,
+}
+
+/// A shipment as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShipmentRow {
+    pub id: ShipmentId,
+    pub supplier: Option<OrganisationId>,
+    pub reference: String,
+    pub warehouse: WarehouseId,
+    pub warehouse_name: String,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
+    pub shipped_on: NaiveDate,
+    pub expected_on: NaiveDate,
+    pub received_on: Option<NaiveDate>,
+}
+
+/// Stock held for a work order.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReservationRow {
+    pub work_order: WorkOrderId,
+    pub warehouse: WarehouseId,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
 }
 
 /// A warranty as the machine's page lists it.
@@ -984,28 +1037,7 @@ impl Store {
         {
             return Ok((FleetImportOutcome { unchanged: true, inserted: 0 }, Vec::new()));
         }
-        let (mut next,): (i64,) =
-            sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM fleet_work_orders").fetch_one(&mut *w.tx).await?;
-        let mut numbers = Vec::new();
-        for o in orders {
-            o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
-            let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
-                .bind(o.machine.to_string())
-                .fetch_optional(&mut *w.tx)
-                .await?;
-            if exists.is_none() {
-                return Err(refused("fleet.error.unknown_machine", "machine", o.machine, o.machine, "no such machine"));
-            }
-            let mut o = o.clone();
-            flag_in(&mut w, &mut o).await?;
-            insert_order(&mut w, next, &o).await?;
-            w.audit(Change::create("fleet_work_order", o.id, &o)).await?;
-            if o.status == WorkOrderStatus::Closed {
-                note_closed(&mut w, &o).await?;
-            }
-            numbers.push(next);
-            next += 1;
-        }
+        let numbers = create_orders(&mut w, orders).await?;
         finish_import(w, file).await?;
         Ok((FleetImportOutcome { unchanged: false, inserted: orders.len() as u64 }, numbers))
     }
@@ -1041,9 +1073,196 @@ impl Store {
                     o.add_work(line).map_err(|e| refused(e.key(), "work", d.machine, &op.code, &e))?;
                 }
             }
-            orders.push(o);
+            let needs: Vec<(PartNumber, u32)> = snap
+                .regime_of(&m.machine)
+                .and_then(|r| r.content(d.kind))
+                .map(|c| c.parts.iter().map(|p| (p.part.clone(), p.qty)).collect())
+                .unwrap_or_default();
+            orders.push((o, needs));
         }
-        Ok(self.fleet_work_orders_create(author, &orders, None).await?.1)
+        let list: Vec<WorkOrder> = orders.iter().map(|(o, _)| o.clone()).collect();
+        let mut w = self.begin_write(author).await?;
+        let numbers = create_orders(&mut w, &list).await?;
+        for (o, needs) in &orders {
+            reserve(&mut w, o.id, needs).await?;
+        }
+        w.commit().await?;
+        Ok(numbers)
+    }
+
+    /// Reservations of work orders (of one order, or all), by part.
+    pub async fn fleet_reservations(&self, order: Option<WorkOrderId>) -> Result<Vec<ReservationRow>> {
+        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT work_order_id, warehouse_id, bin, part, qty FROM fleet_reservations WHERE ($1 = '' OR work_order_id = $1) ORDER BY part, created_at, id",
+        )
+        .bind(order.map(|o| o.to_string()).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(o, wh, bin, part, qty)| {
+                Ok(ReservationRow {
+                    work_order: WorkOrderId::from_str(&o).map_err(corrupt("work order id"))?,
+                    warehouse: WarehouseId::from_str(&wh).map_err(corrupt("warehouse id"))?,
+                    bin,
+                    part,
+                    qty,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a shipment from a supplier on its way to a bin: counted as in transit (on the
+    /// parts page and by the suggested order list) until it is received.
+    pub async fn fleet_shipment_add(&self, author: Author<'_>, s: &NewShipment) -> Result<ShipmentId> {
+        if s.qty == 0 {
+            return Err(refused("fleet.error.qty_zero", "qty", &s.part, s.qty, "quantity must be positive"));
+        }
+        if s.expected_on < s.shipped_on {
+            return Err(refused(
+                "fleet.error.shipment_dates",
+                "expected_on",
+                &s.part,
+                s.expected_on,
+                format!("part {}: expected {} before shipped {}", s.part, s.expected_on, s.shipped_on),
+            ));
+        }
+        let mut w = self.begin_write(author).await?;
+        let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
+            .bind(s.part.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if known.is_none() {
+            return Err(refused("fleet.error.unknown_part", "part", &s.part, &s.part, "no such part"));
+        }
+        let warehouse: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_warehouses WHERE id = $1")
+            .bind(s.warehouse.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if warehouse.is_none() {
+            return Err(refused(
+                "fleet.error.unknown_warehouse",
+                "warehouse",
+                &s.part,
+                s.warehouse,
+                "no such warehouse",
+            ));
+        }
+        let id = ShipmentId(new_uuid());
+        let now = w.now_text();
+        sqlx::query(
+            "INSERT INTO fleet_shipments (id, supplier_id, reference, warehouse_id, bin, part, qty, shipped_on, expected_on, received_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)",
+        )
+        .bind(id.0.to_string())
+        .bind(s.supplier.map(|o| o.to_string()))
+        .bind(s.reference.trim())
+        .bind(s.warehouse.to_string())
+        .bind(s.bin.trim())
+        .bind(s.part.as_str())
+        .bind(i64::from(s.qty))
+        .bind(s.shipped_on.to_string())
+        .bind(s.expected_on.to_string())
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO fleet_stock (warehouse_id, bin, part, qty, in_transit) VALUES ($1, $2, $3, 0, $4) \
+             ON CONFLICT (warehouse_id, bin, part) DO UPDATE SET in_transit = fleet_stock.in_transit + $4",
+        )
+        .bind(s.warehouse.to_string())
+        .bind(s.bin.trim())
+        .bind(s.part.as_str())
+        .bind(i64::from(s.qty))
+        .execute(&mut *w.tx)
+        .await?;
+        let after = serde_json::json!({
+            "supplier": s.supplier, "reference": s.reference, "warehouse": s.warehouse, "bin": s.bin,
+            "part": s.part, "qty": s.qty, "shipped_on": s.shipped_on, "expected_on": s.expected_on,
+        });
+        w.audit(Change::create("fleet_shipment", id.0, &after)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Receives a shipment in transit: it leaves the in-transit count and becomes a receipt
+    /// movement into its bin. A shipment is received once.
+    pub async fn fleet_shipment_receive(&self, author: Author<'_>, id: ShipmentId, on: NaiveDate) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let row: Option<(String, String, String, i64, Option<String>)> =
+            sqlx::query_as("SELECT warehouse_id, bin, part, qty, received_on FROM fleet_shipments WHERE id = $1")
+                .bind(id.0.to_string())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let (warehouse, bin, part, qty, received) = row.ok_or(StoreError::NotFound { entity: "shipment" })?;
+        let part = PartNumber::parse(&part).map_err(corrupt("part"))?;
+        if let Some(on) = received {
+            return Err(refused(
+                "fleet.error.shipment_received",
+                "shipment",
+                &part,
+                &on,
+                format!("shipment of {part} was received on {on}"),
+            ));
+        }
+        // The condition makes a second, concurrent receipt of the same shipment a no-op.
+        let done = sqlx::query("UPDATE fleet_shipments SET received_on = $1 WHERE id = $2 AND received_on IS NULL")
+            .bind(on.to_string())
+            .bind(id.0.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(refused("fleet.error.shipment_received", "shipment", &part, on, "already received"));
+        }
+        let warehouse = WarehouseId::from_str(&warehouse).map_err(corrupt("warehouse id"))?;
+        sqlx::query(
+            "UPDATE fleet_stock SET in_transit = in_transit - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4",
+        )
+        .bind(qty)
+        .bind(warehouse.to_string())
+        .bind(&bin)
+        .bind(part.as_str())
+        .execute(&mut *w.tx)
+        .await?;
+        receive(&mut w, warehouse, &bin, &part, qty, on).await?;
+        w.audit(Change::update(
+            "fleet_shipment",
+            id.0,
+            &serde_json::json!({ "received_on": null }),
+            &serde_json::json!({ "received_on": on }),
+        ))
+        .await?;
+        w.commit().await
+    }
+
+    /// Shipments, those in transit first (by expected day), then the latest received.
+    pub async fn fleet_shipments(&self, limit: i64) -> Result<Vec<ShipmentRow>> {
+        type Row =
+            (String, Option<String>, String, String, String, String, String, i64, String, String, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT s.id, s.supplier_id, s.reference, s.warehouse_id, w.name, s.bin, s.part, s.qty, s.shipped_on, s.expected_on, s.received_on \
+             FROM fleet_shipments s JOIN fleet_warehouses w ON w.id = s.warehouse_id \
+             ORDER BY CASE WHEN s.received_on IS NULL THEN 0 ELSE 1 END, s.expected_on, s.id LIMIT {}",
+            limit.clamp(1, 1000)
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, supplier, reference, wid, wname, bin, part, qty, shipped, expected, received)| {
+                Ok(ShipmentRow {
+                    id: ShipmentId(uuid::Uuid::from_str(&id).map_err(corrupt("shipment id"))?),
+                    supplier: supplier.as_deref().map(OrganisationId::from_str).transpose().map_err(corrupt("org"))?,
+                    reference,
+                    warehouse: WarehouseId::from_str(&wid).map_err(corrupt("warehouse id"))?,
+                    warehouse_name: wname,
+                    bin,
+                    part,
+                    qty,
+                    shipped_on: date(&shipped)?,
+                    expected_on: date(&expected)?,
+                    received_on: received.as_deref().map(date).transpose()?,
+                })
+            })
+            .collect()
     }
 
     pub async fn fleet_work_order(&self, id: WorkOrderId) -> Result<StoredWorkOrder> {
@@ -1170,6 +1389,8 @@ impl Store {
         w.audit(Change::update("fleet_work_order", id, &before, &order)).await?;
         if order.status == WorkOrderStatus::Closed && before.status != WorkOrderStatus::Closed {
             note_closed(&mut w, &order).await?;
+            // A closed order needs nothing more: its reservations go back to free stock.
+            release(&mut w, id, None).await?;
         }
         w.commit().await?;
         Ok(StoredWorkOrder { number, order, version: version + 1 })
@@ -1201,10 +1422,13 @@ impl Store {
                 .await?;
         let (price_minor, currency) =
             price.ok_or_else(|| refused("fleet.error.unknown_part", "part", part, part, "no such part"))?;
-        // The condition in the UPDATE is the rule: rows affected 0 means not enough in the bin,
-        // whatever else committed meanwhile (the CHECK on qty backs it up).
+        // What this order has reserved of the part is released first (it is what the issue
+        // takes); the rest of the bin's reservations belong to other orders and stay.
+        release(&mut w, order, Some((part, i64::from(qty), warehouse, bin))).await?;
+        // The condition in the UPDATE is the rule: rows affected 0 means not enough free in the
+        // bin, whatever else committed meanwhile (the CHECK on qty backs it up).
         let done = sqlx::query(
-            "UPDATE fleet_stock SET qty = qty - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4 AND qty >= $1",
+            "UPDATE fleet_stock SET qty = qty - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4 AND qty - reserved >= $1",
         )
         .bind(i64::from(qty))
         .bind(warehouse.to_string())
@@ -1213,14 +1437,15 @@ impl Store {
         .execute(&mut *w.tx)
         .await?;
         if done.rows_affected() == 0 {
-            let have: Option<(i64,)> =
-                sqlx::query_as("SELECT qty FROM fleet_stock WHERE warehouse_id = $1 AND bin = $2 AND part = $3")
-                    .bind(warehouse.to_string())
-                    .bind(bin)
-                    .bind(part.as_str())
-                    .fetch_optional(&mut *w.tx)
-                    .await?;
-            let have = have.map_or(0, |(q,)| q);
+            let have: Option<(i64,)> = sqlx::query_as(
+                "SELECT qty - reserved FROM fleet_stock WHERE warehouse_id = $1 AND bin = $2 AND part = $3",
+            )
+            .bind(warehouse.to_string())
+            .bind(bin)
+            .bind(part.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            let have = have.map_or(0, |(q,)| q.max(0));
             return Err(refused(
                 "fleet.error.stock_short",
                 "qty",
@@ -1328,19 +1553,20 @@ impl Store {
     }
 
     pub async fn fleet_stock(&self) -> Result<Vec<StockRow>> {
-        let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT s.warehouse_id, w.name, s.bin, s.part, s.qty, s.in_transit FROM fleet_stock s JOIN fleet_warehouses w ON w.id = s.warehouse_id ORDER BY w.name, s.part, s.bin",
+        let rows: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT s.warehouse_id, w.name, s.bin, s.part, s.qty, s.reserved, s.in_transit FROM fleet_stock s JOIN fleet_warehouses w ON w.id = s.warehouse_id ORDER BY w.name, s.part, s.bin",
         )
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(wid, name, bin, part, qty, in_transit)| {
+            .map(|(wid, name, bin, part, qty, reserved, in_transit)| {
                 Ok(StockRow {
                     warehouse: WarehouseId::from_str(&wid).map_err(corrupt("warehouse id"))?,
                     warehouse_name: name,
                     bin,
                     part,
                     qty,
+                    reserved,
                     in_transit,
                 })
             })
@@ -1383,12 +1609,12 @@ impl Store {
         for (part, _, qty) in issues {
             daily.entry(part).or_default().push(qty as f64);
         }
-        let stock: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT part, CAST(SUM(qty) AS BIGINT), CAST(SUM(in_transit) AS BIGINT) FROM fleet_stock GROUP BY part",
+        let stock: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT part, CAST(SUM(qty) AS BIGINT), CAST(SUM(reserved) AS BIGINT), CAST(SUM(in_transit) AS BIGINT) FROM fleet_stock GROUP BY part",
         )
         .fetch_all(&self.pool)
         .await?;
-        let stock: HashMap<String, (i64, i64)> = stock.into_iter().map(|(p, q, t)| (p, (q, t))).collect();
+        let stock: HashMap<String, (i64, i64, i64)> = stock.into_iter().map(|(p, q, r, t)| (p, (q, r, t))).collect();
         let snap = self.fleet_snapshot().await?;
         let due = snap.due_list(today, |_| true);
         let z = z_for_service_level(0.95);
@@ -1399,12 +1625,12 @@ impl Store {
             let planned = planned_demand(&due, &snap.regimes, until);
             let mut samples = daily.get(p.number.as_str()).cloned().unwrap_or_default();
             samples.resize(365, 0.0);
-            let (on_hand, in_transit) = stock.get(p.number.as_str()).copied().unwrap_or((0, 0));
+            let (on_hand, reserved, in_transit) = stock.get(p.number.as_str()).copied().unwrap_or((0, 0, 0));
             supplies.push(PartSupply {
                 part: p.number.clone(),
                 supplier,
                 on_hand: on_hand.max(0) as u64,
-                reserved: 0,
+                reserved: reserved.max(0) as u64,
                 in_transit: in_transit.max(0) as u64,
                 planned: planned.get(&p.number).copied().unwrap_or(0),
                 demand: Stats::of(samples).unwrap_or(Stats::exact(0.0)),
@@ -1693,6 +1919,141 @@ async fn movement(
     .await?;
     let after = serde_json::json!({ "warehouse": warehouse, "bin": bin, "part": part, "delta": delta, "kind": kind, "order": order, "on": on });
     w.audit(Change::create("fleet_stock_movement", id, &after)).await
+}
+
+/// Opens work orders (checked by the domain, lines flagged against the machines'
+/// warranties), numbered on from the last; returns the numbers.
+async fn create_orders(w: &mut WriteTx<'_>, orders: &[WorkOrder]) -> Result<Vec<i64>> {
+    let (mut next,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM fleet_work_orders").fetch_one(&mut *w.tx).await?;
+    let mut numbers = Vec::new();
+    for o in orders {
+        o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
+        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+            .bind(o.machine.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if exists.is_none() {
+            return Err(refused("fleet.error.unknown_machine", "machine", o.machine, o.machine, "no such machine"));
+        }
+        let mut o = o.clone();
+        flag_in(w, &mut o).await?;
+        insert_order(w, next, &o).await?;
+        w.audit(Change::create("fleet_work_order", o.id, &o)).await?;
+        if o.status == WorkOrderStatus::Closed {
+            note_closed(w, &o).await?;
+        }
+        numbers.push(next);
+        next += 1;
+    }
+    Ok(numbers)
+}
+
+/// Reserves for an order what it needs of each part, from the bins' free stock (on hand less
+/// what is reserved), as much as there is: a service is planned whether or not its parts are in.
+async fn reserve(w: &mut WriteTx<'_>, order: WorkOrderId, needs: &[(PartNumber, u32)]) -> Result<()> {
+    for (part, qty) in needs {
+        let mut wanted = i64::from(*qty);
+        let bins: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT warehouse_id, bin, qty - reserved FROM fleet_stock WHERE part = $1 AND qty - reserved > 0 ORDER BY warehouse_id, bin",
+        )
+        .bind(part.as_str())
+        .fetch_all(&mut *w.tx)
+        .await?;
+        for (warehouse, bin, free) in bins {
+            if wanted == 0 {
+                break;
+            }
+            let take = wanted.min(free);
+            // The condition re-checks the free stock under the row lock.
+            let done = sqlx::query(
+                "UPDATE fleet_stock SET reserved = reserved + $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4 AND qty - reserved >= $1",
+            )
+            .bind(take)
+            .bind(&warehouse)
+            .bind(&bin)
+            .bind(part.as_str())
+            .execute(&mut *w.tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                continue;
+            }
+            let id = new_uuid().to_string();
+            let now = w.now_text();
+            sqlx::query(
+                "INSERT INTO fleet_reservations (id, work_order_id, warehouse_id, bin, part, qty, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&id)
+            .bind(order.to_string())
+            .bind(&warehouse)
+            .bind(&bin)
+            .bind(part.as_str())
+            .bind(take)
+            .bind(now)
+            .execute(&mut *w.tx)
+            .await?;
+            let after =
+                serde_json::json!({ "order": order, "warehouse": warehouse, "bin": bin, "part": part, "qty": take });
+            w.audit(Change::create("fleet_reservation", id, &after)).await?;
+            wanted -= take;
+        }
+    }
+    Ok(())
+}
+
+/// Releases an order's reservations: all of them (`None`), or up to `qty` of one part, those
+/// in the given bin first (an issue takes what was held for it).
+async fn release(
+    w: &mut WriteTx<'_>,
+    order: WorkOrderId,
+    only: Option<(&PartNumber, i64, WarehouseId, &str)>,
+) -> Result<()> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, warehouse_id, bin, part, qty FROM fleet_reservations WHERE work_order_id = $1 AND ($2 = '' OR part = $2) ORDER BY created_at, id",
+    )
+    .bind(order.to_string())
+    .bind(only.map(|o| o.0.as_str().to_string()).unwrap_or_default())
+    .fetch_all(&mut *w.tx)
+    .await?;
+    let mut rows = rows;
+    let mut left = only.map_or(i64::MAX, |o| o.1);
+    if let Some((_, _, warehouse, bin)) = only {
+        let here = |r: &(String, String, String, String, i64)| r.1 == warehouse.to_string() && r.2 == bin;
+        rows.sort_by_key(|r| !here(r));
+    }
+    for (id, warehouse, bin, part, qty) in rows {
+        if left == 0 {
+            break;
+        }
+        let take = qty.min(left);
+        sqlx::query(
+            "UPDATE fleet_stock SET reserved = reserved - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4",
+        )
+        .bind(take)
+        .bind(&warehouse)
+        .bind(&bin)
+        .bind(&part)
+        .execute(&mut *w.tx)
+        .await?;
+        if take == qty {
+            sqlx::query("DELETE FROM fleet_reservations WHERE id = $1").bind(&id).execute(&mut *w.tx).await?;
+        } else {
+            sqlx::query("UPDATE fleet_reservations SET qty = qty - $1 WHERE id = $2")
+                .bind(take)
+                .bind(&id)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        w.audit(Change::update(
+            "fleet_reservation",
+            &id,
+            &serde_json::json!({ "qty": qty }),
+            &serde_json::json!({ "qty": qty - take }),
+        ))
+        .await?;
+        left -= take;
+    }
+    Ok(())
 }
 
 type WarrantyDbRow = (String, Option<String>, String, Option<String>, Option<i64>, Option<i64>, String);

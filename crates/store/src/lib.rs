@@ -28,9 +28,9 @@ pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, 
 pub use files::Attachment;
 pub use fleet::{
     BulkMachine, BulkOutcome, DueState, FleetBulk, FleetFile, FleetHistories, FleetImportOutcome, FleetSnapshot,
-    HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading, PartRecord, QuarterFigures,
-    ReadingRow, StockRow, StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WarrantyRow, WorkOrderFilter,
-    WorkOrderRow, brand_code, demo_bulk, refused, status_code,
+    HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading, NewShipment, PartRecord,
+    QuarterFigures, ReadingRow, ReservationRow, ShipmentId, ShipmentRow, StockRow, StoredMachine, StoredWorkOrder,
+    USAGE_WINDOW_DAYS, WarrantyRow, WorkOrderFilter, WorkOrderRow, brand_code, demo_bulk, refused, status_code,
 };
 pub use logistics::{
     LogisticsFile, LogisticsImportOutcome, LogisticsItem, LogisticsKind, LogisticsRecords, PlanningRates, RATES_KEY,

@@ -43,6 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/fleet/quarters/{quarter}", get(quarter))
         .route("/api/v1/fleet/parts/orders", get(suggested))
         .route("/api/v1/fleet/stock", get(stock))
+        .route("/api/v1/fleet/shipments", get(shipments).post(add_shipment))
+        .route("/api/v1/fleet/shipments/{id}/receive", post(receive_shipment))
+        .route("/api/v1/fleet/workorders/{id}/reservations", get(reservations))
 }
 
 /// File imports: the body is the file, `?dry_run=true` only checks it.
@@ -394,6 +397,96 @@ async fn stock(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<a
         return Err(AppError::Forbidden);
     }
     Ok(Json(store.fleet_stock().await?))
+}
+
+/// Shipments, those in transit first.
+async fn shipments(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<accord_store::ShipmentRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(store.fleet_shipments(1000).await?))
+}
+
+#[derive(Deserialize)]
+struct ShipmentBody {
+    supplier: Option<String>,
+    #[serde(default)]
+    reference: String,
+    warehouse: String,
+    bin: String,
+    part: String,
+    qty: u32,
+    shipped_on: String,
+    expected_on: String,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: String,
+}
+
+/// Records a shipment in transit.
+async fn add_shipment(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<ShipmentBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let form = super::pages::ShipmentForm {
+        supplier: body.supplier.unwrap_or_default(),
+        reference: body.reference,
+        warehouse: body.warehouse,
+        bin: body.bin,
+        part: body.part,
+        qty: body.qty.to_string(),
+        shipped_on: body.shipped_on,
+        expected_on: body.expected_on,
+    };
+    let shipment = super::pages::parse_shipment(&form)?;
+    let id = store.fleet_shipment_add(Author::user(api.user.login.as_str()), &shipment).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct ReceiveBody {
+    /// The day received (default the fleet's today).
+    on: Option<String>,
+}
+
+/// Receives a shipment: a receipt movement into its bin.
+async fn receive_shipment(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    body: Option<Json<ReceiveBody>>,
+) -> Result<Json<Vec<accord_store::StockRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let id = accord_store::ShipmentId(uuid::Uuid::from_str(id.trim()).map_err(|_| AppError::NotFound)?);
+    let on = match body.and_then(|b| b.0.on).filter(|o| !o.trim().is_empty()) {
+        Some(t) => NaiveDate::from_str(t.trim()).map_err(|_| bad("on"))?,
+        None => today(store).await?,
+    };
+    store.fleet_shipment_receive(Author::user(api.user.login.as_str()), id, on).await?;
+    Ok(Json(store.fleet_stock().await?))
+}
+
+/// What a work order holds in stock.
+async fn reservations(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<accord_store::ReservationRow>>, AppError> {
+    let (_, stored) = load(&state, &api, &id).await?;
+    Ok(Json(state.store().fleet_reservations(Some(stored.order.id)).await?))
 }
 
 #[derive(Deserialize, Default)]

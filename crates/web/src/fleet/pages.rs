@@ -42,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/fleet/workorders/{id}/issue", post(order_issue_form))
         .route("/fleet/workorders/{id}/pdf", get(order_pdf))
         .route("/fleet/parts", get(parts_page))
+        .route("/fleet/parts/shipments", post(shipment_form))
+        .route("/fleet/parts/shipments/{id}/receive", post(receive_form))
         .route("/fleet/kpi", get(kpi_page))
 }
 
@@ -953,6 +955,7 @@ pub struct StockLine {
     pub bin: String,
     pub part: String,
     pub qty: i64,
+    pub reserved: i64,
     pub in_transit: i64,
 }
 
@@ -973,9 +976,60 @@ struct PartsPage {
     movements: Vec<(String, String, String, i64, String, String)>,
     suggested: Vec<SuggestLine>,
     parts: usize,
+    shipments: Vec<ShipmentLine>,
+    warehouses: Vec<(String, String)>,
+    suppliers: Vec<(String, String)>,
+    can_manage: bool,
+    form: ShipmentForm,
+    errors: FormErrors,
+}
+
+pub struct ShipmentLine {
+    pub id: String,
+    pub supplier: String,
+    pub reference: String,
+    pub warehouse: String,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
+    pub shipped: String,
+    pub expected: String,
+    pub received: Option<String>,
+    pub late: bool,
+}
+
+/// What the shipment form last held (kept after a refusal).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ShipmentForm {
+    #[serde(default)]
+    pub supplier: String,
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub warehouse: String,
+    #[serde(default)]
+    pub bin: String,
+    #[serde(default)]
+    pub part: String,
+    #[serde(default)]
+    pub qty: String,
+    #[serde(default)]
+    pub shipped_on: String,
+    #[serde(default)]
+    pub expected_on: String,
 }
 
 async fn parts_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    parts_page_with(&state, &ctx, ShipmentForm::default(), FormErrors::default(), StatusCode::OK).await
+}
+
+async fn parts_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    form: ShipmentForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &ctx.user).await?;
     if !scope.whole {
@@ -987,40 +1041,167 @@ async fn parts_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     let stock = store.fleet_stock().await?;
     let movements = store.fleet_movements(None, 50).await?;
     let suggested = store.fleet_suggested_orders(today).await?;
-    let parts = store.fleet_parts().await?.len();
-    render(&PartsPage {
-        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-parts-title")).crumb("fleet-title", "/fleet"),
-        stock: stock
-            .into_iter()
-            .take(300)
-            .map(|s| StockLine {
-                warehouse: s.warehouse_name,
-                bin: s.bin,
-                part: s.part,
-                qty: s.qty,
-                in_transit: s.in_transit,
-            })
-            .collect(),
-        movements: movements
-            .into_iter()
-            .map(|m| (tr.day(m.on_date), m.warehouse, m.part, m.delta, m.kind, m.by.unwrap_or_default()))
-            .collect(),
-        suggested: suggested
-            .iter()
-            .flat_map(|o| {
-                let supplier = owners.get(&o.supplier).cloned().unwrap_or_else(|| o.supplier.to_string());
-                o.lines.iter().map(move |l| SuggestLine {
-                    supplier: supplier.clone(),
-                    part: l.part.to_string(),
-                    qty: l.qty,
-                    position: l.position,
-                    reorder_point: l.reorder_point,
-                    safety_stock: l.safety_stock,
+    let catalogue = store.fleet_parts().await?;
+    let parts = catalogue.len();
+    let shipments = store.fleet_shipments(200).await?;
+    let mut suppliers: Vec<(String, String)> = catalogue
+        .iter()
+        .filter_map(|p| p.supplier)
+        .map(|o| (o.to_string(), owners.get(&o).cloned().unwrap_or_else(|| o.to_string())))
+        .collect();
+    suppliers.sort_by(|a, b| a.1.cmp(&b.1));
+    suppliers.dedup();
+    let mut warehouses: Vec<(String, String)> =
+        stock.iter().map(|s| (s.warehouse.to_string(), s.warehouse_name.clone())).collect();
+    warehouses.sort_by(|a, b| a.1.cmp(&b.1));
+    warehouses.dedup();
+    let form = ShipmentForm {
+        shipped_on: if form.shipped_on.is_empty() { today.to_string() } else { form.shipped_on },
+        ..form
+    };
+    render_status(
+        status,
+        &PartsPage {
+            chrome: Chrome::new(ctx, state.is_demo(), "fleet", tr.t("fleet-parts-title"))
+                .crumb("fleet-title", "/fleet"),
+            stock: stock
+                .into_iter()
+                .take(300)
+                .map(|s| StockLine {
+                    warehouse: s.warehouse_name,
+                    bin: s.bin,
+                    part: s.part,
+                    qty: s.qty,
+                    reserved: s.reserved,
+                    in_transit: s.in_transit,
                 })
-            })
-            .collect(),
-        parts,
+                .collect(),
+            movements: movements
+                .into_iter()
+                .map(|m| (tr.day(m.on_date), m.warehouse, m.part, m.delta, m.kind, m.by.unwrap_or_default()))
+                .collect(),
+            suggested: suggested
+                .iter()
+                .flat_map(|o| {
+                    let supplier = owners.get(&o.supplier).cloned().unwrap_or_else(|| o.supplier.to_string());
+                    o.lines.iter().map(move |l| SuggestLine {
+                        supplier: supplier.clone(),
+                        part: l.part.to_string(),
+                        qty: l.qty,
+                        position: l.position,
+                        reorder_point: l.reorder_point,
+                        safety_stock: l.safety_stock,
+                    })
+                })
+                .collect(),
+            parts,
+            shipments: shipments
+                .iter()
+                .map(|s| ShipmentLine {
+                    id: s.id.to_string(),
+                    supplier: s
+                        .supplier
+                        .map(|o| owners.get(&o).cloned().unwrap_or_else(|| o.to_string()))
+                        .unwrap_or_default(),
+                    reference: s.reference.clone(),
+                    warehouse: s.warehouse_name.clone(),
+                    bin: s.bin.clone(),
+                    part: s.part.clone(),
+                    qty: s.qty,
+                    shipped: tr.day(s.shipped_on),
+                    expected: tr.day(s.expected_on),
+                    received: s.received_on.map(|d| tr.day(d)),
+                    late: s.received_on.is_none() && s.expected_on < today,
+                })
+                .collect(),
+            warehouses,
+            suppliers,
+            can_manage: scope.manage,
+            form,
+            errors,
+        },
+    )
+}
+
+/// A shipment from form or API text, naming the field on bad input.
+pub fn parse_shipment(form: &ShipmentForm) -> Result<accord_store::NewShipment, AppError> {
+    use accord_domain::validation::Reason;
+    let day = |text: &str, field: &'static str| {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            super::invalid(field, if text.trim().is_empty() { Reason::Required } else { Reason::UnknownValue })
+        })
+    };
+    let supplier = match form.supplier.trim() {
+        "" => None,
+        s => Some(
+            accord_domain::OrganisationId::from_str(s).map_err(|_| super::invalid("supplier", Reason::UnknownValue))?,
+        ),
+    };
+    let warehouse =
+        WarehouseId::from_str(form.warehouse.trim()).map_err(|_| super::invalid("warehouse", Reason::UnknownValue))?;
+    if form.bin.trim().is_empty() {
+        return Err(super::invalid("bin", Reason::Required));
+    }
+    let part = PartNumber::parse(&form.part).map_err(|_| super::invalid("part", Reason::UnknownValue))?;
+    let qty: u32 = form.qty.trim().parse().map_err(|_| super::invalid("qty", Reason::UnknownValue))?;
+    Ok(accord_store::NewShipment {
+        supplier,
+        reference: form.reference.trim().to_string(),
+        warehouse,
+        bin: form.bin.trim().to_string(),
+        part,
+        qty,
+        shipped_on: day(&form.shipped_on, "shipped_on")?,
+        expected_on: day(&form.expected_on, "expected_on")?,
     })
+}
+
+/// Records a shipment in transit from the parts page.
+async fn shipment_form(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<ShipmentForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    scope.require_manage()?;
+    let result = match parse_shipment(&form) {
+        Ok(s) => store.fleet_shipment_add(ctx.author(), &s).await.map(|_| ()).map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, "/fleet/parts#shipments", "fleet-shipment-added")),
+        Err(error) => {
+            let (status, errors) = match error {
+                AppError::Store(accord_store::StoreError::Refused { key, field, subject, value, .. }) => {
+                    let message = ctx.tr.ta(&fluent_id(key), &[("subject", subject), ("value", value)]);
+                    let at = match field {
+                        "expected_on" => "expected_on",
+                        "warehouse" => "warehouse",
+                        "qty" => "qty",
+                        _ => "part",
+                    };
+                    (StatusCode::UNPROCESSABLE_ENTITY, FormErrors::with(vec![(at, message.clone())], Some(message)))
+                }
+                other => FormErrors::from_app_error(&ctx.tr, other)?,
+            };
+            parts_page_with(&state, &ctx, form, errors, status).await
+        }
+    }
+}
+
+/// Receives a shipment (after a confirmation): it becomes a receipt into its bin.
+async fn receive_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, _form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    scope.require_manage()?;
+    let id = accord_store::ShipmentId(uuid::Uuid::from_str(id.trim()).map_err(|_| AppError::NotFound)?);
+    let today = today(store).await?;
+    store.fleet_shipment_receive(ctx.author(), id, today).await?;
+    Ok(redirect_with_flash(&ctx, "/fleet/parts#shipments", "fleet-shipment-received"))
 }
 
 #[derive(Template)]

@@ -13,6 +13,7 @@ on_both_backends!(
     fleet_owners_see_only_their_machines_and_bad_input_is_named,
     fleet_readings_entered_and_voided_by_hand,
     fleet_warranties_flag_order_lines,
+    fleet_reservations_and_shipments_on_the_parts_page,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -580,4 +581,106 @@ async fn fleet_warranties_flag_order_lines(app: &TestApp) {
             }
         }
     }
+}
+
+/// Preventive orders reserve their parts (shown on the parts page); a shipment in transit is
+/// recorded on the parts page and received there after a confirmation.
+async fn fleet_reservations_and_shipments_on_the_parts_page(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let get = |path: String| {
+        let (http, admin, url) = (http.clone(), admin.clone(), app.url(&path));
+        async move { http.get(url).bearer_auth(&admin).send().await.expect("get").json::<Value>().await.expect("json") }
+    };
+    // A preventive order from the due list holds the oil and filters its service needs.
+    let due = get("/api/v1/fleet/due".into()).await;
+    let machine = due[0]["machine"]["id"].as_str().expect("id").to_string();
+    let created: Value = http
+        .post(app.url("/api/v1/fleet/due/orders"))
+        .bearer_auth(&admin)
+        .json(&json!({ "machines": [machine] }))
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    let number = created["numbers"][0].clone();
+    let orders = get(format!("/api/v1/fleet/workorders?machine={machine}&open=true")).await;
+    let order = orders["items"].as_array().expect("items").iter().find(|o| o["number"] == number).expect("order");
+    let held = get(format!("/api/v1/fleet/workorders/{}/reservations", order["id"].as_str().expect("id"))).await;
+    let held = held.as_array().expect("rows");
+    assert!(!held.is_empty(), "the service's parts in stock are reserved");
+    let stock = get("/api/v1/fleet/stock".into()).await;
+    let part = held[0]["part"].as_str().expect("part");
+    let reserved: i64 = stock
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|s| s["part"] == json!(part))
+        .map(|s| s["reserved"].as_i64().expect("reserved"))
+        .sum();
+    assert!(reserved >= held[0]["qty"].as_i64().expect("qty"), "shown as reserved in the stock");
+
+    let client = app.sign_in("coord.khv").await;
+    let html = client.get(app.url("/fleet/parts")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"shipment-form\"") && html.contains("В резерве"));
+    let csrf = csrf_in(&html);
+    let row = &stock[0];
+    let (warehouse, stocked_part) = (row["warehouse"].as_str().expect("wh"), row["part"].as_str().expect("part"));
+    let form = |expected: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("reference", "СМГС 77001".to_string()),
+            ("warehouse", warehouse.to_string()),
+            ("bin", "T-01".to_string()),
+            ("part", stocked_part.to_string()),
+            ("qty", "12".to_string()),
+            ("shipped_on", "2024-12-20".to_string()),
+            ("expected_on", expected.to_string()),
+        ]
+    };
+    let refused = client.post(app.url("/fleet/parts/shipments")).form(&form("2024-12-01")).send().await.expect("post");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("id=\"e-expected_on\"") && html.contains(stocked_part), "named beside the field");
+    let done = client.post(app.url("/fleet/parts/shipments")).form(&form("2025-01-15")).send().await.expect("post");
+    assert_eq!(done.status(), 303);
+    let shipments = get("/api/v1/fleet/shipments".into()).await;
+    let shipment = shipments.as_array().expect("rows").iter().find(|s| s["reference"] == "СМГС 77001").expect("listed");
+    assert!(shipment["received_on"].is_null());
+    let id = shipment["id"].as_str().expect("id").to_string();
+    let in_transit = |stock: &Value| {
+        stock.as_array().expect("rows").iter().find(|s| s["part"] == json!(stocked_part) && s["bin"] == "T-01").cloned()
+    };
+    let row = in_transit(&get("/api/v1/fleet/stock".into()).await).expect("a row for the bin");
+    assert_eq!((row["qty"].as_i64(), row["in_transit"].as_i64()), (Some(0), Some(12)));
+    let html = client.get(app.url("/fleet/parts")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(&format!("id=\"receive-{id}\"")) && html.contains("data-confirm"));
+    // An owner may not receive; the service centre receives it from the page.
+    let owner = app.token(accord_web::fleet::demo::OWNER_USER).await;
+    let forbidden = http
+        .post(app.url(&format!("/api/v1/fleet/shipments/{id}/receive")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forbidden.status(), 403);
+    let received = client
+        .post(app.url(&format!("/fleet/parts/shipments/{id}/receive")))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(received.status(), 303);
+    let row = in_transit(&get("/api/v1/fleet/stock".into()).await).expect("a row for the bin");
+    assert_eq!((row["qty"].as_i64(), row["in_transit"].as_i64()), (Some(12), Some(0)));
+    let again = http
+        .post(app.url(&format!("/api/v1/fleet/shipments/{id}/receive")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(again.status(), 422);
+    assert_eq!(again.json::<Value>().await.expect("json")["error"]["field"], "shipment");
 }
