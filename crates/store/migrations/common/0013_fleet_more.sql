@@ -52,3 +52,27 @@ CREATE INDEX fleet_shipments_open ON fleet_shipments (received_on, expected_on);
 
 -- The open orders among hundreds of thousands closed (machines table, due list, snapshot).
 CREATE INDEX fleet_work_orders_open ON fleet_work_orders (status, machine_id);
+
+-- Major assemblies with their own serial and the exchange pool: each install or removal is an
+-- event carrying the machine's cumulative meter value, so an assembly's usage follows it from
+-- machine to machine (see accord_domain::fleet::assembly).
+CREATE TABLE fleet_assemblies (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    serial TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE fleet_assembly_events (
+    id TEXT PRIMARY KEY,
+    assembly_id TEXT NOT NULL REFERENCES fleet_assemblies (id),
+    machine_id TEXT NOT NULL REFERENCES fleet_machines (id),
+    kind TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    machine_meter BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX fleet_assembly_events_assembly ON fleet_assembly_events (assembly_id, seq);
+CREATE INDEX fleet_assembly_events_machine ON fleet_assembly_events (machine_id, seq);

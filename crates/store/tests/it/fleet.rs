@@ -238,7 +238,7 @@ pub async fn fleet_preventive_orders_reserve_parts_and_shipments_arrive(store: S
         .find_map(|d| {
             let m = snap.machine(d.machine)?;
             let content = snap.regime_of(&m.machine)?.content(d.kind)?;
-            (!content.parts.is_empty()).then(|| (d.clone(), content.parts.clone()))
+            (!content.parts.is_empty()).then(|| (*d, content.parts.clone()))
         })
         .expect("a due service that needs parts");
     let machine = service.machine;

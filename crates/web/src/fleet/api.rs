@@ -43,6 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/fleet/quarters/{quarter}", get(quarter))
         .route("/api/v1/fleet/parts/orders", get(suggested))
         .route("/api/v1/fleet/stock", get(stock))
+        .route("/api/v1/fleet/assemblies", get(assemblies).post(add_assembly))
+        .route("/api/v1/fleet/assemblies/{id}/move", post(move_assembly))
+        .route("/api/v1/fleet/machines/{id}/assemblies", get(machine_assemblies))
         .route("/api/v1/fleet/shipments", get(shipments).post(add_shipment))
         .route("/api/v1/fleet/shipments/{id}/receive", post(receive_shipment))
         .route("/api/v1/fleet/workorders/{id}/reservations", get(reservations))
@@ -387,6 +390,110 @@ async fn suggested(
         return Err(AppError::Forbidden);
     }
     Ok(Json(store.fleet_suggested_orders(today(store).await?).await?))
+}
+
+/// The exchange pool: every assembly, where it is and the usage it carries.
+async fn assemblies(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<accord_store::AssemblyRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(store.fleet_assemblies().await?))
+}
+
+#[derive(Deserialize)]
+struct AssemblyBody {
+    kind: String,
+    serial: String,
+    meter: String,
+    #[serde(default)]
+    usage_before: i64,
+    /// Fitted to this machine on `date` (else it goes on the shelf).
+    machine: Option<String>,
+    date: Option<String>,
+}
+
+/// Registers an assembly in the exchange pool.
+async fn add_assembly(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<AssemblyBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let a = super::parse_assembly(&body.kind, &body.serial, &body.meter, &body.usage_before.to_string())?;
+    let install = match body.machine.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(m) => {
+            let machine = MachineId::from_str(m.trim()).map_err(|_| bad("machine"))?;
+            Some((machine, super::parse_day(body.date.as_deref().unwrap_or(""), "date")?))
+        }
+        None => None,
+    };
+    store.fleet_assembly_add(Author::user(api.user.login.as_str()), &a, install).await?;
+    Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+#[derive(Deserialize)]
+struct MoveBody {
+    /// Removed from the machine it is on, into the pool, on this day.
+    remove_on: Option<String>,
+    /// Then fitted to this machine on `install_on`.
+    machine: Option<String>,
+    install_on: Option<String>,
+}
+
+/// Moves an assembly: off its machine into the pool and/or onto another machine.
+async fn move_assembly(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<MoveBody>,
+) -> Result<Json<accord_store::AssemblyRow>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let id = accord_domain::AssemblyId::from_str(id.trim()).map_err(|_| AppError::NotFound)?;
+    let remove_on = match body.remove_on.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => Some(super::parse_day(d, "remove_on")?),
+        None => None,
+    };
+    let install = match body.machine.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(m) => Some((
+            MachineId::from_str(m.trim()).map_err(|_| bad("machine"))?,
+            super::parse_day(body.install_on.as_deref().unwrap_or(""), "install_on")?,
+        )),
+        None => None,
+    };
+    if remove_on.is_none() && install.is_none() {
+        return Err(Invalid::one("remove_on", Reason::Required).into());
+    }
+    Ok(Json(store.fleet_assembly_move(Author::user(api.user.login.as_str()), id, remove_on, install).await?))
+}
+
+#[derive(Serialize)]
+struct MachineAssemblies {
+    installed: Vec<accord_store::AssemblyRow>,
+    history: Vec<accord_store::AssemblyEventRow>,
+}
+
+/// The assemblies on a machine and their installs and removals there.
+async fn machine_assemblies(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<MachineAssemblies>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    let installed =
+        store.fleet_assemblies().await?.into_iter().filter(|a| a.installed.is_some_and(|i| i.machine == id)).collect();
+    Ok(Json(MachineAssemblies { installed, history: store.fleet_assembly_history(id).await? }))
 }
 
 /// Stock per warehouse, bin and part: on hand, reserved for work orders, in transit.

@@ -190,6 +190,46 @@ pub fn parse_warranty(
     Ok(Warranty { id: accord_domain::WarrantyId(uuid::Uuid::now_v7()), machine, scope, from, until, meter_limit })
 }
 
+/// An assembly to register from form or API text: kind (engine, gearbox, axle, tyre), serial,
+/// the machine meter its usage is counted on, and its usage before our records.
+pub fn parse_assembly(
+    kind: &str,
+    serial: &str,
+    meter: &str,
+    usage_before: &str,
+) -> Result<accord_domain::fleet::assembly::Assembly, AppError> {
+    use accord_domain::fleet::assembly::{Assembly, AssemblyKind};
+    use accord_domain::validation::Reason;
+    let kind = match kind.trim() {
+        "engine" => AssemblyKind::Engine,
+        "gearbox" => AssemblyKind::Gearbox,
+        "axle" => AssemblyKind::Axle,
+        "tyre" => AssemblyKind::Tyre,
+        _ => return Err(invalid("kind", Reason::UnknownValue)),
+    };
+    let serial = accord_domain::fleet::machine::SerialNumber::parse(serial).map_err(|_| {
+        invalid("serial", if serial.trim().is_empty() { Reason::Required } else { Reason::UnknownValue })
+    })?;
+    let meter = accord_formats::fleet::meter_kind(meter).ok_or_else(|| invalid("meter", Reason::UnknownValue))?;
+    let usage: String = usage_before.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+    let usage_before = if usage.is_empty() {
+        0
+    } else {
+        usage.parse::<i64>().ok().filter(|v| *v >= 0).ok_or_else(|| invalid("usage_before", Reason::UnknownValue))?
+    };
+    Ok(Assembly { id: accord_domain::AssemblyId(uuid::Uuid::now_v7()), kind, serial, meter, usage_before })
+}
+
+/// A day from form or API text, naming the field.
+pub fn parse_day(text: &str, field: &'static str) -> Result<NaiveDate, AppError> {
+    use accord_domain::validation::Reason;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(invalid(field, Reason::Required));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| invalid(field, Reason::UnknownValue))
+}
+
 /// The actions that make sense from a status, for buttons.
 pub fn actions_from(status: WorkOrderStatus) -> &'static [&'static str] {
     match status {

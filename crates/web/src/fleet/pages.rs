@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/fleet/machines/{id}/readings", post(reading_form))
         .route("/fleet/machines/{id}/readings/{reading}/void", post(void_form))
         .route("/fleet/machines/{id}/warranties", post(warranty_form))
+        .route("/fleet/machines/{id}/assemblies", post(assembly_form))
+        .route("/fleet/machines/{id}/assemblies/{assembly}/remove", post(assembly_remove_form))
         .route("/fleet/due", get(due_page).post(create_preventive))
         .route("/fleet/workorders", get(orders_page))
         .route("/fleet/workorders/{id}", get(order_page))
@@ -336,6 +338,12 @@ struct MachinePage {
     form: ReadingForm,
     warranty_form: WarrantyForm,
     warranties: Vec<WarrantyLine>,
+    /// Fitted now: (id, kind, serial, usage with unit, since).
+    fitted: Vec<(String, String, String, String, String)>,
+    /// On the shelf of the pool: (id, label).
+    shelf: Vec<(String, String)>,
+    /// Installs and removals here: (date, event, kind, serial, machine meter).
+    assembly_history: Vec<(String, String, String, String, String)>,
     errors: FormErrors,
 }
 
@@ -393,6 +401,43 @@ async fn machine_page_with(
         ..warranty_form
     };
     let warranties = store.fleet_warranties(id).await?;
+    let pool = store.fleet_assemblies().await?;
+    let usage = |a: &accord_store::AssemblyRow| format!("{} {}", tr.int(a.usage), k(tr, a.assembly.meter.unit_key()));
+    let fitted = pool
+        .iter()
+        .filter_map(|a| {
+            let at = a.installed.filter(|i| i.machine == id)?;
+            Some((
+                a.assembly.id.to_string(),
+                k(tr, a.assembly.kind.key()),
+                a.assembly.serial.to_string(),
+                usage(a),
+                tr.day(at.since),
+            ))
+        })
+        .collect();
+    let shelf = pool
+        .iter()
+        .filter(|a| a.installed.is_none() && kinds.contains(&a.assembly.meter))
+        .map(|a| {
+            (
+                a.assembly.id.to_string(),
+                format!("{} {} ({})", k(tr, a.assembly.kind.key()), a.assembly.serial, usage(a)),
+            )
+        })
+        .collect();
+    let assembly_history = store
+        .fleet_assembly_history(id)
+        .await?
+        .iter()
+        .map(|e| {
+            let event = match e.event {
+                accord_domain::fleet::assembly::AssemblyEventKind::Installed => tr.t("fleet-assembly-installed"),
+                accord_domain::fleet::assembly::AssemblyEventKind::Removed => tr.t("fleet-assembly-removed"),
+            };
+            (tr.day(e.date), event, k(tr, e.kind.key()), e.serial.clone(), tr.int(e.machine_meter))
+        })
+        .collect();
     let page = MachinePage {
         chrome: Chrome::new(ctx, state.is_demo(), "fleet", format!("{} {}", line.model, line.ident))
             .crumb("fleet-title", "/fleet")
@@ -436,6 +481,9 @@ async fn machine_page_with(
         form,
         warranty_form,
         warranties: warranties.iter().map(|w| warranty_line(tr, w)).collect(),
+        fitted,
+        shelf,
+        assembly_history,
         errors,
         m: line,
     };
@@ -496,6 +544,98 @@ async fn warranty_form(
             let (status, errors) = machine_form_errors(&ctx.tr, &name, field, error)?;
             let forms = MachineForms { warranty: form, ..Default::default() };
             machine_page_with(&state, &ctx, id, forms, errors, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AssemblyForm {
+    /// `install`: fit `assembly` from the pool; `register`: a new one (kind, serial, meter,
+    /// usage before), fitted here.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    assembly: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    serial: String,
+    #[serde(default)]
+    meter: String,
+    #[serde(default)]
+    usage_before: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// Fits an assembly to the machine: one from the exchange pool, or a new one.
+async fn assembly_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<AssemblyForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let result = async {
+        let date = super::parse_day(&form.date, "date")?;
+        if form.action == "register" {
+            let a = super::parse_assembly(&form.kind, &form.serial, &form.meter, &form.usage_before)?;
+            store.fleet_assembly_add(ctx.author(), &a, Some((id, date))).await?;
+        } else {
+            let assembly = accord_domain::AssemblyId::from_str(form.assembly.trim())
+                .map_err(|_| super::invalid("assembly", accord_domain::validation::Reason::Required))?;
+            store.fleet_assembly_move(ctx.author(), assembly, None, Some((id, date))).await?;
+        }
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#assemblies"), "fleet-assembly-moved")),
+        Err(error) => {
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, |_| "assembly", error)?;
+            machine_page_with(&state, &ctx, id, MachineForms::default(), errors, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    date: String,
+}
+
+/// Takes an assembly off the machine into the exchange pool (after a confirmation).
+async fn assembly_remove_form(
+    State(state): State<AppState>,
+    Path((id, assembly)): Path<(String, String)>,
+    CsrfForm(ctx, form): CsrfForm<RemoveForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let assembly = accord_domain::AssemblyId::from_str(assembly.trim()).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let result = async {
+        let date = super::parse_day(&form.date, "date")?;
+        let on = store.fleet_assemblies().await?.into_iter().find(|a| a.assembly.id == assembly);
+        if on.and_then(|a| a.installed).is_none_or(|i| i.machine != id) {
+            return Err(AppError::NotFound);
+        }
+        store.fleet_assembly_move(ctx.author(), assembly, Some(date), None).await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#assemblies"), "fleet-assembly-moved")),
+        Err(error) => {
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, |_| "assembly", error)?;
+            machine_page_with(&state, &ctx, id, MachineForms::default(), errors, status).await
         }
     }
 }

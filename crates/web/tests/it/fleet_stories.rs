@@ -14,6 +14,7 @@ on_both_backends!(
     fleet_readings_entered_and_voided_by_hand,
     fleet_warranties_flag_order_lines,
     fleet_reservations_and_shipments_on_the_parts_page,
+    fleet_assemblies_move_between_machines_with_their_hours,
 );
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -683,4 +684,111 @@ async fn fleet_reservations_and_shipments_on_the_parts_page(app: &TestApp) {
         .expect("post");
     assert_eq!(again.status(), 422);
     assert_eq!(again.json::<Value>().await.expect("json")["error"]["field"], "shipment");
+}
+
+/// An engine moves from one machine through the exchange pool to another and carries its
+/// hours; both machines' pages show the move.
+async fn fleet_assemblies_move_between_machines_with_their_hours(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let get = |path: String| {
+        let (http, admin, url) = (http.clone(), admin.clone(), app.url(&path));
+        async move { http.get(url).bearer_auth(&admin).send().await.expect("get").json::<Value>().await.expect("json") }
+    };
+    let post = |path: String, body: Value| {
+        let (http, admin, url) = (http.clone(), admin.clone(), app.url(&path));
+        async move { http.post(url).bearer_auth(&admin).json(&body).send().await.expect("post") }
+    };
+    // Two machines with engine hours read.
+    let machines = get("/api/v1/fleet/machines?per_page=40".into()).await;
+    let mut chosen = Vec::new();
+    for m in machines["items"].as_array().expect("items") {
+        let id = m["id"].as_str().expect("id").to_string();
+        let rows = get(format!("/api/v1/fleet/machines/{id}/readings?limit=200")).await;
+        if let Some(last) = rows
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["kind"] == "engine_hours" && r["voided"].is_null())
+            .cloned()
+        {
+            chosen.push((id, last));
+        }
+        if chosen.len() == 2 {
+            break;
+        }
+    }
+    let [(a, _), (b, b_last)] = <[(String, Value); 2]>::try_from(chosen).expect("two machines with engine hours");
+    let created = post(
+        "/api/v1/fleet/assemblies".into(),
+        json!({ "kind": "engine", "serial": "YMZ238-0001", "meter": "engine_hours", "usage_before": 1000, "machine": a, "date": "2024-12-30" }),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    let engine: Value = created.json().await.expect("json");
+    let engine_id = engine["id"].as_str().expect("id").to_string();
+    let taken = post(
+        "/api/v1/fleet/assemblies".into(),
+        json!({ "kind": "engine", "serial": "YMZ238-0001", "meter": "engine_hours" }),
+    )
+    .await;
+    assert_eq!(taken.status(), 422, "the serial is taken");
+
+    // Off machine A into the pool, from A's page (confirmed), then onto B from B's page.
+    let client = app.sign_in("coord.khv").await;
+    let html =
+        client.get(app.url(&format!("/fleet/machines/{a}"))).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("YMZ238-0001") && html.contains(&format!("id=\"remove-{engine_id}\"")));
+    let csrf = csrf_in(&html);
+    let removed = client
+        .post(app.url(&format!("/fleet/machines/{a}/assemblies/{engine_id}/remove")))
+        .form(&[("_csrf", csrf.as_str()), ("date", "2024-12-31")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(removed.status(), 303);
+    let fitted = client
+        .post(app.url(&format!("/fleet/machines/{b}/assemblies")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("action", "install"),
+            ("assembly", engine_id.as_str()),
+            ("date", "2024-12-31"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(fitted.status(), 303);
+    // B works 50 hours: the engine's usage grows by them.
+    let next = (NaiveDate::parse_from_str(b_last["date"].as_str().expect("date"), "%Y-%m-%d").expect("date")
+        + chrono::Days::new(1))
+    .to_string();
+    let read = post(
+        "/api/v1/fleet/readings".into(),
+        json!({ "machine": b, "meter": "engine_hours", "date": next, "value": b_last["value"].as_i64().expect("v") + 50 }),
+    )
+    .await;
+    assert_eq!(read.status(), 201);
+    let pool = get("/api/v1/fleet/assemblies".into()).await;
+    let row = pool.as_array().expect("rows").iter().find(|r| r["assembly"]["id"] == json!(engine_id)).expect("row");
+    assert_eq!(row["installed"]["machine"], json!(b));
+    assert_eq!(row["usage"], 1050, "its hours went with it: {row}");
+    // A second engine cannot go into B.
+    let second = post(
+        "/api/v1/fleet/assemblies".into(),
+        json!({ "kind": "engine", "serial": "YMZ238-0002", "meter": "engine_hours", "machine": b, "date": "2025-01-02" }),
+    )
+    .await;
+    assert_eq!(second.status(), 422);
+    // Both pages show the history.
+    let a_page =
+        client.get(app.url(&format!("/fleet/machines/{a}"))).send().await.expect("page").text().await.expect("html");
+    let a_hist = a_page.split("id=\"assembly-history\"").nth(1).expect("history");
+    assert!(a_hist.contains("снят") && a_hist.contains("установлен") && a_hist.contains("YMZ238-0001"));
+    let b_page =
+        client.get(app.url(&format!("/fleet/machines/{b}"))).send().await.expect("page").text().await.expect("html");
+    let b_hist = b_page.split("id=\"assembly-history\"").nth(1).expect("history");
+    assert!(b_hist.contains("установлен") && b_hist.contains("YMZ238-0001"));
+    let history = get(format!("/api/v1/fleet/machines/{b}/assemblies")).await;
+    assert_eq!(history["installed"].as_array().map(Vec::len), Some(1));
 }
