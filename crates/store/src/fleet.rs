@@ -588,25 +588,8 @@ impl Store {
     /// machine's page must not wait for every machine's history to be read).
     pub async fn fleet_machine_kpi(&self, machine: MachineId, range: DateRange) -> Result<Option<KpiRow>> {
         let snap = self.fleet_snapshot().await?;
-        let Some(m) = snap.machine(machine) else { return Ok(None) };
-        let Some(on_books) = m.machine.commissioned_on else { return Ok(None) };
         let h = self.fleet_history(machine).await?;
-        let input = MachineHistory {
-            machine,
-            model: m.machine.model,
-            brand: &m.machine.brand,
-            owner: m.machine.owner,
-            mining: m.kind == MachineKind::MiningTruck,
-            on_books,
-            off_books: m.off_books,
-            states: &h.states,
-            failures: &h.failures,
-            services: &h.services,
-            costs: &h.costs,
-            odometer: &h.odometer,
-            engine_hours: &h.engine_hours,
-        };
-        Ok(aggregate(std::slice::from_ref(&input), range, GroupBy::Machine).into_iter().next())
+        Ok(machine_kpi(&snap, machine, &h, range))
     }
 
     /// The service centre's figures of `quarter` over the whole fleet: КТГ, КВ, MTBF, MTTR, the
@@ -649,25 +632,34 @@ impl Store {
 
     /// A machine's readings, latest first, at most `limit`.
     pub async fn fleet_readings(&self, machine: MachineId, limit: i64) -> Result<Vec<ReadingRow>> {
-        let series = self.fleet_meter_series(machine).await?;
-        let mut rows = Vec::new();
-        for s in &series {
-            for seg in s.segments() {
-                for r in &seg.readings {
-                    rows.push(ReadingRow {
-                        id: r.id,
-                        kind: s.kind,
-                        date: r.date,
-                        value: r.value,
-                        cumulative: seg.offset + r.value,
-                        voided: r.voided.clone(),
-                    });
-                }
-            }
-        }
-        rows.sort_by(|a, b| b.date.cmp(&a.date).then(a.kind.cmp(&b.kind)));
-        rows.truncate(limit.max(0) as usize);
-        Ok(rows)
+        // Only the latest `limit` rows leave the database (a machine has hundreds of readings);
+        // the cumulative value adds the offset of the meter the reading was taken on.
+        let offsets: Vec<(i64, i64, i64)> =
+            sqlx::query_as("SELECT kind, seq, offset_value FROM fleet_meters WHERE machine_id = $1")
+                .bind(machine.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        let offsets: HashMap<(i64, i64), i64> = offsets.into_iter().map(|(k, s, o)| ((k, s), o)).collect();
+        let rows: Vec<(String, i64, i64, String, i64, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT id, kind, seq, read_on, value, voided FROM fleet_readings WHERE machine_id = $1 \
+             ORDER BY read_on DESC, kind, seq DESC, id DESC LIMIT {}",
+            limit.clamp(0, 100_000)
+        ))
+        .bind(machine.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, kind, seq, read_on, value, voided)| {
+                Ok(ReadingRow {
+                    id: MeterReadingId::from_str(&id).map_err(corrupt("reading id"))?,
+                    kind: kind_of(kind)?,
+                    date: date(&read_on)?,
+                    value,
+                    cumulative: offsets.get(&(kind, seq)).copied().unwrap_or(0) + value,
+                    voided: voided.as_deref().map(|v| unjson("void reason", v)).transpose()?,
+                })
+            })
+            .collect()
     }
 
     /// A machine's history (for its page's figures).
@@ -2617,6 +2609,28 @@ async fn note_closed(w: &mut WriteTx<'_>, o: &WorkOrder) -> Result<()> {
         .execute(&mut *w.tx)
         .await?;
     Ok(())
+}
+
+/// The readiness figures of one machine over `range` from its history `h`.
+pub fn machine_kpi(snap: &FleetSnapshot, machine: MachineId, h: &HistoryData, range: DateRange) -> Option<KpiRow> {
+    let m = snap.machine(machine)?;
+    let on_books = m.machine.commissioned_on?;
+    let input = MachineHistory {
+        machine,
+        model: m.machine.model,
+        brand: &m.machine.brand,
+        owner: m.machine.owner,
+        mining: m.kind == MachineKind::MiningTruck,
+        on_books,
+        off_books: m.off_books,
+        states: &h.states,
+        failures: &h.failures,
+        services: &h.services,
+        costs: &h.costs,
+        odometer: &h.odometer,
+        engine_hours: &h.engine_hours,
+    };
+    aggregate(std::slice::from_ref(&input), range, GroupBy::Machine).into_iter().next()
 }
 
 /// The demo (or benchmark) fleet as a bulk load, owners and suppliers mapped to the
