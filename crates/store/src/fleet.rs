@@ -12,6 +12,7 @@ use crate::directory::new_uuid;
 use crate::{Author, Result, Store, StoreError, WriteTx, corrupt};
 use accord_domain::OrganisationId;
 use accord_domain::audit::Change;
+use accord_domain::fleet::assembly::{Assembly, AssemblyEvent, AssemblyEventKind, ExchangePool};
 use accord_domain::fleet::kpi::{
     CostEntry, DateRange, DayState, Failure, GroupBy, Kpi, KpiRow, MachineHistory, ServiceDone, StateSpan, aggregate,
 };
@@ -24,10 +25,13 @@ use accord_domain::fleet::regime::{CycleMark, DueService, MachineDueInput, Regim
 use accord_domain::fleet::replenish::{
     PartSupply, Stats, SupplierOrder, planned_demand, suggest_orders, z_for_service_level,
 };
-use accord_domain::fleet::work_order::{Action, PartLine, WorkLine, WorkOrder, WorkOrderKind, WorkOrderStatus};
+use accord_domain::fleet::work_order::{
+    Action, MeterLimit, PartLine, Warranty, WarrantyScope, WorkLine, WorkOrder, WorkOrderKind, WorkOrderStatus,
+    flag_warranty,
+};
 use accord_domain::quarter::Quarter;
 use accord_domain::trade::{Currency, Money};
-use accord_domain::{MachineId, MeterReadingId, ModelId, WarehouseId, WorkOrderId};
+use accord_domain::{AssemblyId, MachineId, MeterReadingId, ModelId, WarehouseId, WarrantyId, WorkOrderId};
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -38,6 +42,10 @@ use std::sync::Arc;
 pub const USAGE_WINDOW_DAYS: u32 = 90;
 /// Labour rate of the service centre, kopecks per hour (2,500 ₽), for work order costs.
 pub const LABOUR_RATE_KOPECKS: i64 = 250_000;
+/// The stored statuses of an order not closed, as an SQL list: an IN list over the
+/// (status, machine_id) index finds the few open orders among hundreds of thousands closed,
+/// where `status <> 'closed'` reads them all.
+const OPEN_STATUSES: &str = "'open', 'in_progress', 'waiting:parts', 'waiting:technician', 'waiting:customer', 'done'";
 /// Rows per multi-row INSERT (7 values a reading: far under both backends' limits).
 const INSERT_ROWS: usize = 1000;
 
@@ -258,6 +266,8 @@ pub struct StockRow {
     pub bin: String,
     pub part: String,
     pub qty: i64,
+    /// Held for work orders (an issue to another order may take at most `qty - reserved`).
+    pub reserved: i64,
     pub in_transit: i64,
 }
 
@@ -283,6 +293,86 @@ pub struct ReadingRow {
     pub value: i64,
     pub cumulative: i64,
     pub voided: Option<VoidReason>,
+}
+
+/// A shipment's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ShipmentId(pub uuid::Uuid);
+
+impl std::fmt::Display for ShipmentId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A shipment to record as in transit.
+#[derive(Debug, Clone)]
+pub struct NewShipment {
+    pub supplier: Option<OrganisationId>,
+    /// The supplier's document (waybill, invoice).
+    pub reference: String,
+    pub warehouse: WarehouseId,
+    pub bin: String,
+    pub part: PartNumber,
+    pub qty: u32,
+    pub shipped_on: NaiveDate,
+    pub expected_on: NaiveDate,
+}
+
+/// A shipment as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShipmentRow {
+    pub id: ShipmentId,
+    pub supplier: Option<OrganisationId>,
+    pub reference: String,
+    pub warehouse: WarehouseId,
+    pub warehouse_name: String,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
+    pub shipped_on: NaiveDate,
+    pub expected_on: NaiveDate,
+    pub received_on: Option<NaiveDate>,
+}
+
+/// Stock held for a work order.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReservationRow {
+    pub work_order: WorkOrderId,
+    pub warehouse: WarehouseId,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
+}
+
+/// An assembly as listed: where it is and the usage it carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssemblyRow {
+    pub assembly: Assembly,
+    /// Installed on (since, meter at installation); `None`: on the shelf of the pool.
+    pub installed: Option<accord_domain::fleet::assembly::Installation>,
+    /// Usage before our records, over past installations and the current one to date.
+    pub usage: i64,
+}
+
+/// An install or a removal as a machine's page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssemblyEventRow {
+    pub assembly: AssemblyId,
+    pub serial: String,
+    pub kind: accord_domain::fleet::assembly::AssemblyKind,
+    pub machine: MachineId,
+    pub event: AssemblyEventKind,
+    pub date: NaiveDate,
+    pub machine_meter: i64,
+}
+
+/// A warranty as the machine's page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WarrantyRow {
+    pub warranty: Warranty,
+    pub note: String,
 }
 
 /// The demo or benchmark fleet in one go: catalogue, machines with their whole history.
@@ -432,9 +522,9 @@ impl Store {
             let now = snap.meters.entry(id).or_default();
             *now = now.with(kind_of(kind)?, state);
         }
-        let open: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT machine_id, COUNT(*) FROM fleet_work_orders WHERE status <> 'closed' GROUP BY machine_id",
-        )
+        let open: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT machine_id, COUNT(*) FROM fleet_work_orders WHERE status IN ({OPEN_STATUSES}) GROUP BY machine_id"
+        ))
         .fetch_all(&self.pool)
         .await?;
         for (machine, n) in open {
@@ -494,6 +584,14 @@ impl Store {
         Ok(KpiTable { range_from: range.from(), range_to: range.to(), rows, total })
     }
 
+    /// The readiness figures of one machine over `range`, from its own history alone (a
+    /// machine's page must not wait for every machine's history to be read).
+    pub async fn fleet_machine_kpi(&self, machine: MachineId, range: DateRange) -> Result<Option<KpiRow>> {
+        let snap = self.fleet_snapshot().await?;
+        let h = self.fleet_history(machine).await?;
+        Ok(machine_kpi(&snap, machine, &h, range))
+    }
+
     /// The service centre's figures of `quarter` over the whole fleet: КТГ, КВ, MTBF, MTTR, the
     /// on-time share of preventive services (from `accord_domain::fleet::kpi`, the same
     /// formulas as the figures page), and the work orders still open at the quarter's end.
@@ -534,25 +632,34 @@ impl Store {
 
     /// A machine's readings, latest first, at most `limit`.
     pub async fn fleet_readings(&self, machine: MachineId, limit: i64) -> Result<Vec<ReadingRow>> {
-        let series = self.fleet_meter_series(machine).await?;
-        let mut rows = Vec::new();
-        for s in &series {
-            for seg in s.segments() {
-                for r in &seg.readings {
-                    rows.push(ReadingRow {
-                        id: r.id,
-                        kind: s.kind,
-                        date: r.date,
-                        value: r.value,
-                        cumulative: seg.offset + r.value,
-                        voided: r.voided.clone(),
-                    });
-                }
-            }
-        }
-        rows.sort_by(|a, b| b.date.cmp(&a.date).then(a.kind.cmp(&b.kind)));
-        rows.truncate(limit.max(0) as usize);
-        Ok(rows)
+        // Only the latest `limit` rows leave the database (a machine has hundreds of readings);
+        // the cumulative value adds the offset of the meter the reading was taken on.
+        let offsets: Vec<(i64, i64, i64)> =
+            sqlx::query_as("SELECT kind, seq, offset_value FROM fleet_meters WHERE machine_id = $1")
+                .bind(machine.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        let offsets: HashMap<(i64, i64), i64> = offsets.into_iter().map(|(k, s, o)| ((k, s), o)).collect();
+        let rows: Vec<(String, i64, i64, String, i64, Option<String>)> = sqlx::query_as(&format!(
+            "SELECT id, kind, seq, read_on, value, voided FROM fleet_readings WHERE machine_id = $1 \
+             ORDER BY read_on DESC, kind, seq DESC, id DESC LIMIT {}",
+            limit.clamp(0, 100_000)
+        ))
+        .bind(machine.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, kind, seq, read_on, value, voided)| {
+                Ok(ReadingRow {
+                    id: MeterReadingId::from_str(&id).map_err(corrupt("reading id"))?,
+                    kind: kind_of(kind)?,
+                    date: date(&read_on)?,
+                    value,
+                    cumulative: offsets.get(&(kind, seq)).copied().unwrap_or(0) + value,
+                    voided: voided.as_deref().map(|v| unjson("void reason", v)).transpose()?,
+                })
+            })
+            .collect()
     }
 
     /// A machine's history (for its page's figures).
@@ -794,6 +901,16 @@ impl Store {
         w.commit().await
     }
 
+    /// The machine a reading belongs to (for a permission check before voiding it).
+    pub async fn fleet_reading_machine(&self, reading: MeterReadingId) -> Result<MachineId> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT machine_id FROM fleet_readings WHERE id = $1")
+            .bind(reading.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        let (machine,) = row.ok_or(StoreError::NotFound { entity: "reading" })?;
+        MachineId::from_str(&machine).map_err(corrupt("machine id"))
+    }
+
     /// Records a replaced meter: the new one shows `new_initial` from `date`; the cumulative
     /// value continues from the old meter's `old_final` (or its last reading).
     pub async fn fleet_meter_replace(
@@ -829,6 +946,213 @@ impl Store {
         w.commit().await
     }
 
+    // ---------------------------------------------------------------- assemblies
+
+    /// Registers an assembly in the exchange pool (its serial not taken by another), fitted
+    /// to `install_on` on the given day if given.
+    pub async fn fleet_assembly_add(
+        &self,
+        author: Author<'_>,
+        assembly: &Assembly,
+        install_on: Option<(MachineId, NaiveDate)>,
+    ) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let mut pool = pool_in(&mut w.tx).await?;
+        pool.add(assembly.clone()).map_err(|e| refused(e.key(), "serial", assembly.id, &assembly.serial, &e))?;
+        let now = w.now_text();
+        sqlx::query("INSERT INTO fleet_assemblies (id, kind, serial, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(assembly.id.to_string())
+            .bind(code(&assembly.kind))
+            .bind(assembly.serial.as_str())
+            .bind(json(assembly)?)
+            .bind(now)
+            .execute(&mut *w.tx)
+            .await?;
+        w.audit(Change::create("fleet_assembly", assembly.id, assembly)).await?;
+        if let Some((machine, date)) = install_on {
+            assembly_event(&mut w, &mut pool, assembly, machine, date, AssemblyEventKind::Installed).await?;
+        }
+        w.commit().await
+    }
+
+    /// Moves an assembly: removed from the machine it is on into the pool (`remove_on`), and/or
+    /// fitted to `install_on` from the pool, in one transaction. Each event carries the
+    /// machine's current cumulative value of the assembly's meter, so the usage goes with it.
+    pub async fn fleet_assembly_move(
+        &self,
+        author: Author<'_>,
+        assembly: AssemblyId,
+        remove_on: Option<NaiveDate>,
+        install_on: Option<(MachineId, NaiveDate)>,
+    ) -> Result<AssemblyRow> {
+        let mut w = self.begin_write(author).await?;
+        let mut pool = pool_in(&mut w.tx).await?;
+        let body: Option<(String,)> = sqlx::query_as("SELECT body FROM fleet_assemblies WHERE id = $1")
+            .bind(assembly.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let a: Assembly = unjson("assembly", &body.ok_or(StoreError::NotFound { entity: "assembly" })?.0)?;
+        if let Some(date) = remove_on {
+            let at = pool.location(assembly).map_err(|e| refused(e.key(), "assembly", assembly, &a.serial, &e))?;
+            let Some(at) = at else {
+                return Err(refused(
+                    "fleet.error.assembly_not_installed",
+                    "assembly",
+                    assembly,
+                    &a.serial,
+                    format!("assembly {} is on the shelf", a.serial),
+                ));
+            };
+            assembly_event(&mut w, &mut pool, &a, at.machine, date, AssemblyEventKind::Removed).await?;
+        }
+        if let Some((machine, date)) = install_on {
+            assembly_event(&mut w, &mut pool, &a, machine, date, AssemblyEventKind::Installed).await?;
+        }
+        let installed = pool.location(assembly).map_err(|e| refused(e.key(), "assembly", assembly, &a.serial, &e))?;
+        let current = match installed {
+            Some(at) => Some(machine_meter(&mut w, at.machine, &a).await?),
+            None => None,
+        };
+        let usage = pool.usage(assembly, current).map_err(|e| refused(e.key(), "assembly", assembly, &a.serial, &e))?;
+        w.commit().await?;
+        Ok(AssemblyRow { assembly: a, installed, usage })
+    }
+
+    /// Every assembly with where it is and its usage (installed ones to their machine's
+    /// current meter value).
+    pub async fn fleet_assemblies(&self) -> Result<Vec<AssemblyRow>> {
+        let mut conn = self.pool.acquire().await?;
+        let pool = pool_in(&mut conn).await?;
+        let snap = self.fleet_snapshot().await?;
+        let bodies: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM fleet_assemblies ORDER BY kind, serial").fetch_all(&mut *conn).await?;
+        bodies
+            .iter()
+            .map(|(b,)| {
+                let a: Assembly = unjson("assembly", b)?;
+                let installed = pool.location(a.id).map_err(corrupt("assembly"))?;
+                let current = installed.and_then(|at| snap.meters.get(&at.machine)?.get(a.meter)).map(|s| s.value);
+                let usage = pool.usage(a.id, current).map_err(corrupt("assembly"))?;
+                Ok(AssemblyRow { assembly: a, installed, usage })
+            })
+            .collect()
+    }
+
+    /// Installs and removals on a machine, latest first.
+    pub async fn fleet_assembly_history(&self, machine: MachineId) -> Result<Vec<AssemblyEventRow>> {
+        let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT e.assembly_id, a.serial, a.kind, e.kind, e.on_date, e.machine_meter FROM fleet_assembly_events e \
+             JOIN fleet_assemblies a ON a.id = e.assembly_id WHERE e.machine_id = $1 ORDER BY e.on_date DESC, e.seq DESC",
+        )
+        .bind(machine.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, serial, kind, event, on, meter)| {
+                Ok(AssemblyEventRow {
+                    assembly: AssemblyId::from_str(&id).map_err(corrupt("assembly id"))?,
+                    serial,
+                    kind: unjson("assembly kind", &format!("\"{kind}\""))?,
+                    machine,
+                    event: unjson("assembly event", &format!("\"{event}\""))?,
+                    date: date(&on)?,
+                    machine_meter: meter,
+                })
+            })
+            .collect()
+    }
+
+    // ---------------------------------------------------------------- warranties
+
+    /// Records a warranty on a machine or a part of it: the last day not before the first,
+    /// a meter limit above zero on a meter the machine has, a part in the catalogue. Work and
+    /// part lines are flagged against it when an order is opened or changed.
+    pub async fn fleet_warranty_add(&self, author: Author<'_>, warranty: &Warranty, note: &str) -> Result<()> {
+        let machine = warranty.machine;
+        if let Some(until) = warranty.until
+            && until < warranty.from
+        {
+            return Err(refused(
+                "fleet.error.warranty_dates",
+                "until",
+                machine,
+                until,
+                format!("warranty of machine {machine}: last day {until} before the first {}", warranty.from),
+            ));
+        }
+        let mut w = self.begin_write(author).await?;
+        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+            .bind(machine.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if exists.is_none() {
+            return Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine"));
+        }
+        if let Some(limit) = warranty.meter_limit {
+            if limit.up_to <= 0 {
+                return Err(refused(
+                    "fleet.error.warranty_meter",
+                    "up_to",
+                    machine,
+                    limit.up_to,
+                    format!("warranty of machine {machine}: meter limit {} is not above zero", limit.up_to),
+                ));
+            }
+            let meter: Option<(i64,)> =
+                sqlx::query_as("SELECT kind FROM fleet_meters WHERE machine_id = $1 AND kind = $2")
+                    .bind(machine.to_string())
+                    .bind(kind_code(limit.kind))
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+            if meter.is_none() {
+                return Err(refused(
+                    "fleet.error.no_meter",
+                    "meter",
+                    machine,
+                    limit.kind.key(),
+                    format!("machine {machine} has no meter {}", limit.kind.key()),
+                ));
+            }
+        }
+        let part = match &warranty.scope {
+            WarrantyScope::Machine => None,
+            WarrantyScope::Part(p) => {
+                let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
+                    .bind(p.as_str())
+                    .fetch_optional(&mut *w.tx)
+                    .await?;
+                if known.is_none() {
+                    return Err(refused("fleet.error.unknown_part", "part", machine, p, "no such part"));
+                }
+                Some(p.as_str().to_string())
+            }
+        };
+        let now = w.now_text();
+        sqlx::query(
+            "INSERT INTO fleet_warranties (id, machine_id, part, from_date, until_date, meter_kind, meter_up_to, note, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(warranty.id.to_string())
+        .bind(machine.to_string())
+        .bind(part)
+        .bind(warranty.from.to_string())
+        .bind(warranty.until.map(|d| d.to_string()))
+        .bind(warranty.meter_limit.map(|l| kind_code(l.kind)))
+        .bind(warranty.meter_limit.map(|l| l.up_to))
+        .bind(note.trim())
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+        w.audit(Change::create("fleet_warranty", warranty.id, warranty)).await?;
+        w.commit().await
+    }
+
+    /// A machine's warranties, latest start first.
+    pub async fn fleet_warranties(&self, machine: MachineId) -> Result<Vec<WarrantyRow>> {
+        let mut conn = self.pool.acquire().await?;
+        warranty_rows(&mut conn, machine).await
+    }
+
     // ---------------------------------------------------------------- work orders
 
     /// Opens work orders (checked by the domain: times in order), all or none.
@@ -844,26 +1168,7 @@ impl Store {
         {
             return Ok((FleetImportOutcome { unchanged: true, inserted: 0 }, Vec::new()));
         }
-        let (mut next,): (i64,) =
-            sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM fleet_work_orders").fetch_one(&mut *w.tx).await?;
-        let mut numbers = Vec::new();
-        for o in orders {
-            o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
-            let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
-                .bind(o.machine.to_string())
-                .fetch_optional(&mut *w.tx)
-                .await?;
-            if exists.is_none() {
-                return Err(refused("fleet.error.unknown_machine", "machine", o.machine, o.machine, "no such machine"));
-            }
-            insert_order(&mut w, next, o).await?;
-            w.audit(Change::create("fleet_work_order", o.id, o)).await?;
-            if o.status == WorkOrderStatus::Closed {
-                note_closed(&mut w, o).await?;
-            }
-            numbers.push(next);
-            next += 1;
-        }
+        let numbers = create_orders(&mut w, orders).await?;
         finish_import(w, file).await?;
         Ok((FleetImportOutcome { unchanged: false, inserted: orders.len() as u64 }, numbers))
     }
@@ -899,9 +1204,196 @@ impl Store {
                     o.add_work(line).map_err(|e| refused(e.key(), "work", d.machine, &op.code, &e))?;
                 }
             }
-            orders.push(o);
+            let needs: Vec<(PartNumber, u32)> = snap
+                .regime_of(&m.machine)
+                .and_then(|r| r.content(d.kind))
+                .map(|c| c.parts.iter().map(|p| (p.part.clone(), p.qty)).collect())
+                .unwrap_or_default();
+            orders.push((o, needs));
         }
-        Ok(self.fleet_work_orders_create(author, &orders, None).await?.1)
+        let list: Vec<WorkOrder> = orders.iter().map(|(o, _)| o.clone()).collect();
+        let mut w = self.begin_write(author).await?;
+        let numbers = create_orders(&mut w, &list).await?;
+        for (o, needs) in &orders {
+            reserve(&mut w, o.id, needs).await?;
+        }
+        w.commit().await?;
+        Ok(numbers)
+    }
+
+    /// Reservations of work orders (of one order, or all), by part.
+    pub async fn fleet_reservations(&self, order: Option<WorkOrderId>) -> Result<Vec<ReservationRow>> {
+        let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT work_order_id, warehouse_id, bin, part, qty FROM fleet_reservations WHERE ($1 = '' OR work_order_id = $1) ORDER BY part, created_at, id",
+        )
+        .bind(order.map(|o| o.to_string()).unwrap_or_default())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(o, wh, bin, part, qty)| {
+                Ok(ReservationRow {
+                    work_order: WorkOrderId::from_str(&o).map_err(corrupt("work order id"))?,
+                    warehouse: WarehouseId::from_str(&wh).map_err(corrupt("warehouse id"))?,
+                    bin,
+                    part,
+                    qty,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a shipment from a supplier on its way to a bin: counted as in transit (on the
+    /// parts page and by the suggested order list) until it is received.
+    pub async fn fleet_shipment_add(&self, author: Author<'_>, s: &NewShipment) -> Result<ShipmentId> {
+        if s.qty == 0 {
+            return Err(refused("fleet.error.qty_zero", "qty", &s.part, s.qty, "quantity must be positive"));
+        }
+        if s.expected_on < s.shipped_on {
+            return Err(refused(
+                "fleet.error.shipment_dates",
+                "expected_on",
+                &s.part,
+                s.expected_on,
+                format!("part {}: expected {} before shipped {}", s.part, s.expected_on, s.shipped_on),
+            ));
+        }
+        let mut w = self.begin_write(author).await?;
+        let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
+            .bind(s.part.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if known.is_none() {
+            return Err(refused("fleet.error.unknown_part", "part", &s.part, &s.part, "no such part"));
+        }
+        let warehouse: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_warehouses WHERE id = $1")
+            .bind(s.warehouse.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if warehouse.is_none() {
+            return Err(refused(
+                "fleet.error.unknown_warehouse",
+                "warehouse",
+                &s.part,
+                s.warehouse,
+                "no such warehouse",
+            ));
+        }
+        let id = ShipmentId(new_uuid());
+        let now = w.now_text();
+        sqlx::query(
+            "INSERT INTO fleet_shipments (id, supplier_id, reference, warehouse_id, bin, part, qty, shipped_on, expected_on, received_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)",
+        )
+        .bind(id.0.to_string())
+        .bind(s.supplier.map(|o| o.to_string()))
+        .bind(s.reference.trim())
+        .bind(s.warehouse.to_string())
+        .bind(s.bin.trim())
+        .bind(s.part.as_str())
+        .bind(i64::from(s.qty))
+        .bind(s.shipped_on.to_string())
+        .bind(s.expected_on.to_string())
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO fleet_stock (warehouse_id, bin, part, qty, in_transit) VALUES ($1, $2, $3, 0, $4) \
+             ON CONFLICT (warehouse_id, bin, part) DO UPDATE SET in_transit = fleet_stock.in_transit + $4",
+        )
+        .bind(s.warehouse.to_string())
+        .bind(s.bin.trim())
+        .bind(s.part.as_str())
+        .bind(i64::from(s.qty))
+        .execute(&mut *w.tx)
+        .await?;
+        let after = serde_json::json!({
+            "supplier": s.supplier, "reference": s.reference, "warehouse": s.warehouse, "bin": s.bin,
+            "part": s.part, "qty": s.qty, "shipped_on": s.shipped_on, "expected_on": s.expected_on,
+        });
+        w.audit(Change::create("fleet_shipment", id.0, &after)).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Receives a shipment in transit: it leaves the in-transit count and becomes a receipt
+    /// movement into its bin. A shipment is received once.
+    pub async fn fleet_shipment_receive(&self, author: Author<'_>, id: ShipmentId, on: NaiveDate) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let row: Option<(String, String, String, i64, Option<String>)> =
+            sqlx::query_as("SELECT warehouse_id, bin, part, qty, received_on FROM fleet_shipments WHERE id = $1")
+                .bind(id.0.to_string())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let (warehouse, bin, part, qty, received) = row.ok_or(StoreError::NotFound { entity: "shipment" })?;
+        let part = PartNumber::parse(&part).map_err(corrupt("part"))?;
+        if let Some(on) = received {
+            return Err(refused(
+                "fleet.error.shipment_received",
+                "shipment",
+                &part,
+                &on,
+                format!("shipment of {part} was received on {on}"),
+            ));
+        }
+        // The condition makes a second, concurrent receipt of the same shipment a no-op.
+        let done = sqlx::query("UPDATE fleet_shipments SET received_on = $1 WHERE id = $2 AND received_on IS NULL")
+            .bind(on.to_string())
+            .bind(id.0.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(refused("fleet.error.shipment_received", "shipment", &part, on, "already received"));
+        }
+        let warehouse = WarehouseId::from_str(&warehouse).map_err(corrupt("warehouse id"))?;
+        sqlx::query(
+            "UPDATE fleet_stock SET in_transit = in_transit - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4",
+        )
+        .bind(qty)
+        .bind(warehouse.to_string())
+        .bind(&bin)
+        .bind(part.as_str())
+        .execute(&mut *w.tx)
+        .await?;
+        receive(&mut w, warehouse, &bin, &part, qty, on).await?;
+        w.audit(Change::update(
+            "fleet_shipment",
+            id.0,
+            &serde_json::json!({ "received_on": null }),
+            &serde_json::json!({ "received_on": on }),
+        ))
+        .await?;
+        w.commit().await
+    }
+
+    /// Shipments, those in transit first (by expected day), then the latest received.
+    pub async fn fleet_shipments(&self, limit: i64) -> Result<Vec<ShipmentRow>> {
+        type Row =
+            (String, Option<String>, String, String, String, String, String, i64, String, String, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT s.id, s.supplier_id, s.reference, s.warehouse_id, w.name, s.bin, s.part, s.qty, s.shipped_on, s.expected_on, s.received_on \
+             FROM fleet_shipments s JOIN fleet_warehouses w ON w.id = s.warehouse_id \
+             ORDER BY CASE WHEN s.received_on IS NULL THEN 0 ELSE 1 END, s.expected_on, s.id LIMIT {}",
+            limit.clamp(1, 1000)
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, supplier, reference, wid, wname, bin, part, qty, shipped, expected, received)| {
+                Ok(ShipmentRow {
+                    id: ShipmentId(uuid::Uuid::from_str(&id).map_err(corrupt("shipment id"))?),
+                    supplier: supplier.as_deref().map(OrganisationId::from_str).transpose().map_err(corrupt("org"))?,
+                    reference,
+                    warehouse: WarehouseId::from_str(&wid).map_err(corrupt("warehouse id"))?,
+                    warehouse_name: wname,
+                    bin,
+                    part,
+                    qty,
+                    shipped_on: date(&shipped)?,
+                    expected_on: date(&expected)?,
+                    received_on: received.as_deref().map(date).transpose()?,
+                })
+            })
+            .collect()
     }
 
     pub async fn fleet_work_order(&self, id: WorkOrderId) -> Result<StoredWorkOrder> {
@@ -927,7 +1419,7 @@ impl Store {
             wh.push(format!("w.machine_id = ${}", binds.len()));
         }
         if filter.open_only {
-            wh.push("w.status <> 'closed'".into());
+            wh.push(format!("w.status IN ({OPEN_STATUSES})"));
         }
         if let Some(owners) = &filter.owners {
             if owners.is_empty() {
@@ -1023,10 +1515,13 @@ impl Store {
         let (number, before, version) = order_in(&mut w, id).await?;
         let mut order = before.clone();
         change(&mut order)?;
+        flag_in(&mut w, &mut order).await?;
         update_order(&mut w, &order, version).await?;
         w.audit(Change::update("fleet_work_order", id, &before, &order)).await?;
         if order.status == WorkOrderStatus::Closed && before.status != WorkOrderStatus::Closed {
             note_closed(&mut w, &order).await?;
+            // A closed order needs nothing more: its reservations go back to free stock.
+            release(&mut w, id, None).await?;
         }
         w.commit().await?;
         Ok(StoredWorkOrder { number, order, version: version + 1 })
@@ -1058,10 +1553,13 @@ impl Store {
                 .await?;
         let (price_minor, currency) =
             price.ok_or_else(|| refused("fleet.error.unknown_part", "part", part, part, "no such part"))?;
-        // The condition in the UPDATE is the rule: rows affected 0 means not enough in the bin,
-        // whatever else committed meanwhile (the CHECK on qty backs it up).
+        // What this order has reserved of the part is released first (it is what the issue
+        // takes); the rest of the bin's reservations belong to other orders and stay.
+        release(&mut w, order, Some((part, i64::from(qty), warehouse, bin))).await?;
+        // The condition in the UPDATE is the rule: rows affected 0 means not enough free in the
+        // bin, whatever else committed meanwhile (the CHECK on qty backs it up).
         let done = sqlx::query(
-            "UPDATE fleet_stock SET qty = qty - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4 AND qty >= $1",
+            "UPDATE fleet_stock SET qty = qty - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4 AND qty - reserved >= $1",
         )
         .bind(i64::from(qty))
         .bind(warehouse.to_string())
@@ -1070,14 +1568,15 @@ impl Store {
         .execute(&mut *w.tx)
         .await?;
         if done.rows_affected() == 0 {
-            let have: Option<(i64,)> =
-                sqlx::query_as("SELECT qty FROM fleet_stock WHERE warehouse_id = $1 AND bin = $2 AND part = $3")
-                    .bind(warehouse.to_string())
-                    .bind(bin)
-                    .bind(part.as_str())
-                    .fetch_optional(&mut *w.tx)
-                    .await?;
-            let have = have.map_or(0, |(q,)| q);
+            let have: Option<(i64,)> = sqlx::query_as(
+                "SELECT qty - reserved FROM fleet_stock WHERE warehouse_id = $1 AND bin = $2 AND part = $3",
+            )
+            .bind(warehouse.to_string())
+            .bind(bin)
+            .bind(part.as_str())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            let have = have.map_or(0, |(q,)| q.max(0));
             return Err(refused(
                 "fleet.error.stock_short",
                 "qty",
@@ -1091,6 +1590,7 @@ impl Store {
         let currency = Currency::parse(&currency).map_err(corrupt("currency"))?;
         o.add_part(PartLine { part: part.clone(), qty, unit_price: Money::new(price_minor, currency), warranty: None })
             .map_err(|e| refused(e.key(), "part", o.machine, part, &e))?;
+        flag_in(&mut w, &mut o).await?;
         update_order(&mut w, &o, version).await?;
         w.audit(Change::update("fleet_work_order", order, &before, &o)).await?;
         w.commit().await?;
@@ -1184,19 +1684,20 @@ impl Store {
     }
 
     pub async fn fleet_stock(&self) -> Result<Vec<StockRow>> {
-        let rows: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT s.warehouse_id, w.name, s.bin, s.part, s.qty, s.in_transit FROM fleet_stock s JOIN fleet_warehouses w ON w.id = s.warehouse_id ORDER BY w.name, s.part, s.bin",
+        let rows: Vec<(String, String, String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT s.warehouse_id, w.name, s.bin, s.part, s.qty, s.reserved, s.in_transit FROM fleet_stock s JOIN fleet_warehouses w ON w.id = s.warehouse_id ORDER BY w.name, s.part, s.bin",
         )
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(wid, name, bin, part, qty, in_transit)| {
+            .map(|(wid, name, bin, part, qty, reserved, in_transit)| {
                 Ok(StockRow {
                     warehouse: WarehouseId::from_str(&wid).map_err(corrupt("warehouse id"))?,
                     warehouse_name: name,
                     bin,
                     part,
                     qty,
+                    reserved,
                     in_transit,
                 })
             })
@@ -1239,12 +1740,12 @@ impl Store {
         for (part, _, qty) in issues {
             daily.entry(part).or_default().push(qty as f64);
         }
-        let stock: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT part, CAST(SUM(qty) AS BIGINT), CAST(SUM(in_transit) AS BIGINT) FROM fleet_stock GROUP BY part",
+        let stock: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT part, CAST(SUM(qty) AS BIGINT), CAST(SUM(reserved) AS BIGINT), CAST(SUM(in_transit) AS BIGINT) FROM fleet_stock GROUP BY part",
         )
         .fetch_all(&self.pool)
         .await?;
-        let stock: HashMap<String, (i64, i64)> = stock.into_iter().map(|(p, q, t)| (p, (q, t))).collect();
+        let stock: HashMap<String, (i64, i64, i64)> = stock.into_iter().map(|(p, q, r, t)| (p, (q, r, t))).collect();
         let snap = self.fleet_snapshot().await?;
         let due = snap.due_list(today, |_| true);
         let z = z_for_service_level(0.95);
@@ -1255,12 +1756,12 @@ impl Store {
             let planned = planned_demand(&due, &snap.regimes, until);
             let mut samples = daily.get(p.number.as_str()).cloned().unwrap_or_default();
             samples.resize(365, 0.0);
-            let (on_hand, in_transit) = stock.get(p.number.as_str()).copied().unwrap_or((0, 0));
+            let (on_hand, reserved, in_transit) = stock.get(p.number.as_str()).copied().unwrap_or((0, 0, 0));
             supplies.push(PartSupply {
                 part: p.number.clone(),
                 supplier,
                 on_hand: on_hand.max(0) as u64,
-                reserved: 0,
+                reserved: reserved.max(0) as u64,
                 in_transit: in_transit.max(0) as u64,
                 planned: planned.get(&p.number).copied().unwrap_or(0),
                 demand: Stats::of(samples).unwrap_or(Stats::exact(0.0)),
@@ -1352,6 +1853,9 @@ impl Store {
         insert_many(&mut w, "fleet_work_orders", ORDER_COLUMNS, &order_rows).await?;
         w.audit(Change::create("fleet_bulk", &now, &outcome)).await?;
         w.commit().await?;
+        // Fresh statistics, so the planner knows the tables' sizes at once (without them
+        // PostgreSQL read a machine's orders by scanning the order numbers).
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
         Ok(outcome)
     }
 }
@@ -1546,6 +2050,265 @@ async fn movement(
     .await?;
     let after = serde_json::json!({ "warehouse": warehouse, "bin": bin, "part": part, "delta": delta, "kind": kind, "order": order, "on": on });
     w.audit(Change::create("fleet_stock_movement", id, &after)).await
+}
+
+/// Opens work orders (checked by the domain, lines flagged against the machines'
+/// warranties), numbered on from the last; returns the numbers.
+async fn create_orders(w: &mut WriteTx<'_>, orders: &[WorkOrder]) -> Result<Vec<i64>> {
+    let (mut next,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM fleet_work_orders").fetch_one(&mut *w.tx).await?;
+    let mut numbers = Vec::new();
+    for o in orders {
+        o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
+        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+            .bind(o.machine.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if exists.is_none() {
+            return Err(refused("fleet.error.unknown_machine", "machine", o.machine, o.machine, "no such machine"));
+        }
+        let mut o = o.clone();
+        flag_in(w, &mut o).await?;
+        insert_order(w, next, &o).await?;
+        w.audit(Change::create("fleet_work_order", o.id, &o)).await?;
+        if o.status == WorkOrderStatus::Closed {
+            note_closed(w, &o).await?;
+        }
+        numbers.push(next);
+        next += 1;
+    }
+    Ok(numbers)
+}
+
+/// Reserves for an order what it needs of each part, from the bins' free stock (on hand less
+/// what is reserved), as much as there is: a service is planned whether or not its parts are in.
+async fn reserve(w: &mut WriteTx<'_>, order: WorkOrderId, needs: &[(PartNumber, u32)]) -> Result<()> {
+    for (part, qty) in needs {
+        let mut wanted = i64::from(*qty);
+        let bins: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT warehouse_id, bin, qty - reserved FROM fleet_stock WHERE part = $1 AND qty - reserved > 0 ORDER BY warehouse_id, bin",
+        )
+        .bind(part.as_str())
+        .fetch_all(&mut *w.tx)
+        .await?;
+        for (warehouse, bin, free) in bins {
+            if wanted == 0 {
+                break;
+            }
+            let take = wanted.min(free);
+            // The condition re-checks the free stock under the row lock.
+            let done = sqlx::query(
+                "UPDATE fleet_stock SET reserved = reserved + $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4 AND qty - reserved >= $1",
+            )
+            .bind(take)
+            .bind(&warehouse)
+            .bind(&bin)
+            .bind(part.as_str())
+            .execute(&mut *w.tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                continue;
+            }
+            let id = new_uuid().to_string();
+            let now = w.now_text();
+            sqlx::query(
+                "INSERT INTO fleet_reservations (id, work_order_id, warehouse_id, bin, part, qty, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&id)
+            .bind(order.to_string())
+            .bind(&warehouse)
+            .bind(&bin)
+            .bind(part.as_str())
+            .bind(take)
+            .bind(now)
+            .execute(&mut *w.tx)
+            .await?;
+            let after =
+                serde_json::json!({ "order": order, "warehouse": warehouse, "bin": bin, "part": part, "qty": take });
+            w.audit(Change::create("fleet_reservation", id, &after)).await?;
+            wanted -= take;
+        }
+    }
+    Ok(())
+}
+
+/// Releases an order's reservations: all of them (`None`), or up to `qty` of one part, those
+/// in the given bin first (an issue takes what was held for it).
+async fn release(
+    w: &mut WriteTx<'_>,
+    order: WorkOrderId,
+    only: Option<(&PartNumber, i64, WarehouseId, &str)>,
+) -> Result<()> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, warehouse_id, bin, part, qty FROM fleet_reservations WHERE work_order_id = $1 AND ($2 = '' OR part = $2) ORDER BY created_at, id",
+    )
+    .bind(order.to_string())
+    .bind(only.map(|o| o.0.as_str().to_string()).unwrap_or_default())
+    .fetch_all(&mut *w.tx)
+    .await?;
+    let mut rows = rows;
+    let mut left = only.map_or(i64::MAX, |o| o.1);
+    if let Some((_, _, warehouse, bin)) = only {
+        let here = |r: &(String, String, String, String, i64)| r.1 == warehouse.to_string() && r.2 == bin;
+        rows.sort_by_key(|r| !here(r));
+    }
+    for (id, warehouse, bin, part, qty) in rows {
+        if left == 0 {
+            break;
+        }
+        let take = qty.min(left);
+        sqlx::query(
+            "UPDATE fleet_stock SET reserved = reserved - $1 WHERE warehouse_id = $2 AND bin = $3 AND part = $4",
+        )
+        .bind(take)
+        .bind(&warehouse)
+        .bind(&bin)
+        .bind(&part)
+        .execute(&mut *w.tx)
+        .await?;
+        if take == qty {
+            sqlx::query("DELETE FROM fleet_reservations WHERE id = $1").bind(&id).execute(&mut *w.tx).await?;
+        } else {
+            sqlx::query("UPDATE fleet_reservations SET qty = qty - $1 WHERE id = $2")
+                .bind(take)
+                .bind(&id)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        w.audit(Change::update(
+            "fleet_reservation",
+            &id,
+            &serde_json::json!({ "qty": qty }),
+            &serde_json::json!({ "qty": qty - take }),
+        ))
+        .await?;
+        left -= take;
+    }
+    Ok(())
+}
+
+/// The exchange pool as stored: every assembly, its events applied in order.
+async fn pool_in(conn: &mut sqlx::AnyConnection) -> Result<ExchangePool> {
+    let mut pool = ExchangePool::default();
+    let bodies: Vec<(String,)> = sqlx::query_as("SELECT body FROM fleet_assemblies").fetch_all(&mut *conn).await?;
+    for (b,) in bodies {
+        pool.add(unjson("assembly", &b)?).map_err(corrupt("assembly"))?;
+    }
+    let events: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT assembly_id, machine_id, kind, on_date, machine_meter FROM fleet_assembly_events ORDER BY seq",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, m, kind, on, meter) in events {
+        pool.apply(AssemblyEvent {
+            assembly: AssemblyId::from_str(&a).map_err(corrupt("assembly id"))?,
+            machine: MachineId::from_str(&m).map_err(corrupt("machine id"))?,
+            date: date(&on)?,
+            kind: unjson("assembly event", &format!("\"{kind}\""))?,
+            machine_meter: meter,
+        })
+        .map_err(corrupt("assembly event"))?;
+    }
+    Ok(pool)
+}
+
+/// The machine's current cumulative value of the assembly's meter (its latest reading).
+async fn machine_meter(w: &mut WriteTx<'_>, machine: MachineId, a: &Assembly) -> Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT value FROM fleet_meter_now WHERE machine_id = $1 AND kind = $2")
+        .bind(machine.to_string())
+        .bind(kind_code(a.meter))
+        .fetch_optional(&mut *w.tx)
+        .await?;
+    row.map(|(v,)| v).ok_or_else(|| {
+        refused(
+            "fleet.error.no_meter",
+            "machine",
+            machine,
+            a.meter.key(),
+            format!("machine {machine} has no reading of {} to carry the usage of {}", a.meter.key(), a.serial),
+        )
+    })
+}
+
+/// Applies an install or removal to the pool (the domain's rules) and stores it.
+async fn assembly_event(
+    w: &mut WriteTx<'_>,
+    pool: &mut ExchangePool,
+    a: &Assembly,
+    machine: MachineId,
+    date: NaiveDate,
+    kind: AssemblyEventKind,
+) -> Result<()> {
+    let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+        .bind(machine.to_string())
+        .fetch_optional(&mut *w.tx)
+        .await?;
+    if exists.is_none() {
+        return Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine"));
+    }
+    let meter = machine_meter(w, machine, a).await?;
+    let event = AssemblyEvent { assembly: a.id, machine, date, kind, machine_meter: meter };
+    pool.apply(event).map_err(|e| refused(e.key(), "date", machine, &a.serial, &e))?;
+    let (seq,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM fleet_assembly_events").fetch_one(&mut *w.tx).await?;
+    let id = new_uuid().to_string();
+    let now = w.now_text();
+    sqlx::query(
+        "INSERT INTO fleet_assembly_events (id, assembly_id, machine_id, kind, on_date, machine_meter, seq, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&id)
+    .bind(a.id.to_string())
+    .bind(machine.to_string())
+    .bind(code(&kind))
+    .bind(date.to_string())
+    .bind(meter)
+    .bind(seq)
+    .bind(now)
+    .execute(&mut *w.tx)
+    .await?;
+    w.audit(Change::create("fleet_assembly_event", id, &event)).await
+}
+
+type WarrantyDbRow = (String, Option<String>, String, Option<String>, Option<i64>, Option<i64>, String);
+
+async fn warranty_rows(conn: &mut sqlx::AnyConnection, machine: MachineId) -> Result<Vec<WarrantyRow>> {
+    let rows: Vec<WarrantyDbRow> = sqlx::query_as(
+        "SELECT id, part, from_date, until_date, meter_kind, meter_up_to, note FROM fleet_warranties WHERE machine_id = $1 ORDER BY from_date DESC, id",
+    )
+    .bind(machine.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, part, from, until, kind, up_to, note)| {
+            let meter_limit = match (kind, up_to) {
+                (Some(k), Some(up_to)) => Some(MeterLimit { kind: kind_of(k)?, up_to }),
+                _ => None,
+            };
+            Ok(WarrantyRow {
+                warranty: Warranty {
+                    id: WarrantyId::from_str(&id).map_err(corrupt("warranty id"))?,
+                    machine,
+                    scope: match part {
+                        Some(p) => WarrantyScope::Part(PartNumber::parse(&p).map_err(corrupt("part"))?),
+                        None => WarrantyScope::Machine,
+                    },
+                    from: date(&from)?,
+                    until: until.as_deref().map(date).transpose()?,
+                    meter_limit,
+                },
+                note,
+            })
+        })
+        .collect()
+}
+
+/// Flags the order's lines a warranty of its machine covers (the domain's `flag_warranty`).
+async fn flag_in(w: &mut WriteTx<'_>, order: &mut WorkOrder) -> Result<()> {
+    let warranties: Vec<Warranty> =
+        warranty_rows(&mut w.tx, order.machine).await?.into_iter().map(|r| r.warranty).collect();
+    flag_warranty(order, &warranties);
+    Ok(())
 }
 
 async fn load_series(
@@ -1846,6 +2609,28 @@ async fn note_closed(w: &mut WriteTx<'_>, o: &WorkOrder) -> Result<()> {
         .execute(&mut *w.tx)
         .await?;
     Ok(())
+}
+
+/// The readiness figures of one machine over `range` from its history `h`.
+pub fn machine_kpi(snap: &FleetSnapshot, machine: MachineId, h: &HistoryData, range: DateRange) -> Option<KpiRow> {
+    let m = snap.machine(machine)?;
+    let on_books = m.machine.commissioned_on?;
+    let input = MachineHistory {
+        machine,
+        model: m.machine.model,
+        brand: &m.machine.brand,
+        owner: m.machine.owner,
+        mining: m.kind == MachineKind::MiningTruck,
+        on_books,
+        off_books: m.off_books,
+        states: &h.states,
+        failures: &h.failures,
+        services: &h.services,
+        costs: &h.costs,
+        odometer: &h.odometer,
+        engine_hours: &h.engine_hours,
+    };
+    aggregate(std::slice::from_ref(&input), range, GroupBy::Machine).into_iter().next()
 }
 
 /// The demo (or benchmark) fleet as a bulk load, owners and suppliers mapped to the

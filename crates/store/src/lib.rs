@@ -27,10 +27,11 @@ pub use cache::RECHECK as CACHE_RECHECK;
 pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
 pub use files::Attachment;
 pub use fleet::{
-    BulkMachine, BulkOutcome, DueState, FleetBulk, FleetFile, FleetHistories, FleetImportOutcome, FleetSnapshot,
-    HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading, PartRecord, QuarterFigures,
-    ReadingRow, StockRow, StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WorkOrderFilter, WorkOrderRow, brand_code,
-    demo_bulk, refused, status_code,
+    AssemblyEventRow, AssemblyRow, BulkMachine, BulkOutcome, DueState, FleetBulk, FleetFile, FleetHistories,
+    FleetImportOutcome, FleetSnapshot, HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading,
+    NewShipment, PartRecord, QuarterFigures, ReadingRow, ReservationRow, ShipmentId, ShipmentRow, StockRow,
+    StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WarrantyRow, WorkOrderFilter, WorkOrderRow, brand_code,
+    demo_bulk, machine_kpi, refused, status_code,
 };
 pub use logistics::{
     LogisticsFile, LogisticsImportOutcome, LogisticsItem, LogisticsKind, LogisticsRecords, PlanningRates, RATES_KEY,

@@ -223,3 +223,111 @@ pub async fn fleet_figures_match_the_domain(store: Store) {
     let err = store.fleet_work_order_apply(ADMIN, id, Action::Start, at).await.expect_err("closed is final");
     assert!(refused_key(err).0.starts_with("fleet.error."));
 }
+
+/// A preventive order from the due list reserves its service's parts; reserved stock is kept
+/// from other orders (two concurrent issues of the last free part: one succeeds), released on
+/// issue and on close. A shipment in transit counts in the suggested order list until it is
+/// received, once, as a receipt.
+pub async fn fleet_preventive_orders_reserve_parts_and_shipments_arrive(store: Store) {
+    let fleet = load_small(&store).await;
+    let today = fleet.config.today();
+    let snap = store.fleet_snapshot().await.expect("snapshot");
+    let due = snap.due_list(today, |_| true);
+    let (service, needs) = due
+        .iter()
+        .find_map(|d| {
+            let m = snap.machine(d.machine)?;
+            let content = snap.regime_of(&m.machine)?.content(d.kind)?;
+            (!content.parts.is_empty()).then(|| (*d, content.parts.clone()))
+        })
+        .expect("a due service that needs parts");
+    let machine = service.machine;
+    let warehouse = store.fleet_warehouse(ADMIN, "Центральный склад").await.expect("warehouse");
+    // Exactly what the service needs of each part, and one more of the first part.
+    let mut lines: Vec<(String, PartNumber, u32)> =
+        needs.iter().map(|n| ("A-01".to_string(), n.part.clone(), n.qty)).collect();
+    lines.push(("A-01".into(), needs[0].part.clone(), 1));
+    store.fleet_stock_receive_many(ADMIN, warehouse, &lines, today).await.expect("receive");
+    let at = today.and_hms_opt(8, 0, 0).expect("time");
+    let numbers = store.fleet_create_preventive(ADMIN, &[machine], today, at).await.expect("preventive");
+    assert_eq!(numbers.len(), 1);
+    let open = store
+        .fleet_work_orders(
+            &accord_store::WorkOrderFilter { machine: Some(machine), open_only: true, owners: None },
+            accord_store::Paging { page: 1, per_page: 50 },
+        )
+        .await
+        .expect("orders");
+    let preventive = open.items.iter().find(|o| o.number == numbers[0]).expect("the new order").id;
+    let held = store.fleet_reservations(Some(preventive)).await.expect("reservations");
+    let held_of = |part: &PartNumber| held.iter().filter(|r| r.part == part.as_str()).map(|r| r.qty).sum::<i64>();
+    for n in &needs {
+        assert_eq!(held_of(&n.part), i64::from(n.qty), "{} reserved", n.part);
+    }
+    let first = needs[0].part.clone();
+    let stock_of = |rows: &[accord_store::StockRow], part: &PartNumber| {
+        rows.iter().find(|s| s.part == part.as_str()).map(|s| (s.qty, s.reserved)).expect("stock row")
+    };
+    let need = i64::from(needs[0].qty);
+    assert_eq!(stock_of(&store.fleet_stock().await.expect("stock"), &first), (need + 1, need));
+
+    // Two repair orders reach for the one free unit at once: exactly one gets it.
+    let repairs: Vec<WorkOrder> = (0..2)
+        .map(|_| {
+            WorkOrder::new(WorkOrderId(uuid::Uuid::now_v7()), machine, WorkOrderKind::Repair, at, Default::default())
+        })
+        .collect();
+    store.fleet_work_orders_create(ADMIN, &repairs, None).await.expect("repairs");
+    let (a, b) = (store.clone(), store.clone());
+    let (pa, pb) = (first.clone(), first.clone());
+    let (oa, ob) = (repairs[0].id, repairs[1].id);
+    let ta = tokio::spawn(async move { a.fleet_issue_part(ADMIN, oa, warehouse, "A-01", &pa, 1, today).await });
+    let tb = tokio::spawn(async move { b.fleet_issue_part(ADMIN, ob, warehouse, "A-01", &pb, 1, today).await });
+    let results = [ta.await.expect("task a"), tb.await.expect("task b")];
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "one issue of the last free unit succeeds");
+    let err = results.into_iter().find_map(Result::err).expect("one refusal");
+    assert_eq!(refused_key(err).0, "fleet.error.stock_short", "the reserved units are not for another order");
+    assert_eq!(stock_of(&store.fleet_stock().await.expect("stock"), &first), (need, need));
+
+    // The preventive order takes one of its own: the reservation shrinks with the issue.
+    store.fleet_issue_part(ADMIN, preventive, warehouse, "A-01", &first, 1, today).await.expect("own issue");
+    assert_eq!(stock_of(&store.fleet_stock().await.expect("stock"), &first), (need - 1, need - 1));
+    // Closing the order gives back what it did not take.
+    for action in [Action::Start, Action::Finish, Action::SignOff { by: "Петров".into() }, Action::Close] {
+        store.fleet_work_order_apply(ADMIN, preventive, action, at).await.expect("move on");
+    }
+    assert!(store.fleet_reservations(Some(preventive)).await.expect("reservations").is_empty());
+    assert!(store.fleet_stock().await.expect("stock").iter().all(|s| s.reserved == 0), "nothing held any more");
+
+    // A shipment in transit: refused with dates reversed; counted until received, once.
+    let before = store.fleet_suggested_orders(today).await.expect("suggested");
+    let line = before.iter().flat_map(|o| o.lines.iter()).next().expect("a suggested line").clone();
+    let shipment = |expected_on: NaiveDate| accord_store::NewShipment {
+        supplier: None,
+        reference: "СМГС 123456".into(),
+        warehouse,
+        bin: "B-02".into(),
+        part: line.part.clone(),
+        qty: 1000,
+        shipped_on: today,
+        expected_on,
+    };
+    let err = store.fleet_shipment_add(ADMIN, &shipment(day(2020, 1, 1))).await.expect_err("reversed dates");
+    assert_eq!(refused_key(err).1, "expected_on");
+    let id = store.fleet_shipment_add(ADMIN, &shipment(today + chrono::Days::new(21))).await.expect("shipment");
+    let after = store.fleet_suggested_orders(today).await.expect("suggested");
+    let now = after.iter().flat_map(|o| o.lines.iter()).find(|l| l.part == line.part);
+    assert!(now.is_none_or(|l| l.position == line.position + 1000), "in transit counts: {now:?}");
+    let row =
+        store.fleet_stock().await.expect("stock").into_iter().find(|s| s.part == line.part.as_str() && s.bin == "B-02");
+    assert_eq!(row.map(|r| (r.qty, r.in_transit)), Some((0, 1000)));
+    assert!(store.fleet_shipments(10).await.expect("shipments")[0].received_on.is_none());
+    store.fleet_shipment_receive(ADMIN, id, today).await.expect("receive");
+    let row =
+        store.fleet_stock().await.expect("stock").into_iter().find(|s| s.part == line.part.as_str() && s.bin == "B-02");
+    assert_eq!(row.map(|r| (r.qty, r.in_transit)), Some((1000, 0)));
+    let err = store.fleet_shipment_receive(ADMIN, id, today).await.expect_err("twice");
+    assert_eq!(refused_key(err).0, "fleet.error.shipment_received");
+    let movements = store.fleet_movements(Some(line.part.as_str()), 5).await.expect("movements");
+    assert_eq!((movements[0].delta, movements[0].kind.as_str()), (1000, "receipt"));
+}

@@ -46,6 +46,7 @@ on_both_backends!(
     fleet_stock_never_negative_under_two_concurrent_issues,
     fleet_imports_are_idempotent_and_all_or_nothing,
     fleet_figures_match_the_domain,
+    fleet_preventive_orders_reserve_parts_and_shipments_arrive,
 );
 
 mod fleet;

@@ -30,6 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/fleet/machines", get(machines))
         .route("/api/v1/fleet/machines/{id}", get(machine))
         .route("/api/v1/fleet/readings", post(add_reading))
+        .route("/api/v1/fleet/machines/{id}/readings", get(readings))
+        .route("/api/v1/fleet/readings/{id}/void", post(void_reading))
+        .route("/api/v1/fleet/machines/{id}/warranties", get(warranties).post(add_warranty))
         .route("/api/v1/fleet/due", get(due))
         .route("/api/v1/fleet/due/orders", post(create_preventive))
         .route("/api/v1/fleet/workorders", get(orders))
@@ -39,6 +42,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/fleet/kpi", get(kpi))
         .route("/api/v1/fleet/quarters/{quarter}", get(quarter))
         .route("/api/v1/fleet/parts/orders", get(suggested))
+        .route("/api/v1/fleet/stock", get(stock))
+        .route("/api/v1/fleet/assemblies", get(assemblies).post(add_assembly))
+        .route("/api/v1/fleet/assemblies/{id}/move", post(move_assembly))
+        .route("/api/v1/fleet/machines/{id}/assemblies", get(machine_assemblies))
+        .route("/api/v1/fleet/shipments", get(shipments).post(add_shipment))
+        .route("/api/v1/fleet/shipments/{id}/receive", post(receive_shipment))
+        .route("/api/v1/fleet/workorders/{id}/reservations", get(reservations))
 }
 
 /// File imports: the body is the file, `?dry_run=true` only checks it.
@@ -108,6 +118,97 @@ async fn add_reading(
     let outcome =
         store.fleet_readings_add(author, &[NewReading { machine, kind, date, value: body.value }], None).await?;
     Ok((StatusCode::CREATED, Json(outcome)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct ReadingsQuery {
+    limit: Option<i64>,
+}
+
+/// A machine's readings, latest first (voided ones included, with their reason).
+async fn readings(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Query(q): Query<ReadingsQuery>,
+) -> Result<Json<Vec<accord_store::ReadingRow>>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    Ok(Json(store.fleet_readings(id, q.limit.unwrap_or(100).clamp(1, 10_000)).await?))
+}
+
+#[derive(Deserialize)]
+struct VoidBody {
+    /// mistyped, wrong_machine, meter_fault, duplicate or other (with `note`).
+    reason: String,
+    note: Option<String>,
+}
+
+/// Voids a reading, keeping it with the reason; the meter's state is recomputed without it.
+async fn void_reading(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<VoidBody>,
+) -> Result<Json<Vec<accord_store::ReadingRow>>, AppError> {
+    let store = state.store();
+    let reading = accord_domain::MeterReadingId::from_str(id.trim()).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let machine = store.fleet_reading_machine(reading).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, machine)?;
+    let reason = super::void_reason(&body.reason, body.note.as_deref())?;
+    store.fleet_reading_void(Author::user(api.user.login.as_str()), reading, reason).await?;
+    Ok(Json(store.fleet_readings(machine, 100).await?))
+}
+
+/// A machine's warranties.
+async fn warranties(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<accord_store::WarrantyRow>>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    Ok(Json(store.fleet_warranties(id).await?))
+}
+
+#[derive(Deserialize)]
+struct WarrantyBody {
+    /// A part number; absent or empty: the whole machine.
+    #[serde(default)]
+    part: String,
+    from: String,
+    #[serde(default)]
+    until: String,
+    /// odometer, engine_hours or fuel, with `up_to`.
+    #[serde(default)]
+    meter: String,
+    up_to: Option<i64>,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a warranty on a machine or a part of it.
+async fn add_warranty(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<WarrantyBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    scope.require_manage()?;
+    let up_to = body.up_to.map(|v| v.to_string()).unwrap_or_default();
+    let warranty = super::parse_warranty(id, &body.part, &body.from, &body.until, &body.meter, &up_to)?;
+    store.fleet_warranty_add(Author::user(api.user.login.as_str()), &warranty, &body.note).await?;
+    Ok((StatusCode::CREATED, Json(warranty)).into_response())
 }
 
 async fn due(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<DueRow>>, AppError> {
@@ -289,6 +390,210 @@ async fn suggested(
         return Err(AppError::Forbidden);
     }
     Ok(Json(store.fleet_suggested_orders(today(store).await?).await?))
+}
+
+/// The exchange pool: every assembly, where it is and the usage it carries.
+async fn assemblies(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<accord_store::AssemblyRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(store.fleet_assemblies().await?))
+}
+
+#[derive(Deserialize)]
+struct AssemblyBody {
+    kind: String,
+    serial: String,
+    meter: String,
+    #[serde(default)]
+    usage_before: i64,
+    /// Fitted to this machine on `date` (else it goes on the shelf).
+    machine: Option<String>,
+    date: Option<String>,
+}
+
+/// Registers an assembly in the exchange pool.
+async fn add_assembly(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<AssemblyBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let a = super::parse_assembly(&body.kind, &body.serial, &body.meter, &body.usage_before.to_string())?;
+    let install = match body.machine.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(m) => {
+            let machine = MachineId::from_str(m.trim()).map_err(|_| bad("machine"))?;
+            Some((machine, super::parse_day(body.date.as_deref().unwrap_or(""), "date")?))
+        }
+        None => None,
+    };
+    store.fleet_assembly_add(Author::user(api.user.login.as_str()), &a, install).await?;
+    Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+#[derive(Deserialize)]
+struct MoveBody {
+    /// Removed from the machine it is on, into the pool, on this day.
+    remove_on: Option<String>,
+    /// Then fitted to this machine on `install_on`.
+    machine: Option<String>,
+    install_on: Option<String>,
+}
+
+/// Moves an assembly: off its machine into the pool and/or onto another machine.
+async fn move_assembly(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<MoveBody>,
+) -> Result<Json<accord_store::AssemblyRow>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let id = accord_domain::AssemblyId::from_str(id.trim()).map_err(|_| AppError::NotFound)?;
+    let remove_on = match body.remove_on.as_deref().filter(|d| !d.trim().is_empty()) {
+        Some(d) => Some(super::parse_day(d, "remove_on")?),
+        None => None,
+    };
+    let install = match body.machine.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(m) => Some((
+            MachineId::from_str(m.trim()).map_err(|_| bad("machine"))?,
+            super::parse_day(body.install_on.as_deref().unwrap_or(""), "install_on")?,
+        )),
+        None => None,
+    };
+    if remove_on.is_none() && install.is_none() {
+        return Err(Invalid::one("remove_on", Reason::Required).into());
+    }
+    Ok(Json(store.fleet_assembly_move(Author::user(api.user.login.as_str()), id, remove_on, install).await?))
+}
+
+#[derive(Serialize)]
+struct MachineAssemblies {
+    installed: Vec<accord_store::AssemblyRow>,
+    history: Vec<accord_store::AssemblyEventRow>,
+}
+
+/// The assemblies on a machine and their installs and removals there.
+async fn machine_assemblies(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<MachineAssemblies>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    let installed =
+        store.fleet_assemblies().await?.into_iter().filter(|a| a.installed.is_some_and(|i| i.machine == id)).collect();
+    Ok(Json(MachineAssemblies { installed, history: store.fleet_assembly_history(id).await? }))
+}
+
+/// Stock per warehouse, bin and part: on hand, reserved for work orders, in transit.
+async fn stock(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<accord_store::StockRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(store.fleet_stock().await?))
+}
+
+/// Shipments, those in transit first.
+async fn shipments(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<accord_store::ShipmentRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    if !scope.whole {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Json(store.fleet_shipments(1000).await?))
+}
+
+#[derive(Deserialize)]
+struct ShipmentBody {
+    supplier: Option<String>,
+    #[serde(default)]
+    reference: String,
+    warehouse: String,
+    bin: String,
+    part: String,
+    qty: u32,
+    shipped_on: String,
+    expected_on: String,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: String,
+}
+
+/// Records a shipment in transit.
+async fn add_shipment(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Json(body): Json<ShipmentBody>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let form = super::pages::ShipmentForm {
+        supplier: body.supplier.unwrap_or_default(),
+        reference: body.reference,
+        warehouse: body.warehouse,
+        bin: body.bin,
+        part: body.part,
+        qty: body.qty.to_string(),
+        shipped_on: body.shipped_on,
+        expected_on: body.expected_on,
+    };
+    let shipment = super::pages::parse_shipment(&form)?;
+    let id = store.fleet_shipment_add(Author::user(api.user.login.as_str()), &shipment).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.to_string() })).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct ReceiveBody {
+    /// The day received (default the fleet's today).
+    on: Option<String>,
+}
+
+/// Receives a shipment: a receipt movement into its bin.
+async fn receive_shipment(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    body: Option<Json<ReceiveBody>>,
+) -> Result<Json<Vec<accord_store::StockRow>>, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &api.user).await?;
+    scope.require_manage()?;
+    let id = accord_store::ShipmentId(uuid::Uuid::from_str(id.trim()).map_err(|_| AppError::NotFound)?);
+    let on = match body.and_then(|b| b.0.on).filter(|o| !o.trim().is_empty()) {
+        Some(t) => NaiveDate::from_str(t.trim()).map_err(|_| bad("on"))?,
+        None => today(store).await?,
+    };
+    store.fleet_shipment_receive(Author::user(api.user.login.as_str()), id, on).await?;
+    Ok(Json(store.fleet_stock().await?))
+}
+
+/// What a work order holds in stock.
+async fn reservations(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<accord_store::ReservationRow>>, AppError> {
+    let (_, stored) = load(&state, &api, &id).await?;
+    Ok(Json(state.store().fleet_reservations(Some(stored.order.id)).await?))
 }
 
 #[derive(Deserialize, Default)]

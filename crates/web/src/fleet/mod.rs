@@ -17,7 +17,7 @@ use crate::error::AppError;
 use accord_domain::OrganisationId;
 use accord_domain::directory::{Action, Role, UserAccount, authorize};
 use accord_domain::fleet::machine::Machine;
-use accord_domain::fleet::meter::MeterKind;
+use accord_domain::fleet::meter::{MeterKind, VoidReason};
 use accord_domain::fleet::work_order::{Action as OrderAction, WaitingReason, WorkLine, WorkOrder, WorkOrderStatus};
 use accord_domain::{MachineId, ModelId, WorkOrderId};
 use accord_formats::Problem;
@@ -127,6 +127,107 @@ pub fn order_action(name: &str, by: Option<&str>) -> Result<OrderAction, AppErro
         "close" => OrderAction::Close,
         _ => return Err(invalid("action", accord_domain::validation::Reason::UnknownValue)),
     })
+}
+
+/// The reasons a reading may be voided for, as forms and the API name them.
+pub const VOID_REASONS: [&str; 5] = ["mistyped", "wrong_machine", "meter_fault", "duplicate", "other"];
+
+/// A void reason from its name; `other` needs a note (free text).
+pub fn void_reason(name: &str, note: Option<&str>) -> Result<VoidReason, AppError> {
+    use accord_domain::validation::Reason;
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    Ok(match name.trim() {
+        "mistyped" => VoidReason::Mistyped,
+        "wrong_machine" => VoidReason::WrongMachine,
+        "meter_fault" => VoidReason::MeterFault,
+        "duplicate" => VoidReason::Duplicate,
+        "other" => VoidReason::Other(note.ok_or_else(|| invalid("note", Reason::Required))?.to_string()),
+        "" => return Err(invalid("reason", Reason::Required)),
+        _ => return Err(invalid("reason", Reason::UnknownValue)),
+    })
+}
+
+/// A warranty from form or API text: `part` empty for the whole machine, `from` the first day
+/// covered, `until` the last (optional), `limit_meter` and `up_to` a meter limit (cumulative
+/// value, optional); at least one of the two limits.
+pub fn parse_warranty(
+    machine: MachineId,
+    part: &str,
+    from: &str,
+    until: &str,
+    limit_meter: &str,
+    up_to: &str,
+) -> Result<accord_domain::fleet::work_order::Warranty, AppError> {
+    use accord_domain::fleet::parts::PartNumber;
+    use accord_domain::fleet::work_order::{MeterLimit, Warranty, WarrantyScope};
+    use accord_domain::validation::Reason;
+    let day = |text: &str, field: &'static str| -> Result<Option<NaiveDate>, AppError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| invalid(field, Reason::UnknownValue))
+    };
+    let scope = match part.trim() {
+        "" => WarrantyScope::Machine,
+        p => WarrantyScope::Part(PartNumber::parse(p).map_err(|_| invalid("part", Reason::UnknownValue))?),
+    };
+    let from = day(from, "from")?.ok_or_else(|| invalid("from", Reason::Required))?;
+    let until = day(until, "until")?;
+    let up_to: String = up_to.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+    let meter_limit = match (limit_meter.trim(), up_to.as_str()) {
+        (_, "") => None,
+        ("", _) => return Err(invalid("limit_meter", Reason::Required)),
+        (kind, value) => Some(MeterLimit {
+            kind: accord_formats::fleet::meter_kind(kind)
+                .ok_or_else(|| invalid("limit_meter", Reason::UnknownValue))?,
+            up_to: value.parse().map_err(|_| invalid("up_to", Reason::UnknownValue))?,
+        }),
+    };
+    if until.is_none() && meter_limit.is_none() {
+        return Err(invalid("until", Reason::Required));
+    }
+    Ok(Warranty { id: accord_domain::WarrantyId(uuid::Uuid::now_v7()), machine, scope, from, until, meter_limit })
+}
+
+/// An assembly to register from form or API text: kind (engine, gearbox, axle, tyre), serial,
+/// the machine meter its usage is counted on, and its usage before our records.
+pub fn parse_assembly(
+    kind: &str,
+    serial: &str,
+    meter: &str,
+    usage_before: &str,
+) -> Result<accord_domain::fleet::assembly::Assembly, AppError> {
+    use accord_domain::fleet::assembly::{Assembly, AssemblyKind};
+    use accord_domain::validation::Reason;
+    let kind = match kind.trim() {
+        "engine" => AssemblyKind::Engine,
+        "gearbox" => AssemblyKind::Gearbox,
+        "axle" => AssemblyKind::Axle,
+        "tyre" => AssemblyKind::Tyre,
+        _ => return Err(invalid("kind", Reason::UnknownValue)),
+    };
+    let serial = accord_domain::fleet::machine::SerialNumber::parse(serial).map_err(|_| {
+        invalid("serial", if serial.trim().is_empty() { Reason::Required } else { Reason::UnknownValue })
+    })?;
+    let meter = accord_formats::fleet::meter_kind(meter).ok_or_else(|| invalid("meter", Reason::UnknownValue))?;
+    let usage: String = usage_before.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+    let usage_before = if usage.is_empty() {
+        0
+    } else {
+        usage.parse::<i64>().ok().filter(|v| *v >= 0).ok_or_else(|| invalid("usage_before", Reason::UnknownValue))?
+    };
+    Ok(Assembly { id: accord_domain::AssemblyId(uuid::Uuid::now_v7()), kind, serial, meter, usage_before })
+}
+
+/// A day from form or API text, naming the field.
+pub fn parse_day(text: &str, field: &'static str) -> Result<NaiveDate, AppError> {
+    use accord_domain::validation::Reason;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(invalid(field, Reason::Required));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| invalid(field, Reason::UnknownValue))
 }
 
 /// The actions that make sense from a status, for buttons.

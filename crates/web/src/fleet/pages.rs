@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::{AppError, fluent_id};
 use crate::i18n::Tr;
-use crate::layout::{Chrome, ListLinks, redirect_with_flash, render};
+use crate::layout::{Chrome, FormErrors, ListLinks, redirect_with_flash, render, render_status};
 use accord_domain::directory::Action;
 use accord_domain::fleet::kpi::{GroupBy, GroupKey, Kpi, KpiRow};
 use accord_domain::fleet::machine::MachineStatus;
@@ -14,11 +14,11 @@ use accord_domain::fleet::parts::PartNumber;
 use accord_domain::fleet::work_order::WorkLine;
 use accord_domain::{MachineId, WarehouseId, WorkOrderId};
 use accord_report::trade_charts::{Series, trend_lines};
-use accord_store::{Paging, WorkOrderFilter, WorkOrderRow};
+use accord_store::{NewReading, Paging, WorkOrderFilter, WorkOrderRow};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, Days, NaiveDate};
@@ -31,6 +31,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/fleet", get(machines_page))
         .route("/fleet/machines/{id}", get(machine_page))
+        .route("/fleet/machines/{id}/readings", post(reading_form))
+        .route("/fleet/machines/{id}/readings/{reading}/void", post(void_form))
+        .route("/fleet/machines/{id}/warranties", post(warranty_form))
+        .route("/fleet/machines/{id}/assemblies", post(assembly_form))
+        .route("/fleet/machines/{id}/assemblies/{assembly}/remove", post(assembly_remove_form))
         .route("/fleet/due", get(due_page).post(create_preventive))
         .route("/fleet/workorders", get(orders_page))
         .route("/fleet/workorders/{id}", get(order_page))
@@ -39,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .route("/fleet/workorders/{id}/issue", post(order_issue_form))
         .route("/fleet/workorders/{id}/pdf", get(order_pdf))
         .route("/fleet/parts", get(parts_page))
+        .route("/fleet/parts/shipments", post(shipment_form))
+        .route("/fleet/parts/shipments/{id}/receive", post(receive_form))
         .route("/fleet/kpi", get(kpi_page))
 }
 
@@ -258,10 +265,64 @@ pub struct MeterLine {
     pub read_on: String,
 }
 
+/// A reading as listed on a machine's page, with its void form.
+pub struct ReadingLine {
+    pub id: String,
+    pub kind: String,
+    pub date: String,
+    pub value: String,
+    pub cumulative: String,
+    pub voided: Option<String>,
+}
+
+/// What the reading form last held (kept after a refusal).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ReadingForm {
+    #[serde(default)]
+    pub meter: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+/// What the warranty form last held (kept after a refusal).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct WarrantyForm {
+    #[serde(default)]
+    pub part: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub until: String,
+    #[serde(default)]
+    pub limit_meter: String,
+    #[serde(default)]
+    pub up_to: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The forms of a machine's page as last submitted.
+#[derive(Debug, Default, Clone)]
+pub struct MachineForms {
+    pub reading: ReadingForm,
+    pub warranty: WarrantyForm,
+}
+
+pub struct WarrantyLine {
+    pub scope: String,
+    pub from: String,
+    pub until: String,
+    pub limit: String,
+    pub note: String,
+}
+
 #[derive(Template)]
 #[template(path = "fleet/machine.html")]
 struct MachinePage {
     chrome: Chrome,
+    id: String,
     m: MachineLine,
     commissioned: String,
     meters: Vec<MeterLine>,
@@ -269,17 +330,49 @@ struct MachinePage {
     orders: Vec<OrderLine>,
     kpi: Option<KpiLine>,
     chart: String,
+    can_manage: bool,
+    /// The machine's meters: (code, label).
+    meter_kinds: Vec<(String, String)>,
+    readings: Vec<ReadingLine>,
+    void_reasons: Vec<(String, String)>,
+    form: ReadingForm,
+    warranty_form: WarrantyForm,
+    warranties: Vec<WarrantyLine>,
+    /// Fitted now: (id, kind, serial, usage with unit, since).
+    fitted: Vec<(String, String, String, String, String)>,
+    /// On the shelf of the pool: (id, label).
+    shelf: Vec<(String, String)>,
+    /// Installs and removals here: (date, event, kind, serial, machine meter).
+    assembly_history: Vec<(String, String, String, String, String)>,
+    errors: FormErrors,
+}
+
+/// Readings listed on a machine's page (the API gives them all).
+const PAGE_READINGS: i64 = 30;
+
+pub fn meter_code(kind: accord_domain::fleet::meter::MeterKind) -> String {
+    kind.key().trim_start_matches("fleet.meter.").to_string()
 }
 
 async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
-    let store = state.store();
     let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    machine_page_with(&state, &ctx, id, MachineForms::default(), FormErrors::default(), StatusCode::OK).await
+}
+
+async fn machine_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: MachineId,
+    forms: MachineForms,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let store = state.store();
     let scope = Scope::of(store, &ctx.user).await?;
     let today = today(store).await?;
     let data = views::machine_data(store, &scope, id, today).await?;
     let tr = &ctx.tr;
-    let snap = store.fleet_snapshot().await?;
-    let names = machine_names(&snap);
+    let names = HashMap::from([(id, format!("{} {}", data.machine.model_name, machine_ident(&data.machine)))]);
     let line = machine_line(tr, &data.machine);
     let labels: Vec<String> = data
         .usage
@@ -296,10 +389,60 @@ async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
         .collect();
     let chart =
         if series.is_empty() { String::new() } else { trend_lines(&tr.t("fleet-usage-chart"), &labels, &series, "") };
+    let readings = store.fleet_readings(id, PAGE_READINGS).await?;
+    let mut kinds: Vec<accord_domain::fleet::meter::MeterKind> =
+        data.meters.iter().map(|m| m.kind).chain(readings.iter().map(|r| r.kind)).collect();
+    kinds.sort();
+    kinds.dedup();
+    let MachineForms { reading: form, warranty: warranty_form } = forms;
+    let form = ReadingForm { date: if form.date.is_empty() { today.to_string() } else { form.date }, ..form };
+    let warranty_form = WarrantyForm {
+        from: if warranty_form.from.is_empty() { today.to_string() } else { warranty_form.from },
+        ..warranty_form
+    };
+    let warranties = store.fleet_warranties(id).await?;
+    let pool = store.fleet_assemblies().await?;
+    let usage = |a: &accord_store::AssemblyRow| format!("{} {}", tr.int(a.usage), k(tr, a.assembly.meter.unit_key()));
+    let fitted = pool
+        .iter()
+        .filter_map(|a| {
+            let at = a.installed.filter(|i| i.machine == id)?;
+            Some((
+                a.assembly.id.to_string(),
+                k(tr, a.assembly.kind.key()),
+                a.assembly.serial.to_string(),
+                usage(a),
+                tr.day(at.since),
+            ))
+        })
+        .collect();
+    let shelf = pool
+        .iter()
+        .filter(|a| a.installed.is_none() && kinds.contains(&a.assembly.meter))
+        .map(|a| {
+            (
+                a.assembly.id.to_string(),
+                format!("{} {} ({})", k(tr, a.assembly.kind.key()), a.assembly.serial, usage(a)),
+            )
+        })
+        .collect();
+    let assembly_history = store
+        .fleet_assembly_history(id)
+        .await?
+        .iter()
+        .map(|e| {
+            let event = match e.event {
+                accord_domain::fleet::assembly::AssemblyEventKind::Installed => tr.t("fleet-assembly-installed"),
+                accord_domain::fleet::assembly::AssemblyEventKind::Removed => tr.t("fleet-assembly-removed"),
+            };
+            (tr.day(e.date), event, k(tr, e.kind.key()), e.serial.clone(), tr.int(e.machine_meter))
+        })
+        .collect();
     let page = MachinePage {
-        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", format!("{} {}", line.model, line.ident))
+        chrome: Chrome::new(ctx, state.is_demo(), "fleet", format!("{} {}", line.model, line.ident))
             .crumb("fleet-title", "/fleet")
             .crumb_text(line.ident.clone()),
+        id: id.to_string(),
         commissioned: day(tr, data.machine.commissioned_on),
         meters: data
             .meters
@@ -318,9 +461,306 @@ async fn machine_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
         orders: data.work_orders.iter().map(|o| order_line(tr, o, &names)).collect(),
         kpi: data.kpi.as_ref().map(|r| kpi_line(tr, tr.t("fleet-last-year"), r.sums.machines, &r.kpi)),
         chart,
+        can_manage: scope.manage,
+        meter_kinds: kinds.iter().map(|kd| (meter_code(*kd), k(tr, kd.key()))).collect(),
+        readings: readings
+            .iter()
+            .map(|r| ReadingLine {
+                id: r.id.to_string(),
+                kind: k(tr, r.kind.key()),
+                date: tr.day(r.date),
+                value: tr.int(r.value),
+                cumulative: tr.int(r.cumulative),
+                voided: r.voided.as_ref().map(|v| void_label(tr, v)),
+            })
+            .collect(),
+        void_reasons: super::VOID_REASONS
+            .iter()
+            .map(|r| (r.to_string(), tr.t(&format!("fleet-void-reason-{r}"))))
+            .collect(),
+        form,
+        warranty_form,
+        warranties: warranties.iter().map(|w| warranty_line(tr, w)).collect(),
+        fitted,
+        shelf,
+        assembly_history,
+        errors,
         m: line,
     };
-    render(&page)
+    render_status(status, &page)
+}
+
+/// A machine as people name it: model and VIN (or serial number).
+fn stored_name(m: &accord_store::StoredMachine) -> String {
+    let ident =
+        m.machine.vin.as_ref().map(|v| v.to_string()).or_else(|| m.machine.serial.as_ref().map(|s| s.to_string()));
+    format!("{} {}", m.model_name, ident.unwrap_or_default())
+}
+
+fn warranty_line(tr: &Tr, row: &accord_store::WarrantyRow) -> WarrantyLine {
+    use accord_domain::fleet::work_order::WarrantyScope;
+    let w = &row.warranty;
+    WarrantyLine {
+        scope: match &w.scope {
+            WarrantyScope::Machine => tr.t("fleet-warranty-whole"),
+            WarrantyScope::Part(p) => format!("{}: {p}", tr.t("fleet-part")),
+        },
+        from: tr.day(w.from),
+        until: day(tr, w.until),
+        limit: w.meter_limit.map_or_else(
+            || "—".to_string(),
+            |l| format!("{} {} ({})", tr.int(l.up_to), k(tr, l.kind.unit_key()), k(tr, l.kind.key())),
+        ),
+        note: row.note.clone(),
+    }
+}
+
+/// A warranty recorded from the machine's page.
+async fn warranty_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<WarrantyForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let result = match super::parse_warranty(id, &form.part, &form.from, &form.until, &form.limit_meter, &form.up_to) {
+        Ok(w) => store.fleet_warranty_add(ctx.author(), &w, &form.note).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#warranties"), "fleet-warranty-added")),
+        Err(error) => {
+            let field = |f: &str| match f {
+                "until" => "until",
+                "up_to" => "up_to",
+                "meter" => "limit_meter",
+                "part" => "part",
+                _ => "from",
+            };
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, field, error)?;
+            let forms = MachineForms { warranty: form, ..Default::default() };
+            machine_page_with(&state, &ctx, id, forms, errors, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AssemblyForm {
+    /// `install`: fit `assembly` from the pool; `register`: a new one (kind, serial, meter,
+    /// usage before), fitted here.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    assembly: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    serial: String,
+    #[serde(default)]
+    meter: String,
+    #[serde(default)]
+    usage_before: String,
+    #[serde(default)]
+    date: String,
+}
+
+/// Fits an assembly to the machine: one from the exchange pool, or a new one.
+async fn assembly_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<AssemblyForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let result = async {
+        let date = super::parse_day(&form.date, "date")?;
+        if form.action == "register" {
+            let a = super::parse_assembly(&form.kind, &form.serial, &form.meter, &form.usage_before)?;
+            store.fleet_assembly_add(ctx.author(), &a, Some((id, date))).await?;
+        } else {
+            let assembly = accord_domain::AssemblyId::from_str(form.assembly.trim())
+                .map_err(|_| super::invalid("assembly", accord_domain::validation::Reason::Required))?;
+            store.fleet_assembly_move(ctx.author(), assembly, None, Some((id, date))).await?;
+        }
+        Ok::<(), AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#assemblies"), "fleet-assembly-moved")),
+        Err(error) => {
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, |_| "assembly", error)?;
+            machine_page_with(&state, &ctx, id, MachineForms::default(), errors, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RemoveForm {
+    #[serde(default)]
+    date: String,
+}
+
+/// Takes an assembly off the machine into the exchange pool (after a confirmation).
+async fn assembly_remove_form(
+    State(state): State<AppState>,
+    Path((id, assembly)): Path<(String, String)>,
+    CsrfForm(ctx, form): CsrfForm<RemoveForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let assembly = accord_domain::AssemblyId::from_str(assembly.trim()).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let result = async {
+        let date = super::parse_day(&form.date, "date")?;
+        let on = store.fleet_assemblies().await?.into_iter().find(|a| a.assembly.id == assembly);
+        if on.and_then(|a| a.installed).is_none_or(|i| i.machine != id) {
+            return Err(AppError::NotFound);
+        }
+        store.fleet_assembly_move(ctx.author(), assembly, Some(date), None).await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#assemblies"), "fleet-assembly-moved")),
+        Err(error) => {
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, |_| "assembly", error)?;
+            machine_page_with(&state, &ctx, id, MachineForms::default(), errors, status).await
+        }
+    }
+}
+
+fn machine_ident(m: &MachineItem) -> String {
+    m.vin.clone().or_else(|| m.serial.clone()).unwrap_or_default()
+}
+
+fn void_label(tr: &Tr, reason: &accord_domain::fleet::meter::VoidReason) -> String {
+    use accord_domain::fleet::meter::VoidReason;
+    match reason {
+        VoidReason::Mistyped => tr.t("fleet-void-reason-mistyped"),
+        VoidReason::WrongMachine => tr.t("fleet-void-reason-wrong_machine"),
+        VoidReason::MeterFault => tr.t("fleet-void-reason-meter_fault"),
+        VoidReason::Duplicate => tr.t("fleet-void-reason-duplicate"),
+        VoidReason::Other(text) => text.clone(),
+    }
+}
+
+/// A refusal of a form on a machine's page, shown above the form and beside the field: it
+/// names the machine (by model and VIN, not its id), the field and the value.
+fn machine_form_errors(
+    tr: &Tr,
+    machine: &str,
+    form_field: impl Fn(&str) -> &'static str,
+    error: AppError,
+) -> Result<(StatusCode, FormErrors), AppError> {
+    match error {
+        AppError::Store(accord_store::StoreError::Refused { key, field, value, .. }) => {
+            let reason = tr.ta(&fluent_id(key), &[("subject", machine.to_string()), ("value", value.clone())]);
+            let at = form_field(field);
+            let general = tr.ta(
+                "fleet-form-refused",
+                &[
+                    ("machine", machine.to_string()),
+                    ("field", tr.t(&format!("fleet-field-{at}"))),
+                    ("value", value),
+                    ("reason", reason.clone()),
+                ],
+            );
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, FormErrors::with(vec![(at, reason)], Some(general))))
+        }
+        other => FormErrors::from_app_error(tr, other),
+    }
+}
+
+/// A reading entered by hand on the machine's page.
+async fn reading_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<ReadingForm>,
+) -> Result<Response, AppError> {
+    use accord_domain::validation::Reason;
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    let parsed = (|| -> Result<NewReading, AppError> {
+        let kind = accord_formats::fleet::meter_kind(&form.meter)
+            .ok_or_else(|| super::invalid("meter", Reason::UnknownValue))?;
+        let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
+            .map_err(|_| super::invalid("date", Reason::UnknownValue))?;
+        let text: String = form.value.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
+        if text.is_empty() {
+            return Err(super::invalid("value", Reason::Required));
+        }
+        let value: i64 = text.parse().map_err(|_| super::invalid("value", Reason::UnknownValue))?;
+        Ok(NewReading { machine: id, kind, date, value })
+    })();
+    let result = match parsed {
+        Ok(reading) => store.fleet_readings_add(ctx.author(), &[reading], None).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#readings"), "fleet-reading-added")),
+        Err(error) => {
+            let field = |f: &str| match f {
+                "date" => "date",
+                "kind" | "meter" => "meter",
+                _ => "value",
+            };
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, field, error)?;
+            let forms = MachineForms { reading: form, ..Default::default() };
+            machine_page_with(&state, &ctx, id, forms, errors, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct VoidForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Voids a reading from the machine's page (the form asks for confirmation first).
+async fn void_form(
+    State(state): State<AppState>,
+    Path((id, reading)): Path<(String, String)>,
+    CsrfForm(ctx, form): CsrfForm<VoidForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let reading = accord_domain::MeterReadingId::from_str(reading.trim()).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    if store.fleet_reading_machine(reading).await? != id {
+        return Err(AppError::NotFound);
+    }
+    let result = match super::void_reason(&form.reason, Some(&form.note)) {
+        Ok(reason) => store.fleet_reading_void(ctx.author(), reading, reason).await.map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#readings"), "fleet-reading-voided")),
+        Err(error) => {
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, |_| "reading", error)?;
+            machine_page_with(&state, &ctx, id, MachineForms::default(), errors, status).await
+        }
+    }
 }
 
 pub struct DueLine {
@@ -655,6 +1095,7 @@ pub struct StockLine {
     pub bin: String,
     pub part: String,
     pub qty: i64,
+    pub reserved: i64,
     pub in_transit: i64,
 }
 
@@ -675,9 +1116,60 @@ struct PartsPage {
     movements: Vec<(String, String, String, i64, String, String)>,
     suggested: Vec<SuggestLine>,
     parts: usize,
+    shipments: Vec<ShipmentLine>,
+    warehouses: Vec<(String, String)>,
+    suppliers: Vec<(String, String)>,
+    can_manage: bool,
+    form: ShipmentForm,
+    errors: FormErrors,
+}
+
+pub struct ShipmentLine {
+    pub id: String,
+    pub supplier: String,
+    pub reference: String,
+    pub warehouse: String,
+    pub bin: String,
+    pub part: String,
+    pub qty: i64,
+    pub shipped: String,
+    pub expected: String,
+    pub received: Option<String>,
+    pub late: bool,
+}
+
+/// What the shipment form last held (kept after a refusal).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct ShipmentForm {
+    #[serde(default)]
+    pub supplier: String,
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub warehouse: String,
+    #[serde(default)]
+    pub bin: String,
+    #[serde(default)]
+    pub part: String,
+    #[serde(default)]
+    pub qty: String,
+    #[serde(default)]
+    pub shipped_on: String,
+    #[serde(default)]
+    pub expected_on: String,
 }
 
 async fn parts_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    parts_page_with(&state, &ctx, ShipmentForm::default(), FormErrors::default(), StatusCode::OK).await
+}
+
+async fn parts_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    form: ShipmentForm,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &ctx.user).await?;
     if !scope.whole {
@@ -689,40 +1181,167 @@ async fn parts_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response,
     let stock = store.fleet_stock().await?;
     let movements = store.fleet_movements(None, 50).await?;
     let suggested = store.fleet_suggested_orders(today).await?;
-    let parts = store.fleet_parts().await?.len();
-    render(&PartsPage {
-        chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-parts-title")).crumb("fleet-title", "/fleet"),
-        stock: stock
-            .into_iter()
-            .take(300)
-            .map(|s| StockLine {
-                warehouse: s.warehouse_name,
-                bin: s.bin,
-                part: s.part,
-                qty: s.qty,
-                in_transit: s.in_transit,
-            })
-            .collect(),
-        movements: movements
-            .into_iter()
-            .map(|m| (tr.day(m.on_date), m.warehouse, m.part, m.delta, m.kind, m.by.unwrap_or_default()))
-            .collect(),
-        suggested: suggested
-            .iter()
-            .flat_map(|o| {
-                let supplier = owners.get(&o.supplier).cloned().unwrap_or_else(|| o.supplier.to_string());
-                o.lines.iter().map(move |l| SuggestLine {
-                    supplier: supplier.clone(),
-                    part: l.part.to_string(),
-                    qty: l.qty,
-                    position: l.position,
-                    reorder_point: l.reorder_point,
-                    safety_stock: l.safety_stock,
+    let catalogue = store.fleet_parts().await?;
+    let parts = catalogue.len();
+    let shipments = store.fleet_shipments(200).await?;
+    let mut suppliers: Vec<(String, String)> = catalogue
+        .iter()
+        .filter_map(|p| p.supplier)
+        .map(|o| (o.to_string(), owners.get(&o).cloned().unwrap_or_else(|| o.to_string())))
+        .collect();
+    suppliers.sort_by(|a, b| a.1.cmp(&b.1));
+    suppliers.dedup();
+    let mut warehouses: Vec<(String, String)> =
+        stock.iter().map(|s| (s.warehouse.to_string(), s.warehouse_name.clone())).collect();
+    warehouses.sort_by(|a, b| a.1.cmp(&b.1));
+    warehouses.dedup();
+    let form = ShipmentForm {
+        shipped_on: if form.shipped_on.is_empty() { today.to_string() } else { form.shipped_on },
+        ..form
+    };
+    render_status(
+        status,
+        &PartsPage {
+            chrome: Chrome::new(ctx, state.is_demo(), "fleet", tr.t("fleet-parts-title"))
+                .crumb("fleet-title", "/fleet"),
+            stock: stock
+                .into_iter()
+                .take(300)
+                .map(|s| StockLine {
+                    warehouse: s.warehouse_name,
+                    bin: s.bin,
+                    part: s.part,
+                    qty: s.qty,
+                    reserved: s.reserved,
+                    in_transit: s.in_transit,
                 })
-            })
-            .collect(),
-        parts,
+                .collect(),
+            movements: movements
+                .into_iter()
+                .map(|m| (tr.day(m.on_date), m.warehouse, m.part, m.delta, m.kind, m.by.unwrap_or_default()))
+                .collect(),
+            suggested: suggested
+                .iter()
+                .flat_map(|o| {
+                    let supplier = owners.get(&o.supplier).cloned().unwrap_or_else(|| o.supplier.to_string());
+                    o.lines.iter().map(move |l| SuggestLine {
+                        supplier: supplier.clone(),
+                        part: l.part.to_string(),
+                        qty: l.qty,
+                        position: l.position,
+                        reorder_point: l.reorder_point,
+                        safety_stock: l.safety_stock,
+                    })
+                })
+                .collect(),
+            parts,
+            shipments: shipments
+                .iter()
+                .map(|s| ShipmentLine {
+                    id: s.id.to_string(),
+                    supplier: s
+                        .supplier
+                        .map(|o| owners.get(&o).cloned().unwrap_or_else(|| o.to_string()))
+                        .unwrap_or_default(),
+                    reference: s.reference.clone(),
+                    warehouse: s.warehouse_name.clone(),
+                    bin: s.bin.clone(),
+                    part: s.part.clone(),
+                    qty: s.qty,
+                    shipped: tr.day(s.shipped_on),
+                    expected: tr.day(s.expected_on),
+                    received: s.received_on.map(|d| tr.day(d)),
+                    late: s.received_on.is_none() && s.expected_on < today,
+                })
+                .collect(),
+            warehouses,
+            suppliers,
+            can_manage: scope.manage,
+            form,
+            errors,
+        },
+    )
+}
+
+/// A shipment from form or API text, naming the field on bad input.
+pub fn parse_shipment(form: &ShipmentForm) -> Result<accord_store::NewShipment, AppError> {
+    use accord_domain::validation::Reason;
+    let day = |text: &str, field: &'static str| {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            super::invalid(field, if text.trim().is_empty() { Reason::Required } else { Reason::UnknownValue })
+        })
+    };
+    let supplier = match form.supplier.trim() {
+        "" => None,
+        s => Some(
+            accord_domain::OrganisationId::from_str(s).map_err(|_| super::invalid("supplier", Reason::UnknownValue))?,
+        ),
+    };
+    let warehouse =
+        WarehouseId::from_str(form.warehouse.trim()).map_err(|_| super::invalid("warehouse", Reason::UnknownValue))?;
+    if form.bin.trim().is_empty() {
+        return Err(super::invalid("bin", Reason::Required));
+    }
+    let part = PartNumber::parse(&form.part).map_err(|_| super::invalid("part", Reason::UnknownValue))?;
+    let qty: u32 = form.qty.trim().parse().map_err(|_| super::invalid("qty", Reason::UnknownValue))?;
+    Ok(accord_store::NewShipment {
+        supplier,
+        reference: form.reference.trim().to_string(),
+        warehouse,
+        bin: form.bin.trim().to_string(),
+        part,
+        qty,
+        shipped_on: day(&form.shipped_on, "shipped_on")?,
+        expected_on: day(&form.expected_on, "expected_on")?,
     })
+}
+
+/// Records a shipment in transit from the parts page.
+async fn shipment_form(
+    State(state): State<AppState>,
+    CsrfForm(ctx, form): CsrfForm<ShipmentForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    scope.require_manage()?;
+    let result = match parse_shipment(&form) {
+        Ok(s) => store.fleet_shipment_add(ctx.author(), &s).await.map(|_| ()).map_err(AppError::from),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, "/fleet/parts#shipments", "fleet-shipment-added")),
+        Err(error) => {
+            let (status, errors) = match error {
+                AppError::Store(accord_store::StoreError::Refused { key, field, subject, value, .. }) => {
+                    let message = ctx.tr.ta(&fluent_id(key), &[("subject", subject), ("value", value)]);
+                    let at = match field {
+                        "expected_on" => "expected_on",
+                        "warehouse" => "warehouse",
+                        "qty" => "qty",
+                        _ => "part",
+                    };
+                    (StatusCode::UNPROCESSABLE_ENTITY, FormErrors::with(vec![(at, message.clone())], Some(message)))
+                }
+                other => FormErrors::from_app_error(&ctx.tr, other)?,
+            };
+            parts_page_with(&state, &ctx, form, errors, status).await
+        }
+    }
+}
+
+/// Receives a shipment (after a confirmation): it becomes a receipt into its bin.
+async fn receive_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, _form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let scope = Scope::of(store, &ctx.user).await?;
+    scope.require_manage()?;
+    let id = accord_store::ShipmentId(uuid::Uuid::from_str(id.trim()).map_err(|_| AppError::NotFound)?);
+    let today = today(store).await?;
+    store.fleet_shipment_receive(ctx.author(), id, today).await?;
+    Ok(redirect_with_flash(&ctx, "/fleet/parts#shipments", "fleet-shipment-received"))
 }
 
 #[derive(Template)]

@@ -172,11 +172,9 @@ pub async fn machine_data(
     let filter = WorkOrderFilter { machine: Some(id), ..Default::default() };
     let work_orders = store.fleet_work_orders(&filter, Paging { page: 1, per_page: 20 }).await?.items;
     let year_ago = today.checked_sub_days(Days::new(365)).unwrap_or(today);
-    let kpi = match DateRange::new(year_ago, today) {
-        Ok(range) => store.fleet_kpi(range, GroupBy::Machine, |x| x.id == id).await?.rows.into_iter().next(),
-        Err(_) => None,
-    };
     let history = store.fleet_history(id).await?;
+    let kpi =
+        DateRange::new(year_ago, today).ok().and_then(|range| accord_store::machine_kpi(&snap, id, &history, range));
     let usage = [(MeterKind::Odometer, &history.odometer), (MeterKind::EngineHours, &history.engine_hours)]
         .into_iter()
         .filter(|(_, s)| !s.is_empty())
