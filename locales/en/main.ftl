@@ -1165,3 +1165,19 @@ fleet-work_order-action-resume = Resume
 fleet-work_order-action-sign_off = Sign off
 fleet-work_order-action-start = Start
 fleet-work_order-action-wait = Wait
+
+## review (more)
+review-sc-machines = Machines on the books
+review-sc-ktg = Technical readiness (KTG)
+review-sc-kv = Release ratio (KV)
+review-sc-mtbf = Mean time between failures (MTBF), engine hours
+review-sc-mttr = Mean time to repair (MTTR), h
+review-sc-on-time = Preventive services done on time
+review-sc-open-orders = Work orders open at the quarter's end
+review-sc-points = pp
+review-figure-line = { $name }: { $value } (previous quarter: { $previous }; { $change })
+pack-service-centre = Service centre
+pack-service-centre-intro = The service centre's figures for { $quarter } over the whole fleet, against the quarter before.
+pack-service-centre-intro-measures = The service centre's figures for { $quarter } over the whole fleet, against the quarter before: the indicators of measures { $measures }.
+pack-service-centre-change = Change
+measure-decisions-title = Review meeting decisions on this measure

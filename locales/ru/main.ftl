@@ -1168,3 +1168,19 @@ fleet-work_order-action-resume = Продолжить
 fleet-work_order-action-sign_off = Подписать
 fleet-work_order-action-start = Начать
 fleet-work_order-action-wait = Ожидание
+
+## review (more)
+review-sc-machines = Машин на учёте
+review-sc-ktg = Коэффициент технической готовности (КТГ)
+review-sc-kv = Коэффициент выпуска (КВ)
+review-sc-mtbf = Наработка на отказ (MTBF), моточасов
+review-sc-mttr = Среднее время восстановления (MTTR), ч
+review-sc-on-time = Доля ТО, выполненных в срок
+review-sc-open-orders = Открытых заказ-нарядов на конец квартала
+review-sc-points = п. п.
+review-figure-line = { $name }: { $value } (предыдущий квартал: { $previous }; { $change })
+pack-service-centre = Сервисный центр
+pack-service-centre-intro = Показатели сервисного центра за { $quarter } по всему парку техники в сравнении с предыдущим кварталом.
+pack-service-centre-intro-measures = Показатели сервисного центра за { $quarter } по всему парку техники в сравнении с предыдущим кварталом — индикаторы мероприятий: { $measures }.
+pack-service-centre-change = Изменение
+measure-decisions-title = Решения совещаний по мероприятию

@@ -322,6 +322,11 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         out.push(trade);
     }
 
+    // 5a. The service centre's figures, as the indicators of the measures it executes.
+    if let Some(centre) = service_centre_section(store, &tr, quarter, &measures).await? {
+        out.push(centre);
+    }
+
     // 6. Annex: every measure with every field.
     let mut annex = Section::new(tr.t("pack-annex"));
     annex.tables.push(Table {
@@ -616,6 +621,57 @@ async fn trade_section(store: &Store, tr: &Tr, quarter: Quarter) -> Result<Optio
             title,
         });
     }
+    Ok(Some(section))
+}
+
+/// The service centre's figures of the quarter against the quarter before, captioned with the
+/// plan's measures the service centre executes (their indicators); `None` when the fleet has
+/// no figures for the quarter.
+async fn service_centre_section(
+    store: &Store,
+    tr: &Tr,
+    quarter: Quarter,
+    measures: &[Measure],
+) -> Result<Option<Section>, PackError> {
+    let Some(figures) = crate::review::service_centre_figures(store, quarter).await? else { return Ok(None) };
+    let centre = crate::fleet::service_centre(store).await?;
+    let en = tr.is_en();
+    let of_centre: Vec<String> = measures
+        .iter()
+        .filter(|m| centre.is_some_and(|c| m.data.involves(c)))
+        .map(|m| format!("{} «{}»", m.data.number, m.data.title(en)))
+        .collect();
+    let mut section = Section::new(tr.t("pack-service-centre"));
+    section.intro = Some(if of_centre.is_empty() {
+        tr.ta("pack-service-centre-intro", &[("quarter", quarter.to_string())])
+    } else {
+        tr.ta(
+            "pack-service-centre-intro-measures",
+            &[("quarter", quarter.to_string()), ("measures", of_centre.join("; "))],
+        )
+    });
+    let rows = figures
+        .iter()
+        .map(|f| {
+            vec![
+                tr.t(&f.key),
+                crate::review::figure_value(tr, f.value, f.unit.as_deref()),
+                f.previous.map_or_else(|| "—".to_string(), |p| crate::review::figure_value(tr, p, f.unit.as_deref())),
+                crate::review::figure_change(tr, f),
+            ]
+        })
+        .collect();
+    section.tables.push(Table {
+        sheet: tr.t("pack-service-centre"),
+        caption: None,
+        columns: vec![
+            Column::text(tr.t("pack-indicator"), 3.5),
+            Column::number(tr.ta("pack-comparison-now", &[("quarter", quarter.to_string())]), 1.3),
+            Column::number(tr.ta("pack-comparison-previous", &[("quarter", quarter.prev().to_string())]), 1.3),
+            Column::number(tr.t("pack-service-centre-change"), 1.2),
+        ],
+        rows,
+    });
     Ok(Some(section))
 }
 

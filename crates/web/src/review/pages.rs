@@ -683,18 +683,9 @@ async fn agenda_rows(state: &AppState, ctx: &Ctx, items: &[AgendaItem]) -> Resul
                         )
                     })
                     .collect(),
-                AgendaItemKind::Trade { figures } | AgendaItemKind::ServiceCentre { figures } => figures
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "{}: {} {}{}",
-                            ctx.tr.t(&f.key),
-                            f.value,
-                            f.unit.clone().unwrap_or_default(),
-                            f.previous.map(|p| format!(" ({p})")).unwrap_or_default()
-                        )
-                    })
-                    .collect(),
+                AgendaItemKind::Trade { figures } | AgendaItemKind::ServiceCentre { figures } => {
+                    figures.iter().map(|f| super::figure_line(&ctx.tr, f)).collect()
+                }
                 AgendaItemKind::SideItem { side, title: t, note } => {
                     title = format!("{t} ({})", ctx.tr.side(*side));
                     note.iter().cloned().collect()
@@ -953,24 +944,47 @@ async fn decision_rows(
         .await?
         .into_iter()
         .filter(|d| filter(d))
-        .map(|d| DecisionRow {
-            id: d.record.id.to_string(),
-            reference: d.record.reference.format(ctx.tr.locale),
-            text: d.record.text.clone(),
-            executors: d
-                .record
-                .executors
-                .iter()
-                .map(|e| format!("{} ({})", names.get(&e.organisation).cloned().unwrap_or_default(), e.side.code()))
-                .collect::<Vec<_>>()
-                .join(", "),
-            term: d.term.map(|t| ctx.tr.day(t)).unwrap_or_default(),
-            control: ctx.tr.t(&fluent_id(d.control.label_key())),
-            control_code: name_of_control(d.control).into(),
-            overdue: d.is_overdue(today()),
-            measure: d.measure.map(|m| m.to_string()),
-        })
+        .map(|d| decision_row(ctx, &names, d))
         .collect())
+}
+
+/// The decisions linked to a measure (for its page), by protocol reference.
+pub async fn measure_decision_rows(
+    state: &AppState,
+    ctx: &Ctx,
+    measure: MeasureId,
+) -> Result<Vec<DecisionRow>, AppError> {
+    let mut decisions = state.store().review_decisions_of_measure(measure).await?;
+    if decisions.is_empty() {
+        return Ok(Vec::new());
+    }
+    decisions.sort_by(|a, b| a.record.reference.cmp(&b.record.reference));
+    let names = organisation_names(state.store(), ctx.tr.is_en()).await?;
+    Ok(decisions.into_iter().map(|d| decision_row(ctx, &names, d)).collect())
+}
+
+fn decision_row(
+    ctx: &Ctx,
+    names: &BTreeMap<OrganisationId, String>,
+    d: accord_domain::review::Decision,
+) -> DecisionRow {
+    DecisionRow {
+        id: d.record.id.to_string(),
+        reference: d.record.reference.format(ctx.tr.locale),
+        text: d.record.text.clone(),
+        executors: d
+            .record
+            .executors
+            .iter()
+            .map(|e| format!("{} ({})", names.get(&e.organisation).cloned().unwrap_or_default(), e.side.code()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        term: d.term.map(|t| ctx.tr.day(t)).unwrap_or_default(),
+        control: ctx.tr.t(&fluent_id(d.control.label_key())),
+        control_code: name_of_control(d.control).into(),
+        overdue: d.is_overdue(today()),
+        measure: d.measure.map(|m| m.to_string()),
+    }
 }
 
 fn name_of_control(c: ControlStatus) -> &'static str {

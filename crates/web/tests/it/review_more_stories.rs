@@ -1,0 +1,172 @@
+//! The quarterly review's later additions over HTTP, on both backends: the service centre's
+//! figures on the agenda, the session screen and in the briefing pack; the decisions listed on
+//! the measure they concern.
+
+use crate::app::TestApp;
+use accord_domain::Quarter;
+use accord_domain::fleet::demo::DemoConfig;
+use accord_store::testing::TestBackend;
+use rust_decimal::Decimal;
+
+/// A small demo fleet whose history runs from July 2024 to July 2025, so the plan's first two
+/// quarters have measured figures and the third does not.
+fn fleet_into_the_plan() -> DemoConfig {
+    DemoConfig {
+        machines: 30,
+        parts: 100,
+        start: chrono::NaiveDate::from_ymd_opt(2024, 7, 1).expect("date"),
+        days: 366,
+        ..DemoConfig::standard()
+    }
+}
+
+/// A share as the agenda writes it in Russian: percent with one decimal, no trailing zero.
+fn share_ru(share: f64) -> String {
+    let d = Decimal::from_f64_retain(share * 100.0).expect("share").round_dp(1).normalize();
+    format!("{}\u{a0}%", d.to_string().replace('.', ","))
+}
+
+async fn service_centre_figures_on_the_agenda_and_in_the_pack(backend: TestBackend) {
+    let Some(app) = TestApp::spawn_with_fleet(backend, Some(fleet_into_the_plan())).await else { return };
+    let q = |s: &str| s.parse::<Quarter>().expect("quarter");
+    let now = app.store.fleet_quarter_figures(q("2025Q2")).await.expect("figures");
+    let before = app.store.fleet_quarter_figures(q("2025Q1")).await.expect("figures");
+    let ktg = now.ktg.expect("a measured КТГ");
+    let client = app.sign_in("coord.by").await;
+
+    // The demo generated the 2025Q2 agenda after the fleet was loaded: its service-centre item
+    // carries the quarter's figures with the quarter before.
+    let meeting = app.page(&client, "/review/2025Q2/meeting").await;
+    assert!(meeting.contains("Сервисный центр"), "the agenda item");
+    let ktg_line = format!(
+        "Коэффициент технической готовности (КТГ): {} (предыдущий квартал: {};",
+        share_ru(ktg),
+        share_ru(before.ktg.expect("КТГ before"))
+    );
+    assert!(meeting.contains(&ktg_line), "{ktg_line} on the meeting page");
+    assert!(meeting.contains(&format!("Машин на учёте: {} (предыдущий квартал: {}", now.machines, before.machines)));
+    assert!(meeting.contains(&format!("Открытых заказ-нарядов на конец квартала: {}", now.open_work_orders)));
+    let session = app.page(&client, "/review/2025Q2/session").await;
+    assert!(session.contains(&ktg_line), "the session screen shows the same item");
+
+    // A quarter past the fleet's data (as of 2 July 2025) has no service-centre item.
+    let later = app.page(&client, "/review/2025Q3/meeting").await;
+    assert!(later.contains("id=\"agenda\""));
+    assert!(!later.contains("Коэффициент технической готовности (КТГ)"), "no extrapolated figures");
+
+    // The briefing pack: a section with the figures as the service centre's indicators.
+    let get = |path: &str| {
+        let client = client.clone();
+        let url = app.url(path);
+        async move { client.get(url).send().await.expect("get") }
+    };
+    let html = get("/briefing/download?quarter=2025Q2&format=html").await.text().await.expect("html");
+    assert!(html.contains("<h2>Сервисный центр</h2>") || html.contains(">Сервисный центр</h2>"), "the section");
+    assert!(html.contains("Коэффициент технической готовности (КТГ)"));
+    assert!(html.contains(&share_ru(ktg)), "КТГ {} in the pack", share_ru(ktg));
+    let pdf = get("/briefing/download?quarter=2025Q2&format=pdf").await.bytes().await.expect("pdf");
+    if let Some(text) = accord_report::testing::pdf_text(&pdf) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Сервисный центр"), "the section heading in the PDF");
+        assert!(flat.contains("Коэффициент технической готовности (КТГ)"));
+        assert!(flat.contains(&share_ru(ktg).replace('\u{a0}', " ")), "КТГ in the PDF");
+    }
+    let xlsx = get("/briefing/download?quarter=2025Q2&format=xlsx").await.bytes().await.expect("xlsx");
+    let book =
+        calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(std::io::Cursor::new(xlsx.to_vec())).expect("workbook");
+    use calamine::Reader;
+    assert!(book.sheet_names().iter().any(|s| s == "Сервисный центр"), "a sheet of its own");
+    let later = get("/briefing/download?quarter=2025Q3&format=html").await.text().await.expect("html");
+    assert!(!later.contains("Коэффициент технической готовности (КТГ)"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_centre_figures_sqlite() {
+    service_centre_figures_on_the_agenda_and_in_the_pack(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_centre_figures_postgres() {
+    service_centre_figures_on_the_agenda_and_in_the_pack(TestBackend::Postgres).await;
+}
+
+/// A decision that creates a measure is listed on that measure's page with its protocol
+/// reference, term and control status, linking to its row in the register.
+async fn decisions_listed_on_their_measure(backend: TestBackend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let by = app.sign_in("coord.by").await;
+    let path = "/review/2026Q3/session";
+    let post = |fields: Vec<(&'static str, String)>| {
+        let client = by.clone();
+        let app = &app;
+        async move {
+            let csrf = app.csrf(&client, path).await;
+            let mut form = fields;
+            form.push(("_csrf", csrf));
+            client.post(app.url(path)).form(&form).send().await.expect("post")
+        }
+    };
+    let text = "Организовать выставку сельхозтехники в Хабаровске";
+    let decision = vec![
+        ("action", "decision".into()),
+        ("item", "4.2".into()),
+        ("text", text.into()),
+        ("executors", "MOG-FER, KHV-ECON".into()),
+        ("term", "2027-06-30".into()),
+    ];
+    assert_eq!(post(decision).await.status(), 303);
+    let id = app
+        .store
+        .review_decisions()
+        .await
+        .expect("register")
+        .into_iter()
+        .find(|d| d.record.text == text)
+        .expect("recorded")
+        .record
+        .id;
+    let create = vec![("action", "create-measure".into()), ("item", id.to_string()), ("number", "99.1.".into())];
+    let created = post(create).await;
+    let status = created.status();
+    assert_eq!(status, 303, "{}", created.text().await.unwrap_or_default());
+    let measure = app.store.review_decision(id).await.expect("decision").measure.expect("linked measure");
+
+    let page = app.page(&by, &format!("/plan/measures/{measure}")).await;
+    assert!(page.contains("id=\"review-decisions\""), "the section");
+    assert!(page.contains(&format!("href=\"/review/decisions#decision-{id}\"")), "links to the register row");
+    assert!(page.contains("п. 4.2 протокола от"), "the protocol reference");
+    assert!(page.contains("30.06.2027") && page.contains("на контроле"), "term and control status");
+    let register = app.page(&by, "/review/decisions").await;
+    assert!(register.contains(&format!("id=\"decision-{id}\"")), "the anchor exists");
+
+    // The API lists the same decisions for the measure, and refuses a malformed id.
+    let token = app.token("observer").await;
+    let api = |query: String| {
+        let url = app.url(&format!("/api/v1/review/decisions{query}"));
+        let token = token.clone();
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.expect("api") }
+    };
+    let listed: serde_json::Value = api(format!("?measure={measure}")).await.json().await.expect("json");
+    let listed = listed.as_array().expect("a list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["record"]["id"], id.to_string());
+    assert_eq!(api("?measure=nonsense".into()).await.status(), 400);
+
+    // A measure no decision points at has no such section.
+    let plan = app.store.plan_list().await.expect("plans").remove(0);
+    let other = app.store.measures_of_plan(plan.id).await.expect("measures").into_iter().find(|m| m.id != measure);
+    let other = other.expect("another measure");
+    assert!(!app.page(&by, &format!("/plan/measures/{}", other.id)).await.contains("id=\"review-decisions\""));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decisions_on_measure_sqlite() {
+    decisions_listed_on_their_measure(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decisions_on_measure_postgres() {
+    decisions_listed_on_their_measure(TestBackend::Postgres).await;
+}
