@@ -1181,3 +1181,6 @@ pack-service-centre-intro = The service centre's figures for { $quarter } over t
 pack-service-centre-intro-measures = The service centre's figures for { $quarter } over the whole fleet, against the quarter before: the indicators of measures { $measures }.
 pack-service-centre-change = Change
 measure-decisions-title = Review meeting decisions on this measure
+review-evidence = Supporting documents
+review-evidence-none = No documents attached.
+review-evidence-save-first = Save the report as a draft to attach documents.

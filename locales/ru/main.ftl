@@ -1184,3 +1184,6 @@ pack-service-centre-intro = Показатели сервисного центр
 pack-service-centre-intro-measures = Показатели сервисного центра за { $quarter } по всему парку техники в сравнении с предыдущим кварталом — индикаторы мероприятий: { $measures }.
 pack-service-centre-change = Изменение
 measure-decisions-title = Решения совещаний по мероприятию
+review-evidence = Подтверждающие документы
+review-evidence-none = Документы не приложены.
+review-evidence-save-first = Сохраните черновик отчёта, чтобы приложить документы.

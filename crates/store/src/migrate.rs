@@ -49,6 +49,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(10, "0010_logistics"),
     common!(12, "0012_review"),
     common!(11, "0011_fleet"),
+    common!(14, "0014_review_more"),
 ];
 
 /// A migration that `migrate` applied.

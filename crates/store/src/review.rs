@@ -78,7 +78,7 @@ impl ReviewRefusal {
     }
 }
 
-fn refused(e: impl Into<ReviewRefusal>) -> StoreError {
+pub(crate) fn refused(e: impl Into<ReviewRefusal>) -> StoreError {
     StoreError::Review(e.into())
 }
 
@@ -168,7 +168,7 @@ fn name_of<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-fn parse_body<T: DeserializeOwned>(what: &str, body: &str) -> Result<T> {
+pub(crate) fn parse_body<T: DeserializeOwned>(what: &str, body: &str) -> Result<T> {
     serde_json::from_str(body).map_err(corrupt(what))
 }
 
@@ -239,7 +239,7 @@ impl Store {
         Ok(period)
     }
 
-    async fn period_in(w: &mut WriteTx<'_>, quarter: Quarter) -> Result<(ReportingPeriod, PlanId)> {
+    pub(crate) async fn period_in(w: &mut WriteTx<'_>, quarter: Quarter) -> Result<(ReportingPeriod, PlanId)> {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT body, plan_id FROM review_periods WHERE quarter = $1")
                 .bind(quarter.to_string())

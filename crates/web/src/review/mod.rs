@@ -6,6 +6,7 @@
 
 mod api;
 pub mod demo;
+mod evidence;
 mod pages;
 
 pub use pages::{DecisionRow, measure_decision_rows};
@@ -29,7 +30,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes().merge(api::routes()).merge(evidence::routes())
+}
+
+/// Routes that receive files (evidence on reports); the app gives them the upload body limit.
+pub fn upload_routes() -> Router<AppState> {
+    evidence::upload_routes()
 }
 
 /// A domain label key (`review.report.state.returned`) as a Fluent id (`review-report-state-returned`).

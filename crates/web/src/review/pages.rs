@@ -296,6 +296,10 @@ struct ReportPage {
     can_edit: bool,
     can_review: bool,
     error: Option<String>,
+    /// Evidence files: id, name, size in KB, who and when.
+    evidence: Vec<(String, String, i64, String)>,
+    /// The executor may attach or remove evidence now (a saved draft or a returned report).
+    can_attach: bool,
 }
 
 async fn report_page(
@@ -363,6 +367,17 @@ async fn report_page(
                 .collect()
         })
         .unwrap_or_default();
+    let evidence = store
+        .review_evidence_of(quarter, organisation, measure)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let by = e.uploaded_by.clone().unwrap_or_else(|| "—".into());
+            let when = ctx.tr.datetime(e.uploaded_at, crate::layout::user_tz(&ctx.user));
+            (e.id, e.file_name, (e.size + 1023) / 1024, format!("{by}, {when}"))
+        })
+        .collect();
+    let can_attach = can_edit && report.is_some();
     let statuses =
         Status::ALL.iter().map(|s| (s.code().to_string(), ctx.tr.status(*s), *s == content.status)).collect();
     let title = ctx.tr.ta(
@@ -392,6 +407,8 @@ async fn report_page(
         can_edit,
         can_review,
         error,
+        evidence,
+        can_attach,
     })
 }
 

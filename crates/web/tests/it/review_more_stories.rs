@@ -1,6 +1,6 @@
 //! The quarterly review's later additions over HTTP, on both backends: the service centre's
 //! figures on the agenda, the session screen and in the briefing pack; the decisions listed on
-//! the measure they concern.
+//! the measure they concern; evidence files on reports.
 
 use crate::app::TestApp;
 use accord_domain::Quarter;
@@ -169,4 +169,128 @@ async fn decisions_on_measure_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn decisions_on_measure_postgres() {
     decisions_listed_on_their_measure(TestBackend::Postgres).await;
+}
+
+/// The executor attaches evidence to a draft report (type and size checked), the coordinator
+/// sees and downloads it while reviewing; a submitted report and a closed period take no
+/// changes to it, and only the organisation's executor may touch it.
+async fn report_evidence_follows_the_report_and_the_period(backend: TestBackend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let maz = app.store.organisation_by_code("MAZ").await.expect("MAZ");
+    let plan = app.store.plan_list().await.expect("plans").remove(0);
+    let measure = app
+        .store
+        .measures_of_plan(plan.id)
+        .await
+        .expect("measures")
+        .into_iter()
+        .find(|m| !m.data.status.is_closed() && m.data.involves(maz.id))
+        .expect("a MAZ measure");
+    let report = format!("/review/2026Q4/report/{}/{}", measure.id, maz.id);
+    let http = reqwest::Client::new();
+    let api = |login: &'static str, path: String, body: serde_json::Value| {
+        let app = &app;
+        let http = http.clone();
+        async move {
+            let token = app.token(login).await;
+            http.post(app.url(&path)).bearer_auth(token).json(&body).send().await.expect("api")
+        }
+    };
+    let report_api = format!("/api/v1/review/2026Q4/reports/{}/{}", measure.id, maz.id);
+    let exec = app.sign_in("exec.maz").await;
+    let upload = |client: &reqwest::Client, name: &'static str, bytes: Vec<u8>| {
+        let client = client.clone();
+        let app = &app;
+        let report = report.clone();
+        async move {
+            let csrf = app.csrf(&client, &report).await;
+            let form = reqwest::multipart::Form::new()
+                .text("_csrf", csrf)
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            client.post(app.url(&format!("{report}/files"))).multipart(form).send().await.expect("upload")
+        }
+    };
+
+    // No report yet: nothing to attach to.
+    let pdf = b"%PDF-1.4 act of acceptance".to_vec();
+    assert_eq!(upload(&exec, "акт.pdf", pdf.clone()).await.status(), 404);
+    let draft =
+        serde_json::json!({"action": "save", "status": "in-progress", "percent": "40", "done": "Поставлено 3 машины"});
+    assert_eq!(api("exec.maz", report_api.clone(), draft).await.status(), 200);
+    assert_eq!(upload(&exec, "акт.pdf", pdf.clone()).await.status(), 303);
+    assert_eq!(upload(&exec, "tool.exe", b"MZ\x90\x00".to_vec()).await.status(), 422, "not an allowed type");
+    let big = vec![b'a'; accord_web::plan::attachments::MAX_ATTACHMENT_BYTES + 1];
+    assert_eq!(upload(&exec, "big.txt", big).await.status(), 422, "over the size limit");
+    let fish = app.sign_in("exec.fish").await;
+    assert_eq!(upload(&fish, "чужой.pdf", pdf.clone()).await.status(), 403, "another organisation's executor");
+    let coordinator = app.sign_in("coord.by").await;
+    assert_eq!(upload(&coordinator, "акт2.pdf", pdf.clone()).await.status(), 403, "a coordinator does not file");
+
+    let files = app.store.review_evidence_of("2026Q4".parse().expect("q"), maz.id, measure.id).await.expect("files");
+    assert_eq!(files.len(), 1, "refused uploads leave nothing");
+    let file = &files[0];
+    assert_eq!((file.file_name.as_str(), file.size), ("акт.pdf", pdf.len() as i64));
+    assert_eq!(app.store.audit_history("review_evidence", &file.id).await.expect("audit").len(), 1);
+    let page = app.page(&exec, &report).await;
+    assert!(page.contains(&format!("href=\"/review/files/{}\"", file.id)) && page.contains("id=\"evidence-form\""));
+
+    // Submitted: the coordinator reviews it with the file listed, and downloads it.
+    let submit = serde_json::json!({"action": "submit", "status": "in-progress", "percent": "40", "done": "Поставлено 3 машины"});
+    assert_eq!(api("exec.maz", report_api.clone(), submit).await.status(), 200);
+    let review = app.page(&coordinator, &report).await;
+    assert!(review.contains("id=\"return-form\""), "the coordinator's review");
+    assert!(review.contains(&format!("href=\"/review/files/{}\"", file.id)) && review.contains("акт.pdf"));
+    assert!(!review.contains("id=\"evidence-form\"") && !review.contains("/delete\""), "nothing to change here");
+    let download = coordinator.get(app.url(&format!("/review/files/{}", file.id))).send().await.expect("download");
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    assert_eq!(download.bytes().await.expect("bytes").to_vec(), pdf);
+    assert_eq!(upload(&exec, "после.pdf", pdf.clone()).await.status(), 409, "a submitted report keeps its evidence");
+
+    // Returned: the executor may change the evidence again; removing asks for confirmation.
+    let back = serde_json::json!({"action": "return", "comment": "Приложите подписанный акт"});
+    assert_eq!(api("coord.by", report_api.clone(), back).await.status(), 200);
+    assert!(app.page(&exec, &report).await.contains("data-confirm="));
+    assert_eq!(upload(&exec, "акт-подписан.pdf", b"%PDF-1.4 signed".to_vec()).await.status(), 303);
+    let resubmit =
+        serde_json::json!({"action": "submit", "status": "in-progress", "percent": "45", "done": "Подписан акт"});
+    assert_eq!(api("exec.maz", report_api.clone(), resubmit).await.status(), 200);
+    assert_eq!(api("coord.by", report_api.clone(), serde_json::json!({"action": "accept"})).await.status(), 200);
+
+    // Closed: locked with the period.
+    let _ = api("coord.by", "/api/v1/review/2026Q4/period".into(), serde_json::json!({"action": "start-review"})).await;
+    let closed = api("coord.by", "/api/v1/review/2026Q4/period".into(), serde_json::json!({"action": "close"})).await;
+    assert_eq!(closed.status(), 200);
+    let delete = |client: &reqwest::Client| {
+        let client = client.clone();
+        let app = &app;
+        let report = report.clone();
+        let id = file.id.clone();
+        async move {
+            let csrf = app.csrf(&client, &report).await;
+            client
+                .post(app.url(&format!("/review/files/{id}/delete")))
+                .form(&[("_csrf", csrf)])
+                .send()
+                .await
+                .expect("delete")
+        }
+    };
+    assert_eq!(delete(&exec).await.status(), 409, "the period is closed");
+    assert_eq!(upload(&exec, "поздно.pdf", pdf.clone()).await.status(), 409);
+    let kept = app.store.review_evidence_of("2026Q4".parse().expect("q"), maz.id, measure.id).await.expect("files");
+    assert_eq!(kept.len(), 2);
+    let observer = app.sign_in("observer").await;
+    assert_eq!(app.page(&observer, &report).await.matches("href=\"/review/files/").count(), 2, "still listed");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_evidence_sqlite() {
+    report_evidence_follows_the_report_and_the_period(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_evidence_postgres() {
+    report_evidence_follows_the_report_and_the_period(TestBackend::Postgres).await;
 }
