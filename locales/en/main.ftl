@@ -1184,3 +1184,6 @@ measure-decisions-title = Review meeting decisions on this measure
 review-evidence = Supporting documents
 review-evidence-none = No documents attached.
 review-evidence-save-first = Save the report as a draft to attach documents.
+review-move-up = Move the item up
+review-move-down = Move the item down
+pack-decisions-scope = The decisions of the { $quarter } meeting and those of earlier meetings still on control when it ended.

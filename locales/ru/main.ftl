@@ -1187,3 +1187,6 @@ measure-decisions-title = Решения совещаний по меропри�
 review-evidence = Подтверждающие документы
 review-evidence-none = Документы не приложены.
 review-evidence-save-first = Сохраните черновик отчёта, чтобы приложить документы.
+review-move-up = Поднять пункт выше
+review-move-down = Опустить пункт ниже
+pack-decisions-scope = Решения заседания за { $quarter } и решения предыдущих заседаний, остававшиеся на контроле к его окончанию.

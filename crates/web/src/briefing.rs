@@ -501,9 +501,11 @@ fn review_sections(
 
     let mut decisions = Section::new(tr.t("pack-decisions"));
     let locale = if tr.is_en() { accord_domain::directory::Locale::En } else { accord_domain::directory::Locale::Ru };
-    if review.decisions.is_empty() {
-        decisions.intro = Some(tr.t("pack-decisions-none"));
-    }
+    decisions.intro = Some(if review.decisions.is_empty() {
+        tr.t("pack-decisions-none")
+    } else {
+        tr.ta("pack-decisions-scope", &[("quarter", review.period.quarter.to_string())])
+    });
     decisions.tables.push(Table {
         sheet: tr.t("pack-decisions"),
         caption: None,

@@ -1,6 +1,7 @@
 //! The quarterly review's later additions over HTTP, on both backends: the service centre's
 //! figures on the agenda, the session screen and in the briefing pack; the decisions listed on
-//! the measure they concern; evidence files on reports.
+//! the measure they concern; evidence files on reports; moving agenda items down; the pack's
+//! decisions register limited to the quarter.
 
 use crate::app::TestApp;
 use accord_domain::Quarter;
@@ -293,4 +294,108 @@ async fn report_evidence_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_evidence_postgres() {
     report_evidence_follows_the_report_and_the_period(TestBackend::Postgres).await;
+}
+
+/// The lines of the pack's decisions register (from its heading to the next section) that
+/// start a row: "п. 1.1 протокола от".
+fn register_rows(pdf_text: &str) -> Vec<String> {
+    let start = pdf_text.find("Реестр решений").expect("the register's heading");
+    let rest = &pdf_text[start..];
+    let end = rest.find("Взаимная торговля").unwrap_or(rest.len());
+    rest[..end].lines().filter(|l| l.trim_start().starts_with("п. ")).map(|l| l.trim().to_string()).collect()
+}
+
+/// Agenda items move down as well as up, with labelled buttons; the pack's decisions register
+/// holds the quarter's own decisions and the earlier ones still on control, nothing later.
+async fn agenda_moves_down_and_the_pack_register_is_the_quarters(backend: TestBackend) {
+    let Some(app) = TestApp::spawn(backend).await else { return };
+    let by = app.sign_in("coord.by").await;
+    let q3 = "2026Q3".parse::<Quarter>().expect("quarter");
+    let meeting = app.store.review_meeting_of(q3).await.expect("meeting").expect("the demo's open meeting");
+    let order = |agenda: accord_domain::review::Agenda| agenda.items.iter().map(|i| i.id).collect::<Vec<_>>();
+    let before = order(app.store.review_agenda(meeting.id).await.expect("agenda").expect("agenda"));
+    assert!(before.len() >= 3);
+    let page = app.page(&by, "/review/2026Q3/meeting").await;
+    assert_eq!(page.matches("aria-label=\"Опустить пункт ниже\"").count(), before.len(), "one per item");
+    assert_eq!(
+        page.matches(
+            "class=\"secondary move-down\" aria-label=\"Опустить пункт ниже\" title=\"Опустить пункт ниже\" disabled"
+        )
+        .count(),
+        1,
+        "the last cannot go lower"
+    );
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let client = by.clone();
+        let app = &app;
+        async move {
+            let csrf = app.csrf(&client, path).await;
+            let mut form = fields;
+            form.push(("_csrf", csrf));
+            client.post(app.url(path)).form(&form).send().await.expect("post")
+        }
+    };
+    let down = vec![("action", "move-item".into()), ("item", before[0].to_string()), ("position", "1".into())];
+    assert_eq!(post("/review/2026Q3/meeting", down).await.status(), 303);
+    let after = order(app.store.review_agenda(meeting.id).await.expect("agenda").expect("agenda"));
+    assert_eq!((after[0], after[1]), (before[1], before[0]), "the first item went one down");
+    assert_eq!(after[2..], before[2..]);
+    let past_end =
+        vec![("action", "move-item".into()), ("item", before[0].to_string()), ("position", before.len().to_string())];
+    assert!(post("/review/2026Q3/meeting", past_end).await.status().is_client_error(), "nowhere below the last");
+
+    // The 2026Q2 pack: the two decisions of its own meeting; the earlier meetings' were done
+    // or removed from control by then (the demo closes them at the next meeting).
+    let pdf = |quarter: &'static str| {
+        let client = by.clone();
+        let app = &app;
+        async move {
+            let bytes = client
+                .get(app.url(&format!("/briefing/download?quarter={quarter}&format=pdf")))
+                .send()
+                .await
+                .expect("pack")
+                .bytes()
+                .await
+                .expect("bytes");
+            accord_report::testing::pdf_text(&bytes)
+        }
+    };
+    let Some(q2) = pdf("2026Q2").await else { return app.stop().await };
+    let q2_meeting = app.store.review_meeting_of("2026Q2".parse().expect("q")).await.expect("m").expect("m");
+    let rows = register_rows(&q2);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let register = app.store.review_decisions().await.expect("register");
+    for d in register.iter().filter(|d| d.record.meeting == q2_meeting.id) {
+        let date = d.record.reference.minutes_date.format("%d.%m.%Y").to_string();
+        assert!(q2.contains(&date), "the minutes' date {date}");
+    }
+    assert!(register.len() > 2, "the whole register is longer than the quarter's");
+
+    // A decision taken at the 2026Q3 session: in that quarter's pack with Q2's two still on
+    // control (one postponed), never in Q2's.
+    let decision = vec![
+        ("action", "decision".into()),
+        ("item", "4.2".into()),
+        ("text", "Согласовать график поставок".into()),
+        ("executors", "MOG-FER, KHV-ECON".into()),
+        ("term", "2027-03-31".into()),
+    ];
+    assert_eq!(post("/review/2026Q3/session", decision).await.status(), 303);
+    assert_eq!(register_rows(&pdf("2026Q2").await.expect("text")).len(), 2, "a later meeting's decision stays out");
+    let q3_rows = register_rows(&pdf("2026Q3").await.expect("text"));
+    assert_eq!(q3_rows.len(), 3, "{q3_rows:?}");
+    assert!(q3_rows.iter().any(|r| r.starts_with("п. 4.2 протокола")));
+    assert_eq!(q3_rows.iter().filter(|r| r.starts_with("п. 1.")).count(), 2);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agenda_and_pack_register_sqlite() {
+    agenda_moves_down_and_the_pack_register_is_the_quarters(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agenda_and_pack_register_postgres() {
+    agenda_moves_down_and_the_pack_register_is_the_quarters(TestBackend::Postgres).await;
 }
