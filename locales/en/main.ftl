@@ -1187,3 +1187,4 @@ review-evidence-save-first = Save the report as a draft to attach documents.
 review-move-up = Move the item up
 review-move-down = Move the item down
 pack-decisions-scope = The decisions of the { $quarter } meeting and those of earlier meetings still on control when it ended.
+pack-annex-in-xlsx = The full annex ({ $count } measures with every field) is not printed in the PDF because of its size: it is in the XLSX version (sheet “{ $sheet }”) and the HTML version of the pack. Every measure with its executors, term, status and percent done is listed above in the tables by section.

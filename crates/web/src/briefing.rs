@@ -36,6 +36,11 @@ use std::collections::HashMap;
 /// thousands of indicators would bury the call's agenda (the table lists them all).
 const MAX_INDICATOR_CHARTS: usize = 48;
 
+/// Plans with more measures than this have the annex (every measure with every field) in the
+/// XLSX and HTML versions only, the PDF saying so: setting that many more rows took longer than
+/// the rest of the pack, and the tables by section above already list every measure.
+pub const PDF_ANNEX_MAX_MEASURES: usize = 2000;
+
 pub fn routes() -> Router<AppState> {
     Router::new().route("/briefing", get(page)).route("/briefing/download", get(download))
 }
@@ -185,7 +190,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
     total_row.push(tr.int(summary.overdue.len() as i64));
     total_row.push(pct(summary.progress));
     rows.push(total_row);
-    summary_section.tables.push(Table { sheet: tr.t("pack-summary"), caption: None, columns, rows });
+    summary_section.tables.push(Table { pdf_note: None, sheet: tr.t("pack-summary"), caption: None, columns, rows });
     summary_section.charts.push(Chart {
         title: tr.t("plan-progress-by-section"),
         svg: percent_bars(
@@ -234,6 +239,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
     for (i, s) in summary.status_by_section.iter().enumerate() {
         let rows = measures.iter().filter(|m| m.data.section == s.section).map(measure_row).collect();
         progress.tables.push(Table {
+            pdf_note: None,
             sheet: format!("{} {}", i + 1, section_name(&s.section)),
             caption: Some(section_name(&s.section)),
             columns: measure_columns(),
@@ -283,6 +289,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         );
     }
     indicator_section.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("indicators-title"),
         caption: None,
         columns: vec![
@@ -306,6 +313,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         overdue.intro = Some(tr.t("pack-overdue-none"));
     }
     overdue.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-overdue"),
         caption: None,
         columns: measure_columns(),
@@ -330,6 +338,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
     // 6. Annex: every measure with every field.
     let mut annex = Section::new(tr.t("pack-annex"));
     annex.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-annex"),
         caption: None,
         columns: vec![
@@ -360,6 +369,13 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
             })
             .collect(),
     });
+    if measures.len() > PDF_ANNEX_MAX_MEASURES
+        && let Some(table) = annex.tables.first_mut()
+    {
+        table.pdf_note = Some(
+            tr.ta("pack-annex-in-xlsx", &[("count", tr.int(measures.len() as i64)), ("sheet", tr.t("pack-annex"))]),
+        );
+    }
     out.push(annex);
 
     Ok(Briefing {
@@ -410,6 +426,7 @@ fn comparison_table(tr: &Tr, review: &accord_store::ReviewPackData) -> Table {
     total.extend(quarters.iter().map(|q| count_of(*q, None)));
     rows.push(total);
     Table {
+        pdf_note: None,
         sheet: tr.t("pack-comparison"),
         caption: Some(tr.t("pack-comparison")),
         columns: vec![
@@ -451,6 +468,7 @@ fn review_sections(
         })
         .collect();
     reports.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-reports"),
         caption: None,
         columns: vec![
@@ -471,6 +489,7 @@ fn review_sections(
         late.intro = Some(tr.t("pack-late-none"));
     }
     late.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-late"),
         caption: None,
         columns: vec![
@@ -507,6 +526,7 @@ fn review_sections(
         tr.ta("pack-decisions-scope", &[("quarter", review.period.quarter.to_string())])
     });
     decisions.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-decisions"),
         caption: None,
         columns: vec![
@@ -588,6 +608,7 @@ async fn trade_section(store: &Store, tr: &Tr, quarter: Quarter) -> Result<Optio
         })
         .collect();
     section.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-trade"),
         caption: Some(tr.t("pack-trade-caption")),
         columns: vec![
@@ -664,6 +685,7 @@ async fn service_centre_section(
         })
         .collect();
     section.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-service-centre"),
         caption: None,
         columns: vec![
