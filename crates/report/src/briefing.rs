@@ -49,6 +49,11 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Cells as text, already formatted for the reader; each row has one cell per column.
     pub rows: Vec<Vec<String>>,
+    /// When set, the PDF prints this note in place of the rows (a table too long to set on
+    /// paper in reasonable time, such as the annex of a plan of thousands of measures); the
+    /// XLSX and HTML versions carry the rows. The note must say where they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -127,9 +132,18 @@ struct TemplateData<'a> {
 struct TemplateSection<'a> {
     title: &'a str,
     intro: Option<&'a str>,
-    tables: &'a [Table],
+    tables: Vec<TemplateTable<'a>>,
     charts: Vec<TemplateChart<'a>>,
     note: Option<&'a str>,
+}
+
+/// A table as the template reads it: no rows where the PDF prints a note instead.
+#[derive(Serialize)]
+struct TemplateTable<'a> {
+    caption: Option<&'a str>,
+    columns: &'a [Column],
+    rows: &'a [Vec<String>],
+    pdf_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -153,7 +167,16 @@ pub fn to_pdf(briefing: &Briefing, today: chrono::NaiveDate) -> Result<Vec<u8>, 
         sections.push(TemplateSection {
             title: &section.title,
             intro: section.intro.as_deref(),
-            tables: &section.tables,
+            tables: section
+                .tables
+                .iter()
+                .map(|t| TemplateTable {
+                    caption: t.caption.as_deref(),
+                    columns: &t.columns,
+                    rows: if t.pdf_note.is_some() { &[] } else { &t.rows },
+                    pdf_note: t.pdf_note.as_deref(),
+                })
+                .collect(),
             charts,
             note: section.note.as_deref(),
         });
@@ -352,6 +375,7 @@ mod tests {
 
     fn pack(rows: usize) -> Briefing {
         let table = Table {
+            pdf_note: None,
             sheet: "Мероприятия".into(),
             caption: Some("Раздел 1. Торгово-экономическое сотрудничество".into()),
             columns: vec![
@@ -438,6 +462,23 @@ mod tests {
         let html = to_html(&pack(2)).expect("html");
         assert!(html.contains("Мероприятие &lt;2&gt; &amp; «кавычки»"));
         assert!(html.contains("<svg") && html.contains("<thead>"));
+    }
+
+    #[test]
+    fn a_table_left_to_the_workbook_is_a_note_in_the_pdf_and_rows_elsewhere() {
+        let mut briefing = pack(40);
+        briefing.sections[0].tables[0].pdf_note = Some("Полный перечень — в версии XLSX, лист «Мероприятия».".into());
+        let bytes = to_pdf(&briefing, chrono::NaiveDate::from_ymd_opt(2025, 10, 1).expect("date")).expect("pdf");
+        if let Some(text) = crate::testing::pdf_text(&bytes) {
+            assert!(text.contains("Полный перечень — в версии XLSX"), "the note says where the rows are");
+            assert!(!text.contains("Мероприятие <7>"), "no row in the PDF");
+        }
+        assert!(to_html(&briefing).expect("html").contains("Мероприятие &lt;40&gt;"), "the HTML keeps the rows");
+        let xlsx = to_xlsx(&briefing).expect("xlsx");
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("book");
+        use calamine::Reader;
+        let sheet = book.worksheet_range("Мероприятия").expect("the table's sheet");
+        assert_eq!(sheet.height(), 42, "caption, header and all 40 rows");
     }
 
     #[test]

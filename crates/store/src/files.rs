@@ -48,6 +48,41 @@ impl Store {
         Ok(dir.join(&sha[..2]).join(sha))
     }
 
+    /// Writes bytes to the data folder under their SHA-256 (once: the same bytes uploaded
+    /// twice share the file) and returns the hash.
+    pub(crate) async fn blob_write(&self, bytes: &[u8]) -> Result<String> {
+        let sha = sha256(bytes);
+        let path = self.blob_path(&sha)?;
+        if !path.exists() {
+            let dir = path.parent().ok_or_else(|| StoreError::Corrupt("blob path has no folder".into()))?;
+            tokio::fs::create_dir_all(dir).await.map_err(corrupt("creating the files folder"))?;
+            let temporary = dir.join(format!(".{sha}.{}", new_uuid()));
+            tokio::fs::write(&temporary, bytes).await.map_err(corrupt("writing an uploaded file"))?;
+            tokio::fs::rename(&temporary, &path).await.map_err(corrupt("storing an uploaded file"))?;
+        }
+        Ok(sha)
+    }
+
+    /// The bytes stored under a content hash.
+    pub(crate) async fn blob_read(&self, sha: &str) -> Result<Vec<u8>> {
+        tokio::fs::read(self.blob_path(sha)?).await.map_err(corrupt("reading an attachment"))
+    }
+
+    /// Removes the file of a content hash unless a measure attachment or a report's evidence
+    /// still uses it (called after the last row was deleted and committed).
+    pub(crate) async fn blob_release(&self, sha: &str) -> Result<()> {
+        let (others,): (i64,) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM attachments WHERE sha256 = $1) + (SELECT COUNT(*) FROM review_report_files WHERE sha256 = $1)",
+        )
+        .bind(sha)
+        .fetch_one(&self.pool)
+        .await?;
+        if others == 0 {
+            let _ = tokio::fs::remove_file(self.blob_path(sha)?).await;
+        }
+        Ok(())
+    }
+
     /// Stores a file for a measure. The bytes go to disk first (by hash); the record and its
     /// audit entry are one transaction.
     pub async fn attachment_add(
@@ -58,15 +93,7 @@ impl Store {
         content_type: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
-        let sha = sha256(bytes);
-        let path = self.blob_path(&sha)?;
-        if !path.exists() {
-            let dir = path.parent().ok_or_else(|| StoreError::Corrupt("blob path has no folder".into()))?;
-            tokio::fs::create_dir_all(dir).await.map_err(corrupt("creating the files folder"))?;
-            let temporary = dir.join(format!(".{sha}.{}", new_uuid()));
-            tokio::fs::write(&temporary, bytes).await.map_err(corrupt("writing an uploaded file"))?;
-            tokio::fs::rename(&temporary, &path).await.map_err(corrupt("storing an uploaded file"))?;
-        }
+        let sha = self.blob_write(bytes).await?;
         let mut w = self.begin_write(author).await?;
         let id = new_uuid().to_string();
         let now = w.now_text();
@@ -133,16 +160,9 @@ impl Store {
         let before = self.attachment(id).await?;
         let mut w = self.begin_write(author).await?;
         sqlx::query("DELETE FROM attachments WHERE id = $1").bind(id).execute(&mut *w.tx).await?;
-        let (others,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM attachments WHERE sha256 = $1")
-            .bind(&before.sha256)
-            .fetch_one(&mut *w.tx)
-            .await?;
         w.audit(Change::delete("attachment", id, &before)).await?;
         w.commit().await?;
-        if others == 0 {
-            let _ = tokio::fs::remove_file(self.blob_path(&before.sha256)?).await;
-        }
-        Ok(())
+        self.blob_release(&before.sha256).await
     }
 
     /// Links two related measures (both ways); linking twice is harmless.

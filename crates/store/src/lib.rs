@@ -15,6 +15,7 @@ mod logistics;
 mod migrate;
 mod plan;
 mod review;
+mod review_evidence;
 mod sections;
 mod session;
 #[doc(hidden)]
@@ -43,6 +44,7 @@ pub use review::{
     PackCounts, PackMeasure, PackReport, PeriodStep, ReportStep, ReviewPackData, ReviewRefusal, StoredReport,
     default_meeting_date,
 };
+pub use review_evidence::ReportEvidence;
 pub use session::{SessionUser, TokenInfo};
 pub use trade::{
     MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeData, TradeFile, TradeImportInfo, TradeImportOutcome,

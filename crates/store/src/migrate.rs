@@ -50,6 +50,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(12, "0012_review"),
     common!(11, "0011_fleet"),
     common!(13, "0013_fleet_more"),
+    common!(14, "0014_review_more"),
     common!(15, "0015_logistics_indicators"),
 ];
 

@@ -78,7 +78,7 @@ impl ReviewRefusal {
     }
 }
 
-fn refused(e: impl Into<ReviewRefusal>) -> StoreError {
+pub(crate) fn refused(e: impl Into<ReviewRefusal>) -> StoreError {
     StoreError::Review(e.into())
 }
 
@@ -125,6 +125,7 @@ pub struct ReviewPackData {
     /// Organisations that have not handed in every report by the deadline, with the reason per measure.
     pub overdue: Vec<OverdueOrganisation>,
     /// The whole register, in protocol order.
+    /// The register as the quarter's pack shows it ([`accord_domain::review::register_for_quarter`]).
     pub decisions: Vec<Decision>,
     pub agenda: Option<Agenda>,
 }
@@ -168,7 +169,7 @@ fn name_of<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-fn parse_body<T: DeserializeOwned>(what: &str, body: &str) -> Result<T> {
+pub(crate) fn parse_body<T: DeserializeOwned>(what: &str, body: &str) -> Result<T> {
     serde_json::from_str(body).map_err(corrupt(what))
 }
 
@@ -239,7 +240,7 @@ impl Store {
         Ok(period)
     }
 
-    async fn period_in(w: &mut WriteTx<'_>, quarter: Quarter) -> Result<(ReportingPeriod, PlanId)> {
+    pub(crate) async fn period_in(w: &mut WriteTx<'_>, quarter: Quarter) -> Result<(ReportingPeriod, PlanId)> {
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT body, plan_id FROM review_periods WHERE quarter = $1")
                 .bind(quarter.to_string())
@@ -912,16 +913,17 @@ impl Store {
             Some(m) => self.review_agenda(m.id).await?,
             None => None,
         };
-        Ok(ReviewPackData {
-            period,
-            meeting,
-            measures: rows,
-            counts,
-            previous,
-            year_ago,
-            overdue,
-            decisions: self.review_decisions().await?,
-            agenda,
-        })
+        // The register as it stood at the end of the quarter's meeting (now, before it is held).
+        let now = Utc::now();
+        let as_of = meeting.as_ref().map_or(now, |m| (m.start + m.length()).min(now));
+        let meeting_quarters: std::collections::HashMap<MeetingId, Quarter> =
+            self.review_meetings().await?.into_iter().map(|m| (m.id, m.quarter)).collect();
+        let decisions = accord_domain::review::register_for_quarter(
+            &self.review_decisions().await?,
+            quarter,
+            |m| meeting_quarters.get(&m).copied(),
+            as_of,
+        );
+        Ok(ReviewPackData { period, meeting, measures: rows, counts, previous, year_ago, overdue, decisions, agenda })
     }
 }

@@ -36,6 +36,11 @@ use std::collections::HashMap;
 /// thousands of indicators would bury the call's agenda (the table lists them all).
 const MAX_INDICATOR_CHARTS: usize = 48;
 
+/// Plans with more measures than this have the annex (every measure with every field) in the
+/// XLSX and HTML versions only, the PDF saying so: setting that many more rows took longer than
+/// the rest of the pack, and the tables by section above already list every measure.
+pub const PDF_ANNEX_MAX_MEASURES: usize = 2000;
+
 pub fn routes() -> Router<AppState> {
     Router::new().route("/briefing", get(page)).route("/briefing/download", get(download))
 }
@@ -185,7 +190,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
     total_row.push(tr.int(summary.overdue.len() as i64));
     total_row.push(pct(summary.progress));
     rows.push(total_row);
-    summary_section.tables.push(Table { sheet: tr.t("pack-summary"), caption: None, columns, rows });
+    summary_section.tables.push(Table { pdf_note: None, sheet: tr.t("pack-summary"), caption: None, columns, rows });
     summary_section.charts.push(Chart {
         title: tr.t("plan-progress-by-section"),
         svg: percent_bars(
@@ -234,6 +239,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
     for (i, s) in summary.status_by_section.iter().enumerate() {
         let rows = measures.iter().filter(|m| m.data.section == s.section).map(measure_row).collect();
         progress.tables.push(Table {
+            pdf_note: None,
             sheet: format!("{} {}", i + 1, section_name(&s.section)),
             caption: Some(section_name(&s.section)),
             columns: measure_columns(),
@@ -283,6 +289,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         );
     }
     indicator_section.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("indicators-title"),
         caption: None,
         columns: vec![
@@ -306,6 +313,7 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         overdue.intro = Some(tr.t("pack-overdue-none"));
     }
     overdue.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-overdue"),
         caption: None,
         columns: measure_columns(),
@@ -322,9 +330,15 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
         out.push(trade);
     }
 
+    // 5a. The service centre's figures, as the indicators of the measures it executes.
+    if let Some(centre) = service_centre_section(store, &tr, quarter, &measures).await? {
+        out.push(centre);
+    }
+
     // 6. Annex: every measure with every field.
     let mut annex = Section::new(tr.t("pack-annex"));
     annex.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-annex"),
         caption: None,
         columns: vec![
@@ -355,6 +369,13 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
             })
             .collect(),
     });
+    if measures.len() > PDF_ANNEX_MAX_MEASURES
+        && let Some(table) = annex.tables.first_mut()
+    {
+        table.pdf_note = Some(
+            tr.ta("pack-annex-in-xlsx", &[("count", tr.int(measures.len() as i64)), ("sheet", tr.t("pack-annex"))]),
+        );
+    }
     out.push(annex);
 
     Ok(Briefing {
@@ -405,6 +426,7 @@ fn comparison_table(tr: &Tr, review: &accord_store::ReviewPackData) -> Table {
     total.extend(quarters.iter().map(|q| count_of(*q, None)));
     rows.push(total);
     Table {
+        pdf_note: None,
         sheet: tr.t("pack-comparison"),
         caption: Some(tr.t("pack-comparison")),
         columns: vec![
@@ -446,6 +468,7 @@ fn review_sections(
         })
         .collect();
     reports.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-reports"),
         caption: None,
         columns: vec![
@@ -466,6 +489,7 @@ fn review_sections(
         late.intro = Some(tr.t("pack-late-none"));
     }
     late.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-late"),
         caption: None,
         columns: vec![
@@ -496,10 +520,13 @@ fn review_sections(
 
     let mut decisions = Section::new(tr.t("pack-decisions"));
     let locale = if tr.is_en() { accord_domain::directory::Locale::En } else { accord_domain::directory::Locale::Ru };
-    if review.decisions.is_empty() {
-        decisions.intro = Some(tr.t("pack-decisions-none"));
-    }
+    decisions.intro = Some(if review.decisions.is_empty() {
+        tr.t("pack-decisions-none")
+    } else {
+        tr.ta("pack-decisions-scope", &[("quarter", review.period.quarter.to_string())])
+    });
     decisions.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-decisions"),
         caption: None,
         columns: vec![
@@ -581,6 +608,7 @@ async fn trade_section(store: &Store, tr: &Tr, quarter: Quarter) -> Result<Optio
         })
         .collect();
     section.tables.push(Table {
+        pdf_note: None,
         sheet: tr.t("pack-trade"),
         caption: Some(tr.t("pack-trade-caption")),
         columns: vec![
@@ -616,6 +644,58 @@ async fn trade_section(store: &Store, tr: &Tr, quarter: Quarter) -> Result<Optio
             title,
         });
     }
+    Ok(Some(section))
+}
+
+/// The service centre's figures of the quarter against the quarter before, captioned with the
+/// plan's measures the service centre executes (their indicators); `None` when the fleet has
+/// no figures for the quarter.
+async fn service_centre_section(
+    store: &Store,
+    tr: &Tr,
+    quarter: Quarter,
+    measures: &[Measure],
+) -> Result<Option<Section>, PackError> {
+    let Some(figures) = crate::review::service_centre_figures(store, quarter).await? else { return Ok(None) };
+    let centre = crate::fleet::service_centre(store).await?;
+    let en = tr.is_en();
+    let of_centre: Vec<String> = measures
+        .iter()
+        .filter(|m| centre.is_some_and(|c| m.data.involves(c)))
+        .map(|m| format!("{} «{}»", m.data.number, m.data.title(en)))
+        .collect();
+    let mut section = Section::new(tr.t("pack-service-centre"));
+    section.intro = Some(if of_centre.is_empty() {
+        tr.ta("pack-service-centre-intro", &[("quarter", quarter.to_string())])
+    } else {
+        tr.ta(
+            "pack-service-centre-intro-measures",
+            &[("quarter", quarter.to_string()), ("measures", of_centre.join("; "))],
+        )
+    });
+    let rows = figures
+        .iter()
+        .map(|f| {
+            vec![
+                tr.t(&f.key),
+                crate::review::figure_value(tr, f.value, f.unit.as_deref()),
+                f.previous.map_or_else(|| "—".to_string(), |p| crate::review::figure_value(tr, p, f.unit.as_deref())),
+                crate::review::figure_change(tr, f),
+            ]
+        })
+        .collect();
+    section.tables.push(Table {
+        pdf_note: None,
+        sheet: tr.t("pack-service-centre"),
+        caption: None,
+        columns: vec![
+            Column::text(tr.t("pack-indicator"), 3.5),
+            Column::number(tr.ta("pack-comparison-now", &[("quarter", quarter.to_string())]), 1.3),
+            Column::number(tr.ta("pack-comparison-previous", &[("quarter", quarter.prev().to_string())]), 1.3),
+            Column::number(tr.t("pack-service-centre-change"), 1.2),
+        ],
+        rows,
+    });
     Ok(Some(section))
 }
 

@@ -102,6 +102,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state.clone());
     // Uploads get their own body limit; every other route keeps the small one.
     let uploads = plan::attachments::upload_routes()
+        .merge(review::upload_routes())
         .with_state(state.clone())
         .layer(RequestBodyLimitLayer::new(plan::attachments::UPLOAD_BODY_LIMIT));
     let trade_uploads =

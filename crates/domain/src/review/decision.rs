@@ -208,6 +208,41 @@ impl Decision {
     }
 }
 
+impl Decision {
+    /// The control status as it stood at `at`: the recorded changes made up to then applied
+    /// to the "on control" every decision starts with.
+    pub fn control_at(&self, at: DateTime<Utc>) -> ControlStatus {
+        self.history.iter().rfind(|c| c.at <= at).map_or(ControlStatus::OnControl, |c| c.to)
+    }
+}
+
+/// The decisions register as a quarter's briefing pack shows it: every decision taken at the
+/// quarter's own meeting, and those of earlier meetings still on control at `as_of` (the end
+/// of the quarter's meeting, or now when it has not been held); decisions of later meetings,
+/// and earlier ones done or removed by then, are left out. `meeting_quarter` says which
+/// quarter a meeting reviewed. In protocol order (minutes date, then item).
+pub fn register_for_quarter(
+    decisions: &[Decision],
+    quarter: crate::quarter::Quarter,
+    meeting_quarter: impl Fn(MeetingId) -> Option<crate::quarter::Quarter>,
+    as_of: DateTime<Utc>,
+) -> Vec<Decision> {
+    let mut out: Vec<Decision> = decisions
+        .iter()
+        .filter(|d| match meeting_quarter(d.record.meeting) {
+            Some(q) if q == quarter => true,
+            Some(q) if q < quarter => d.control_at(as_of).is_on_control(),
+            _ => false,
+        })
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| {
+        let (a, b) = (&a.record.reference, &b.record.reference);
+        a.minutes_date.cmp(&b.minutes_date).then_with(|| a.cmp(b))
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +259,53 @@ mod tests {
             term,
         })
         .expect("decision")
+    }
+
+    #[test]
+    fn a_quarters_register_holds_its_meeting_and_what_was_still_on_control() {
+        let q = |s: &str| s.parse::<crate::quarter::Quarter>().expect("quarter");
+        let c = coordinator(1, Side::By);
+        let at_meeting = |n: u64, meeting: u64, item: &str, minutes: NaiveDate| {
+            Decision::new(DecisionRecord {
+                id: DecisionId::new_at(n, [0; 10]),
+                meeting: MeetingId::new_at(meeting, [0; 10]),
+                reference: ProtocolRef::parse(item, minutes).expect("ref"),
+                text: format!("decision {n}"),
+                executors: Vec::new(),
+                term: Some(d(2026, 12, 31)),
+            })
+            .expect("decision")
+        };
+        // Meetings 1, 2, 3 reviewed 2025Q1, Q2, Q3.
+        let quarter_of = |m: MeetingId| {
+            [(1, "2025Q1"), (2, "2025Q2"), (3, "2025Q3")]
+                .into_iter()
+                .find(|(n, _)| MeetingId::new_at(*n, [0; 10]) == m)
+                .map(|(_, s)| q(s))
+        };
+        let open_from_q1 = at_meeting(1, 1, "1.1", d(2025, 4, 20));
+        let mut done_before_q2 = at_meeting(2, 1, "1.2", d(2025, 4, 20));
+        done_before_q2.set_control(&c, ControlStatus::Done, None, None, utc(2025, 7, 1, 6, 0)).expect("done");
+        let mut done_after_q2 = at_meeting(3, 1, "1.3", d(2025, 4, 20));
+        done_after_q2.set_control(&c, ControlStatus::Done, None, None, utc(2025, 9, 1, 6, 0)).expect("done");
+        let mut of_q2_done = at_meeting(4, 2, "1.1", d(2025, 7, 21));
+        of_q2_done.set_control(&c, ControlStatus::Done, None, None, utc(2025, 7, 25, 6, 0)).expect("done");
+        let of_q3 = at_meeting(5, 3, "1.1", d(2025, 10, 20));
+        let all = [of_q3, done_after_q2.clone(), of_q2_done, open_from_q1, done_before_q2];
+        let q2_meeting_end = utc(2025, 7, 21, 10, 0);
+        let ids = |list: Vec<Decision>| list.iter().map(|d| d.record.id).collect::<Vec<_>>();
+        let id = |n: u64| DecisionId::new_at(n, [0; 10]);
+        assert_eq!(
+            ids(register_for_quarter(&all, q("2025Q2"), quarter_of, q2_meeting_end)),
+            vec![id(1), id(3), id(4)],
+            "Q1's open ones as they stood at the Q2 meeting, all of Q2's own, nothing of Q3"
+        );
+        assert_eq!(done_after_q2.control_at(q2_meeting_end), ControlStatus::OnControl);
+        assert_eq!(done_after_q2.control_at(utc(2025, 9, 2, 0, 0)), ControlStatus::Done);
+        assert_eq!(
+            ids(register_for_quarter(&all, q("2025Q1"), quarter_of, utc(2025, 4, 20, 10, 0))),
+            vec![id(1), id(2), id(3)]
+        );
     }
 
     #[test]

@@ -63,6 +63,7 @@ pub use agenda::{
 };
 pub use decision::{
     ControlChange, ControlStatus, Decision, DecisionError, DecisionRecord, ProtocolRef, ProtocolRefParts,
+    register_for_quarter,
 };
 pub use holidays::{DayKind, HolidayCalendar, SpecialDay};
 pub use meeting::{Attendance, Meeting, MeetingError, MeetingFormat, Participant, ParticipantRole};

@@ -213,6 +213,18 @@ impl Report {
         Ok(())
     }
 
+    /// Whether `actor` may attach evidence to this report or remove it now: the organisation's
+    /// executor, while the report is a draft or returned and its period is not closed (evidence
+    /// of a submitted report is what the coordinator reviews, so it stays as submitted).
+    pub fn ensure_evidence_editable(&self, period: &ReportingPeriod, actor: &Actor) -> Result<(), ReportError> {
+        self.check_period(period)?;
+        self.ensure_executor(actor, "attach evidence to")?;
+        if !self.state.is_editable() {
+            return Err(ReportError::InvalidTransition { state: self.state, action: "given new evidence" });
+        }
+        Ok(())
+    }
+
     /// Draft or Returned → Submitted, by the organisation's executor. Late submissions are taken.
     pub fn submit(&mut self, period: &ReportingPeriod, actor: &Actor, at: DateTime<Utc>) -> Result<(), ReportError> {
         self.check_period(period)?;
@@ -483,6 +495,31 @@ mod tests {
         assert_eq!(r.history.len(), 4);
         assert_eq!(r.history[1].comment.as_deref(), Some("attach the act"));
         assert!(matches!(r.submit(&p, &exec, at), Err(ReportError::InvalidTransition { .. })));
+    }
+
+    #[test]
+    fn evidence_changes_with_the_report_and_locks_with_the_period() {
+        let mut p = period("2025Q2");
+        let exec = executor(10, Side::By, 1);
+        let coord = coordinator(20, Side::By);
+        let at = utc(2025, 7, 1, 9, 0);
+        let mut r = draft(&p);
+        r.ensure_evidence_editable(&p, &exec).expect("a draft takes evidence");
+        assert!(matches!(r.ensure_evidence_editable(&p, &coord), Err(ReportError::Forbidden { .. })));
+        assert!(
+            matches!(r.ensure_evidence_editable(&p, &executor(11, Side::By, 2)), Err(ReportError::Forbidden { .. })),
+            "another organisation's executor"
+        );
+        r.submit(&p, &exec, at).expect("submit");
+        assert!(matches!(r.ensure_evidence_editable(&p, &exec), Err(ReportError::InvalidTransition { .. })));
+        r.return_to_executor(&p, &coord, "attach the act", at).expect("return");
+        r.ensure_evidence_editable(&p, &exec).expect("a returned report takes evidence again");
+        p.start_review().expect("review");
+        p.close().expect("close");
+        assert_eq!(
+            r.ensure_evidence_editable(&p, &exec),
+            Err(ReportError::Period(PeriodError::Closed { quarter: q("2025Q2") }))
+        );
     }
 
     #[test]

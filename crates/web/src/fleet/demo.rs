@@ -57,10 +57,16 @@ async fn org(
 /// Loads the standard demo fleet unless the store already holds machines; returns the
 /// number of machines loaded.
 pub async fn load(store: &Store) -> Result<usize, AppError> {
+    load_config(store, DemoConfig::standard()).await
+}
+
+/// [`load`] with another size or period (tests place the fleet's history inside the plan's
+/// quarters this way).
+pub async fn load_config(store: &Store, config: DemoConfig) -> Result<usize, AppError> {
     if !store.fleet_snapshot().await?.machines.is_empty() {
         return Ok(0);
     }
-    let fleet = DemoFleet::generate(DemoConfig::standard());
+    let fleet = DemoFleet::generate(config);
     let centre = org(
         store,
         SERVICE_CENTRE_CODE,

@@ -68,7 +68,7 @@ pub fn allowed_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, Inval
 }
 
 /// A file name safe to keep and to send back: no folders, no control characters.
-fn clean_name(raw: &str) -> String {
+pub fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     if cleaned.trim().is_empty() { "file".into() } else { cleaned.trim().to_string() }

@@ -492,6 +492,8 @@ struct IndicatorView {
 #[template(path = "plan/measure.html")]
 struct ShowPage {
     chrome: Chrome,
+    /// Decisions of the review meetings linked to this measure.
+    decisions: Vec<crate::review::DecisionRow>,
     measure: Measure,
     section: String,
     by: String,
@@ -570,9 +572,11 @@ async fn show_page(
         .filter(|a| a.status == accord_domain::plan::version::AmendmentStatus::Pending)
         .count();
     let trade = crate::trade::measure_trade(state.store(), &ctx.tr, &plan, id).await?;
+    let decisions = crate::review::measure_decision_rows(state, ctx, id).await?;
     Ok(ShowPage {
         pending,
         trade,
+        decisions,
         attachments: state.store().attachments_of(id).await?,
         links,
         section: section_name(&sections, &measure.data.section, en),

@@ -163,9 +163,25 @@ async fn compare(
     Ok(Json(SnapshotComparison::compare(&a, &b)))
 }
 
-async fn decisions(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<Decision>>, AppError> {
+#[derive(Debug, Default, Deserialize)]
+struct DecisionsQuery {
+    /// Only the decisions linked to this measure.
+    measure: Option<String>,
+}
+
+async fn decisions(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(q): Query<DecisionsQuery>,
+) -> Result<Json<Vec<Decision>>, AppError> {
     api.require(Action::Read)?;
-    Ok(Json(state.store().review_decisions().await?))
+    match q.measure.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(raw) => {
+            let measure: MeasureId = raw.parse().map_err(|_| AppError::BadRequest("error-bad-form"))?;
+            Ok(Json(state.store().review_decisions_of_measure(measure).await?))
+        }
+        None => Ok(Json(state.store().review_decisions().await?)),
+    }
 }
 
 async fn ics(State(state): State<AppState>, api: ApiUser, Path(raw): Path<String>) -> Result<Response, AppError> {

@@ -6,7 +6,10 @@
 
 mod api;
 pub mod demo;
+mod evidence;
 mod pages;
+
+pub use pages::{DecisionRow, measure_decision_rows};
 
 use crate::AppState;
 use crate::error::AppError;
@@ -27,7 +30,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes().merge(api::routes()).merge(evidence::routes())
+}
+
+/// Routes that receive files (evidence on reports); the app gives them the upload body limit.
+pub fn upload_routes() -> Router<AppState> {
+    evidence::upload_routes()
 }
 
 /// A domain label key (`review.report.state.returned`) as a Fluent id (`review-report-state-returned`).
@@ -114,7 +122,7 @@ pub async fn generate_agenda(
         next_quarter: Some((next, measures_due_in(&measures, next, plan.period_start, plan.period_end))),
         progress: progress_by_dimension(&measures),
         trade: trade_figures(store, quarter).await?,
-        service_centre: None,
+        service_centre: service_centre_figures(store, quarter).await?,
         logistics: crate::logistics::indicators::agenda_figures(store, quarter).await?,
         side_items: Vec::new(),
     };
@@ -165,6 +173,125 @@ async fn trade_figures(store: &Store, quarter: Quarter) -> Result<Option<Vec<Key
         figure("review-trade-exports", current.figures.exports, previous.map(|p| p.figures.exports)),
         figure("review-trade-imports", current.figures.imports, previous.map(|p| p.figures.imports)),
     ]))
+}
+
+/// The service centre's figures of the quarter as the agenda and the briefing pack show them:
+/// machines on the books, КТГ, КВ, MTBF, MTTR, the share of preventive services done on time
+/// and the work orders open at the quarter's end, each with the quarter before for the change.
+/// `None` when the fleet has nothing to say for the quarter: no machine on its books then, or
+/// the quarter ends after the fleet's data does (its as-of date): past it every machine reads
+/// as ready and idle, figures that would be extrapolated rather than measured.
+pub async fn service_centre_figures(store: &Store, quarter: Quarter) -> Result<Option<Vec<KeyFigure>>, AppError> {
+    if quarter.last_day() > crate::fleet::today(store).await? {
+        return Ok(None);
+    }
+    let now = store.fleet_quarter_figures(quarter).await?;
+    let before = store.fleet_quarter_figures(quarter.prev()).await?;
+    Ok(service_centre_key_figures(&now, &before))
+}
+
+/// [`service_centre_figures`] from the two quarters' figures (a share as a percentage with one
+/// decimal, hours with one decimal; a figure the quarter cannot give is left out).
+pub fn service_centre_key_figures(
+    now: &accord_store::QuarterFigures,
+    before: &accord_store::QuarterFigures,
+) -> Option<Vec<KeyFigure>> {
+    use rust_decimal::Decimal;
+    if now.machines == 0 {
+        return None;
+    }
+    let had_machines = before.machines > 0;
+    let share = |v: Option<f64>| v.and_then(|v| Decimal::from_f64_retain(v * 100.0)).map(|d| d.round_dp(1));
+    let hours = |v: Option<f64>| v.and_then(Decimal::from_f64_retain).map(|d| d.round_dp(1));
+    let mut out = vec![KeyFigure {
+        key: "review-sc-machines".into(),
+        value: Decimal::from(now.machines),
+        unit: None,
+        previous: had_machines.then(|| Decimal::from(before.machines)),
+    }];
+    let measured = [
+        ("review-sc-ktg", share(now.ktg), share(before.ktg), Some("%")),
+        ("review-sc-kv", share(now.kv), share(before.kv), Some("%")),
+        ("review-sc-mtbf", hours(now.mtbf), hours(before.mtbf), None),
+        ("review-sc-mttr", hours(now.mttr), hours(before.mttr), None),
+        ("review-sc-on-time", share(now.on_time), share(before.on_time), Some("%")),
+    ];
+    for (key, value, previous, unit) in measured {
+        if let Some(value) = value {
+            out.push(KeyFigure {
+                key: key.into(),
+                value,
+                unit: unit.map(str::to_string),
+                previous: previous.filter(|_| had_machines),
+            });
+        }
+    }
+    out.push(KeyFigure {
+        key: "review-sc-open-orders".into(),
+        value: Decimal::from(now.open_work_orders),
+        unit: None,
+        previous: had_machines.then(|| Decimal::from(before.open_work_orders)),
+    });
+    Some(out)
+}
+
+/// A key figure's value as the reader writes it: grouped thousands, the reader's decimal
+/// mark, the unit ("91,2 %", "1 234 567 USD").
+pub fn figure_value(tr: &Tr, value: rust_decimal::Decimal, unit: Option<&str>) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    let whole = value.trunc();
+    let mut text = match whole.to_i64() {
+        Some(i) if value.fract().is_zero() => tr.int(i),
+        Some(i) => {
+            let fraction = tr.decimal(value.fract().abs());
+            let sign = if value.is_sign_negative() && i == 0 { "-" } else { "" };
+            format!("{sign}{}{}", tr.int(i), fraction.trim_start_matches('0'))
+        }
+        None => tr.decimal(value),
+    };
+    match unit {
+        Some("%") if tr.is_en() => text.push('%'),
+        Some(u) => {
+            text.push('\u{a0}');
+            text.push_str(u);
+        }
+        None => {}
+    }
+    text
+}
+
+/// The change of a key figure since the figure before: signed, in percentage points for a
+/// share; a dash when there is no figure before.
+pub fn figure_change(tr: &Tr, figure: &KeyFigure) -> String {
+    let Some(previous) = figure.previous else { return "—".to_string() };
+    let delta = figure.value - previous;
+    let unit = match figure.unit.as_deref() {
+        Some("%") => Some(tr.t("review-sc-points")),
+        other => other.map(str::to_string),
+    };
+    let text = figure_value(tr, delta, None);
+    let sign = if delta.is_sign_positive() && !delta.is_zero() { "+" } else { "" };
+    match unit {
+        Some(u) => format!("{sign}{text}\u{a0}{u}"),
+        None => format!("{sign}{text}"),
+    }
+}
+
+/// One figure as an agenda line: "КТГ: 91,2 % (за предыдущий квартал: 89,5 %; +1,7 п. п.)".
+pub fn figure_line(tr: &Tr, figure: &KeyFigure) -> String {
+    let value = figure_value(tr, figure.value, figure.unit.as_deref());
+    match figure.previous {
+        Some(previous) => tr.ta(
+            "review-figure-line",
+            &[
+                ("name", tr.t(&figure.key)),
+                ("value", value),
+                ("previous", figure_value(tr, previous, figure.unit.as_deref())),
+                ("change", figure_change(tr, figure)),
+            ],
+        ),
+        None => format!("{}: {value}", tr.t(&figure.key)),
+    }
 }
 
 /// One reminder, rendered: the file name in the outbox and the message.
@@ -314,4 +441,72 @@ pub async fn previous_meeting(store: &Store, meeting: MeetingId) -> Result<Optio
     let all = store.review_meetings().await?;
     let Some(i) = all.iter().position(|m| m.id == meeting) else { return Ok(None) };
     Ok(i.checked_sub(1).and_then(|p| all.get(p)).cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use accord_store::QuarterFigures;
+    use rust_decimal::Decimal;
+
+    fn figures(machines: u32, ktg: Option<f64>, open: u64) -> QuarterFigures {
+        QuarterFigures {
+            quarter: "2025Q2".into(),
+            machines,
+            ktg,
+            kv: Some(0.6),
+            mtbf: Some(703.54),
+            mttr: None,
+            on_time: Some(0.8),
+            open_work_orders: open,
+        }
+    }
+
+    #[test]
+    fn service_centre_figures_need_machines_and_leave_out_what_the_quarter_cannot_give() {
+        assert_eq!(service_centre_key_figures(&figures(0, None, 0), &figures(10, Some(0.9), 1)), None);
+        let got = service_centre_key_figures(&figures(30, Some(0.9028), 14), &figures(0, None, 0)).expect("figures");
+        let keys: Vec<&str> = got.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "review-sc-machines",
+                "review-sc-ktg",
+                "review-sc-kv",
+                "review-sc-mtbf",
+                "review-sc-on-time",
+                "review-sc-open-orders"
+            ],
+            "no MTTR without repairs"
+        );
+        assert_eq!(got[1].value, Decimal::new(903, 1), "a share as a percentage, one decimal");
+        assert_eq!(got[3].value, Decimal::new(7035, 1), "hours, one decimal");
+        assert!(got.iter().all(|f| f.previous.is_none()), "no fleet the quarter before: no change");
+    }
+
+    #[test]
+    fn figures_read_as_each_language_writes_them() {
+        let ru = Tr::new(Locale::Ru);
+        let en = Tr::new(Locale::En);
+        assert_eq!(figure_value(&ru, Decimal::new(12345675, 1), Some("%")), "1\u{a0}234\u{a0}567,5\u{a0}%");
+        assert_eq!(figure_value(&en, Decimal::new(12345675, 1), Some("%")), "1,234,567.5%");
+        assert_eq!(figure_value(&ru, Decimal::new(-5, 1), None), "-0,5");
+        assert_eq!(figure_value(&en, Decimal::from(1500), Some("USD")), "1,500\u{a0}USD");
+        let ktg = KeyFigure {
+            key: "review-sc-ktg".into(),
+            value: Decimal::new(903, 1),
+            unit: Some("%".into()),
+            previous: Some(Decimal::new(895, 1)),
+        };
+        assert_eq!(figure_change(&ru, &ktg), "+0,8\u{a0}п. п.");
+        assert_eq!(figure_line(&en, &ktg), "Technical readiness (KTG): 90.3% (previous quarter: 89.5%; +0.8\u{a0}pp)");
+        let fewer = KeyFigure {
+            key: "review-sc-open-orders".into(),
+            value: Decimal::from(3),
+            unit: None,
+            previous: Some(Decimal::from(5)),
+        };
+        assert_eq!(figure_change(&ru, &fewer), "-2");
+        assert_eq!(figure_change(&ru, &KeyFigure { previous: None, ..fewer }), "—");
+    }
 }

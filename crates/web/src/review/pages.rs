@@ -296,6 +296,10 @@ struct ReportPage {
     can_edit: bool,
     can_review: bool,
     error: Option<String>,
+    /// Evidence files: id, name, size in KB, who and when.
+    evidence: Vec<(String, String, i64, String)>,
+    /// The executor may attach or remove evidence now (a saved draft or a returned report).
+    can_attach: bool,
 }
 
 async fn report_page(
@@ -363,6 +367,17 @@ async fn report_page(
                 .collect()
         })
         .unwrap_or_default();
+    let evidence = store
+        .review_evidence_of(quarter, organisation, measure)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let by = e.uploaded_by.clone().unwrap_or_else(|| "—".into());
+            let when = ctx.tr.datetime(e.uploaded_at, crate::layout::user_tz(&ctx.user));
+            (e.id, e.file_name, (e.size + 1023) / 1024, format!("{by}, {when}"))
+        })
+        .collect();
+    let can_attach = can_edit && report.is_some();
     let statuses =
         Status::ALL.iter().map(|s| (s.code().to_string(), ctx.tr.status(*s), *s == content.status)).collect();
     let title = ctx.tr.ta(
@@ -392,6 +407,8 @@ async fn report_page(
         can_edit,
         can_review,
         error,
+        evidence,
+        can_attach,
     })
 }
 
@@ -683,18 +700,9 @@ async fn agenda_rows(state: &AppState, ctx: &Ctx, items: &[AgendaItem]) -> Resul
                         )
                     })
                     .collect(),
-                AgendaItemKind::Trade { figures } | AgendaItemKind::ServiceCentre { figures } => figures
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "{}: {} {}{}",
-                            ctx.tr.t(&f.key),
-                            f.value,
-                            f.unit.clone().unwrap_or_default(),
-                            f.previous.map(|p| format!(" ({p})")).unwrap_or_default()
-                        )
-                    })
-                    .collect(),
+                AgendaItemKind::Trade { figures } | AgendaItemKind::ServiceCentre { figures } => {
+                    figures.iter().map(|f| super::figure_line(&ctx.tr, f)).collect()
+                }
                 AgendaItemKind::Logistics { figures } => figures
                     .iter()
                     .map(|f| {
@@ -973,24 +981,47 @@ async fn decision_rows(
         .await?
         .into_iter()
         .filter(|d| filter(d))
-        .map(|d| DecisionRow {
-            id: d.record.id.to_string(),
-            reference: d.record.reference.format(ctx.tr.locale),
-            text: d.record.text.clone(),
-            executors: d
-                .record
-                .executors
-                .iter()
-                .map(|e| format!("{} ({})", names.get(&e.organisation).cloned().unwrap_or_default(), e.side.code()))
-                .collect::<Vec<_>>()
-                .join(", "),
-            term: d.term.map(|t| ctx.tr.day(t)).unwrap_or_default(),
-            control: ctx.tr.t(&fluent_id(d.control.label_key())),
-            control_code: name_of_control(d.control).into(),
-            overdue: d.is_overdue(today()),
-            measure: d.measure.map(|m| m.to_string()),
-        })
+        .map(|d| decision_row(ctx, &names, d))
         .collect())
+}
+
+/// The decisions linked to a measure (for its page), by protocol reference.
+pub async fn measure_decision_rows(
+    state: &AppState,
+    ctx: &Ctx,
+    measure: MeasureId,
+) -> Result<Vec<DecisionRow>, AppError> {
+    let mut decisions = state.store().review_decisions_of_measure(measure).await?;
+    if decisions.is_empty() {
+        return Ok(Vec::new());
+    }
+    decisions.sort_by(|a, b| a.record.reference.cmp(&b.record.reference));
+    let names = organisation_names(state.store(), ctx.tr.is_en()).await?;
+    Ok(decisions.into_iter().map(|d| decision_row(ctx, &names, d)).collect())
+}
+
+fn decision_row(
+    ctx: &Ctx,
+    names: &BTreeMap<OrganisationId, String>,
+    d: accord_domain::review::Decision,
+) -> DecisionRow {
+    DecisionRow {
+        id: d.record.id.to_string(),
+        reference: d.record.reference.format(ctx.tr.locale),
+        text: d.record.text.clone(),
+        executors: d
+            .record
+            .executors
+            .iter()
+            .map(|e| format!("{} ({})", names.get(&e.organisation).cloned().unwrap_or_default(), e.side.code()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        term: d.term.map(|t| ctx.tr.day(t)).unwrap_or_default(),
+        control: ctx.tr.t(&fluent_id(d.control.label_key())),
+        control_code: name_of_control(d.control).into(),
+        overdue: d.is_overdue(today()),
+        measure: d.measure.map(|m| m.to_string()),
+    }
 }
 
 fn name_of_control(c: ControlStatus) -> &'static str {

@@ -17,9 +17,23 @@ pub struct TestApp {
 impl TestApp {
     /// `None` when the backend is not available (and that is allowed).
     pub async fn spawn(backend: TestBackend) -> Option<TestApp> {
+        Self::spawn_with_fleet(backend, None).await
+    }
+
+    /// With the demo fleet generated from `fleet` (loaded before the rest of the demo, so the
+    /// demo's own standard fleet is skipped and the review's agendas see this one).
+    pub async fn spawn_with_fleet(
+        backend: TestBackend,
+        fleet: Option<accord_domain::fleet::demo::DemoConfig>,
+    ) -> Option<TestApp> {
         let test_store = TestStore::new(backend).await?;
         let store = test_store.store.clone();
-        accord_web::demo::load(&store, false).await.expect("demo data");
+        // The rest of the demo then goes into a store that is not empty: forced.
+        let preloaded = fleet.is_some();
+        if let Some(config) = fleet {
+            accord_web::fleet::demo::load_config(&store, config).await.expect("demo fleet");
+        }
+        accord_web::demo::load(&store, preloaded).await.expect("demo data");
         let state = AppState::new(store.clone()).await.expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));

@@ -7,6 +7,7 @@ mod browser;
 mod fleet_stories;
 mod logistics_stories;
 mod plan_stories;
+mod review_more_stories;
 mod review_stories;
 mod stories;
 mod trade_stories;

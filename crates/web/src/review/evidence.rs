@@ -1,0 +1,114 @@
+//! Evidence on quarterly reports: the executor attaches files (acts, photos, protocols) to a
+//! draft or returned report; everyone who may read the report downloads them; the coordinator
+//! reviewing it sees them listed on the same page. The file rules (types, size limit, clean
+//! names) are the measure attachments'; the store checks the report's state and the period's
+//! lock in the transaction that writes.
+
+use super::{actor, parse_quarter};
+use crate::AppState;
+use crate::ctx::{CsrfForm, Ctx, constant_time_eq};
+use crate::error::AppError;
+use crate::layout::redirect_with_flash;
+use crate::plan::attachments::{UPLOAD_BODY_LIMIT, allowed_type, clean_name};
+use accord_domain::directory::Action;
+use accord_domain::validation::{Invalid, Reason};
+use accord_domain::{MeasureId, OrganisationId};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+/// The upload route; the app gives it the attachments' body limit.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/review/{quarter}/report/{measure}/{organisation}/files", post(upload))
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/review/files/{id}", get(download)).route("/review/files/{id}/delete", post(delete))
+}
+
+fn report_url(quarter: impl std::fmt::Display, measure: MeasureId, organisation: OrganisationId) -> String {
+    format!("/review/{quarter}/report/{measure}/{organisation}#evidence")
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((raw, measure, organisation)): Path<(String, MeasureId, OrganisationId)>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    ctx.require(Action::FileReport { organisation })?;
+    let store = state.store();
+    let (_, quarter) = parse_quarter(store, &raw).await?;
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("error-bad-form"))? {
+        match field.name().unwrap_or_default() {
+            "_csrf" => csrf = field.text().await.map_err(|_| AppError::BadRequest("error-bad-form"))?,
+            "file" => {
+                let name = clean_name(field.file_name().unwrap_or("file"));
+                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error-bad-form"))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    if !constant_time_eq(csrf.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(AppError::Csrf);
+    }
+    let (name, bytes) = file.ok_or_else(|| Invalid::one("file", Reason::Required))?;
+    let content_type = allowed_type(&name, &bytes)?;
+    store
+        .review_evidence_add(
+            ctx.author(),
+            &actor(&ctx.user),
+            quarter,
+            organisation,
+            measure,
+            &name,
+            content_type,
+            &bytes,
+        )
+        .await?;
+    Ok(redirect_with_flash(&ctx, &report_url(quarter, measure, organisation), "flash-saved"))
+}
+
+async fn download(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Response, AppError> {
+    ctx.require(Action::Read)?;
+    let evidence = state.store().review_evidence(&id).await?;
+    let bytes = state.store().review_evidence_bytes(&evidence).await?;
+    let disposition =
+        format!("attachment; filename=\"{}\"", evidence.file_name.replace(|c: char| !c.is_ascii() || c == '"', "_"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, evidence.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            // A stored file is never run as a page of ours.
+            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, _): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let evidence = state.store().review_evidence(&id).await?;
+    ctx.require(Action::FileReport { organisation: evidence.organisation })?;
+    state.store().review_evidence_delete(ctx.author(), &actor(&ctx.user), &id).await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &report_url(evidence.quarter, evidence.measure, evidence.organisation),
+        "flash-deleted",
+    ))
+}
