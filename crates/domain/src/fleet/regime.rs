@@ -233,7 +233,9 @@ pub enum RegimeError {
     ReplacesAbsent { regime: RegimeId, kind: ServiceKind, replaces: ServiceKind },
     #[error("regime {regime}: {kind:?} replaces {replaces:?}, which another service already replaces")]
     ReplacedTwice { regime: RegimeId, kind: ServiceKind, replaces: ServiceKind },
-    #[error("regime {regime}: {kind:?} is not reached from the lowest service (the services replace each other in a loop)")]
+    #[error(
+        "regime {regime}: {kind:?} is not reached from the lowest service (the services replace each other in a loop)"
+    )]
     NestingLoop { regime: RegimeId, kind: ServiceKind },
 }
 

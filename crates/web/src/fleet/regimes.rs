@@ -103,9 +103,7 @@ const BASE_FIELDS: [(&str, Option<MeterKind>); 4] = [
 fn refusal_field(e: &RegimeError) -> &'static str {
     match e {
         RegimeError::NoBaseInterval { .. } | RegimeError::ZeroInterval { .. } => "base_km",
-        RegimeError::Empty { .. } | RegimeError::NoLowestService { .. } | RegimeError::CycleTooLong { .. } => {
-            "cycle"
-        }
+        RegimeError::Empty { .. } | RegimeError::NoLowestService { .. } | RegimeError::CycleTooLong { .. } => "cycle",
         RegimeError::BadEvery { kind, .. } => field(*kind, Part::Every),
         RegimeError::BadSeasonDay { kind, .. } => field(*kind, Part::Day),
         RegimeError::DuplicateKind { kind, .. } => field(*kind, Part::On),
@@ -248,6 +246,13 @@ fn find_regime<'a>(snap: &'a FleetSnapshot, id: &str) -> Result<&'a Regime, AppE
     snap.regimes.iter().find(|r| r.id() == id).ok_or(AppError::NotFound)
 }
 
+/// What an edit states: the interval, the cycle by what each service replaces, the seasons.
+struct Revision {
+    base: Interval,
+    cycle: Vec<CycleService>,
+    seasonal: Vec<Seasonal>,
+}
+
 /// Checks a revision in the domain and saves it (one audited transaction).
 async fn save(
     state: &AppState,
@@ -255,12 +260,11 @@ async fn save(
     tr: Option<&Tr>,
     snap: &FleetSnapshot,
     regime: &Regime,
-    base: Interval,
-    cycle: &[CycleService],
-    seasonal: Vec<Seasonal>,
+    revision: Revision,
 ) -> Result<Regime, AppError> {
-    let revised =
-        regime.revised(base, cycle, seasonal).map_err(|e| refusal(tr, &regime_name(snap, regime), &e))?;
+    let revised = regime
+        .revised(revision.base, &revision.cycle, revision.seasonal)
+        .map_err(|e| refusal(tr, &regime_name(snap, regime), &e))?;
     state.store().fleet_regime_update(author, &revised).await?;
     Ok(revised)
 }
@@ -270,7 +274,9 @@ async fn save(
 fn interval_text(tr: &Tr, i: Interval) -> String {
     let mut parts: Vec<String> = MeterKind::ALL
         .into_iter()
-        .filter_map(|k| i.meters[k.index()].map(|v| format!("{} {}", tr.int(i64::from(v)), tr.t(&fluent_id(k.unit_key())))))
+        .filter_map(|k| {
+            i.meters[k.index()].map(|v| format!("{} {}", tr.int(i64::from(v)), tr.t(&fluent_id(k.unit_key()))))
+        })
         .collect();
     if let Some(d) = i.days {
         parts.push(format!("{} {}", tr.int(i64::from(d)), tr.t("fleet-regime-days-unit")));
@@ -352,7 +358,9 @@ async fn regimes_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
                 machines: snap
                     .machines
                     .iter()
-                    .filter(|m| m.machine.model == r.model() && snap.regime_of(&m.machine).map(Regime::id) == Some(r.id()))
+                    .filter(|m| {
+                        m.machine.model == r.model() && snap.regime_of(&m.machine).map(Regime::id) == Some(r.id())
+                    })
                     .count(),
             }
         })
@@ -449,8 +457,13 @@ async fn edit_page_with(
     };
     let all = CYCLE_KINDS.into_iter().chain(SEASONAL_KINDS);
     let page = RegimeEditPage {
-        chrome: Chrome::new(ctx, state.is_demo(), "fleet", format!("{} · {}", tr.t("fleet-regime"), regime_name(snap, regime)))
-            .crumb("fleet-regimes-title", "/fleet/regimes"),
+        chrome: Chrome::new(
+            ctx,
+            state.is_demo(),
+            "fleet",
+            format!("{} · {}", tr.t("fleet-regime"), regime_name(snap, regime)),
+        )
+        .crumb("fleet-regimes-title", "/fleet/regimes"),
         id: regime.id().to_string(),
         present: all.clone().filter(|k| on(*k)).map(row).collect(),
         absent: all.filter(|k| !on(*k)).map(row).collect(),
@@ -463,7 +476,7 @@ async fn edit_page_with(
 
 /// Reads the form: a number per input, empty for none; a non-number is refused naming its
 /// field. Everything else (which combination makes a regime) is the domain's to judge.
-fn parse_form(values: &HashMap<String, String>) -> Result<(Interval, Vec<CycleService>, Vec<Seasonal>), AppError> {
+fn parse_form(values: &HashMap<String, String>) -> Result<Revision, AppError> {
     fn number<T: FromStr>(values: &HashMap<String, String>, name: &'static str) -> Result<Option<T>, AppError> {
         let text: String = values
             .get(name)
@@ -506,7 +519,7 @@ fn parse_form(values: &HashMap<String, String>) -> Result<(Interval, Vec<CycleSe
         let window_days = number::<u16>(values, field(k, Part::Window))?.unwrap_or(0);
         seasonal.push(Seasonal { kind: k, month, day, window_days });
     }
-    Ok((base, cycle, seasonal))
+    Ok(Revision { base, cycle, seasonal })
 }
 
 /// A refusal beside its field, and above the form naming the regime.
@@ -531,9 +544,7 @@ async fn edit_form(
     let snap = store.fleet_snapshot().await?;
     let regime = find_regime(&snap, &id)?;
     let result = match parse_form(&form) {
-        Ok((base, cycle, seasonal)) => {
-            save(&state, ctx.author(), Some(&ctx.tr), &snap, regime, base, &cycle, seasonal).await.map(|_| ())
-        }
+        Ok(revision) => save(&state, ctx.author(), Some(&ctx.tr), &snap, regime, revision).await.map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -556,9 +567,12 @@ async fn remove_form(
     let snap = store.fleet_snapshot().await?;
     let regime = find_regime(&snap, &id)?;
     let kind = kind_from(&kind).ok_or(AppError::NotFound)?;
-    let cycle: Vec<CycleService> = regime.cycle_services().into_iter().filter(|s| s.kind != kind).collect();
-    let seasonal: Vec<Seasonal> = regime.seasonal().iter().copied().filter(|s| s.kind != kind).collect();
-    match save(&state, ctx.author(), Some(&ctx.tr), &snap, regime, regime.base(), &cycle, seasonal).await {
+    let revision = Revision {
+        base: regime.base(),
+        cycle: regime.cycle_services().into_iter().filter(|s| s.kind != kind).collect(),
+        seasonal: regime.seasonal().iter().copied().filter(|s| s.kind != kind).collect(),
+    };
+    match save(&state, ctx.author(), Some(&ctx.tr), &snap, regime, revision).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/fleet/regimes/{}", regime.id()), "fleet-regime-saved")),
         Err(error) => {
             let (status, errors) = form_errors(&ctx.tr, error)?;
@@ -608,6 +622,7 @@ async fn update_api(
     let snap = store.fleet_snapshot().await?;
     let regime = find_regime(&snap, &id)?;
     let author = accord_store::Author::user(api.user.login.as_str());
-    let revised = save(&state, author, None, &snap, regime, body.base.into(), &body.cycle, body.seasonal).await?;
+    let revision = Revision { base: body.base.into(), cycle: body.cycle, seasonal: body.seasonal };
+    let revised = save(&state, author, None, &snap, regime, revision).await?;
     Ok(Json(regime_item(&snap, &revised)))
 }

@@ -17,7 +17,8 @@ async fn get_json(http: &reqwest::Client, app: &TestApp, token: &str, path: &str
 /// The next service of a machine in the admin's due list.
 async fn next_service(http: &reqwest::Client, app: &TestApp, token: &str, machine: &str) -> String {
     let due = get_json(http, app, token, "/api/v1/fleet/due").await;
-    let row = due.as_array().expect("rows").iter().find(|r| r["machine"]["id"] == machine).expect("machine in due list");
+    let row =
+        due.as_array().expect("rows").iter().find(|r| r["machine"]["id"] == machine).expect("machine in due list");
     row["service"].as_str().expect("service").to_string()
 }
 
@@ -26,7 +27,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
     let admin = app.token("admin").await;
 
     // A machine whose next service is a cycle service, and its model's regime.
-    let due = get_json(&http, &app, &admin, "/api/v1/fleet/due").await;
+    let due = get_json(&http, app, &admin, "/api/v1/fleet/due").await;
     let row = due
         .as_array()
         .expect("rows")
@@ -35,7 +36,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         .expect("a machine with a cycle service due");
     let machine = row["machine"]["id"].as_str().expect("id").to_string();
     let was = row["service"].as_str().expect("service").to_string();
-    let regimes = get_json(&http, &app, &admin, "/api/v1/fleet/regimes").await;
+    let regimes = get_json(&http, app, &admin, "/api/v1/fleet/regimes").await;
     let regime = regimes
         .as_array()
         .expect("regimes")
@@ -71,13 +72,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         ("base_fuel".to_string(), text(&base["fuel"])),
         ("base_days".to_string(), text(&base["days"])),
     ];
-    let selfish = [
-        ("to1_on", "1"),
-        ("to1_replaces", ""),
-        ("to2_on", "1"),
-        ("to2_replaces", "to2"),
-        ("to2_every", "4"),
-    ];
+    let selfish = [("to1_on", "1"), ("to1_replaces", ""), ("to2_on", "1"), ("to2_replaces", "to2"), ("to2_every", "4")];
     let mut bad = form.clone();
     bad.extend(selfish.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let refused = coordinator.post(app.url(&format!("/fleet/regimes/{id}"))).form(&bad).send().await.expect("post");
@@ -85,7 +80,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
     let html = refused.text().await.expect("html");
     assert!(html.contains("id=\"e-to2_replaces\""), "the refusal beside the field");
     assert!(html.contains("не может заменять само себя"), "the domain's reason in Russian");
-    let after = get_json(&http, &app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
+    let after = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
     assert_eq!(after, regime, "nothing saved");
 
     // Refused over the API: no interval at all, 422 naming the field.
@@ -105,7 +100,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
     assert_eq!(refused.status(), 422);
     let err: Value = refused.json().await.expect("json");
     assert_eq!(err["error"]["field"], "base_km", "{err}");
-    assert_eq!(get_json(&http, &app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime);
+    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime);
 
     // Removing the lowest service while a higher one replaces it is refused too.
     if cycle.len() > 1 {
@@ -117,7 +112,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
             .await
             .expect("post");
         assert_eq!(refused.status(), 422);
-        assert_eq!(get_json(&http, &app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime);
+        assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime);
     }
 
     // A good edit: one service only, another than the one due, no seasonal services. The
@@ -126,11 +121,11 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
     form.extend([(format!("{only}_on"), "1".to_string()), (format!("{only}_replaces"), String::new())]);
     let saved = coordinator.post(app.url(&format!("/fleet/regimes/{id}"))).form(&form).send().await.expect("post");
     assert_eq!(saved.status(), 303);
-    let stored = get_json(&http, &app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
+    let stored = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
     assert_eq!(stored["cycle"].as_array().map(Vec::len), Some(1), "{stored}");
     assert_eq!(stored["cycle"][0]["kind"], only);
     assert_eq!(stored["seasonal"], json!([]));
-    assert_eq!(next_service(&http, &app, &admin, &machine).await, only, "the due list follows the regime");
+    assert_eq!(next_service(&http, app, &admin, &machine).await, only, "the due list follows the regime");
     let audit = app.store.audit_history("fleet_regime", &id).await.expect("audit");
     assert!(audit.iter().any(|e| e.actor.as_deref() == Some("coord.khv")), "the edit is audited");
 
@@ -148,12 +143,12 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         .await
         .expect("put");
     assert_eq!(put.status(), 200);
-    assert_eq!(get_json(&http, &app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime);
-    assert_eq!(next_service(&http, &app, &admin, &machine).await, was);
+    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime);
+    assert_eq!(next_service(&http, app, &admin, &machine).await, was);
 
     // Observers read the regimes but may not change them.
     let observer = app.token("observer").await;
-    assert!(get_json(&http, &app, &observer, "/api/v1/fleet/regimes").await.as_array().is_some_and(|r| !r.is_empty()));
+    assert!(get_json(&http, app, &observer, "/api/v1/fleet/regimes").await.as_array().is_some_and(|r| !r.is_empty()));
     let forbidden = http
         .put(app.url(&format!("/api/v1/fleet/regimes/{id}")))
         .bearer_auth(&observer)
@@ -175,5 +170,5 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         .await
         .expect("post");
     assert_eq!(posted.status(), 403);
-    assert_eq!(get_json(&http, &app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime, "unchanged");
+    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime, "unchanged");
 }
