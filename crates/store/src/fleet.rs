@@ -680,6 +680,35 @@ impl Store {
         w.commit().await
     }
 
+    /// Replaces a stored regime by its revision, in one transaction with its audit entry
+    /// (before and after). The revision keeps the regime's id, model and engine; regimes carry
+    /// no version, so the last save wins (the audit log keeps every earlier state).
+    pub async fn fleet_regime_update(&self, author: Author<'_>, regime: &Regime) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        let row: Option<(String,)> = sqlx::query_as("SELECT body FROM fleet_regimes WHERE id = $1")
+            .bind(regime.id().to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        let (body,) = row.ok_or(StoreError::NotFound { entity: "regime" })?;
+        let before: Regime = unjson("regime", &body)?;
+        if before.model() != regime.model() || before.engine() != regime.engine() {
+            return Err(refused(
+                "fleet.error.regime_model_changed",
+                "model",
+                regime.id(),
+                regime.model(),
+                "a regime stays with its model and engine",
+            ));
+        }
+        sqlx::query("UPDATE fleet_regimes SET body = $1 WHERE id = $2")
+            .bind(json(regime)?)
+            .bind(regime.id().to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        w.audit(Change::update("fleet_regime", regime.id(), &before, regime)).await?;
+        w.commit().await
+    }
+
     /// Registers machines, all or none: each is checked by the domain (an identifier, a
     /// plausible year, a commissioning date once on the books) and its VIN and serial number
     /// must not belong to another machine. `file` makes the import idempotent.

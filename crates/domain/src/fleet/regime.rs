@@ -221,6 +221,22 @@ pub enum RegimeError {
     BadSeasonDay { regime: RegimeId, kind: ServiceKind, month: u8, day: u8 },
     #[error("regime {regime}: service {kind:?} appears twice")]
     DuplicateKind { regime: RegimeId, kind: ServiceKind },
+    #[error("regime {regime}: an interval of zero")]
+    ZeroInterval { regime: RegimeId },
+    #[error("regime {regime}: {kind:?} cannot replace itself")]
+    NestsItself { regime: RegimeId, kind: ServiceKind },
+    #[error("regime {regime}: the cycle has no lowest service (one that replaces none)")]
+    NoLowestService { regime: RegimeId },
+    #[error("regime {regime}: {kind:?} is a second lowest service; only one may replace none")]
+    TwoLowestServices { regime: RegimeId, kind: ServiceKind },
+    #[error("regime {regime}: {kind:?} replaces {replaces:?}, which is not in the cycle")]
+    ReplacesAbsent { regime: RegimeId, kind: ServiceKind, replaces: ServiceKind },
+    #[error("regime {regime}: {kind:?} replaces {replaces:?}, which another service already replaces")]
+    ReplacedTwice { regime: RegimeId, kind: ServiceKind, replaces: ServiceKind },
+    #[error(
+        "regime {regime}: {kind:?} is not reached from the lowest service (the services replace each other in a loop)"
+    )]
+    NestingLoop { regime: RegimeId, kind: ServiceKind },
 }
 
 impl RegimeError {
@@ -232,8 +248,83 @@ impl RegimeError {
             RegimeError::CycleTooLong { .. } => "fleet.error.regime_cycle_too_long",
             RegimeError::BadSeasonDay { .. } => "fleet.error.regime_bad_season_day",
             RegimeError::DuplicateKind { .. } => "fleet.error.regime_duplicate_kind",
+            RegimeError::ZeroInterval { .. } => "fleet.error.regime_zero_interval",
+            RegimeError::NestsItself { .. } => "fleet.error.regime_nests_itself",
+            RegimeError::NoLowestService { .. } => "fleet.error.regime_no_lowest",
+            RegimeError::TwoLowestServices { .. } => "fleet.error.regime_two_lowest",
+            RegimeError::ReplacesAbsent { .. } => "fleet.error.regime_replaces_absent",
+            RegimeError::ReplacedTwice { .. } => "fleet.error.regime_replaced_twice",
+            RegimeError::NestingLoop { .. } => "fleet.error.regime_nesting_loop",
         }
     }
+
+    /// The service the refusal is about, if it is about one.
+    pub fn service(&self) -> Option<ServiceKind> {
+        match self {
+            RegimeError::BadEvery { kind, .. }
+            | RegimeError::BadSeasonDay { kind, .. }
+            | RegimeError::DuplicateKind { kind, .. }
+            | RegimeError::NestsItself { kind, .. }
+            | RegimeError::TwoLowestServices { kind, .. }
+            | RegimeError::ReplacesAbsent { kind, .. }
+            | RegimeError::ReplacedTwice { kind, .. }
+            | RegimeError::NestingLoop { kind, .. } => Some(*kind),
+            RegimeError::Empty { .. }
+            | RegimeError::NoBaseInterval { .. }
+            | RegimeError::CycleTooLong { .. }
+            | RegimeError::ZeroInterval { .. }
+            | RegimeError::NoLowestService { .. } => None,
+        }
+    }
+}
+
+/// A cycle service as an editor states it: the lower service it replaces every `every`-th
+/// time (`None` for the lowest service, whose `every` is ignored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CycleService {
+    pub kind: ServiceKind,
+    pub replaces: Option<ServiceKind>,
+    pub every: u16,
+}
+
+/// Orders services stated by what they replace into cycle levels, lowest first: exactly one
+/// lowest service, each other one replacing a service of the cycle that no other replaces,
+/// all of them one chain (no service nested in itself, directly or through others).
+pub fn order_cycle(regime: RegimeId, services: &[CycleService]) -> Result<Vec<CycleLevel>, RegimeError> {
+    let mut seen: Vec<ServiceKind> = Vec::with_capacity(services.len());
+    for s in services {
+        if seen.contains(&s.kind) {
+            return Err(RegimeError::DuplicateKind { regime, kind: s.kind });
+        }
+        seen.push(s.kind);
+    }
+    let mut lowest: Option<ServiceKind> = None;
+    let mut replaced: Vec<ServiceKind> = Vec::new();
+    for s in services {
+        match s.replaces {
+            None if lowest.is_some() => return Err(RegimeError::TwoLowestServices { regime, kind: s.kind }),
+            None => lowest = Some(s.kind),
+            Some(r) if r == s.kind => return Err(RegimeError::NestsItself { regime, kind: s.kind }),
+            Some(r) if !seen.contains(&r) => {
+                return Err(RegimeError::ReplacesAbsent { regime, kind: s.kind, replaces: r });
+            }
+            Some(r) if replaced.contains(&r) => {
+                return Err(RegimeError::ReplacedTwice { regime, kind: s.kind, replaces: r });
+            }
+            Some(r) => replaced.push(r),
+        }
+    }
+    let Some(lowest) = lowest else {
+        return if services.is_empty() { Ok(Vec::new()) } else { Err(RegimeError::NoLowestService { regime }) };
+    };
+    let mut levels = vec![CycleLevel { kind: lowest, every: 1 }];
+    while let Some(next) = services.iter().find(|s| s.replaces == levels.last().map(|l| l.kind)) {
+        levels.push(CycleLevel { kind: next.kind, every: next.every });
+    }
+    if let Some(stray) = services.iter().find(|s| !levels.iter().any(|l| l.kind == s.kind)) {
+        return Err(RegimeError::NestingLoop { regime, kind: stray.kind });
+    }
+    Ok(levels)
 }
 
 /// The maintenance regime of a model, optionally only for one engine variant (a regime with
@@ -267,6 +358,9 @@ impl Regime {
         }
         if !cycle.is_empty() && base.is_empty() {
             return Err(RegimeError::NoBaseInterval { regime });
+        }
+        if base.meters.iter().chain(std::iter::once(&base.days)).any(|v| *v == Some(0)) {
+            return Err(RegimeError::ZeroInterval { regime });
         }
         let mut periods = Vec::with_capacity(cycle.len());
         let mut period: u32 = 1;
@@ -315,6 +409,45 @@ impl Regime {
     }
     pub fn seasonal(&self) -> &[Seasonal] {
         &self.seasonal
+    }
+
+    /// The same regime (id, model, engine) with a new interval, cycle and seasonal services,
+    /// checked like a new one; the content of services kept in it stays, that of removed ones
+    /// goes.
+    pub fn revised(
+        &self,
+        base: Interval,
+        cycle: &[CycleService],
+        seasonal: Vec<Seasonal>,
+    ) -> Result<Regime, RegimeError> {
+        let levels = order_cycle(self.id, cycle)?;
+        let kept = |k: ServiceKind| levels.iter().any(|l| l.kind == k) || seasonal.iter().any(|s| s.kind == k);
+        let content = self.content.iter().filter(|c| kept(c.kind)).cloned().collect();
+        Regime::new(self.id, self.model, self.engine.clone(), base, levels, seasonal, content)
+    }
+
+    /// The cycle as an editor states it: each level replacing the one below it.
+    pub fn cycle_services(&self) -> Vec<CycleService> {
+        let mut below: Option<ServiceKind> = None;
+        self.cycle
+            .iter()
+            .map(|l| {
+                let s = CycleService { kind: l.kind, replaces: below, every: l.every };
+                below = Some(l.kind);
+                s
+            })
+            .collect()
+    }
+
+    /// The interval of a cycle level as the regime states it (before a machine's factors):
+    /// the base interval times the level's period in lowest services.
+    pub fn level_interval(&self, level: usize) -> Option<Interval> {
+        self.periods.get(level).map(|&p| self.base.scaled(p, CorrectionFactors::NEUTRAL))
+    }
+
+    /// Every service's operations and parts.
+    pub fn contents(&self) -> &[ServiceContent] {
+        &self.content
     }
 
     /// Operations and parts of a service, if the regime lists them.
@@ -647,6 +780,70 @@ pub(crate) mod tests {
             Regime::new(id, model, None, Interval::default(), vec![], vec![feb29], vec![]),
             Err(RegimeError::BadSeasonDay { .. })
         ));
+    }
+
+    #[test]
+    fn cycles_are_ordered_from_what_each_service_replaces() {
+        use ServiceKind::*;
+        let id = RegimeId::new_at(9, [0; 10]);
+        let s = |kind, replaces, every| CycleService { kind, replaces, every };
+        // Stated in any order, the chain comes out lowest first.
+        let levels = order_cycle(id, &[s(To3, Some(To2), 2), s(To1, None, 0), s(To2, Some(To1), 4)]).expect("chain");
+        assert_eq!(
+            levels,
+            vec![
+                CycleLevel { kind: To1, every: 1 },
+                CycleLevel { kind: To2, every: 4 },
+                CycleLevel { kind: To3, every: 2 }
+            ]
+        );
+        assert_eq!(
+            order_cycle(id, &[s(To1, None, 1), s(To2, Some(To2), 4)]),
+            Err(RegimeError::NestsItself { regime: id, kind: To2 })
+        );
+        assert_eq!(
+            order_cycle(id, &[s(To1, None, 1), s(To2, None, 4)]),
+            Err(RegimeError::TwoLowestServices { regime: id, kind: To2 })
+        );
+        assert_eq!(
+            order_cycle(id, &[s(To2, Some(To1), 4)]),
+            Err(RegimeError::ReplacesAbsent { regime: id, kind: To2, replaces: To1 })
+        );
+        assert_eq!(
+            order_cycle(id, &[s(To1, None, 1), s(To2, Some(To1), 4), s(To3, Some(To1), 2)]),
+            Err(RegimeError::ReplacedTwice { regime: id, kind: To3, replaces: To1 })
+        );
+        assert_eq!(
+            order_cycle(id, &[s(To2, Some(To3), 2), s(To3, Some(To2), 2)]),
+            Err(RegimeError::NoLowestService { regime: id })
+        );
+        assert_eq!(
+            order_cycle(id, &[s(To1, None, 1), s(To2, Some(To3), 2), s(To3, Some(To2), 2)]),
+            Err(RegimeError::NestingLoop { regime: id, kind: To2 })
+        );
+        assert_eq!(order_cycle(id, &[]), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_revised_regime_keeps_its_identity_and_is_checked() {
+        use ServiceKind::*;
+        let mtz = mtz_regime();
+        assert_eq!(mtz.cycle_services()[2], CycleService { kind: To3, replaces: Some(To2), every: 2 });
+        assert_eq!(mtz.level_interval(2), Some(Interval::engine_hours(1_000)));
+        let s = |kind, replaces, every| CycleService { kind, replaces, every };
+        // ТО-2 every 2nd ТО-1 and no ТО-3: the 2nd step is now a ТО-2.
+        let revised = mtz.revised(mtz.base(), &[s(To1, None, 1), s(To2, Some(To1), 2)], vec![]).expect("valid");
+        assert_eq!((revised.id(), revised.model()), (mtz.id(), mtz.model()));
+        assert_eq!(revised.kind_at(2), Some(To2));
+        assert_eq!(revised.cycle_length(), 2);
+        assert_eq!(
+            mtz.revised(Interval::default(), &mtz.cycle_services(), vec![]),
+            Err(RegimeError::NoBaseInterval { regime: mtz.id() })
+        );
+        assert_eq!(
+            mtz.revised(Interval::engine_hours(0), &mtz.cycle_services(), vec![]),
+            Err(RegimeError::ZeroInterval { regime: mtz.id() })
+        );
     }
 
     fn input<'a>(regime: &'a Regime, meters: MeterNow) -> MachineDueInput<'a> {

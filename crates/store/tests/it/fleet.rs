@@ -331,3 +331,50 @@ pub async fn fleet_preventive_orders_reserve_parts_and_shipments_arrive(store: S
     let movements = store.fleet_movements(Some(line.part.as_str()), 5).await.expect("movements");
     assert_eq!((movements[0].delta, movements[0].kind.as_str()), (1000, "receipt"));
 }
+
+pub async fn fleet_regime_revisions_are_audited_and_stay_with_their_model(store: Store) {
+    use accord_domain::fleet::regime::{Interval, Regime};
+    let fleet = load_small(&store).await;
+    let regime = fleet.catalog.regimes[0].clone();
+    // Half the base interval: stored, read back, and audited with before and after.
+    let base = Interval {
+        meters: regime.base().meters.map(|m| m.map(|v| (v / 2).max(1))),
+        days: regime.base().days.map(|d| (d / 2).max(1)),
+    };
+    let revised = regime.revised(base, &regime.cycle_services(), regime.seasonal().to_vec()).expect("valid");
+    store.fleet_regime_update(ADMIN, &revised).await.expect("update");
+    let snap = store.fleet_snapshot().await.expect("snapshot");
+    let stored = snap.regimes.iter().find(|r| r.id() == regime.id()).expect("stored");
+    assert_eq!(stored, &revised);
+    assert_ne!(stored.base(), regime.base());
+    let history = store.audit_history("fleet_regime", &regime.id().to_string()).await.expect("history");
+    assert!(history.iter().any(|e| e.actor.as_deref() == Some("admin")), "the update is audited: {history:?}");
+
+    // A regime moved to another model is refused; one that does not exist is not found.
+    let other_model = fleet.catalog.models.iter().find(|m| m.id != regime.model()).expect("another model").id;
+    let moved = Regime::new(
+        regime.id(),
+        other_model,
+        regime.engine().cloned(),
+        regime.base(),
+        regime.cycle().to_vec(),
+        regime.seasonal().to_vec(),
+        vec![],
+    )
+    .expect("valid");
+    let (key, field, _) = refused_key(store.fleet_regime_update(ADMIN, &moved).await.expect_err("moved"));
+    assert_eq!((key, field), ("fleet.error.regime_model_changed", "model"));
+    let ghost = Regime::new(
+        accord_domain::RegimeId(uuid::Uuid::now_v7()),
+        regime.model(),
+        regime.engine().cloned(),
+        regime.base(),
+        regime.cycle().to_vec(),
+        vec![],
+        vec![],
+    )
+    .expect("valid");
+    assert!(matches!(store.fleet_regime_update(ADMIN, &ghost).await, Err(StoreError::NotFound { .. })));
+    let snap = store.fleet_snapshot().await.expect("snapshot");
+    assert_eq!(snap.regimes.iter().find(|r| r.id() == regime.id()), Some(&revised), "nothing changed by refusals");
+}

@@ -47,6 +47,7 @@ on_both_backends!(
     fleet_imports_are_idempotent_and_all_or_nothing,
     fleet_figures_match_the_domain,
     fleet_preventive_orders_reserve_parts_and_shipments_arrive,
+    fleet_regime_revisions_are_audited_and_stay_with_their_model,
 );
 
 mod fleet;

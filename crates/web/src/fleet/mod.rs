@@ -10,6 +10,7 @@ mod api;
 pub mod demo;
 mod pages;
 pub mod pdf;
+pub mod regimes;
 pub mod views;
 
 use crate::AppState;
@@ -36,7 +37,7 @@ pub const SERVICE_CENTRE_META: &str = "fleet.service_centre";
 pub const AS_OF_META: &str = "fleet.as_of";
 
 pub fn routes() -> Router<AppState> {
-    pages::routes().merge(api::routes())
+    pages::routes().merge(api::routes()).merge(regimes::routes())
 }
 
 pub fn upload_routes() -> Router<AppState> {

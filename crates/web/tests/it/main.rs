@@ -4,6 +4,7 @@
 mod app;
 mod briefing_stories;
 mod browser;
+mod fleet_regime_stories;
 mod fleet_stories;
 mod logistics_stories;
 mod plan_stories;
