@@ -253,9 +253,13 @@ pub async fn agenda_figures(store: &Store, quarter: Quarter) -> Result<Vec<Chain
 /// from the chain as it was (`pollock-today`, five intermediaries), then the indicators follow
 /// the chain without intermediaries (`pollock-direct`) and 2026 Q3 is recorded from it, so the
 /// Q3 agenda shows what cutting the intermediaries changed. Every value is computed from the
-/// reference chains; returns how many indicators were linked.
+/// reference chains; returns how many indicators were linked (none when the store already has
+/// chain links: loading the demo again adds nothing).
 pub async fn load_demo(store: &Store) -> Result<usize, AppError> {
     use accord_domain::plan::indicator::IndicatorForm;
+    if !store.logistics_indicator_links().await?.is_empty() {
+        return Ok(0);
+    }
     let plan = crate::plan::resolve_plan(store, None).await?;
     let Some(measure) =
         store.measures_of_plan(plan.id).await?.into_iter().find(|m| m.data.number.to_string() == "4.4.")
