@@ -1327,3 +1327,4 @@ fleet-error-regime_replaces_absent = Regime: { $value }: the replaced service is
 fleet-error-regime_replaced_twice = Regime: { $value }: another service already replaces it.
 fleet-error-regime_nesting_loop = Regime: { $value } is not linked to the lowest service; the services replace each other in a loop.
 fleet-error-regime_model_changed = A regime cannot move to another model or engine.
+pack-indicators-in-xlsx = The indicator table ({ $count } rows) is left out of the PDF for its size: it is in the XLSX version (sheet "{ $sheet }") and in the HTML version of the pack. The indicator charts follow.

@@ -1330,3 +1330,4 @@ fleet-error-regime_replaces_absent = Регламент: { $value } — заме
 fleet-error-regime_replaced_twice = Регламент: { $value } — это ТО уже заменяет другое.
 fleet-error-regime_nesting_loop = Регламент: { $value } не связано с низшим ТО — виды ТО заменяют друг друга по кругу.
 fleet-error-regime_model_changed = Регламент нельзя перенести на другую модель или двигатель.
+pack-indicators-in-xlsx = Таблица показателей ({ $count } строк) в PDF не включена из-за объёма: она приведена в версии XLSX (лист «{ $sheet }») и в HTML-версии справочных материалов. Графики показателей приведены ниже.

@@ -41,6 +41,11 @@ const MAX_INDICATOR_CHARTS: usize = 48;
 /// the rest of the pack, and the tables by section above already list every measure.
 pub const PDF_ANNEX_MAX_MEASURES: usize = 2000;
 
+/// The indicator table of a plan with more indicators than this goes to the XLSX and HTML
+/// versions only, the PDF saying so (its charts stay): with the annex gone, the indicator rows
+/// of a 10,000-measure plan were half of what was left to set.
+pub const PDF_INDICATOR_TABLE_MAX_ROWS: usize = 2000;
+
 pub fn routes() -> Router<AppState> {
     Router::new().route("/briefing", get(page)).route("/briefing/download", get(download))
 }
@@ -288,8 +293,14 @@ pub async fn build(store: &Store, tr: Tr, quarter: Quarter, today: NaiveDate) ->
             tr.ta("pack-charts-capped", &[("shown", tr.int(charted as i64)), ("all", tr.int(with_actuals as i64))]),
         );
     }
+    let indicator_rows = rows.len();
     indicator_section.tables.push(Table {
-        pdf_note: None,
+        pdf_note: (indicator_rows > PDF_INDICATOR_TABLE_MAX_ROWS).then(|| {
+            tr.ta(
+                "pack-indicators-in-xlsx",
+                &[("count", tr.int(indicator_rows as i64)), ("sheet", tr.t("indicators-title"))],
+            )
+        }),
         sheet: tr.t("indicators-title"),
         caption: None,
         columns: vec![
