@@ -58,14 +58,15 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
     let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
         return response;
     };
-    let message = tr.ta(&info.key, &info.args);
+    // A refused field is named with its reason, on a page as in the API: a page that fell back
+    // to this one has no highlighted fields to point at.
+    let message = match info.fields.first() {
+        Some((field, key)) => format!("{}: {}", tr.field(field), tr.t(key)),
+        None => tr.ta(&info.key, &info.args),
+    };
     if path.starts_with("/api/") || path == "/healthz" {
         let fields: serde_json::Map<String, serde_json::Value> =
             info.fields.iter().map(|(f, key)| ((*f).to_string(), tr.t(key).into())).collect();
-        let message = match info.fields.first() {
-            Some((field, key)) => format!("{}: {}", tr.field(field), tr.t(key)),
-            None => message,
-        };
         let body = serde_json::json!({
             "error": { "code": info.code, "message": message, "field": info.field, "fields": fields }
         });

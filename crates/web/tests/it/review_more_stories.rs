@@ -127,6 +127,12 @@ async fn decisions_listed_on_their_measure(backend: TestBackend) {
         .expect("recorded")
         .record
         .id;
+    // A number the plan already has is refused, and the page says which field and why.
+    let taken = vec![("action", "create-measure".into()), ("item", id.to_string()), ("number", "9.1.".into())];
+    let refused = post(taken).await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("такое значение уже занято"), "the reason, not only 'check the fields': {body}");
     let create = vec![("action", "create-measure".into()), ("item", id.to_string()), ("number", "99.1.".into())];
     let created = post(create).await;
     let status = created.status();
