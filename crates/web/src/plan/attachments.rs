@@ -108,18 +108,23 @@ async fn download(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     ctx.require(Action::Read)?;
     let attachment = state.store().attachment(&id).await?;
     let bytes = state.store().attachment_bytes(&attachment).await?;
+    Ok(stored_file(&attachment.file_name, &attachment.content_type, bytes))
+}
+
+/// A stored file as a download: its name made safe for the header, and sandboxed so that it is
+/// never run as a page of ours.
+pub fn stored_file(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let disposition =
-        format!("attachment; filename=\"{}\"", attachment.file_name.replace(|c: char| !c.is_ascii() || c == '"', "_"));
-    Ok((
+        format!("attachment; filename=\"{}\"", file_name.replace(|c: char| !c.is_ascii() || c == '"', "_"));
+    (
         [
-            (header::CONTENT_TYPE, attachment.content_type.clone()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
-            // A stored file is never run as a page of ours.
             (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 #[derive(Deserialize)]

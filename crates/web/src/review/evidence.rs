@@ -15,8 +15,7 @@ use accord_domain::validation::{Invalid, Reason};
 use accord_domain::{MeasureId, OrganisationId};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -81,18 +80,7 @@ async fn download(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String
     ctx.require(Action::Read)?;
     let evidence = state.store().review_evidence(&id).await?;
     let bytes = state.store().review_evidence_bytes(&evidence).await?;
-    let disposition =
-        format!("attachment; filename=\"{}\"", evidence.file_name.replace(|c: char| !c.is_ascii() || c == '"', "_"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, evidence.content_type.clone()),
-            (header::CONTENT_DISPOSITION, disposition),
-            // A stored file is never run as a page of ours.
-            (header::CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::plan::attachments::stored_file(&evidence.file_name, &evidence.content_type, bytes))
 }
 
 #[derive(Deserialize)]
