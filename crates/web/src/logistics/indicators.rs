@@ -85,7 +85,14 @@ fn link_error(e: &LinkError) -> AppError {
 
 /// Every link with its indicator, its chain's figure now and the latest recorded actual.
 pub async fn measured_links(store: &Store, loaded: &Loaded) -> Result<Vec<MeasuredLink>, AppError> {
-    let plan = PlanIndicators::load(store).await?;
+    measured_links_of(store, loaded, &PlanIndicators::load(store).await?).await
+}
+
+async fn measured_links_of(
+    store: &Store,
+    loaded: &Loaded,
+    plan: &PlanIndicators,
+) -> Result<Vec<MeasuredLink>, AppError> {
     let mut out = Vec::new();
     for link in store.logistics_indicator_links().await? {
         let Ok((indicator, measure)) = plan.get(link.indicator) else { continue };
@@ -200,8 +207,8 @@ pub async fn record_quarter(
         period.ensure_editable()?;
     }
     let loaded = load(store).await?;
-    let links = measured_links(store, &loaded).await?;
     let plan = PlanIndicators::load(store).await?;
+    let links = measured_links_of(store, &loaded, &plan).await?;
     let mut figures = Vec::with_capacity(links.len());
     for m in &links {
         let value = match (&m.current, &m.problem) {
