@@ -15,9 +15,10 @@ use crate::{Paging, Result, Store};
 use accord_domain::directory::{Organisation, UserAccount};
 use accord_domain::plan::progress::{ProgressItem, roll_up};
 use accord_domain::plan::{Measure, Plan, Section, Status};
-use accord_domain::{MeasureId, PlanId, Side};
+use accord_domain::{MachineId, MeasureId, PlanId, Side};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, Ordering as AtomicOrdering};
@@ -28,6 +29,55 @@ pub const RECHECK: Duration = Duration::from_millis(250);
 
 /// Sessions and tokens kept at most; past it the map starts over (a re-read is cheap).
 const MAX_CREDENTIALS: usize = 10_000;
+
+/// Past this many machines touched, a write is recorded (and a refresh done) as touching the
+/// whole fleet: re-reading everything is then about as quick as re-reading them one by one.
+const TOUCHED_MACHINES_MAX: usize = 1_000;
+
+/// What a write changed of the cached fleet (see `FleetSnapshot`, `FleetHistories`): nothing,
+/// some machines' rows, or everything (the catalog, a bulk load).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) enum FleetTouch {
+    #[default]
+    Nothing,
+    Machines(BTreeSet<MachineId>),
+    Everything,
+}
+
+impl FleetTouch {
+    pub(crate) fn machine(&mut self, machine: MachineId) {
+        match self {
+            FleetTouch::Nothing => *self = FleetTouch::Machines(BTreeSet::from([machine])),
+            FleetTouch::Machines(ids) => {
+                ids.insert(machine);
+            }
+            FleetTouch::Everything => {}
+        }
+    }
+}
+
+/// Records, inside the write's transaction, what it touched of the fleet under the audit
+/// sequence number of its last entry. The head row's lock orders the numbers as the commits,
+/// so a reader that saw head `H` finds every later touch as `seq > H`.
+pub(crate) async fn record_fleet_touches(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    seq: i64,
+    touch: &FleetTouch,
+) -> Result<()> {
+    let ids: Vec<String> = match touch {
+        FleetTouch::Nothing => return Ok(()),
+        FleetTouch::Machines(ids) if ids.len() <= TOUCHED_MACHINES_MAX => ids.iter().map(|m| m.to_string()).collect(),
+        FleetTouch::Machines(_) | FleetTouch::Everything => vec!["*".to_string()],
+    };
+    for id in ids {
+        sqlx::query("INSERT INTO fleet_touches (seq, machine_id) VALUES ($1, $2)")
+            .bind(seq)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
 
 type Slot<T> = Mutex<Option<(i64, Arc<T>)>>;
 
@@ -137,7 +187,7 @@ impl Store {
     async fn load_once<T>(
         &self,
         current: impl Fn() -> Option<Arc<T>>,
-        load: impl Future<Output = Result<T>>,
+        load: impl Future<Output = Result<Arc<T>>>,
         keep: impl FnOnce(Arc<T>),
     ) -> Result<Arc<T>> {
         if let Some(value) = current() {
@@ -147,7 +197,7 @@ impl Store {
         if let Some(value) = current() {
             return Ok(value);
         }
-        let value = Arc::new(load.await?);
+        let value = load.await?;
         keep(value.clone());
         Ok(value)
     }
@@ -157,7 +207,60 @@ impl Store {
     async fn cached<T>(&self, slot: &Slot<T>, load: impl Future<Output = Result<T>>) -> Result<Arc<T>> {
         let head = self.head().await?;
         let current = || lock(slot).as_ref().filter(|(at, _)| *at == head).map(|(_, value)| value.clone());
-        self.load_once(current, load, |value| *lock(slot) = Some((head, value))).await
+        self.load_once(current, async { Ok(Arc::new(load.await?)) }, |value| *lock(slot) = Some((head, value))).await
+    }
+
+    /// The value in `slot` brought to the current head: kept as it is when no write since it
+    /// was read touched the fleet, `refresh`ed for the machines touched, else `load`ed afresh.
+    async fn cached_fleet_part<T, Load, Refresh>(
+        &self,
+        slot: &Slot<T>,
+        load: impl FnOnce() -> Load,
+        refresh: impl FnOnce(Arc<T>, Vec<MachineId>) -> Refresh,
+    ) -> Result<Arc<T>>
+    where
+        Load: Future<Output = Result<T>>,
+        Refresh: Future<Output = Result<T>>,
+    {
+        let head = self.head().await?;
+        let current = || lock(slot).as_ref().filter(|(at, _)| *at == head).map(|(_, value)| value.clone());
+        let bring_up = async {
+            let base = lock(slot).clone();
+            let touched = match &base {
+                Some((at, _)) => self.fleet_touched_since(*at).await?,
+                None => FleetTouch::Everything,
+            };
+            match (base, touched) {
+                (Some((_, old)), FleetTouch::Nothing) => Ok(old),
+                (Some((_, old)), FleetTouch::Machines(ids)) => {
+                    Ok(Arc::new(refresh(old, ids.into_iter().collect()).await?))
+                }
+                _ => Ok(Arc::new(load().await?)),
+            }
+        };
+        self.load_once(current, bring_up, |value| *lock(slot) = Some((head, value))).await
+    }
+
+    /// What the writes committed after audit head `at` touched of the fleet.
+    async fn fleet_touched_since(&self, at: i64) -> Result<FleetTouch> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT machine_id FROM fleet_touches WHERE seq > $1")
+            .bind(at)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut touch = FleetTouch::Nothing;
+        for (id,) in rows {
+            match MachineId::from_str(&id) {
+                Ok(machine) => touch.machine(machine),
+                // `*` (and anything not a machine id) stands for the whole fleet.
+                Err(_) => return Ok(FleetTouch::Everything),
+            }
+        }
+        if let FleetTouch::Machines(ids) = &touch
+            && ids.len() > TOUCHED_MACHINES_MAX
+        {
+            return Ok(FleetTouch::Everything);
+        }
+        Ok(touch)
     }
 
     pub(crate) async fn cached_plans(&self) -> Result<Arc<Vec<Plan>>> {
@@ -185,18 +288,28 @@ impl Store {
     }
 
     pub(crate) async fn cached_fleet(&self) -> Result<Arc<crate::fleet::FleetSnapshot>> {
-        self.cached(&self.cache.fleet, self.fleet_snapshot_from_db()).await
+        self.cached_fleet_part(
+            &self.cache.fleet,
+            || self.fleet_snapshot_from_db(),
+            |old, ids| async move { self.fleet_snapshot_refreshed(&old, &ids).await },
+        )
+        .await
     }
 
     pub(crate) async fn cached_fleet_histories(&self) -> Result<Arc<crate::fleet::FleetHistories>> {
-        self.cached(&self.cache.fleet_histories, self.fleet_histories_from_db()).await
+        self.cached_fleet_part(
+            &self.cache.fleet_histories,
+            || self.fleet_histories_from_db(),
+            |old, ids| async move { self.fleet_histories_refreshed(&old, &ids).await },
+        )
+        .await
     }
 
     /// Every measure of a plan with what the table filters on, read at the current head.
     pub(crate) async fn snapshot(&self, plan: PlanId) -> Result<Arc<PlanSnapshot>> {
         let head = self.head().await?;
         let current = || lock(&self.cache.snapshots).get(&plan).filter(|s| s.head == head).cloned();
-        let load = async { Ok(PlanSnapshot::new(head, self.snapshot_rows(plan).await?)) };
+        let load = async { Ok(Arc::new(PlanSnapshot::new(head, self.snapshot_rows(plan).await?))) };
         self.load_once(current, load, |snapshot| {
             lock(&self.cache.snapshots).insert(plan, snapshot);
         })

@@ -49,6 +49,67 @@ const OPEN_STATUSES: &str = "'open', 'in_progress', 'waiting:parts', 'waiting:te
 /// Rows per multi-row INSERT (7 values a reading: far under both backends' limits).
 const INSERT_ROWS: usize = 1000;
 
+/// Ids per `IN (…)` list when re-reading touched machines.
+const ID_LIST: usize = 500;
+
+type MachineRow = (String, String, Option<String>, i64);
+type MeterNowRow = (String, i64, i64, String, f64);
+
+fn stored_machine(
+    models: &HashMap<ModelId, Model>,
+    (body, due, off_books, version): MachineRow,
+) -> Result<StoredMachine> {
+    let machine: Machine = unjson("machine", &body)?;
+    let model = models.get(&machine.model);
+    Ok(StoredMachine {
+        kind: model.map_or(MachineKind::Other, |m| m.kind),
+        model_name: model.map(|m| m.designation.clone()).unwrap_or_default(),
+        machine,
+        off_books: off_books.as_deref().map(date).transpose()?,
+        due: unjson("due state", &due)?,
+        version,
+    })
+}
+
+/// Histories by machine from `(machine id, JSON body)` rows, parsed in parallel.
+fn parse_histories(rows: &[(String, String)]) -> Result<HashMap<MachineId, Arc<HistoryData>>> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    let per_thread = rows.len().div_ceil(threads).max(1);
+    let parse = |chunk: &[(String, String)]| -> Result<Vec<(MachineId, Arc<HistoryData>)>> {
+        chunk
+            .iter()
+            .map(|(machine, body)| {
+                let id = MachineId::from_str(machine).map_err(corrupt("machine id"))?;
+                Ok((id, Arc::new(unjson::<HistoryData>("history", body)?)))
+            })
+            .collect()
+    };
+    std::thread::scope(|scope| {
+        let parsers: Vec<_> = rows.chunks(per_thread).map(|chunk| scope.spawn(move || parse(chunk))).collect();
+        let mut by_machine = HashMap::with_capacity(rows.len());
+        for parser in parsers {
+            let parsed = parser.join().map_err(|_| StoreError::Corrupt("a fleet history parser panicked".into()))??;
+            by_machine.extend(parsed);
+        }
+        Ok(by_machine)
+    })
+}
+
+/// `$first, $first+1, …` for `n` values.
+fn id_list(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+fn bind_all<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    values: &'q [String],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for v in values {
+        query = query.bind(v.as_str());
+    }
+    query
+}
+
 /// A refusal by a fleet rule, naming the machine (or order, part), the field and the value.
 pub fn refused(
     key: &'static str,
@@ -86,7 +147,7 @@ pub struct HistoryData {
 }
 
 /// A machine as the register keeps it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredMachine {
     pub machine: Machine,
     pub kind: MachineKind,
@@ -97,7 +158,7 @@ pub struct StoredMachine {
 }
 
 /// Everything the hot fleet reads need, read at one audit head.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct FleetSnapshot {
     pub models: HashMap<ModelId, Model>,
     pub regimes: Vec<Regime>,
@@ -110,6 +171,31 @@ pub struct FleetSnapshot {
 }
 
 impl FleetSnapshot {
+    /// Takes `machines` in register order (brand, model, id) and indexes them.
+    fn set_machines(&mut self, mut machines: Vec<StoredMachine>) {
+        machines.sort_by_cached_key(|m| (brand_code(&m.machine.brand), m.machine.model, m.machine.id));
+        self.index = machines.iter().enumerate().map(|(i, m)| (m.machine.id, i)).collect();
+        self.machines = machines;
+    }
+
+    fn add_meters(&mut self, rows: Vec<MeterNowRow>) -> Result<()> {
+        for (machine, kind, value, read_on, per_day) in rows {
+            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
+            let state = MeterState { value, read_on: date(&read_on)?, per_day };
+            let now = self.meters.entry(id).or_default();
+            *now = now.with(kind_of(kind)?, state);
+        }
+        Ok(())
+    }
+
+    fn add_open_orders(&mut self, rows: Vec<(String, i64)>) -> Result<()> {
+        for (machine, n) in rows {
+            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
+            self.open_orders.insert(id, u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        Ok(())
+    }
+
     pub fn machine(&self, id: MachineId) -> Option<&StoredMachine> {
         self.index.get(&id).map(|&i| &self.machines[i])
     }
@@ -145,9 +231,11 @@ impl FleetSnapshot {
 
 /// Every machine's history, read at one audit head (heavier than the snapshot: only the
 /// figures read it).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct FleetHistories {
-    pub by_machine: HashMap<MachineId, HistoryData>,
+    /// Shared, so that a refresh after a write copies only the pointers of the machines it
+    /// did not touch.
+    pub by_machine: HashMap<MachineId, Arc<HistoryData>>,
 }
 
 /// The readiness figures of a group.
@@ -484,6 +572,15 @@ impl Store {
         self.cached_fleet_histories().await
     }
 
+    /// Whether the cached snapshot and histories, brought up to date after writes by
+    /// re-reading only the machines they touched, equal what the database holds: the check
+    /// of that bookkeeping, for tests.
+    #[doc(hidden)]
+    pub async fn fleet_cache_matches_db(&self) -> Result<bool> {
+        let (snapshot, histories) = (self.fleet_snapshot().await?, self.fleet_histories().await?);
+        Ok(*snapshot == self.fleet_snapshot_from_db().await? && *histories == self.fleet_histories_from_db().await?)
+    }
+
     pub(crate) async fn fleet_snapshot_from_db(&self) -> Result<FleetSnapshot> {
         let mut snap = FleetSnapshot::default();
         let models: Vec<(String,)> = sqlx::query_as("SELECT body FROM fleet_models").fetch_all(&self.pool).await?;
@@ -494,55 +591,127 @@ impl Store {
         let regimes: Vec<(String,)> =
             sqlx::query_as("SELECT body FROM fleet_regimes ORDER BY id").fetch_all(&self.pool).await?;
         snap.regimes = regimes.iter().map(|(b,)| unjson("regime", b)).collect::<Result<_>>()?;
-        let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
-            "SELECT body, due_state, off_books, version FROM fleet_machines ORDER BY brand, model_id, id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        for (body, due, off_books, version) in rows {
-            let machine: Machine = unjson("machine", &body)?;
-            let model = snap.models.get(&machine.model);
-            snap.index.insert(machine.id, snap.machines.len());
-            snap.machines.push(StoredMachine {
-                kind: model.map_or(MachineKind::Other, |m| m.kind),
-                model_name: model.map(|m| m.designation.clone()).unwrap_or_default(),
-                machine,
-                off_books: off_books.as_deref().map(date).transpose()?,
-                due: unjson("due state", &due)?,
-                version,
-            });
+        let rows: Vec<MachineRow> = sqlx::query_as("SELECT body, due_state, off_books, version FROM fleet_machines")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut machines = Vec::with_capacity(rows.len());
+        for row in rows {
+            machines.push(stored_machine(&snap.models, row)?);
         }
-        let meters: Vec<(String, i64, i64, String, f64)> =
+        snap.set_machines(machines);
+        let meters: Vec<MeterNowRow> =
             sqlx::query_as("SELECT machine_id, kind, value, read_on, per_day FROM fleet_meter_now")
                 .fetch_all(&self.pool)
                 .await?;
-        for (machine, kind, value, read_on, per_day) in meters {
-            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
-            let state = MeterState { value, read_on: date(&read_on)?, per_day };
-            let now = snap.meters.entry(id).or_default();
-            *now = now.with(kind_of(kind)?, state);
-        }
+        snap.add_meters(meters)?;
         let open: Vec<(String, i64)> = sqlx::query_as(&format!(
             "SELECT machine_id, COUNT(*) FROM fleet_work_orders WHERE status IN ({OPEN_STATUSES}) GROUP BY machine_id"
         ))
         .fetch_all(&self.pool)
         .await?;
-        for (machine, n) in open {
-            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
-            snap.open_orders.insert(id, n as u32);
+        snap.add_open_orders(open)?;
+        Ok(snap)
+    }
+
+    /// `old` with the rows of `touched` machines read again: what a write since `old` was read
+    /// can have changed of them (register entry, meters now, open orders). The catalog comes
+    /// with `old`: a catalog change touches the whole fleet, which reads everything afresh.
+    pub(crate) async fn fleet_snapshot_refreshed(
+        &self,
+        old: &FleetSnapshot,
+        touched: &[MachineId],
+    ) -> Result<FleetSnapshot> {
+        let mut snap = old.clone();
+        let mut fresh = Vec::new();
+        let mut meters = Vec::new();
+        let mut open = Vec::new();
+        for chunk in touched.chunks(ID_LIST) {
+            let ids: Vec<String> = chunk.iter().map(MachineId::to_string).collect();
+            let list = id_list(1, ids.len());
+            let rows: Vec<MachineRow> = bind_all(
+                sqlx::query_as(&format!(
+                    "SELECT body, due_state, off_books, version FROM fleet_machines WHERE id IN ({list})"
+                )),
+                &ids,
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            for row in rows {
+                fresh.push(stored_machine(&snap.models, row)?);
+            }
+            meters.extend(
+                bind_all(
+                    sqlx::query_as(&format!(
+                        "SELECT machine_id, kind, value, read_on, per_day FROM fleet_meter_now WHERE machine_id IN ({list})"
+                    )),
+                    &ids,
+                )
+                .fetch_all(&self.pool)
+                .await?,
+            );
+            open.extend(
+                bind_all(
+                    sqlx::query_as(&format!(
+                        "SELECT machine_id, COUNT(*) FROM fleet_work_orders WHERE status IN ({OPEN_STATUSES}) \
+                         AND machine_id IN ({list}) GROUP BY machine_id"
+                    )),
+                    &ids,
+                )
+                .fetch_all(&self.pool)
+                .await?,
+            );
         }
+        for id in touched {
+            snap.meters.remove(id);
+            snap.open_orders.remove(id);
+        }
+        let mut fresh: HashMap<MachineId, StoredMachine> = fresh.into_iter().map(|m| (m.machine.id, m)).collect();
+        let mut machines = std::mem::take(&mut snap.machines);
+        for m in &mut machines {
+            if let Some(new) = fresh.remove(&m.machine.id) {
+                *m = new;
+            }
+        }
+        if fresh.is_empty() {
+            // Nothing new: the order (by brand, model and id, none of which changes) holds.
+            snap.machines = machines;
+        } else {
+            machines.extend(fresh.into_values());
+            snap.set_machines(machines);
+        }
+        snap.add_meters(meters)?;
+        snap.add_open_orders(open)?;
         Ok(snap)
     }
 
     pub(crate) async fn fleet_histories_from_db(&self) -> Result<FleetHistories> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT machine_id, body FROM fleet_histories").fetch_all(&self.pool).await?;
-        let mut by_machine = HashMap::with_capacity(rows.len());
-        for (machine, body) in rows {
-            let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
-            by_machine.insert(id, unjson::<HistoryData>("history", &body)?);
-        }
+        // Some 170 MB of JSON at 10,000 machines: parsed off the async workers, on every core.
+        let by_machine = tokio::task::spawn_blocking(move || parse_histories(&rows))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("reading fleet histories: {e}")))??;
         Ok(FleetHistories { by_machine })
+    }
+
+    /// `old` with the histories of `touched` machines read again.
+    pub(crate) async fn fleet_histories_refreshed(
+        &self,
+        old: &FleetHistories,
+        touched: &[MachineId],
+    ) -> Result<FleetHistories> {
+        let mut histories = old.clone();
+        for chunk in touched.chunks(ID_LIST) {
+            let ids: Vec<String> = chunk.iter().map(MachineId::to_string).collect();
+            let sql =
+                format!("SELECT machine_id, body FROM fleet_histories WHERE machine_id IN ({})", id_list(1, ids.len()));
+            let rows: Vec<(String, String)> = bind_all(sqlx::query_as(&sql), &ids).fetch_all(&self.pool).await?;
+            for (machine, body) in rows {
+                let id = MachineId::from_str(&machine).map_err(corrupt("machine id"))?;
+                histories.by_machine.insert(id, Arc::new(unjson::<HistoryData>("history", &body)?));
+            }
+        }
+        Ok(histories)
     }
 
     /// The readiness figures over `range` grouped `by`, of the machines `visible` lets through,
@@ -561,7 +730,7 @@ impl Store {
             .iter()
             .filter(|m| visible(&m.machine))
             .filter_map(|m| {
-                let h = histories.by_machine.get(&m.machine.id).unwrap_or(&empty);
+                let h = histories.by_machine.get(&m.machine.id).map_or(&empty, |h| &**h);
                 Some(MachineHistory {
                     machine: m.machine.id,
                     model: m.machine.model,
@@ -700,6 +869,7 @@ impl Store {
                 "a regime stays with its model and engine",
             ));
         }
+        w.touch_fleet();
         sqlx::query("UPDATE fleet_regimes SET body = $1 WHERE id = $2")
             .bind(json(regime)?)
             .bind(regime.id().to_string())
@@ -814,6 +984,7 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?;
         let before: Machine = unjson("machine", &before.ok_or(StoreError::NotFound { entity: "machine" })?.0)?;
+        w.touch_machine(machine.id);
         sqlx::query(
             "UPDATE fleet_machines SET status = $1, commissioned_on = $2, district = $3, body = $4, version = version + 1, updated_at = $5 WHERE id = $6",
         )
@@ -952,6 +1123,7 @@ impl Store {
         new_initial: i64,
     ) -> Result<()> {
         let mut w = self.begin_write(author).await?;
+        w.touch_machine(machine);
         let mut series = load_series(&mut w.tx, machine, Some(kind)).await?;
         let s = series
             .first_mut()
@@ -1810,6 +1982,7 @@ impl Store {
     /// audit entry summing it up. Readings and orders go in multi-row INSERTs.
     pub async fn fleet_bulk_load(&self, author: Author<'_>, bulk: &FleetBulk<'_>) -> Result<BulkOutcome> {
         let mut w = self.begin_write(author).await?;
+        w.touch_fleet();
         save_catalog(&mut w, bulk.models, bulk.regimes).await?;
         insert_parts(&mut w, bulk.parts).await?;
         let mut outcome = BulkOutcome { parts: bulk.parts.len() as u64, ..Default::default() };
@@ -1882,6 +2055,11 @@ impl Store {
         insert_many(&mut w, "fleet_work_orders", ORDER_COLUMNS, &order_rows).await?;
         w.audit(Change::create("fleet_bulk", &now, &outcome)).await?;
         w.commit().await?;
+        if self.backend == crate::Backend::Sqlite {
+            // Write the load's WAL (gigabytes at scale) into the database file now and give the
+            // space back: left to the automatic checkpoint, the next reader pays for it.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        }
         // Fresh statistics, so the planner knows the tables' sizes at once (without them
         // PostgreSQL read a machine's orders by scanning the order numbers).
         sqlx::query("ANALYZE").execute(&self.pool).await?;
@@ -1972,6 +2150,7 @@ async fn record_file(w: &mut WriteTx<'_>, f: &FleetFile) -> Result<()> {
 }
 
 async fn save_catalog(w: &mut WriteTx<'_>, models: &[Model], regimes: &[Regime]) -> Result<()> {
+    w.touch_fleet();
     for m in models {
         sqlx::query(
             "INSERT INTO fleet_models (id, brand, designation, kind, body) VALUES ($1, $2, $3, $4, $5) \
@@ -2383,6 +2562,7 @@ async fn load_series(
 
 /// Rewrites a machine's current meter states and its history's meter checkpoints.
 async fn refresh_meter_now(w: &mut WriteTx<'_>, machine: MachineId, series: &[MeterSeries]) -> Result<()> {
+    w.touch_machine(machine);
     let hist: Option<(String,)> = sqlx::query_as("SELECT body FROM fleet_histories WHERE machine_id = $1")
         .bind(machine.to_string())
         .fetch_optional(&mut *w.tx)
@@ -2468,7 +2648,7 @@ async fn insert_many(w: &mut WriteTx<'_>, table: &str, columns: &str, rows: &[Ve
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("${}", r * width + c + 1));
+                sql.push_str(&w.param(r * width + c + 1));
             }
             sql.push(')');
         }
@@ -2523,6 +2703,7 @@ fn machine_binds(
 }
 
 async fn insert_machine(w: &mut WriteTx<'_>, m: &Machine, off_books: Option<NaiveDate>, due: &DueState) -> Result<()> {
+    w.touch_machine(m.id);
     let now = w.now_text();
     let origin = w.origin_code();
     let row = machine_binds(origin, m, off_books, due, &now)?;
@@ -2549,6 +2730,7 @@ fn order_binds(number: i64, o: &WorkOrder) -> Result<Vec<Bind>> {
 }
 
 async fn insert_order(w: &mut WriteTx<'_>, number: i64, o: &WorkOrder) -> Result<()> {
+    w.touch_machine(o.machine);
     let row = order_binds(number, o)?;
     insert_many(w, "fleet_work_orders", ORDER_COLUMNS, &[row]).await
 }
@@ -2565,6 +2747,7 @@ async fn order_in(w: &mut WriteTx<'_>, id: WorkOrderId) -> Result<(i64, WorkOrde
 
 async fn update_order(w: &mut WriteTx<'_>, o: &WorkOrder, version: i64) -> Result<()> {
     o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
+    w.touch_machine(o.machine);
     let done = sqlx::query(
         "UPDATE fleet_work_orders SET status = $1, finished_at = $2, body = $3, version = version + 1 WHERE id = $4 AND version = $5",
     )
@@ -2584,6 +2767,7 @@ async fn update_order(w: &mut WriteTx<'_>, o: &WorkOrder, version: i64) -> Resul
 /// A closed order's marks on its machine: the downtime span, a failure (repairs), the
 /// service done (preventive, with the cycle step it completes), the cost net of warranty.
 async fn note_closed(w: &mut WriteTx<'_>, o: &WorkOrder) -> Result<()> {
+    w.touch_machine(o.machine);
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT m.due_state, COALESCE(h.body, '') FROM fleet_machines m LEFT JOIN fleet_histories h ON h.machine_id = m.id WHERE m.id = $1")
             .bind(o.machine.to_string())

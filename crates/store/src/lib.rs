@@ -150,6 +150,9 @@ pub(crate) struct WriteTx<'s> {
     author: Author<'s>,
     origin: Side,
     pending: Vec<Change>,
+    backend: Backend,
+    /// Fleet machines whose cached rows this write changes (see `cache`).
+    fleet_touched: cache::FleetTouch,
     cache: &'s cache::Caches,
     _guard: MutexGuard<'s, ()>,
 }
@@ -160,9 +163,30 @@ impl WriteTx<'_> {
         self.pending.push(change);
         Ok(())
     }
+    /// Marks a fleet machine's cached rows (register entry, meters now, open orders, history)
+    /// as changed by this write.
+    pub fn touch_machine(&mut self, machine: accord_domain::MachineId) {
+        self.fleet_touched.machine(machine);
+    }
+    /// Marks the whole fleet's cached rows (catalog, bulk loads) as changed by this write.
+    pub fn touch_fleet(&mut self) {
+        self.fleet_touched = cache::FleetTouch::Everything;
+    }
+    /// The placeholder of the `n`-th parameter (from 1) of a statement whose parameters appear
+    /// in order, each once. SQLite gets an anonymous `?`: sqlx looks each numbered one up by
+    /// name, which is quadratic in the number of parameters of a multi-row INSERT.
+    pub fn param(&self, n: usize) -> String {
+        match self.backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${n}"),
+        }
+    }
     pub async fn commit(mut self) -> Result<()> {
         let pending = std::mem::take(&mut self.pending);
         let head = audit::append_all(&mut self.tx, self.author, self.origin, self.now, pending).await?;
+        if let Some(head) = head {
+            cache::record_fleet_touches(&mut self.tx, head, &self.fleet_touched).await?;
+        }
         self.tx.commit().await?;
         if let Some(head) = head {
             self.cache.note_head(head);
@@ -279,6 +303,8 @@ impl Store {
             author,
             origin: self.origin,
             pending: Vec::new(),
+            backend: self.backend,
+            fleet_touched: cache::FleetTouch::default(),
             cache: &self.cache,
             _guard: guard,
         })

@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(13, "0013_fleet_more"),
     common!(14, "0014_review_more"),
     common!(15, "0015_logistics_indicators"),
+    common!(16, "0016_fleet_touches"),
 ];
 
 /// A migration that `migrate` applied.

@@ -137,6 +137,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The fleet's snapshot and histories are read once in the background, so that the first
+    // fleet page or quarterly agenda after a start does not wait for them.
+    let store = state.store().clone();
+    tokio::spawn(async move {
+        if let Err(e) = store.fleet_histories().await {
+            tracing::warn!(error = %e, "reading the fleet at start");
+        }
+        if let Err(e) = store.fleet_snapshot().await {
+            tracing::warn!(error = %e, "reading the fleet at start");
+        }
+    });
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -100,6 +100,7 @@ pub async fn fleet_register_and_meters_refuse_bad_input(store: Store) {
     // Voided readings stay, flagged.
     store.fleet_reading_void(ADMIN, rows[0].id, accord_domain::fleet::meter::VoidReason::Mistyped).await.expect("void");
     assert!(store.fleet_readings(id, 10).await.expect("readings")[0].voided.is_some());
+    assert_cache_fresh(&store, "the story").await;
 }
 
 pub async fn fleet_stock_never_negative_under_two_concurrent_issues(store: Store) {
@@ -159,6 +160,7 @@ pub async fn fleet_imports_are_idempotent_and_all_or_nothing(store: Store) {
     assert!(refused_key(err).0.starts_with("fleet.error."));
     let filter = accord_store::WorkOrderFilter { machine: Some(m.machine.id), ..Default::default() };
     assert_eq!(store.fleet_work_orders(&filter, accord_store::Paging::default()).await.expect("list").total, 0);
+    assert_cache_fresh(&store, "the story").await;
 }
 
 pub async fn fleet_figures_match_the_domain(store: Store) {
@@ -222,6 +224,7 @@ pub async fn fleet_figures_match_the_domain(store: Store) {
     assert_eq!(closed.order.status, accord_domain::fleet::work_order::WorkOrderStatus::Closed);
     let err = store.fleet_work_order_apply(ADMIN, id, Action::Start, at).await.expect_err("closed is final");
     assert!(refused_key(err).0.starts_with("fleet.error."));
+    assert_cache_fresh(&store, "the story").await;
 }
 
 /// A preventive order from the due list reserves its service's parts; reserved stock is kept
@@ -330,6 +333,7 @@ pub async fn fleet_preventive_orders_reserve_parts_and_shipments_arrive(store: S
     assert_eq!(refused_key(err).0, "fleet.error.shipment_received");
     let movements = store.fleet_movements(Some(line.part.as_str()), 5).await.expect("movements");
     assert_eq!((movements[0].delta, movements[0].kind.as_str()), (1000, "receipt"));
+    assert_cache_fresh(&store, "the story").await;
 }
 
 pub async fn fleet_regime_revisions_are_audited_and_stay_with_their_model(store: Store) {
@@ -377,4 +381,92 @@ pub async fn fleet_regime_revisions_are_audited_and_stay_with_their_model(store:
     assert!(matches!(store.fleet_regime_update(ADMIN, &ghost).await, Err(StoreError::NotFound { .. })));
     let snap = store.fleet_snapshot().await.expect("snapshot");
     assert_eq!(snap.regimes.iter().find(|r| r.id() == regime.id()), Some(&revised), "nothing changed by refusals");
+}
+
+/// Asserts that the cached fleet equals a fresh read of the database.
+async fn assert_cache_fresh(store: &Store, after: &str) {
+    assert!(
+        store.fleet_cache_matches_db().await.expect("compare"),
+        "cached fleet differs from the database after {after}"
+    );
+}
+
+/// After a write the cached fleet re-reads only the machines the write touched: a write
+/// outside the fleet keeps the very same snapshot, and after every kind of fleet write, here
+/// or in another process, the refreshed copy equals a fresh read of everything.
+pub async fn fleet_cache_follows_writes_here_and_elsewhere(store: Store) {
+    let fleet = load_small(&store).await;
+    let today = fleet.config.today();
+    let (snapshot, histories) =
+        (store.fleet_snapshot().await.expect("snapshot"), store.fleet_histories().await.expect("histories"));
+    store.organisation_create(ADMIN, &super::org("AMKODOR", "BY", "Амкодор")).await.expect("organisation");
+    assert!(std::sync::Arc::ptr_eq(&snapshot, &store.fleet_snapshot().await.expect("snapshot")), "not read again");
+    assert!(std::sync::Arc::ptr_eq(&histories, &store.fleet_histories().await.expect("histories")));
+
+    // A preventive order opened and closed: open orders, then the due state and history.
+    let machine = snapshot.due_list(today, |_| true)[0].machine;
+    let numbers = store
+        .fleet_create_preventive(ADMIN, &[machine], today, today.and_hms_opt(8, 0, 0).expect("time"))
+        .await
+        .expect("preventive");
+    assert_eq!(numbers.len(), 1);
+    assert_eq!(store.fleet_snapshot().await.expect("snapshot").open_orders.get(&machine), Some(&1));
+    assert_cache_fresh(&store, "opening an order").await;
+    let filter = accord_store::WorkOrderFilter { machine: Some(machine), open_only: true, ..Default::default() };
+    let id = store.fleet_work_orders(&filter, accord_store::Paging::default()).await.expect("open").items[0].id;
+    let at = today.and_hms_opt(10, 0, 0).expect("time");
+    for action in [Action::Start, Action::Finish, Action::SignOff { by: "Иванов".into() }, Action::Close] {
+        store.fleet_work_order_apply(ADMIN, id, action, at).await.expect("order step");
+        assert_cache_fresh(&store, "an order step").await;
+    }
+    let services = |h: &accord_store::FleetHistories| h.by_machine[&machine].services.len();
+    assert_eq!(services(&store.fleet_histories().await.expect("histories")), services(&histories) + 1);
+    assert_eq!(store.fleet_snapshot().await.expect("snapshot").open_orders.get(&machine), None);
+
+    // Readings, a void, a meter replacement, a new machine, a status change, a regime edit.
+    let with_meter =
+        |kind: MeterKind, not: MachineId| {
+            fleet.machines.iter().map(|m| m.machine.id).find(|id| {
+                *id != machine && *id != not && snapshot.meters.get(id).and_then(|now| now.get(kind)).is_some()
+            })
+        };
+    let other = with_meter(MeterKind::Odometer, machine).expect("a machine with an odometer");
+    let last = snapshot.meters[&other].get(MeterKind::Odometer).expect("odometer");
+    let reading = NewReading { machine: other, kind: MeterKind::Odometer, date: today, value: last.value + 120 };
+    store.fleet_readings_add(ADMIN, &[reading], None).await.expect("reading");
+    assert_eq!(
+        store.fleet_snapshot().await.expect("snapshot").meters[&other].get(MeterKind::Odometer).expect("now").value,
+        last.value + 120
+    );
+    assert_cache_fresh(&store, "a reading").await;
+    let latest = store.fleet_readings(other, 1).await.expect("readings")[0].id;
+    store.fleet_reading_void(ADMIN, latest, accord_domain::fleet::meter::VoidReason::Mistyped).await.expect("void");
+    assert_cache_fresh(&store, "a void").await;
+    store.fleet_meter_replace(ADMIN, other, MeterKind::Odometer, today, None, 0).await.expect("replace");
+    assert_cache_fresh(&store, "a meter replacement").await;
+    let new = new_machine(&fleet, "Y3M544000R0000077", "SN-77");
+    store.fleet_register(ADMIN, std::slice::from_ref(&new), None, today).await.expect("register");
+    let snap = store.fleet_snapshot().await.expect("snapshot");
+    assert_eq!(snap.machines.len(), snapshot.machines.len() + 1);
+    assert_eq!(snap.machine(new.machine.id).map(|m| m.machine.id), Some(new.machine.id), "indexed");
+    assert_cache_fresh(&store, "registering a machine").await;
+    let mut changed = new.machine.clone();
+    changed.status = accord_domain::fleet::machine::MachineStatus::InRepair;
+    store.fleet_machine_update(ADMIN, &changed, today).await.expect("status");
+    assert_cache_fresh(&store, "a status change").await;
+    store.fleet_regime_update(ADMIN, &snapshot.regimes[0]).await.expect("regime");
+    assert_cache_fresh(&store, "a regime edit").await;
+
+    // Another process's reading shows once the head is looked at again.
+    let elsewhere = store.testing_another_process();
+    let third = with_meter(MeterKind::EngineHours, other).expect("a machine with an hour meter");
+    let before =
+        store.fleet_snapshot().await.expect("snapshot").meters[&third].get(MeterKind::EngineHours).expect("hours");
+    let reading = NewReading { machine: third, kind: MeterKind::EngineHours, date: today, value: before.value + 8 };
+    elsewhere.fleet_readings_add(ADMIN, &[reading], None).await.expect("reading elsewhere");
+    tokio::time::sleep(accord_store::CACHE_RECHECK + std::time::Duration::from_millis(50)).await;
+    let now =
+        store.fleet_snapshot().await.expect("snapshot").meters[&third].get(MeterKind::EngineHours).expect("hours");
+    assert_eq!(now.value, before.value + 8);
+    assert_cache_fresh(&store, "a reading in another process").await;
 }

@@ -48,6 +48,7 @@ on_both_backends!(
     fleet_figures_match_the_domain,
     fleet_preventive_orders_reserve_parts_and_shipments_arrive,
     fleet_regime_revisions_are_audited_and_stay_with_their_model,
+    fleet_cache_follows_writes_here_and_elsewhere,
 );
 
 mod fleet;
