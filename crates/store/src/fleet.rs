@@ -869,6 +869,23 @@ impl Store {
                 "a regime stays with its model and engine",
             ));
         }
+        let parts: HashSet<&PartNumber> =
+            regime.contents().iter().flat_map(|c| c.parts.iter().map(|n| &n.part)).collect();
+        for part in parts {
+            let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
+                .bind(part.as_str())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if known.is_none() {
+                return Err(refused(
+                    "fleet.error.unknown_part",
+                    "parts",
+                    regime.id(),
+                    part,
+                    "no such part in the catalogue",
+                ));
+            }
+        }
         w.touch_fleet();
         sqlx::query("UPDATE fleet_regimes SET body = $1 WHERE id = $2")
             .bind(json(regime)?)

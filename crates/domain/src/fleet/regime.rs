@@ -204,6 +204,61 @@ pub struct ServiceContent {
     pub parts: Vec<PartNeed>,
 }
 
+/// The most standard labour one operation may take.
+pub const MAX_STANDARD_HOURS: Decimal = Decimal::from_parts(200, 0, 0, false, 0);
+
+/// Why the operations and parts of a service are refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentError {
+    #[error("{kind:?} is not a service of this regime")]
+    ServiceAbsent { kind: ServiceKind },
+    #[error("operation {position} has no code")]
+    EmptyCode { position: usize },
+    #[error("operation {code} is listed twice")]
+    DuplicateOperation { code: String },
+    #[error("operation {code}: {hours} standard hours; more than 0 and at most 200 expected")]
+    BadHours { code: String, hours: Decimal },
+    #[error("part {part}: a quantity of at least 1 expected")]
+    ZeroQuantity { part: PartNumber },
+    #[error("part {part} is listed twice")]
+    DuplicatePart { part: PartNumber },
+}
+
+impl ContentError {
+    pub fn key(&self) -> &'static str {
+        match self {
+            ContentError::ServiceAbsent { .. } => "fleet.error.content_service_absent",
+            ContentError::EmptyCode { .. } => "fleet.error.content_empty_code",
+            ContentError::DuplicateOperation { .. } => "fleet.error.content_duplicate_operation",
+            ContentError::BadHours { .. } => "fleet.error.content_bad_hours",
+            ContentError::ZeroQuantity { .. } => "fleet.error.content_zero_quantity",
+            ContentError::DuplicatePart { .. } => "fleet.error.content_duplicate_part",
+        }
+    }
+
+    /// The list the refusal concerns: `operations` or `parts` (`kind` for an absent service).
+    pub fn field(&self) -> &'static str {
+        match self {
+            ContentError::ServiceAbsent { .. } => "kind",
+            ContentError::EmptyCode { .. }
+            | ContentError::DuplicateOperation { .. }
+            | ContentError::BadHours { .. } => "operations",
+            ContentError::ZeroQuantity { .. } | ContentError::DuplicatePart { .. } => "parts",
+        }
+    }
+
+    /// The value at fault, without words: the operation, its hours, the part.
+    pub fn value(&self) -> String {
+        match self {
+            ContentError::ServiceAbsent { kind } => format!("{kind:?}"),
+            ContentError::EmptyCode { position } => format!("#{position}"),
+            ContentError::DuplicateOperation { code } => code.clone(),
+            ContentError::BadHours { code, hours } => format!("{code}: {hours}"),
+            ContentError::ZeroQuantity { part } | ContentError::DuplicatePart { part } => part.to_string(),
+        }
+    }
+}
+
 /// Why a regime is malformed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegimeError {
@@ -443,6 +498,50 @@ impl Regime {
     /// the base interval times the level's period in lowest services.
     pub fn level_interval(&self, level: usize) -> Option<Interval> {
         self.periods.get(level).map(|&p| self.base.scaled(p, CorrectionFactors::NEUTRAL))
+    }
+
+    /// The same regime with `content` as what its service consists of: the service must be in
+    /// the regime, each operation named once with more than 0 and at most 200 standard hours,
+    /// each part listed once with a quantity of at least 1. Codes are trimmed. Empty lists
+    /// leave the service without content.
+    pub fn with_content(&self, mut content: ServiceContent) -> Result<Regime, ContentError> {
+        let kind = content.kind;
+        let present = self.cycle.iter().any(|l| l.kind == kind) || self.seasonal.iter().any(|s| s.kind == kind);
+        if !present {
+            return Err(ContentError::ServiceAbsent { kind });
+        }
+        let mut codes: Vec<&str> = Vec::new();
+        for op in &mut content.operations {
+            op.code = op.code.trim().to_string();
+        }
+        for (i, op) in content.operations.iter().enumerate() {
+            if op.code.is_empty() {
+                return Err(ContentError::EmptyCode { position: i + 1 });
+            }
+            if codes.contains(&op.code.as_str()) {
+                return Err(ContentError::DuplicateOperation { code: op.code.clone() });
+            }
+            if op.standard_hours <= Decimal::ZERO || op.standard_hours > MAX_STANDARD_HOURS {
+                return Err(ContentError::BadHours { code: op.code.clone(), hours: op.standard_hours });
+            }
+            codes.push(&op.code);
+        }
+        let mut parts: Vec<&PartNumber> = Vec::new();
+        for need in &content.parts {
+            if need.qty == 0 {
+                return Err(ContentError::ZeroQuantity { part: need.part.clone() });
+            }
+            if parts.contains(&&need.part) {
+                return Err(ContentError::DuplicatePart { part: need.part.clone() });
+            }
+            parts.push(&need.part);
+        }
+        let mut revised = self.clone();
+        revised.content.retain(|c| c.kind != kind);
+        if !content.operations.is_empty() || !content.parts.is_empty() {
+            revised.content.push(content);
+        }
+        Ok(revised)
     }
 
     /// Every service's operations and parts.
@@ -706,6 +805,61 @@ pub(crate) mod tests {
             vec![],
         )
         .expect("valid regime")
+    }
+
+    fn op(code: &str, hours: &str) -> Operation {
+        Operation { code: code.into(), standard_hours: hours.parse().expect("hours") }
+    }
+
+    fn need(part: &str, qty: u32) -> PartNeed {
+        PartNeed { part: PartNumber::parse(part).expect("part"), qty }
+    }
+
+    #[test]
+    fn service_content_is_checked_and_replaced() {
+        let maz = maz_regime();
+        let to1 = ServiceContent {
+            kind: ServiceKind::To1,
+            operations: vec![op(" oil-engine ", "1.5"), op("filter-fuel", "0.5")],
+            parts: vec![need("240-1017010", 1)],
+        };
+        let revised = maz.with_content(to1).expect("valid content");
+        let stored = revised.content(ServiceKind::To1).expect("content");
+        assert_eq!(stored.operations[0].code, "oil-engine", "codes are trimmed");
+        assert_eq!(stored.parts.len(), 1);
+        // A second save replaces the first; empty lists remove the content.
+        let again = revised
+            .with_content(ServiceContent { kind: ServiceKind::To1, operations: vec![op("wash", "0.3")], parts: vec![] })
+            .expect("replaced");
+        assert_eq!(again.content(ServiceKind::To1).map(|c| c.operations.len()), Some(1));
+        assert_eq!(again.contents().len(), 1);
+        let cleared = again
+            .with_content(ServiceContent { kind: ServiceKind::To1, operations: vec![], parts: vec![] })
+            .expect("cleared");
+        assert!(cleared.content(ServiceKind::To1).is_none());
+        // The rest of the regime is untouched.
+        assert_eq!((cleared.base(), cleared.cycle(), cleared.seasonal()), (maz.base(), maz.cycle(), maz.seasonal()));
+
+        let refused = |content: ServiceContent| maz.with_content(content).expect_err("refused");
+        let empty = |kind| ServiceContent { kind, operations: vec![], parts: vec![] };
+        assert_eq!(refused(empty(ServiceKind::To3)), ContentError::ServiceAbsent { kind: ServiceKind::To3 });
+        let with_ops = |ops| ServiceContent { operations: ops, ..empty(ServiceKind::To2) };
+        assert_eq!(refused(with_ops(vec![op("a", "1"), op("  ", "1")])), ContentError::EmptyCode { position: 2 });
+        assert_eq!(
+            refused(with_ops(vec![op("a", "1"), op("a", "2")])),
+            ContentError::DuplicateOperation { code: "a".into() }
+        );
+        let zero = refused(with_ops(vec![op("a", "0")]));
+        assert_eq!((zero.field(), zero.value()), ("operations", "a: 0".to_string()));
+        assert!(matches!(refused(with_ops(vec![op("a", "200.5")])), ContentError::BadHours { .. }));
+        assert!(maz.with_content(with_ops(vec![op("a", "200")])).is_ok(), "200 hours is the limit");
+        let with_parts = |parts| ServiceContent { parts, ..empty(ServiceKind::Spring) };
+        let zero = refused(with_parts(vec![need("P-1", 0)]));
+        assert_eq!((zero.key(), zero.field()), ("fleet.error.content_zero_quantity", "parts"));
+        assert_eq!(
+            refused(with_parts(vec![need("P-1", 1), need("P-1", 2)])),
+            ContentError::DuplicatePart { part: PartNumber::parse("P-1").expect("part") }
+        );
     }
 
     #[test]

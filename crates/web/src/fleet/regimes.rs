@@ -16,14 +16,18 @@ use crate::layout::{Chrome, FormErrors, redirect_with_flash, render, render_stat
 use accord_domain::RegimeId;
 use accord_domain::directory::Action;
 use accord_domain::fleet::meter::MeterKind;
-use accord_domain::fleet::regime::{CycleService, Interval, Regime, RegimeError, Seasonal, ServiceKind};
+use accord_domain::fleet::parts::PartNumber;
+use accord_domain::fleet::regime::{
+    ContentError, CycleService, Interval, Operation, PartNeed, Regime, RegimeError, Seasonal, ServiceContent,
+    ServiceKind,
+};
 use accord_domain::validation::Reason;
 use accord_store::{FleetSnapshot, StoreError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -34,8 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/fleet/regimes", get(regimes_page))
         .route("/fleet/regimes/{id}", get(edit_page).post(edit_form))
         .route("/fleet/regimes/{id}/services/{kind}/remove", post(remove_form))
+        .route("/fleet/regimes/{id}/services/{kind}/content", post(content_form))
         .route("/api/v1/fleet/regimes", get(regimes_api))
         .route("/api/v1/fleet/regimes/{id}", get(regime_api).put(update_api))
+        .route("/api/v1/fleet/regimes/{id}/services/{kind}", put(content_api))
 }
 
 const CYCLE_KINDS: [ServiceKind; 3] = [ServiceKind::To1, ServiceKind::To2, ServiceKind::To3];
@@ -65,6 +71,8 @@ enum Part {
     Month,
     Day,
     Window,
+    Operations,
+    Parts,
 }
 
 /// The form field (and API field) of a service's input: `to2_every`, `spring_day`, …
@@ -76,6 +84,16 @@ fn field(kind: ServiceKind, part: Part) -> &'static str {
         (To3, Part::On) => "to3_on",
         (Spring, Part::On) => "spring_on",
         (Autumn, Part::On) => "autumn_on",
+        (To1, Part::Operations) => "to1_operations",
+        (To2, Part::Operations) => "to2_operations",
+        (To3, Part::Operations) => "to3_operations",
+        (Spring, Part::Operations) => "spring_operations",
+        (Autumn, Part::Operations) => "autumn_operations",
+        (To1, Part::Parts) => "to1_parts",
+        (To2, Part::Parts) => "to2_parts",
+        (To3, Part::Parts) => "to3_parts",
+        (Spring, Part::Parts) => "spring_parts",
+        (Autumn, Part::Parts) => "autumn_parts",
         (To1, Part::Replaces) => "to1_replaces",
         (To2, Part::Replaces) => "to2_replaces",
         (To3, Part::Replaces) => "to3_replaces",
@@ -191,6 +209,8 @@ pub struct RegimeItem {
     pub base: IntervalBody,
     pub cycle: Vec<LevelItem>,
     pub seasonal: Vec<Seasonal>,
+    /// Each service's operations (code, standard hours) and parts (number, quantity).
+    pub content: Vec<ServiceContent>,
 }
 
 fn engine_name(r: &Regime) -> Option<String> {
@@ -227,6 +247,7 @@ fn regime_item(snap: &FleetSnapshot, r: &Regime) -> RegimeItem {
             })
             .collect(),
         seasonal: r.seasonal().to_vec(),
+        content: r.contents().to_vec(),
     }
 }
 
@@ -246,11 +267,14 @@ fn find_regime<'a>(snap: &'a FleetSnapshot, id: &str) -> Result<&'a Regime, AppE
     snap.regimes.iter().find(|r| r.id() == id).ok_or(AppError::NotFound)
 }
 
-/// What an edit states: the interval, the cycle by what each service replaces, the seasons.
+/// What an edit states: the interval, the cycle by what each service replaces, the seasons,
+/// and (over the API) optionally every service's content.
 struct Revision {
     base: Interval,
     cycle: Vec<CycleService>,
     seasonal: Vec<Seasonal>,
+    /// `None` keeps the content of the services kept; a list replaces all of it.
+    content: Option<Vec<ServiceContent>>,
 }
 
 /// Checks a revision in the domain and saves it (one audited transaction).
@@ -262,9 +286,19 @@ async fn save(
     regime: &Regime,
     revision: Revision,
 ) -> Result<Regime, AppError> {
-    let revised = regime
+    let mut revised = regime
         .revised(revision.base, &revision.cycle, revision.seasonal)
         .map_err(|e| refusal(tr, &regime_name(snap, regime), &e))?;
+    if let Some(contents) = revision.content {
+        let refused = |e: ContentError| content_refusal(&regime_name(snap, regime), &e);
+        for kind in revised.contents().iter().map(|c| c.kind).collect::<Vec<_>>() {
+            revised =
+                revised.with_content(ServiceContent { kind, operations: vec![], parts: vec![] }).map_err(refused)?;
+        }
+        for content in contents {
+            revised = revised.with_content(content).map_err(refused)?;
+        }
+    }
     state.store().fleet_regime_update(author, &revised).await?;
     Ok(revised)
 }
@@ -294,6 +328,8 @@ pub struct RegimeLine {
     pub cycle: Vec<(String, String, String)>,
     /// Each seasonal service: service, day, window.
     pub seasonal: Vec<(String, String, String)>,
+    /// Each service with content: service, its operations with their hours and its parts.
+    pub content: Vec<(String, String)>,
     pub machines: usize,
 }
 
@@ -353,6 +389,22 @@ async fn regimes_page(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
                     .map(|s| {
                         let (day, window) = seasonal_day(tr, s);
                         (service_name(Some(tr), s.kind), day, window)
+                    })
+                    .collect(),
+                content: r
+                    .contents()
+                    .iter()
+                    .map(|c| {
+                        let hours: rust_decimal::Decimal = c.operations.iter().map(|o| o.standard_hours).sum();
+                        let summary = tr.ta(
+                            "fleet-regime-content-summary",
+                            &[
+                                ("operations", c.operations.len().to_string()),
+                                ("hours", tr.decimal(hours)),
+                                ("parts", c.parts.len().to_string()),
+                            ],
+                        );
+                        (service_name(Some(tr), c.kind), summary)
                     })
                     .collect(),
                 machines: snap
@@ -420,6 +472,14 @@ fn form_values(r: &Regime) -> HashMap<String, String> {
         v.insert(format!("{c}_on"), "1".into());
         v.insert(format!("{c}_replaces"), s.replaces.map(kind_code).unwrap_or_default().into());
         v.insert(format!("{c}_every"), s.every.to_string());
+    }
+    for content in r.contents() {
+        let c = kind_code(content.kind);
+        let operations: Vec<String> =
+            content.operations.iter().map(|o| format!("{}; {}", o.code, o.standard_hours.normalize())).collect();
+        let parts: Vec<String> = content.parts.iter().map(|p| format!("{}; {}", p.part, p.qty)).collect();
+        v.insert(format!("{c}_operations"), operations.join("\n"));
+        v.insert(format!("{c}_parts"), parts.join("\n"));
     }
     for s in r.seasonal() {
         let c = kind_code(s.kind);
@@ -519,7 +579,7 @@ fn parse_form(values: &HashMap<String, String>) -> Result<Revision, AppError> {
         let window_days = number::<u16>(values, field(k, Part::Window))?.unwrap_or(0);
         seasonal.push(Seasonal { kind: k, month, day, window_days });
     }
-    Ok(Revision { base, cycle, seasonal })
+    Ok(Revision { base, cycle, seasonal, content: None })
 }
 
 /// A refusal beside its field, and above the form naming the regime.
@@ -571,6 +631,7 @@ async fn remove_form(
         base: regime.base(),
         cycle: regime.cycle_services().into_iter().filter(|s| s.kind != kind).collect(),
         seasonal: regime.seasonal().iter().copied().filter(|s| s.kind != kind).collect(),
+        content: None,
     };
     match save(&state, ctx.author(), Some(&ctx.tr), &snap, regime, revision).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &format!("/fleet/regimes/{}", regime.id()), "fleet-regime-saved")),
@@ -579,6 +640,116 @@ async fn remove_form(
             edit_page_with(&state, &ctx, &snap, regime, form_values(regime), errors, status).await
         }
     }
+}
+
+/// A line of a content list: `code; value` (a tab also separates).
+fn split_line(line: &str) -> (&str, Option<&str>) {
+    match line.split_once([';', '\t']) {
+        Some((a, b)) => (a.trim(), Some(b.trim()).filter(|b| !b.is_empty())),
+        None => (line.trim(), None),
+    }
+}
+
+/// Reads a service's content from the form's two lists, one item a line: `code; standard hours`
+/// (a comma or a point before the decimals) and `part number; quantity` (1 when left out).
+/// A line that does not read is refused beside its list, naming the line.
+fn parse_content(
+    tr: &Tr,
+    kind: ServiceKind,
+    values: &HashMap<String, String>,
+) -> Result<ServiceContent, (&'static str, String)> {
+    let text = |part| values.get(field(kind, part)).map(String::as_str).unwrap_or_default();
+    let mut operations = Vec::new();
+    for (i, line) in text(Part::Operations).lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let line_no = (i + 1).to_string();
+        let (code, hours) = split_line(line);
+        let hours = hours
+            .map(|h| h.replace(',', ".").replace([' ', '\u{a0}'], ""))
+            .and_then(|h| h.parse::<rust_decimal::Decimal>().ok())
+            .ok_or_else(|| (field(kind, Part::Operations), tr.ta("fleet-regime-line-hours", &[("line", line_no)])))?;
+        operations.push(Operation { code: code.to_string(), standard_hours: hours });
+    }
+    let mut parts = Vec::new();
+    for (i, line) in text(Part::Parts).lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let line_no = (i + 1).to_string();
+        let (number, qty) = split_line(line);
+        let part = PartNumber::parse(number).map_err(|_| {
+            (
+                field(kind, Part::Parts),
+                tr.ta("fleet-regime-line-part", &[("line", line_no.clone()), ("value", number.into())]),
+            )
+        })?;
+        let qty = match qty {
+            None => 1,
+            Some(q) => q
+                .parse::<u32>()
+                .map_err(|_| (field(kind, Part::Parts), tr.ta("fleet-regime-line-qty", &[("line", line_no)])))?,
+        };
+        parts.push(PartNeed { part, qty });
+    }
+    Ok(ServiceContent { kind, operations, parts })
+}
+
+/// A content refusal as the 422 the page and the API show, naming the regime, the list and
+/// the value.
+fn content_refusal(subject: &str, e: &ContentError) -> AppError {
+    AppError::Store(StoreError::Refused {
+        key: e.key(),
+        field: e.field(),
+        subject: subject.to_string(),
+        value: e.value(),
+        message: e.to_string(),
+    })
+}
+
+/// Checks a service's content in the domain and saves the regime (the store checks that every
+/// part is in the catalogue).
+async fn save_content(
+    state: &AppState,
+    author: accord_store::Author<'_>,
+    snap: &FleetSnapshot,
+    regime: &Regime,
+    content: ServiceContent,
+) -> Result<Regime, AppError> {
+    let revised = regime.with_content(content).map_err(|e| content_refusal(&regime_name(snap, regime), &e))?;
+    state.store().fleet_regime_update(author, &revised).await?;
+    Ok(revised)
+}
+
+async fn content_form(
+    State(state): State<AppState>,
+    Path((id, kind)): Path<(String, String)>,
+    CsrfForm(ctx, form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    Scope::of(store, &ctx.user).await?.require_manage()?;
+    let snap = store.fleet_snapshot().await?;
+    let regime = find_regime(&snap, &id)?;
+    let kind = kind_from(&kind).ok_or(AppError::NotFound)?;
+    let tr = &ctx.tr;
+    let refused = match parse_content(tr, kind, &form) {
+        Err((name, message)) => Some((name, message)),
+        Ok(content) => match save_content(&state, ctx.author(), &snap, regime, content).await {
+            Ok(_) => None,
+            Err(AppError::Store(StoreError::Refused { key, field: list, subject, value, .. })) => {
+                let part = if list == "parts" { Part::Parts } else { Part::Operations };
+                Some((field(kind, part), tr.ta(&fluent_id(key), &[("subject", subject), ("value", value)])))
+            }
+            Err(other) => return Err(other),
+        },
+    };
+    let Some((name, message)) = refused else {
+        let to = format!("/fleet/regimes/{}#content-{}", regime.id(), kind_code(kind));
+        return Ok(redirect_with_flash(&ctx, &to, "fleet-regime-content-saved"));
+    };
+    let general = tr.ta("fleet-regime-refused", &[("regime", regime_name(&snap, regime)), ("reason", message.clone())]);
+    let mut values = form_values(regime);
+    for part in [Part::Operations, Part::Parts] {
+        let name = field(kind, part);
+        values.insert(name.to_string(), form.get(name).cloned().unwrap_or_default());
+    }
+    let errors = FormErrors::with(vec![(name, message)], Some(general));
+    edit_page_with(&state, &ctx, &snap, regime, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 // --------------------------------------------------------------------------------- API
@@ -609,6 +780,8 @@ struct RegimeBody {
     cycle: Vec<CycleService>,
     #[serde(default)]
     seasonal: Vec<Seasonal>,
+    /// Every service's operations and parts; left out, the content of the services kept stays.
+    content: Option<Vec<ServiceContent>>,
 }
 
 async fn update_api(
@@ -622,7 +795,34 @@ async fn update_api(
     let snap = store.fleet_snapshot().await?;
     let regime = find_regime(&snap, &id)?;
     let author = accord_store::Author::user(api.user.login.as_str());
-    let revision = Revision { base: body.base.into(), cycle: body.cycle, seasonal: body.seasonal };
+    let revision =
+        Revision { base: body.base.into(), cycle: body.cycle, seasonal: body.seasonal, content: body.content };
     let revised = save(&state, author, None, &snap, regime, revision).await?;
+    Ok(Json(regime_item(&snap, &revised)))
+}
+
+/// A service's operations and parts over the API; both lists replace the stored ones.
+#[derive(Debug, Deserialize)]
+struct ContentBody {
+    #[serde(default)]
+    operations: Vec<Operation>,
+    #[serde(default)]
+    parts: Vec<PartNeed>,
+}
+
+async fn content_api(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((id, kind)): Path<(String, String)>,
+    Json(body): Json<ContentBody>,
+) -> Result<Json<RegimeItem>, AppError> {
+    let store = state.store();
+    Scope::of(store, &api.user).await?.require_manage()?;
+    let snap = store.fleet_snapshot().await?;
+    let regime = find_regime(&snap, &id)?;
+    let kind = kind_from(&kind).ok_or(AppError::NotFound)?;
+    let author = accord_store::Author::user(api.user.login.as_str());
+    let content = ServiceContent { kind, operations: body.operations, parts: body.parts };
+    let revised = save_content(&state, author, &snap, regime, content).await?;
     Ok(Json(regime_item(&snap, &revised)))
 }

@@ -1,12 +1,13 @@
 //! Maintenance regimes over HTTP, on both backends: the list, a refused edit that changes
 //! nothing, a good edit that changes a machine's next service in the due list, observers
-//! refused.
+//! refused; a service's operations and parts edited, refused line by line, and used by the
+//! next preventive work order.
 
 use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
 use serde_json::{Value, json};
 
-on_both_backends!(fleet_regimes_are_listed_edited_and_refused,);
+on_both_backends!(fleet_regimes_are_listed_edited_and_refused, fleet_service_content_is_edited_and_used,);
 
 async fn get_json(http: &reqwest::Client, app: &TestApp, token: &str, path: &str) -> Value {
     let response = http.get(app.url(path)).bearer_auth(token).send().await.expect("get");
@@ -129,11 +130,16 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
     let audit = app.store.audit_history("fleet_regime", &id).await.expect("audit");
     assert!(audit.iter().any(|e| e.actor.as_deref() == Some("coord.khv")), "the edit is audited");
 
-    // The API puts the original back; the due list returns to the service it had.
+    // A removed service's operations and parts go with it.
+    assert!(stored["content"].as_array().expect("content").iter().all(|c| c["kind"] == only), "{stored}");
+
+    // The API puts the original back, content included; the due list returns to the service
+    // it had.
     let body = json!({
         "base": regime["base"],
         "cycle": cycle.iter().map(|l| json!({"kind": l["kind"], "replaces": l["replaces"], "every": l["every"]})).collect::<Vec<_>>(),
         "seasonal": regime["seasonal"],
+        "content": regime["content"],
     });
     let put = http
         .put(app.url(&format!("/api/v1/fleet/regimes/{id}")))
@@ -171,4 +177,122 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         .expect("post");
     assert_eq!(posted.status(), 403);
     assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime, "unchanged");
+}
+
+async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let due = get_json(&http, app, &admin, "/api/v1/fleet/due").await;
+    let row =
+        due.as_array().expect("rows").iter().find(|r| r["service"] == "to1").expect("a machine with ТО-1 due").clone();
+    let machine = row["machine"]["id"].as_str().expect("id").to_string();
+    let regimes = get_json(&http, app, &admin, "/api/v1/fleet/regimes").await;
+    let regime = regimes
+        .as_array()
+        .expect("regimes")
+        .iter()
+        .find(|r| r["model"] == row["machine"]["model"])
+        .expect("the model's regime")
+        .clone();
+    let id = regime["id"].as_str().expect("id").to_string();
+    let stock = get_json(&http, app, &admin, "/api/v1/fleet/stock").await;
+    let part = stock.as_array().and_then(|s| s.first()).and_then(|s| s["part"].as_str()).expect("a part").to_string();
+
+    // Through the form: a line without hours is refused beside the list, naming the line;
+    // what was typed stays; nothing saved.
+    let coordinator = app.sign_in("coord.khv").await;
+    let html = coordinator
+        .get(app.url(&format!("/fleet/regimes/{id}")))
+        .send()
+        .await
+        .expect("edit")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("id=\"content-to1-form\"") && html.contains("<label for=\"f-to1_operations\""),
+        "a labelled list"
+    );
+    let csrf = csrf_in(&html);
+    let path = format!("/fleet/regimes/{id}/services/to1/content");
+    let post = |operations: &str, parts: &str| {
+        let form =
+            [("_csrf", csrf.clone()), ("to1_operations", operations.to_string()), ("to1_parts", parts.to_string())];
+        coordinator.post(app.url(&path)).form(&form).send()
+    };
+    let refused = post("замена-масла-двигателя; 1,5\nрегулировка-клапанов", "").await.expect("post");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("id=\"e-to1_operations\""), "beside the list");
+    assert!(html.contains("Строка 2"), "names the line");
+    assert!(html.contains("регулировка-клапанов"), "keeps what was typed");
+    let unknown = post("замена-масла-двигателя; 1,5", "НЕТ-ТАКОЙ-999; 2").await.expect("post");
+    assert_eq!(unknown.status(), 422);
+    let html = unknown.text().await.expect("html");
+    assert!(html.contains("id=\"e-to1_parts\"") && html.contains("НЕТ-ТАКОЙ-999"), "the unknown part named");
+    let twice = post("мойка; 0,5\nмойка; 1", "").await.expect("post");
+    assert_eq!(twice.status(), 422);
+    assert!(twice.text().await.expect("html").contains("мойка"), "the repeated operation named");
+    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime, "nothing saved");
+
+    // A good save: 303, the API shows it, the audit has it.
+    let saved =
+        post("замена-масла-двигателя; 1,5\n\nрегулировка-клапанов; 2", &format!("{part}; 2")).await.expect("post");
+    assert_eq!(saved.status(), 303);
+    let stored = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
+    let to1 = stored["content"].as_array().expect("content").iter().find(|c| c["kind"] == "to1").expect("ТО-1").clone();
+    assert_eq!(to1["operations"][0]["code"], "замена-масла-двигателя");
+    assert_eq!(to1["operations"][1]["standard_hours"], json!("2"), "the empty line skipped");
+    assert_eq!(to1["parts"], json!([{ "part": part, "qty": 2 }]));
+    let audit = app.store.audit_history("fleet_regime", &id).await.expect("audit");
+    assert!(audit.iter().any(|e| e.actor.as_deref() == Some("coord.khv")));
+    let list = coordinator.get(app.url("/fleet/regimes")).send().await.expect("list").text().await.expect("html");
+    assert!(list.contains("операций: 2 (3,5 н-ч), запчастей: 1"), "the list sums the content up");
+
+    // The next preventive order for a machine of that model carries the operations.
+    let opened = http
+        .post(app.url("/api/v1/fleet/due/orders"))
+        .bearer_auth(&admin)
+        .json(&json!({ "machines": [machine] }))
+        .send()
+        .await
+        .expect("post");
+    assert!(opened.status().is_success(), "{}", opened.status());
+    let orders = get_json(&http, app, &admin, &format!("/api/v1/fleet/workorders?machine={machine}&open=true")).await;
+    let order_id = orders["items"][0]["id"].as_str().expect("order").to_string();
+    let order = get_json(&http, app, &admin, &format!("/api/v1/fleet/workorders/{order_id}")).await;
+    let operations: Vec<&str> =
+        order["order"]["work"].as_array().expect("work lines").iter().filter_map(|w| w["operation"].as_str()).collect();
+    assert_eq!(operations, ["замена-масла-двигателя", "регулировка-клапанов"], "{order}");
+
+    // Over the API: a zero quantity is a 422 naming the list; an empty content clears it.
+    let put = |body: Value| {
+        http.put(app.url(&format!("/api/v1/fleet/regimes/{id}/services/to1"))).bearer_auth(&admin).json(&body).send()
+    };
+    let refused = put(json!({ "operations": [], "parts": [{ "part": part, "qty": 0 }] })).await.expect("put");
+    assert_eq!(refused.status(), 422);
+    let err: Value = refused.json().await.expect("json");
+    assert_eq!(err["error"]["field"], "parts", "{err}");
+    let absent = http
+        .put(app.url(&format!("/api/v1/fleet/regimes/{id}/services/autumn")))
+        .bearer_auth(&admin)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("put");
+    let has_autumn = regime["seasonal"].as_array().is_some_and(|s| s.iter().any(|x| x["kind"] == "autumn"));
+    assert_eq!(absent.status(), if has_autumn { 200 } else { 422 });
+    let cleared = put(json!({})).await.expect("put");
+    assert_eq!(cleared.status(), 200);
+    let after = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
+    assert!(after["content"].as_array().expect("content").iter().all(|c| c["kind"] != "to1"), "{after}");
+    let observer = app.token("observer").await;
+    let forbidden = http
+        .put(app.url(&format!("/api/v1/fleet/regimes/{id}/services/to1")))
+        .bearer_auth(&observer)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(forbidden.status(), 403);
 }
