@@ -991,30 +991,73 @@ impl Store {
         Ok(FleetImportOutcome { unchanged: false, inserted })
     }
 
-    /// Changes a machine's status (and commissioning date).
-    pub async fn fleet_machine_update(&self, author: Author<'_>, machine: &Machine, today: NaiveDate) -> Result<()> {
+    /// Changes what a machine's register entry says of its use: status, district,
+    /// commissioning date, correction factors. `version` (when given) must be the stored one,
+    /// else nothing is written (409). Decommissioning takes the machine off the books on
+    /// `today`; returning it to service puts it back on.
+    pub async fn fleet_machine_update(
+        &self,
+        author: Author<'_>,
+        machine: &Machine,
+        version: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<StoredMachine> {
         check_machine(machine, today)
             .map_err(|e| refused(e.key(), e.field(), machine.id, field_value(machine, e.field()), &e))?;
         let mut w = self.begin_write(author).await?;
-        let before: Option<(String,)> = sqlx::query_as("SELECT body FROM fleet_machines WHERE id = $1")
-            .bind(machine.id.to_string())
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        let before: Machine = unjson("machine", &before.ok_or(StoreError::NotFound { entity: "machine" })?.0)?;
+        let row: Option<(String, String, Option<String>, i64)> =
+            sqlx::query_as("SELECT body, due_state, off_books, version FROM fleet_machines WHERE id = $1")
+                .bind(machine.id.to_string())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        let (body, due, off_books, current) = row.ok_or(StoreError::NotFound { entity: "machine" })?;
+        if version.is_some_and(|v| v != current) {
+            return Err(StoreError::Conflict { entity: "machine", current });
+        }
+        let before: Machine = unjson("machine", &body)?;
+        if before.model != machine.model || before.vin != machine.vin || before.serial != machine.serial {
+            return Err(refused(
+                "fleet.error.machine_identity_changed",
+                "model",
+                machine.id,
+                machine.model,
+                "model, VIN and serial number are not changed here",
+            ));
+        }
+        let off_books = match (machine.status.on_books(), off_books.as_deref().map(date).transpose()?) {
+            (true, _) => None,
+            (false, Some(kept)) => Some(kept),
+            (false, None) if machine.status == accord_domain::fleet::machine::MachineStatus::Decommissioned => {
+                Some(today)
+            }
+            (false, None) => None,
+        };
         w.touch_machine(machine.id);
         sqlx::query(
-            "UPDATE fleet_machines SET status = $1, commissioned_on = $2, district = $3, body = $4, version = version + 1, updated_at = $5 WHERE id = $6",
+            "UPDATE fleet_machines SET status = $1, commissioned_on = $2, district = $3, body = $4, off_books = $5, \
+             version = version + 1, updated_at = $6 WHERE id = $7",
         )
         .bind(code(&machine.status))
         .bind(machine.commissioned_on.map(|d| d.to_string()))
         .bind(&machine.district.0)
         .bind(json(machine)?)
+        .bind(off_books.map(|d| d.to_string()))
         .bind(w.now_text())
         .bind(machine.id.to_string())
         .execute(&mut *w.tx)
         .await?;
         w.audit(Change::update("fleet_machine", machine.id, &before, machine)).await?;
-        w.commit().await
+        let snap = self.fleet_snapshot().await?;
+        let stored = StoredMachine {
+            machine: machine.clone(),
+            kind: snap.models.get(&machine.model).map_or(MachineKind::Other, |m| m.kind),
+            model_name: snap.models.get(&machine.model).map(|m| m.designation.clone()).unwrap_or_default(),
+            off_books,
+            due: unjson("due state", &due)?,
+            version: current + 1,
+        };
+        w.commit().await?;
+        Ok(stored)
     }
 
     // ---------------------------------------------------------------- meters

@@ -114,6 +114,17 @@ pub struct CorrectionFactors {
 
 impl CorrectionFactors {
     pub const NEUTRAL: CorrectionFactors = CorrectionFactors { operating: 1000, climate: 1000 };
+    /// The operating factors of categories I to V.
+    pub const OPERATING: [Permille; 5] = [1000, 900, 800, 700, 600];
+    /// The climate factors: temperate, (moderately) cold, very cold.
+    pub const CLIMATE: [Permille; 3] = [1000, 900, 800];
+
+    /// Factors as a person picks them: one of the category factors and one of the climate
+    /// factors, else `None`.
+    pub fn standard(operating: Permille, climate: Permille) -> Option<CorrectionFactors> {
+        (Self::OPERATING.contains(&operating) && Self::CLIMATE.contains(&climate))
+            .then_some(CorrectionFactors { operating, climate })
+    }
 
     pub fn of(category: OperatingCategory, climate: Climate) -> CorrectionFactors {
         CorrectionFactors { operating: category.factor(), climate: climate.factor() }
@@ -860,6 +871,18 @@ pub(crate) mod tests {
             refused(with_parts(vec![need("P-1", 1), need("P-1", 2)])),
             ContentError::DuplicatePart { part: PartNumber::parse("P-1").expect("part") }
         );
+    }
+
+    #[test]
+    fn standard_factors_are_the_categories_and_climates() {
+        for category in [OperatingCategory::I, OperatingCategory::III, OperatingCategory::V] {
+            for climate in [Climate::Temperate, Climate::Cold, Climate::VeryCold] {
+                let f = CorrectionFactors::of(category, climate);
+                assert_eq!(CorrectionFactors::standard(f.operating, f.climate), Some(f));
+            }
+        }
+        assert_eq!(CorrectionFactors::standard(850, 900), None);
+        assert_eq!(CorrectionFactors::standard(1000, 700), None);
     }
 
     #[test]

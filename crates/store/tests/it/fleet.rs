@@ -452,7 +452,22 @@ pub async fn fleet_cache_follows_writes_here_and_elsewhere(store: Store) {
     assert_cache_fresh(&store, "registering a machine").await;
     let mut changed = new.machine.clone();
     changed.status = accord_domain::fleet::machine::MachineStatus::InRepair;
-    store.fleet_machine_update(ADMIN, &changed, today).await.expect("status");
+    let stored = store.fleet_machine_update(ADMIN, &changed, Some(1), today).await.expect("status");
+    assert_eq!(stored.version, 2);
+    let stale = store.fleet_machine_update(ADMIN, &changed, Some(1), today).await.expect_err("stale version");
+    assert!(matches!(stale, StoreError::Conflict { current: 2, .. }), "{stale:?}");
+    assert_cache_fresh(&store, "a status change").await;
+    changed.status = accord_domain::fleet::machine::MachineStatus::Decommissioned;
+    let stored = store.fleet_machine_update(ADMIN, &changed, None, today).await.expect("decommissioned");
+    assert_eq!(stored.off_books, Some(today), "taken off the books");
+    assert_eq!(
+        store.fleet_snapshot().await.expect("snapshot").machine(changed.id).and_then(|m| m.off_books),
+        Some(today)
+    );
+    assert_cache_fresh(&store, "decommissioning").await;
+    changed.status = accord_domain::fleet::machine::MachineStatus::InService;
+    let stored = store.fleet_machine_update(ADMIN, &changed, None, today).await.expect("back in service");
+    assert_eq!(stored.off_books, None);
     assert_cache_fresh(&store, "a status change").await;
     store.fleet_regime_update(ADMIN, &snapshot.regimes[0]).await.expect("regime");
     assert_cache_fresh(&store, "a regime edit").await;

@@ -1,6 +1,7 @@
 //! The fleet JSON API under `/api/v1/fleet`, mirroring the pages. Bad input is a 4xx whose
 //! body names the field (`{"error": {"code", "message", "field"}}`).
 
+use super::pages::{MachineEditForm, machine_edited};
 use super::views::{self, DueRow, KpiQuery, MachineData, MachineItem, MachineQuery};
 use super::{ImportError, ImportKind, ImportSummary, Scope, import_file, order_action, today};
 use crate::AppState;
@@ -28,7 +29,7 @@ use std::str::FromStr;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/fleet/machines", get(machines))
-        .route("/api/v1/fleet/machines/{id}", get(machine))
+        .route("/api/v1/fleet/machines/{id}", get(machine).put(update_machine))
         .route("/api/v1/fleet/readings", post(add_reading))
         .route("/api/v1/fleet/machines/{id}/readings", get(readings))
         .route("/api/v1/fleet/readings/{id}/void", post(void_reading))
@@ -90,6 +91,49 @@ async fn machine(
     let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
     let scope = Scope::of(store, &api.user).await?;
     Ok(Json(views::machine_data(store, &scope, id, today(store).await?).await?))
+}
+
+/// What a machine's register entry may change over the API; a field left out stays.
+#[derive(Deserialize)]
+struct MachineBody {
+    status: Option<String>,
+    district: Option<String>,
+    /// `YYYY-MM-DD`; an empty string clears it.
+    commissioned_on: Option<String>,
+    /// Permille: 1000, 900, 800, 700 or 600 (categories I to V).
+    operating: Option<u16>,
+    /// Permille: 1000, 900 or 800.
+    climate: Option<u16>,
+    /// The version read; a later change makes this one a 409.
+    version: Option<i64>,
+}
+
+async fn update_machine(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(id): Path<String>,
+    Json(body): Json<MachineBody>,
+) -> Result<Json<MachineData>, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &api.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let stored = scope.require_machine(&snap, id)?;
+    scope.require_manage()?;
+    let current = MachineEditForm::of(stored);
+    let form = MachineEditForm {
+        status: body.status.unwrap_or(current.status),
+        district: body.district.unwrap_or(current.district),
+        commissioned_on: body.commissioned_on.unwrap_or(current.commissioned_on),
+        operating: body.operating.map_or(current.operating, |v| v.to_string()),
+        climate: body.climate.map_or(current.climate, |v| v.to_string()),
+        version: body.version.map(|v| v.to_string()).unwrap_or_default(),
+    };
+    let (machine, version) = machine_edited(stored, &form)?;
+    let author = accord_store::Author::user(api.user.login.as_str());
+    let today = today(store).await?;
+    store.fleet_machine_update(author, &machine, version, today).await?;
+    Ok(Json(views::machine_data(store, &scope, id, today).await?))
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,9 @@ use accord_domain::directory::Action;
 use accord_domain::fleet::kpi::{GroupBy, GroupKey, Kpi, KpiRow};
 use accord_domain::fleet::machine::MachineStatus;
 use accord_domain::fleet::parts::PartNumber;
+use accord_domain::fleet::regime::CorrectionFactors;
 use accord_domain::fleet::work_order::WorkLine;
+use accord_domain::validation::Reason;
 use accord_domain::{MachineId, WarehouseId, WorkOrderId};
 use accord_report::trade_charts::{Series, trend_lines};
 use accord_store::{NewReading, Paging, WorkOrderFilter, WorkOrderRow};
@@ -32,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/fleet", get(machines_page))
         .route("/fleet/machines/{id}", get(machine_page))
         .route("/fleet/machines/{id}/readings", post(reading_form))
+        .route("/fleet/machines/{id}/edit", post(machine_edit_form))
         .route("/fleet/machines/{id}/readings/{reading}/void", post(void_form))
         .route("/fleet/machines/{id}/warranties", post(warranty_form))
         .route("/fleet/machines/{id}/assemblies", post(assembly_form))
@@ -308,6 +311,38 @@ pub struct WarrantyForm {
 pub struct MachineForms {
     pub reading: ReadingForm,
     pub warranty: WarrantyForm,
+    pub edit: Option<MachineEditForm>,
+}
+
+/// What the service centre changes of a machine's register entry: its status, district,
+/// commissioning date and the correction factors of its maintenance intervals (permille).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct MachineEditForm {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default)]
+    pub commissioned_on: String,
+    #[serde(default)]
+    pub operating: String,
+    #[serde(default)]
+    pub climate: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+impl MachineEditForm {
+    pub fn of(m: &accord_store::StoredMachine) -> MachineEditForm {
+        MachineEditForm {
+            status: views::status_code(m.machine.status),
+            district: m.machine.district.0.clone(),
+            commissioned_on: m.machine.commissioned_on.map(|d| d.to_string()).unwrap_or_default(),
+            operating: m.machine.factors.operating.to_string(),
+            climate: m.machine.factors.climate.to_string(),
+            version: m.version.to_string(),
+        }
+    }
 }
 
 pub struct WarrantyLine {
@@ -337,6 +372,12 @@ struct MachinePage {
     void_reasons: Vec<(String, String)>,
     form: ReadingForm,
     warranty_form: WarrantyForm,
+    edit: MachineEditForm,
+    statuses: Vec<(String, String)>,
+    /// The operating category and the climate, each a select of permille values.
+    factor_choices: Vec<Choice>,
+    /// The intervals' factors in force, as "0,8 × 0,9".
+    factors: String,
     warranties: Vec<WarrantyLine>,
     /// Fitted now: (id, kind, serial, usage with unit, since).
     fitted: Vec<(String, String, String, String, String)>,
@@ -394,7 +435,13 @@ async fn machine_page_with(
         data.meters.iter().map(|m| m.kind).chain(readings.iter().map(|r| r.kind)).collect();
     kinds.sort();
     kinds.dedup();
-    let MachineForms { reading: form, warranty: warranty_form } = forms;
+    let MachineForms { reading: form, warranty: warranty_form, edit } = forms;
+    let snap = store.fleet_snapshot().await?;
+    let stored = snap.machine(id).ok_or(AppError::NotFound)?;
+    let edit = edit.unwrap_or_else(|| MachineEditForm::of(stored));
+    let permille = |v: u16| tr.decimal(rust_decimal::Decimal::new(i64::from(v), 3).normalize());
+    let factors =
+        format!("{} × {}", permille(stored.machine.factors.operating), permille(stored.machine.factors.climate));
     let form = ReadingForm { date: if form.date.is_empty() { today.to_string() } else { form.date }, ..form };
     let warranty_form = WarrantyForm {
         from: if warranty_form.from.is_empty() { today.to_string() } else { warranty_form.from },
@@ -480,6 +527,24 @@ async fn machine_page_with(
             .collect(),
         form,
         warranty_form,
+        edit: edit.clone(),
+        statuses: MachineStatus::ALL.into_iter().map(|s| (views::status_code(s), k(tr, s.key()))).collect(),
+        factor_choices: [
+            ("operating", &CorrectionFactors::OPERATING[..], edit.operating.clone()),
+            ("climate", &CorrectionFactors::CLIMATE[..], edit.climate.clone()),
+        ]
+        .into_iter()
+        .map(|(name, values, current)| Choice {
+            name,
+            label: tr.t(&format!("fleet-field-{name}")),
+            options: values
+                .iter()
+                .map(|v| (v.to_string(), tr.ta(&format!("fleet-{name}-{v}"), &[("factor", permille(*v))])))
+                .collect(),
+            current,
+        })
+        .collect(),
+        factors,
         warranties: warranties.iter().map(|w| warranty_line(tr, w)).collect(),
         fitted,
         shelf,
@@ -512,6 +577,93 @@ fn warranty_line(tr: &Tr, row: &accord_store::WarrantyRow) -> WarrantyLine {
             |l| format!("{} {} ({})", tr.int(l.up_to), k(tr, l.kind.unit_key()), k(tr, l.kind.key())),
         ),
         note: row.note.clone(),
+    }
+}
+
+/// A select of a form: its field, label, (value, label) options and the value chosen.
+pub struct Choice {
+    pub name: &'static str,
+    pub label: String,
+    pub options: Vec<(String, String)>,
+    pub current: String,
+}
+
+/// The machine as the edit form states it, or the field that does not read.
+pub fn machine_edited(
+    stored: &accord_store::StoredMachine,
+    form: &MachineEditForm,
+) -> Result<(accord_domain::fleet::machine::Machine, Option<i64>), AppError> {
+    let mut m = stored.machine.clone();
+    if !form.status.trim().is_empty() {
+        m.status = MachineStatus::ALL
+            .into_iter()
+            .find(|s| views::status_code(*s) == form.status.trim())
+            .ok_or_else(|| super::invalid("status", Reason::UnknownValue))?;
+    }
+    let district = form.district.trim();
+    if !district.is_empty() {
+        m.district = accord_domain::fleet::machine::District(district.to_string());
+    }
+    m.commissioned_on = match form.commissioned_on.trim() {
+        "" => None,
+        text => Some(
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| super::invalid("commissioned_on", Reason::UnknownValue))?,
+        ),
+    };
+    let factor = |text: &str, field: &'static str, current: u16| -> Result<u16, AppError> {
+        match text.trim() {
+            "" => Ok(current),
+            t => t.parse().map_err(|_| super::invalid(field, Reason::UnknownValue)),
+        }
+    };
+    let operating = factor(&form.operating, "operating", m.factors.operating)?;
+    let climate = factor(&form.climate, "climate", m.factors.climate)?;
+    m.factors = CorrectionFactors::standard(operating, climate).ok_or_else(|| {
+        let field = if CorrectionFactors::OPERATING.contains(&operating) { "climate" } else { "operating" };
+        super::invalid(field, Reason::UnknownValue)
+    })?;
+    let version = match form.version.trim() {
+        "" => None,
+        v => Some(v.parse::<i64>().map_err(|_| super::invalid("version", Reason::UnknownValue))?),
+    };
+    Ok((m, version))
+}
+
+/// Status, district, commissioning date and correction factors changed on the machine's page.
+async fn machine_edit_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm(ctx, form): CsrfForm<MachineEditForm>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let stored = scope.require_machine(&snap, id)?;
+    let name = stored_name(stored);
+    scope.require_manage()?;
+    let today = today(store).await?;
+    let result = match machine_edited(stored, &form) {
+        Ok((machine, version)) => {
+            store.fleet_machine_update(ctx.author(), &machine, version, today).await.map(|_| ()).map_err(AppError::from)
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(redirect_with_flash(&ctx, &format!("/fleet/machines/{id}#machine-edit"), "fleet-machine-saved")),
+        Err(error) => {
+            let field = |f: &str| match f {
+                "status" => "status",
+                "district" => "district",
+                "operating" => "operating",
+                "climate" => "climate",
+                _ => "commissioned_on",
+            };
+            let (status, errors) = machine_form_errors(&ctx.tr, &name, field, error)?;
+            let forms = MachineForms { edit: Some(form), ..Default::default() };
+            machine_page_with(&state, &ctx, id, forms, errors, status).await
+        }
     }
 }
 

@@ -52,6 +52,10 @@ pub struct MachineItem {
     pub status: MachineStatus,
     pub commissioned_on: Option<NaiveDate>,
     pub open_orders: u32,
+    /// The service interval factors (operating category, climate), permille.
+    pub factors: accord_domain::fleet::regime::CorrectionFactors,
+    /// The register entry's version, for a change that must not overwrite another.
+    pub version: i64,
 }
 
 pub fn status_code(s: MachineStatus) -> String {
@@ -77,6 +81,8 @@ pub fn item(m: &StoredMachine, snap: &FleetSnapshot, owners: &HashMap<Organisati
         district: m.machine.district.0.clone(),
         status: m.machine.status,
         commissioned_on: m.machine.commissioned_on,
+        factors: m.machine.factors,
+        version: m.version,
         open_orders: snap.open_orders.get(&m.machine.id).copied().unwrap_or(0),
     }
 }

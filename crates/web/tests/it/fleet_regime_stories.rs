@@ -7,7 +7,11 @@ use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
 use serde_json::{Value, json};
 
-on_both_backends!(fleet_regimes_are_listed_edited_and_refused, fleet_service_content_is_edited_and_used,);
+on_both_backends!(
+    fleet_regimes_are_listed_edited_and_refused,
+    fleet_service_content_is_edited_and_used,
+    fleet_machine_status_and_factors_are_edited,
+);
 
 async fn get_json(http: &reqwest::Client, app: &TestApp, token: &str, path: &str) -> Value {
     let response = http.get(app.url(path)).bearer_auth(token).send().await.expect("get");
@@ -295,4 +299,103 @@ async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
         .await
         .expect("put");
     assert_eq!(forbidden.status(), 403);
+}
+
+/// The service centre changes a machine's correction factors (its due meters follow), its
+/// status (decommissioned: off the due list) over the API and the machine page's form; a
+/// stale version is a 409, a factor off the scale and an in-service machine without a
+/// commissioning date are refused naming the field; an owner's mechanic may not change it.
+async fn fleet_machine_status_and_factors_are_edited(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let due = get_json(&http, app, &admin, "/api/v1/fleet/due").await;
+    let row = due
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["due_meters"].as_array().is_some_and(|m| m.iter().any(|v| v.as_i64().is_some_and(|v| v > 0))))
+        .expect("a machine due by a meter")
+        .clone();
+    let id = row["machine"]["id"].as_str().expect("id").to_string();
+    let machine = get_json(&http, app, &admin, &format!("/api/v1/fleet/machines/{id}")).await;
+    let version = machine["machine"]["version"].as_i64().expect("version");
+    let factors = machine["machine"]["factors"].clone();
+    let put =
+        |body: Value| http.put(app.url(&format!("/api/v1/fleet/machines/{id}"))).bearer_auth(&admin).json(&body).send();
+
+    // A factor off the scale: 422 naming the field, nothing saved.
+    let refused = put(json!({ "climate": 700 })).await.expect("put");
+    assert_eq!(refused.status(), 422);
+    let err: Value = refused.json().await.expect("json");
+    assert_eq!(err["error"]["field"], "climate", "{err}");
+
+    // Harsher conditions shorten the interval: the meter reading the service falls due at drops.
+    let harsher = if factors["operating"] == 600 { 700 } else { 600 };
+    let saved = put(json!({ "operating": harsher, "climate": 800, "version": version })).await.expect("put");
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.expect("json");
+    assert_eq!(saved["machine"]["factors"], json!({ "operating": harsher, "climate": 800 }));
+    let after = get_json(&http, app, &admin, "/api/v1/fleet/due").await;
+    let now =
+        after.as_array().expect("rows").iter().find(|r| r["machine"]["id"] == id.as_str()).expect("still due").clone();
+    let sum = |r: &Value| r["due_meters"].as_array().map_or(0, |m| m.iter().filter_map(Value::as_i64).sum::<i64>());
+    assert!(sum(&now) < sum(&row), "due earlier: {now} vs {row}");
+    let stale = put(json!({ "operating": 1000, "version": version })).await.expect("put");
+    assert_eq!(stale.status(), 409, "a change made by someone else since");
+
+    // An owner's mechanic may not change the register.
+    let owner = app.token("owner.road").await;
+    let forbidden = http
+        .put(app.url(&format!("/api/v1/fleet/machines/{id}")))
+        .bearer_auth(&owner)
+        .json(&json!({ "status": "in_repair" }))
+        .send()
+        .await
+        .expect("put");
+    assert!([403, 404].contains(&forbidden.status().as_u16()), "{}", forbidden.status());
+
+    // The page's form: in service without a commissioning date is refused beside the field;
+    // decommissioned takes the machine off the due list.
+    let coordinator = app.sign_in("coord.khv").await;
+    let page = coordinator
+        .get(app.url(&format!("/fleet/machines/{id}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("id=\"machine-edit-form\"") && page.contains("<label for=\"f-climate\""));
+    let csrf = csrf_in(&page);
+    let form = |status: &str, commissioned: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("status", status.to_string()),
+            ("district", "Хабаровск".to_string()),
+            ("commissioned_on", commissioned.to_string()),
+            ("operating", "1000".to_string()),
+            ("climate", "900".to_string()),
+        ]
+    };
+    let refused = coordinator
+        .post(app.url(&format!("/fleet/machines/{id}/edit")))
+        .form(&form("in_service", ""))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("id=\"e-commissioned_on\""), "beside the field");
+    let commissioned = machine["machine"]["commissioned_on"].as_str().unwrap_or("2023-01-01").to_string();
+    let saved = coordinator
+        .post(app.url(&format!("/fleet/machines/{id}/edit")))
+        .form(&form("decommissioned", &commissioned))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(saved.status(), 303);
+    let after = get_json(&http, app, &admin, "/api/v1/fleet/due").await;
+    assert!(after.as_array().expect("rows").iter().all(|r| r["machine"]["id"] != id.as_str()), "off the due list");
+    let audit = app.store.audit_history("fleet_machine", &id).await.expect("audit");
+    assert!(audit.iter().any(|e| e.actor.as_deref() == Some("coord.khv")), "audited");
 }
