@@ -19,6 +19,13 @@ async fn get_json(http: &reqwest::Client, app: &TestApp, token: &str, path: &str
     response.json().await.expect("json")
 }
 
+/// The regime of the model of a due list row's machine.
+async fn model_regime(http: &reqwest::Client, app: &TestApp, token: &str, row: &Value) -> Value {
+    let regimes = get_json(http, app, token, "/api/v1/fleet/regimes").await;
+    let regimes = regimes.as_array().expect("regimes");
+    regimes.iter().find(|r| r["model"] == row["machine"]["model"]).expect("the model's regime").clone()
+}
+
 /// The next service of a machine in the admin's due list.
 async fn next_service(http: &reqwest::Client, app: &TestApp, token: &str, machine: &str) -> String {
     let due = get_json(http, app, token, "/api/v1/fleet/due").await;
@@ -41,14 +48,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         .expect("a machine with a cycle service due");
     let machine = row["machine"]["id"].as_str().expect("id").to_string();
     let was = row["service"].as_str().expect("service").to_string();
-    let regimes = get_json(&http, app, &admin, "/api/v1/fleet/regimes").await;
-    let regime = regimes
-        .as_array()
-        .expect("regimes")
-        .iter()
-        .find(|r| r["model"] == row["machine"]["model"])
-        .expect("the model's regime")
-        .clone();
+    let regime = model_regime(&http, app, &admin, row).await;
     let id = regime["id"].as_str().expect("id").to_string();
     assert!(regime["cycle"].as_array().is_some_and(|c| !c.is_empty()), "{regime}");
 
@@ -190,14 +190,7 @@ async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
     let row =
         due.as_array().expect("rows").iter().find(|r| r["service"] == "to1").expect("a machine with ТО-1 due").clone();
     let machine = row["machine"]["id"].as_str().expect("id").to_string();
-    let regimes = get_json(&http, app, &admin, "/api/v1/fleet/regimes").await;
-    let regime = regimes
-        .as_array()
-        .expect("regimes")
-        .iter()
-        .find(|r| r["model"] == row["machine"]["model"])
-        .expect("the model's regime")
-        .clone();
+    let regime = model_regime(&http, app, &admin, &row).await;
     let id = regime["id"].as_str().expect("id").to_string();
     let stock = get_json(&http, app, &admin, "/api/v1/fleet/stock").await;
     let part = stock.as_array().and_then(|s| s.first()).and_then(|s| s["part"].as_str()).expect("a part").to_string();
