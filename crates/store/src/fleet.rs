@@ -665,18 +665,18 @@ impl Store {
             snap.meters.remove(id);
             snap.open_orders.remove(id);
         }
-        let mut fresh: HashMap<MachineId, StoredMachine> = fresh.into_iter().map(|m| (m.machine.id, m)).collect();
-        let mut machines = std::mem::take(&mut snap.machines);
-        for m in &mut machines {
-            if let Some(new) = fresh.remove(&m.machine.id) {
-                *m = new;
+        // A machine already listed keeps its place (brand, model and id do not change); a new
+        // one makes the list sorted and indexed again.
+        let mut added = Vec::new();
+        for m in fresh {
+            match snap.index.get(&m.machine.id) {
+                Some(&i) => snap.machines[i] = m,
+                None => added.push(m),
             }
         }
-        if fresh.is_empty() {
-            // Nothing new: the order (by brand, model and id, none of which changes) holds.
-            snap.machines = machines;
-        } else {
-            machines.extend(fresh.into_values());
+        if !added.is_empty() {
+            let mut machines = std::mem::take(&mut snap.machines);
+            machines.extend(added);
             snap.set_machines(machines);
         }
         snap.add_meters(meters)?;
@@ -729,36 +729,11 @@ impl Store {
             .machines
             .iter()
             .filter(|m| visible(&m.machine))
-            .filter_map(|m| {
-                let h = histories.by_machine.get(&m.machine.id).map_or(&empty, |h| &**h);
-                Some(MachineHistory {
-                    machine: m.machine.id,
-                    model: m.machine.model,
-                    brand: &m.machine.brand,
-                    owner: m.machine.owner,
-                    mining: m.kind == MachineKind::MiningTruck,
-                    on_books: m.machine.commissioned_on?,
-                    off_books: m.off_books,
-                    states: &h.states,
-                    failures: &h.failures,
-                    services: &h.services,
-                    costs: &h.costs,
-                    odometer: &h.odometer,
-                    engine_hours: &h.engine_hours,
-                })
-            })
+            .filter_map(|m| history_input(m, histories.by_machine.get(&m.machine.id).map_or(&empty, |h| &**h)))
             .collect();
         let rows = aggregate(&inputs, range, by);
         let total = aggregate(&inputs, range, GroupBy::Fleet).into_iter().next();
         Ok(KpiTable { range_from: range.from(), range_to: range.to(), rows, total })
-    }
-
-    /// The readiness figures of one machine over `range`, from its own history alone (a
-    /// machine's page must not wait for every machine's history to be read).
-    pub async fn fleet_machine_kpi(&self, machine: MachineId, range: DateRange) -> Result<Option<KpiRow>> {
-        let snap = self.fleet_snapshot().await?;
-        let h = self.fleet_history(machine).await?;
-        Ok(machine_kpi(&snap, machine, &h, range))
     }
 
     /// The service centre's figures of `quarter` over the whole fleet: КТГ, КВ, MTBF, MTTR, the
@@ -872,19 +847,7 @@ impl Store {
         let parts: HashSet<&PartNumber> =
             regime.contents().iter().flat_map(|c| c.parts.iter().map(|n| &n.part)).collect();
         for part in parts {
-            let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
-                .bind(part.as_str())
-                .fetch_optional(&mut *w.tx)
-                .await?;
-            if known.is_none() {
-                return Err(refused(
-                    "fleet.error.unknown_part",
-                    "parts",
-                    regime.id(),
-                    part,
-                    "no such part in the catalogue",
-                ));
-            }
+            require_part(&mut w, part, "parts", regime.id()).await?;
         }
         w.touch_fleet();
         sqlx::query("UPDATE fleet_regimes SET body = $1 WHERE id = $2")
@@ -1005,12 +968,12 @@ impl Store {
         check_machine(machine, today)
             .map_err(|e| refused(e.key(), e.field(), machine.id, field_value(machine, e.field()), &e))?;
         let mut w = self.begin_write(author).await?;
-        let row: Option<(String, String, Option<String>, i64)> =
-            sqlx::query_as("SELECT body, due_state, off_books, version FROM fleet_machines WHERE id = $1")
+        let row: Option<(String, Option<String>, i64)> =
+            sqlx::query_as("SELECT body, off_books, version FROM fleet_machines WHERE id = $1")
                 .bind(machine.id.to_string())
                 .fetch_optional(&mut *w.tx)
                 .await?;
-        let (body, due, off_books, current) = row.ok_or(StoreError::NotFound { entity: "machine" })?;
+        let (body, off_books, current) = row.ok_or(StoreError::NotFound { entity: "machine" })?;
         if version.is_some_and(|v| v != current) {
             return Err(StoreError::Conflict { entity: "machine", current });
         }
@@ -1047,17 +1010,9 @@ impl Store {
         .execute(&mut *w.tx)
         .await?;
         w.audit(Change::update("fleet_machine", machine.id, &before, machine)).await?;
-        let snap = self.fleet_snapshot().await?;
-        let stored = StoredMachine {
-            machine: machine.clone(),
-            kind: snap.models.get(&machine.model).map_or(MachineKind::Other, |m| m.kind),
-            model_name: snap.models.get(&machine.model).map(|m| m.designation.clone()).unwrap_or_default(),
-            off_books,
-            due: unjson("due state", &due)?,
-            version: current + 1,
-        };
         w.commit().await?;
-        Ok(stored)
+        let snap = self.fleet_snapshot().await?;
+        snap.machine(machine.id).cloned().ok_or(StoreError::NotFound { entity: "machine" })
     }
 
     // ---------------------------------------------------------------- meters
@@ -1085,13 +1040,7 @@ impl Store {
             list.sort_by_key(|r| r.date);
             let mut series = load_series(&mut w.tx, machine, None).await?;
             if series.is_empty() {
-                let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
-                    .bind(machine.to_string())
-                    .fetch_optional(&mut *w.tx)
-                    .await?;
-                if exists.is_none() {
-                    return Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine"));
-                }
+                require_machine(&mut w, machine).await?;
             }
             for r in list {
                 let Some(s) = series.iter_mut().find(|s| s.kind == r.kind) else {
@@ -1342,13 +1291,7 @@ impl Store {
             ));
         }
         let mut w = self.begin_write(author).await?;
-        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
-            .bind(machine.to_string())
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        if exists.is_none() {
-            return Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine"));
-        }
+        require_machine(&mut w, machine).await?;
         if let Some(limit) = warranty.meter_limit {
             if limit.up_to <= 0 {
                 return Err(refused(
@@ -1378,13 +1321,7 @@ impl Store {
         let part = match &warranty.scope {
             WarrantyScope::Machine => None,
             WarrantyScope::Part(p) => {
-                let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
-                    .bind(p.as_str())
-                    .fetch_optional(&mut *w.tx)
-                    .await?;
-                if known.is_none() {
-                    return Err(refused("fleet.error.unknown_part", "part", machine, p, "no such part"));
-                }
+                require_part(&mut w, p, "part", machine).await?;
                 Some(p.as_str().to_string())
             }
         };
@@ -1519,13 +1456,7 @@ impl Store {
             ));
         }
         let mut w = self.begin_write(author).await?;
-        let known: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
-            .bind(s.part.as_str())
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        if known.is_none() {
-            return Err(refused("fleet.error.unknown_part", "part", &s.part, &s.part, "no such part"));
-        }
+        require_part(&mut w, &s.part, "part", &s.part).await?;
         let warehouse: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_warehouses WHERE id = $1")
             .bind(s.warehouse.to_string())
             .fetch_optional(&mut *w.tx)
@@ -2320,6 +2251,35 @@ async fn movement(
     w.audit(Change::create("fleet_stock_movement", id, &after)).await
 }
 
+/// Refuses a machine the register does not hold.
+async fn require_machine(w: &mut WriteTx<'_>, machine: MachineId) -> Result<()> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
+        .bind(machine.to_string())
+        .fetch_optional(&mut *w.tx)
+        .await?;
+    match row {
+        Some(_) => Ok(()),
+        None => Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine")),
+    }
+}
+
+/// Refuses a part number the catalogue does not hold, as `field` of `subject`.
+async fn require_part(
+    w: &mut WriteTx<'_>,
+    part: &PartNumber,
+    field: &'static str,
+    subject: impl ToString,
+) -> Result<()> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT number FROM fleet_parts WHERE number = $1")
+        .bind(part.as_str())
+        .fetch_optional(&mut *w.tx)
+        .await?;
+    match row {
+        Some(_) => Ok(()),
+        None => Err(refused("fleet.error.unknown_part", field, subject, part, "no such part in the catalogue")),
+    }
+}
+
 /// Opens work orders (checked by the domain, lines flagged against the machines'
 /// warranties), numbered on from the last; returns the numbers.
 async fn create_orders(w: &mut WriteTx<'_>, orders: &[WorkOrder]) -> Result<Vec<i64>> {
@@ -2328,13 +2288,7 @@ async fn create_orders(w: &mut WriteTx<'_>, orders: &[WorkOrder]) -> Result<Vec<
     let mut numbers = Vec::new();
     for o in orders {
         o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
-        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
-            .bind(o.machine.to_string())
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        if exists.is_none() {
-            return Err(refused("fleet.error.unknown_machine", "machine", o.machine, o.machine, "no such machine"));
-        }
+        require_machine(w, o.machine).await?;
         let mut o = o.clone();
         flag_in(w, &mut o).await?;
         insert_order(w, next, &o).await?;
@@ -2407,14 +2361,13 @@ async fn release(
     order: WorkOrderId,
     only: Option<(&PartNumber, i64, WarehouseId, &str)>,
 ) -> Result<()> {
-    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+    let mut rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
         "SELECT id, warehouse_id, bin, part, qty FROM fleet_reservations WHERE work_order_id = $1 AND ($2 = '' OR part = $2) ORDER BY created_at, id",
     )
     .bind(order.to_string())
     .bind(only.map(|o| o.0.as_str().to_string()).unwrap_or_default())
     .fetch_all(&mut *w.tx)
     .await?;
-    let mut rows = rows;
     let mut left = only.map_or(i64::MAX, |o| o.1);
     if let Some((_, _, warehouse, bin)) = only {
         let here = |r: &(String, String, String, String, i64)| r.1 == warehouse.to_string() && r.2 == bin;
@@ -2507,13 +2460,7 @@ async fn assembly_event(
     date: NaiveDate,
     kind: AssemblyEventKind,
 ) -> Result<()> {
-    let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM fleet_machines WHERE id = $1")
-        .bind(machine.to_string())
-        .fetch_optional(&mut *w.tx)
-        .await?;
-    if exists.is_none() {
-        return Err(refused("fleet.error.unknown_machine", "machine", machine, machine, "no such machine"));
-    }
+    require_machine(w, machine).await?;
     let meter = machine_meter(w, machine, a).await?;
     let event = AssemblyEvent { assembly: a.id, machine, date, kind, machine_meter: meter };
     pool.apply(event).map_err(|e| refused(e.key(), "date", machine, &a.serial, &e))?;
@@ -2884,17 +2831,16 @@ async fn note_closed(w: &mut WriteTx<'_>, o: &WorkOrder) -> Result<()> {
     Ok(())
 }
 
-/// The readiness figures of one machine over `range` from its history `h`.
-pub fn machine_kpi(snap: &FleetSnapshot, machine: MachineId, h: &HistoryData, range: DateRange) -> Option<KpiRow> {
-    let m = snap.machine(machine)?;
-    let on_books = m.machine.commissioned_on?;
-    let input = MachineHistory {
-        machine,
+/// What the readiness figures read of a machine and its history `h` (none before it is
+/// commissioned).
+fn history_input<'a>(m: &'a StoredMachine, h: &'a HistoryData) -> Option<MachineHistory<'a>> {
+    Some(MachineHistory {
+        machine: m.machine.id,
         model: m.machine.model,
         brand: &m.machine.brand,
         owner: m.machine.owner,
         mining: m.kind == MachineKind::MiningTruck,
-        on_books,
+        on_books: m.machine.commissioned_on?,
         off_books: m.off_books,
         states: &h.states,
         failures: &h.failures,
@@ -2902,7 +2848,12 @@ pub fn machine_kpi(snap: &FleetSnapshot, machine: MachineId, h: &HistoryData, ra
         costs: &h.costs,
         odometer: &h.odometer,
         engine_hours: &h.engine_hours,
-    };
+    })
+}
+
+/// The readiness figures of one machine over `range` from its history `h`.
+pub fn machine_kpi(snap: &FleetSnapshot, machine: MachineId, h: &HistoryData, range: DateRange) -> Option<KpiRow> {
+    let input = history_input(snap.machine(machine)?, h)?;
     aggregate(std::slice::from_ref(&input), range, GroupBy::Machine).into_iter().next()
 }
 
