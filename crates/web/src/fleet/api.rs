@@ -177,10 +177,16 @@ async fn readings(
     Query(q): Query<ReadingsQuery>,
 ) -> Result<Json<Vec<accord_store::ReadingRow>>, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let (id, _) = visible_machine(store, &api, &id).await?;
+    Ok(Json(store.fleet_readings(id, q.limit.unwrap_or(100).clamp(1, 10_000)).await?))
+}
+
+/// The machine `id` names, if the user sees it (else 404), with the user's fleet scope.
+async fn visible_machine(store: &accord_store::Store, api: &ApiUser, id: &str) -> Result<(MachineId, Scope), AppError> {
+    let id = MachineId::from_str(id).map_err(|_| AppError::NotFound)?;
     let scope = Scope::of(store, &api.user).await?;
     scope.require_machine(&*store.fleet_snapshot().await?, id)?;
-    Ok(Json(store.fleet_readings(id, q.limit.unwrap_or(100).clamp(1, 10_000)).await?))
+    Ok((id, scope))
 }
 
 #[derive(Deserialize)]
@@ -215,9 +221,7 @@ async fn warranties(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<accord_store::WarrantyRow>>, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &api.user).await?;
-    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    let (id, _) = visible_machine(store, &api, &id).await?;
     Ok(Json(store.fleet_warranties(id).await?))
 }
 
@@ -245,9 +249,7 @@ async fn add_warranty(
     Json(body): Json<WarrantyBody>,
 ) -> Result<Response, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &api.user).await?;
-    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    let (id, scope) = visible_machine(store, &api, &id).await?;
     scope.require_manage()?;
     let up_to = body.up_to.map(|v| v.to_string()).unwrap_or_default();
     let warranty = super::parse_warranty(id, &body.part, &body.from, &body.until, &body.meter, &up_to)?;
@@ -417,9 +419,7 @@ async fn quarter(
 ) -> Result<Json<QuarterFigures>, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &api.user).await?;
-    if !scope.whole {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_whole()?;
     let q = Quarter::from_str(q.trim()).map_err(|_| bad("quarter"))?;
     Ok(Json(store.fleet_quarter_figures(q).await?))
 }
@@ -430,9 +430,7 @@ async fn suggested(
 ) -> Result<Json<Vec<accord_domain::fleet::replenish::SupplierOrder>>, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &api.user).await?;
-    if !scope.whole {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_whole()?;
     Ok(Json(store.fleet_suggested_orders(today(store).await?).await?))
 }
 
@@ -443,9 +441,7 @@ async fn assemblies(
 ) -> Result<Json<Vec<accord_store::AssemblyRow>>, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &api.user).await?;
-    if !scope.whole {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_whole()?;
     Ok(Json(store.fleet_assemblies().await?))
 }
 
@@ -532,9 +528,7 @@ async fn machine_assemblies(
     Path(id): Path<String>,
 ) -> Result<Json<MachineAssemblies>, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &api.user).await?;
-    scope.require_machine(&*store.fleet_snapshot().await?, id)?;
+    let (id, _) = visible_machine(store, &api, &id).await?;
     let installed =
         store.fleet_assemblies().await?.into_iter().filter(|a| a.installed.is_some_and(|i| i.machine == id)).collect();
     Ok(Json(MachineAssemblies { installed, history: store.fleet_assembly_history(id).await? }))
@@ -544,9 +538,7 @@ async fn machine_assemblies(
 async fn stock(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<accord_store::StockRow>>, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &api.user).await?;
-    if !scope.whole {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_whole()?;
     Ok(Json(store.fleet_stock().await?))
 }
 
@@ -557,9 +549,7 @@ async fn shipments(
 ) -> Result<Json<Vec<accord_store::ShipmentRow>>, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &api.user).await?;
-    if !scope.whole {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_whole()?;
     Ok(Json(store.fleet_shipments(1000).await?))
 }
 

@@ -105,6 +105,12 @@ impl Scope {
     pub fn require_manage(&self) -> Result<(), AppError> {
         if self.manage { Ok(()) } else { Err(AppError::Forbidden) }
     }
+
+    /// For what only those who see the whole fleet read (stock, the exchange pool, the
+    /// quarter's figures).
+    pub fn require_whole(&self) -> Result<(), AppError> {
+        if self.whole { Ok(()) } else { Err(AppError::Forbidden) }
+    }
 }
 
 /// A status action as forms and the API name it: `start`, `wait_parts`, `wait_technician`,

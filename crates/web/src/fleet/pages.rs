@@ -555,6 +555,22 @@ async fn machine_page_with(
     render_status(status, &page)
 }
 
+/// What a manager's form on a machine's page starts from: the machine's id, its name for
+/// refusals and the snapshot it was found in; refused when the user may not see the machine
+/// or manage the fleet.
+async fn managed_machine(
+    store: &accord_store::Store,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(MachineId, String, std::sync::Arc<accord_store::FleetSnapshot>), AppError> {
+    let id = MachineId::from_str(id).map_err(|_| AppError::NotFound)?;
+    let scope = Scope::of(store, &ctx.user).await?;
+    let snap = store.fleet_snapshot().await?;
+    let name = stored_name(scope.require_machine(&snap, id)?);
+    scope.require_manage()?;
+    Ok((id, name, snap))
+}
+
 /// A machine as people name it: model and VIN (or serial number).
 fn stored_name(m: &accord_store::StoredMachine) -> String {
     let ident =
@@ -606,10 +622,7 @@ pub fn machine_edited(
     }
     m.commissioned_on = match form.commissioned_on.trim() {
         "" => None,
-        text => Some(
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| super::invalid("commissioned_on", Reason::UnknownValue))?,
-        ),
+        text => Some(super::parse_day(text, "commissioned_on")?),
     };
     let factor = |text: &str, field: &'static str, current: u16| -> Result<u16, AppError> {
         match text.trim() {
@@ -637,12 +650,8 @@ async fn machine_edit_form(
     CsrfForm(ctx, form): CsrfForm<MachineEditForm>,
 ) -> Result<Response, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &ctx.user).await?;
-    let snap = store.fleet_snapshot().await?;
-    let stored = scope.require_machine(&snap, id)?;
-    let name = stored_name(stored);
-    scope.require_manage()?;
+    let (id, name, snap) = managed_machine(store, &ctx, &id).await?;
+    let stored = snap.machine(id).ok_or(AppError::NotFound)?;
     let today = today(store).await?;
     let result = match machine_edited(stored, &form) {
         Ok((machine, version)) => {
@@ -674,11 +683,7 @@ async fn warranty_form(
     CsrfForm(ctx, form): CsrfForm<WarrantyForm>,
 ) -> Result<Response, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &ctx.user).await?;
-    let snap = store.fleet_snapshot().await?;
-    let name = stored_name(scope.require_machine(&snap, id)?);
-    scope.require_manage()?;
+    let (id, name, _) = managed_machine(store, &ctx, &id).await?;
     let result = match super::parse_warranty(id, &form.part, &form.from, &form.until, &form.limit_meter, &form.up_to) {
         Ok(w) => store.fleet_warranty_add(ctx.author(), &w, &form.note).await.map_err(AppError::from),
         Err(e) => Err(e),
@@ -727,11 +732,7 @@ async fn assembly_form(
     CsrfForm(ctx, form): CsrfForm<AssemblyForm>,
 ) -> Result<Response, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &ctx.user).await?;
-    let snap = store.fleet_snapshot().await?;
-    let name = stored_name(scope.require_machine(&snap, id)?);
-    scope.require_manage()?;
+    let (id, name, _) = managed_machine(store, &ctx, &id).await?;
     let result = async {
         let date = super::parse_day(&form.date, "date")?;
         if form.action == "register" {
@@ -767,12 +768,8 @@ async fn assembly_remove_form(
     CsrfForm(ctx, form): CsrfForm<RemoveForm>,
 ) -> Result<Response, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let (id, name, _) = managed_machine(store, &ctx, &id).await?;
     let assembly = accord_domain::AssemblyId::from_str(assembly.trim()).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &ctx.user).await?;
-    let snap = store.fleet_snapshot().await?;
-    let name = stored_name(scope.require_machine(&snap, id)?);
-    scope.require_manage()?;
     let result = async {
         let date = super::parse_day(&form.date, "date")?;
         let on = store.fleet_assemblies().await?.into_iter().find(|a| a.assembly.id == assembly);
@@ -842,11 +839,7 @@ async fn reading_form(
 ) -> Result<Response, AppError> {
     use accord_domain::validation::Reason;
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &ctx.user).await?;
-    let snap = store.fleet_snapshot().await?;
-    let name = stored_name(scope.require_machine(&snap, id)?);
-    scope.require_manage()?;
+    let (id, name, _) = managed_machine(store, &ctx, &id).await?;
     let parsed = (|| -> Result<NewReading, AppError> {
         let kind = accord_formats::fleet::meter_kind(&form.meter)
             .ok_or_else(|| super::invalid("meter", Reason::UnknownValue))?;
@@ -893,12 +886,8 @@ async fn void_form(
     CsrfForm(ctx, form): CsrfForm<VoidForm>,
 ) -> Result<Response, AppError> {
     let store = state.store();
-    let id = MachineId::from_str(&id).map_err(|_| AppError::NotFound)?;
+    let (id, name, _) = managed_machine(store, &ctx, &id).await?;
     let reading = accord_domain::MeterReadingId::from_str(reading.trim()).map_err(|_| AppError::NotFound)?;
-    let scope = Scope::of(store, &ctx.user).await?;
-    let snap = store.fleet_snapshot().await?;
-    let name = stored_name(scope.require_machine(&snap, id)?);
-    scope.require_manage()?;
     if store.fleet_reading_machine(reading).await? != id {
         return Err(AppError::NotFound);
     }
@@ -1324,9 +1313,7 @@ async fn parts_page_with(
 ) -> Result<Response, AppError> {
     let store = state.store();
     let scope = Scope::of(store, &ctx.user).await?;
-    if !scope.whole {
-        return Err(AppError::Forbidden);
-    }
+    scope.require_whole()?;
     let tr = &ctx.tr;
     let today = today(store).await?;
     let owners = views::owner_names(store).await?;

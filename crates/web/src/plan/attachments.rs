@@ -68,20 +68,22 @@ pub fn allowed_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, Inval
 }
 
 /// A file name safe to keep and to send back: no folders, no control characters.
-pub fn clean_name(raw: &str) -> String {
+fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
     if cleaned.trim().is_empty() { "file".into() } else { cleaned.trim().to_string() }
 }
 
-async fn upload(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<MeasureId>,
-    mut multipart: Multipart,
-) -> Result<Response, AppError> {
-    let measure = state.store().measure(id).await?;
-    ctx.require(Action::ReportOnMeasure { executors: &measure.data.executors })?;
+/// A file sent with an upload form: its clean name, its bytes and the type it was found to be.
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+/// Reads an upload form (`_csrf` and `file`): the CSRF token must match, a file must be there
+/// and be of an allowed type and size.
+pub async fn read_upload(ctx: &Ctx, multipart: &mut Multipart) -> Result<Upload, AppError> {
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("error-bad-form"))? {
@@ -100,6 +102,18 @@ async fn upload(
     }
     let (name, bytes) = file.ok_or_else(|| Invalid::one("file", Reason::Required))?;
     let content_type = allowed_type(&name, &bytes)?;
+    Ok(Upload { name, bytes, content_type })
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<MeasureId>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let measure = state.store().measure(id).await?;
+    ctx.require(Action::ReportOnMeasure { executors: &measure.data.executors })?;
+    let Upload { name, bytes, content_type } = read_upload(&ctx, &mut multipart).await?;
     state.store().attachment_add(ctx.author(), id, &name, content_type, &bytes).await?;
     Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{id}#attachments"), "flash-saved"))
 }

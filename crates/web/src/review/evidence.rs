@@ -6,12 +6,11 @@
 
 use super::{actor, parse_quarter};
 use crate::AppState;
-use crate::ctx::{CsrfForm, Ctx, constant_time_eq};
+use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::layout::redirect_with_flash;
-use crate::plan::attachments::{UPLOAD_BODY_LIMIT, allowed_type, clean_name};
+use crate::plan::attachments::{UPLOAD_BODY_LIMIT, Upload, read_upload};
 use accord_domain::directory::Action;
-use accord_domain::validation::{Invalid, Reason};
 use accord_domain::{MeasureId, OrganisationId};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -43,24 +42,7 @@ async fn upload(
     ctx.require(Action::FileReport { organisation })?;
     let store = state.store();
     let (_, quarter) = parse_quarter(store, &raw).await?;
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::BadRequest("error-bad-form"))? {
-        match field.name().unwrap_or_default() {
-            "_csrf" => csrf = field.text().await.map_err(|_| AppError::BadRequest("error-bad-form"))?,
-            "file" => {
-                let name = clean_name(field.file_name().unwrap_or("file"));
-                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error-bad-form"))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    if !constant_time_eq(csrf.as_bytes(), ctx.csrf.as_bytes()) {
-        return Err(AppError::Csrf);
-    }
-    let (name, bytes) = file.ok_or_else(|| Invalid::one("file", Reason::Required))?;
-    let content_type = allowed_type(&name, &bytes)?;
+    let Upload { name, bytes, content_type } = read_upload(&ctx, &mut multipart).await?;
     store
         .review_evidence_add(
             ctx.author(),
