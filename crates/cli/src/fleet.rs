@@ -214,7 +214,7 @@ pub async fn bench(machines: usize, database: Option<String>) -> Result<(), CliE
         let _ = views::due_rows(&store, &scope, today).await?;
         let due_warm = t.elapsed();
         // After a write the cached rows of the machines it touched are read again.
-        let mut reading_on = one_reading(&store, &fleet, 0, today).await?;
+        let reading_on = one_reading(&store, &fleet, 0, today).await?;
         let t = Instant::now();
         let _ = views::due_rows(&store, &scope, today).await?;
         let due_after_write = t.elapsed();
@@ -264,11 +264,10 @@ pub async fn bench(machines: usize, database: Option<String>) -> Result<(), CliE
         let t = Instant::now();
         let _ = store.fleet_kpi(range, accord_domain::fleet::kpi::GroupBy::Model, |_| true).await?;
         let kpi_warm = t.elapsed();
-        reading_on = one_reading(&store, &fleet, reading_on, today).await?;
+        one_reading(&store, &fleet, reading_on, today).await?;
         let t = Instant::now();
         let _ = store.fleet_kpi(range, accord_domain::fleet::kpi::GroupBy::Model, |_| true).await?;
         let kpi_after_write = t.elapsed();
-        let _ = reading_on;
         println!(
             "[{name}] KPI 2024 by model: {} rows, {} first read (every history), {} warm, {} after a reading is added (target < 500 ms)",
             table.rows.len(),

@@ -124,7 +124,6 @@ pub struct ReviewPackData {
     pub year_ago: Option<PackCounts>,
     /// Organisations that have not handed in every report by the deadline, with the reason per measure.
     pub overdue: Vec<OverdueOrganisation>,
-    /// The whole register, in protocol order.
     /// The register as the quarter's pack shows it ([`accord_domain::review::register_for_quarter`]).
     pub decisions: Vec<Decision>,
     pub agenda: Option<Agenda>,
