@@ -5,63 +5,31 @@ use crate::{
     AuditCommand, BenchCommand, Cli, Command, ExportCommand, FleetCommand, ImportCommand, LogisticsCommand,
     ReportCommand, TradeCommand, UserCommand,
 };
+use accord_app::{Actor, App};
 use accord_domain::Side;
 use accord_domain::directory::Locale;
 use accord_store::{Author, Store, StoreError, UserUpdate};
+use accord_web::AppState;
 use accord_web::admin_api::{UserForm, create_user};
 use accord_web::i18n::Tr;
-use accord_web::{AppError, AppState};
 use std::io::Read;
 
-/// An error for the user: a message and the exit code (2: bad input or usage, 1: the rest).
-pub struct CliError {
-    pub code: u8,
-    pub message: String,
-}
+pub use crate::error::CliError;
 
-impl CliError {
-    pub fn input(message: impl Into<String>) -> Self {
-        CliError { code: 2, message: message.into() }
+/// Who a command acts as: the user named by `--as LOGIN` (audited as that user, under that
+/// user's rules), or else the instance's operator (an administrator's rights: never a change to
+/// a signed plan's text, which needs a side's coordinator).
+pub async fn acting(cli: &Cli, app: &App) -> Result<Actor, CliError> {
+    let Some(login) = cli.acting.as_deref() else { return Ok(Actor::operator()) };
+    let user = match app.store().user_by_login(login).await {
+        Ok(user) => user,
+        Err(StoreError::NotFound { .. }) => return Err(CliError::input(format!("--as: no user {login:?}"))),
+        Err(e) => return Err(e.into()),
+    };
+    if user.disabled {
+        return Err(CliError::input(format!("--as: user {login} is disabled")));
     }
-    pub fn other(message: impl Into<String>) -> Self {
-        CliError { code: 1, message: message.into() }
-    }
-}
-
-impl From<AppError> for CliError {
-    fn from(e: AppError) -> Self {
-        let tr = Tr::new(Locale::En);
-        let invalid = match &e {
-            AppError::Invalid(invalid) | AppError::Store(StoreError::Invalid(invalid)) => Some(invalid.clone()),
-            _ => None,
-        };
-        if let Some(invalid) = invalid {
-            let parts: Vec<String> =
-                invalid.0.iter().map(|f| format!("{}: {}", f.field, tr.reason(f.reason))).collect();
-            return CliError::input(format!("invalid input: {}", parts.join("; ")));
-        }
-        match e {
-            AppError::Store(StoreError::NotFound { entity }) => CliError::input(format!("{entity} not found")),
-            AppError::BadRequest(key) => CliError::input(tr.t(key)),
-            AppError::Logistics { key, detail } => CliError::input(tr.ta(&key, &[("detail", detail)])),
-            AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
-            AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
-            AppError::Store(StoreError::Review(refusal)) => CliError::input(refusal.to_string()),
-            AppError::Store(StoreError::Refused { field, subject, value, message, .. }) => CliError::input(format!(
-                "refused: {message} (machine/subject {subject}, field {field}, value {value}); nothing was written"
-            )),
-            other => CliError::other(other.to_string()),
-        }
-    }
-}
-
-impl From<StoreError> for CliError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::UnsupportedUrl(_) => CliError::input(e.to_string()),
-            other => AppError::from(other).into(),
-        }
-    }
+    Ok(Actor::user(user))
 }
 
 /// The translator for what the commands say about files: `--lang` / `ACCORD_LANG`, Russian
@@ -222,22 +190,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 ))),
             }
         }
-        Command::Import(ImportCommand::Plan { file, dry_run, plan, create_orgs }) => {
-            import_plan(
-                &store,
-                &tr,
-                &file,
-                accord_web::plan::transfer::ImportOptions { dry_run, plan_code: plan, create_orgs },
-            )
-            .await
+        Command::Import(ImportCommand::Plan { ref file, dry_run, ref plan, create_orgs }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            let options = accord_app::plan::ImportOptions { dry_run, plan_code: plan.clone(), create_orgs };
+            import_plan(&app, &actor, &tr, file, options).await
         }
         Command::Export(ExportCommand::Plan { format, out, plan }) => {
-            let plan = accord_web::plan::resolve_plan(&store, plan.as_deref()).await.map_err(|e| match e {
-                AppError::NotFound => CliError::input("no such plan (import one first)"),
+            let app = App::new(store.clone());
+            let plan = app.plan_resolve(plan.as_deref()).await.map_err(|e| match e {
+                accord_app::Error::NotFound { .. } => CliError::input("no such plan (import one first)"),
                 other => other.into(),
             })?;
             let measures = store.measures_of_plan(plan.id).await?;
-            let file = accord_web::plan::transfer::export_file(&store, &plan, &measures, &format).await?;
+            let file = app.plan_export(&plan, &measures, &format).await?;
             std::fs::write(&out, &file.bytes)
                 .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
             println!("exported {} measures of plan {} to {}", measures.len(), plan.code, out.display());
@@ -297,58 +263,66 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Meeting(crate::MeetingCommand::Ics { quarter, out }) => {
             crate::review::meeting_ics(&store, &quarter, &out).await
         }
-        Command::Review(crate::ReviewCommand::Close { quarter, login }) => {
-            crate::review::close(&store, &quarter, login.as_deref()).await
+        Command::Review(crate::ReviewCommand::Close { ref quarter }) => {
+            crate::review::close(&store, quarter, cli.acting.as_deref()).await
         }
-        Command::Review(crate::ReviewCommand::Reopen { quarter, reason, login }) => {
-            crate::review::reopen(&store, &quarter, &reason, &login).await
+        Command::Review(crate::ReviewCommand::Reopen { ref quarter, ref reason }) => {
+            let login = cli.acting.as_deref().ok_or_else(|| CliError::input("--as: reopening needs a coordinator"))?;
+            crate::review::reopen(&store, quarter, reason, login).await
         }
         Command::Migrate | Command::Bench(_) | Command::Trade(TradeCommand::Generate { .. }) => Ok(()),
     }
 }
 
 async fn import_plan(
-    store: &Store,
+    app: &App,
+    actor: &Actor,
     tr: &Tr,
     file: &std::path::Path,
-    options: accord_web::plan::transfer::ImportOptions,
+    options: accord_app::plan::ImportOptions,
 ) -> Result<(), CliError> {
-    use accord_web::plan::transfer::{ImportError, import_plan, read_table};
     let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let outcome = match read_table(&name, &bytes) {
-        Ok(table) => import_plan(store, Author::SYSTEM, &table, &options).await,
-        Err(e) => Err(e),
-    };
-    match outcome {
-        Ok(report) if report.dry_run => {
-            println!(
-                "dry run: {} measures would be imported into {}; {} new organisations; nothing was changed",
-                report.measures,
-                report.plan_code,
-                report.created_organisations.len()
-            );
-            Ok(())
-        }
-        Ok(report) => {
-            println!(
-                "imported plan {}: {} created, {} updated, {} unchanged; {} organisations created for review",
-                report.plan_code,
-                report.counts.created,
-                report.counts.updated,
-                report.counts.unchanged,
-                report.created_organisations.len()
-            );
-            Ok(())
-        }
-        Err(ImportError::Problems(problems)) => {
+    let report = match app.plan_import(actor, &name, &bytes, &options).await {
+        Ok(report) => report,
+        Err(accord_app::Error::InvalidFile(problems)) => {
             for p in &problems {
                 eprintln!("{}", tr.problem(p));
             }
-            Err(CliError::input(format!("{} problem(s) in {}; nothing was imported", problems.len(), file.display())))
+            let count = problems.len();
+            return Err(CliError::input(format!("{count} problem(s) in {}; nothing was imported", file.display())));
         }
-        Err(ImportError::App(e)) => Err(e.into()),
+        Err(e) => return Err(CliError::from_app(e, tr)),
+    };
+    let awaiting = if report.awaiting_approval.is_empty() {
+        String::new()
+    } else {
+        format!("; awaiting the other side's approval: {}", report.awaiting_approval.join(", "))
+    };
+    if report.dry_run {
+        println!(
+            "dry run: {} measures checked against {}: {} to create, {} to change, {} unchanged, {} to await approval; \
+             {} new organisations; nothing was changed{awaiting}",
+            report.measures,
+            report.plan_code,
+            report.created,
+            report.changed,
+            report.unchanged,
+            report.awaiting_approval.len(),
+            report.created_organisations.len()
+        );
+    } else {
+        println!(
+            "imported plan {}: {} created, {} updated, {} unchanged, {} awaiting approval; {} organisations created for review{awaiting}",
+            report.plan_code,
+            report.created,
+            report.changed,
+            report.unchanged,
+            report.awaiting_approval.len(),
+            report.created_organisations.len()
+        );
     }
+    Ok(())
 }
 
 fn print_demo_logins() {

@@ -3,6 +3,7 @@
 
 mod bench;
 mod commands;
+mod error;
 mod fleet;
 mod logistics;
 mod report;
@@ -31,6 +32,11 @@ pub struct Cli {
     /// More output (debug logging).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Act as this user (a login): commands that change data obey that user's rules and are
+    /// audited as that user. Without it a command acts as the instance's operator, with an
+    /// administrator's rights (which never change a signed plan's text).
+    #[arg(long = "as", global = true, env = "ACCORD_AS", value_name = "LOGIN")]
+    pub acting: Option<String>,
     /// Language of reports and of the problems found in imported files: ru (default) or en.
     #[arg(long, global = true, env = "ACCORD_LANG", default_value = "ru", value_parser = ["ru", "en"])]
     pub lang: String,
@@ -149,19 +155,13 @@ pub enum ReviewCommand {
     Close {
         #[arg(long)]
         quarter: String,
-        /// The coordinator doing it (a login), recorded in the audit log.
-        #[arg(long = "as", value_name = "LOGIN")]
-        login: Option<String>,
     },
-    /// Reopen a closed period: a coordinator's act with a reason, audited.
+    /// Reopen a closed period: a coordinator's act (`--as LOGIN`) with a reason, audited.
     Reopen {
         #[arg(long)]
         quarter: String,
         #[arg(long)]
         reason: String,
-        /// The coordinator doing it (a login).
-        #[arg(long = "as", value_name = "LOGIN")]
-        login: String,
     },
 }
 

@@ -107,23 +107,54 @@ fn bind_org<'q>(
 impl Store {
     pub async fn organisation_create(&self, author: Author<'_>, data: &OrganisationData) -> Result<Organisation> {
         let mut w = self.begin_write(author).await?;
-        let org = Organisation { id: OrganisationId(new_uuid()), version: 1, data: data.clone() };
+        let org = self.organisation_create_in(&mut w, data, false).await?;
+        w.commit().await?;
+        Ok(org)
+    }
+
+    /// Creates an organisation in the caller's transaction; `needs_review` marks one an import
+    /// created for a coordinator's look.
+    pub async fn organisation_create_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        data: &OrganisationData,
+        needs_review: bool,
+    ) -> Result<Organisation> {
+        let org = Organisation { id: self.new_organisation_id(), version: 1, data: data.clone() };
+        self.organisation_insert_in(w, &org, needs_review).await?;
+        Ok(org)
+    }
+
+    /// A fresh organisation id, for a caller that must know it before the write (an import
+    /// maps its rows onto organisations it is about to create).
+    pub fn new_organisation_id(&self) -> OrganisationId {
+        OrganisationId(new_uuid())
+    }
+
+    /// Inserts `org` (at version 1) in the caller's transaction.
+    pub async fn organisation_insert_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        org: &Organisation,
+        needs_review: bool,
+    ) -> Result<()> {
+        let data = &org.data;
         let now = w.now_text();
         let query = sqlx::query(
             "INSERT INTO organisations (side, code, kind, name_full_ru, name_short_ru, name_full_en, name_short_en, address, phone, email, website, search, \
-             id, origin, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15)",
+             id, origin, version, created_at, updated_at, needs_review) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15, $16)",
         );
         bind_org(query, data)
             .bind(org.id.to_string())
             .bind(self.origin.code())
             .bind(now)
+            .bind(i64::from(needs_review))
             .execute(&mut *w.tx)
             .await
             .map_err(|e| unique_violation(e, &[("code", "code")]))?;
-        w.audit(Change::create("organisation", org.id, &org)).await?;
-        w.commit().await?;
-        Ok(org)
+        w.audit(Change::create("organisation", org.id, org)).await?;
+        Ok(())
     }
 
     pub async fn organisation(&self, id: OrganisationId) -> Result<Organisation> {

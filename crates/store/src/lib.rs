@@ -50,7 +50,7 @@ pub use trade::{
     MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeData, TradeFile, TradeImportInfo, TradeImportOutcome,
     TradeSourceInfo,
 };
-pub use versions::{Amendment, PlanVersion};
+pub use versions::{Amendment, PlanVersion, Proposal};
 
 use accord_domain::Side;
 use accord_domain::audit::{Change, timestamp_text};
@@ -104,6 +104,9 @@ pub enum StoreError {
     /// `detail` says in which currency, as stored and as given, and in which file.
     #[error("the rate of {currency} on {date} differs from the one stored ({detail}); nothing was imported")]
     RateConflict { date: String, currency: String, detail: String },
+    /// A proposal to change a signed measure already waits for the other side (its id, when known).
+    #[error("a change of this measure already awaits the other side's decision")]
+    AmendmentPending { amendment: String },
     /// The review rules refused a change (a closed period, a second key of the same side...).
     #[error(transparent)]
     Review(#[from] review::ReviewRefusal),
@@ -144,9 +147,15 @@ pub struct Store {
 }
 
 /// A write transaction holding the process-wide write lock until it commits or drops.
-pub(crate) struct WriteTx<'s> {
-    pub tx: sqlx::Transaction<'static, sqlx::Any>,
-    pub now: DateTime<Utc>,
+///
+/// The application layer opens one per use case ([`Store::begin_write`]) and passes it to the
+/// store's `…_in` methods, so that everything one action changes commits together or not at
+/// all. While holding it, call only methods that take it: a method that opens its own write
+/// transaction would wait for this one's lock forever. Reads through the pool see the state
+/// before this transaction.
+pub struct WriteTx<'s> {
+    pub(crate) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) now: DateTime<Utc>,
     author: Author<'s>,
     origin: Side,
     pending: Vec<Change>,
@@ -192,6 +201,10 @@ impl WriteTx<'_> {
             self.cache.note_head(head);
         }
         Ok(())
+    }
+    /// The time of this transaction, the same for every row and audit entry it writes.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
     }
     pub fn now_text(&self) -> String {
         timestamp_text(self.now)
@@ -288,7 +301,8 @@ impl Store {
         Ok(())
     }
 
-    pub(crate) async fn begin_write<'s>(&'s self, author: Author<'s>) -> Result<WriteTx<'s>> {
+    /// Opens a write transaction for `author` (see [`WriteTx`]).
+    pub async fn begin_write<'s>(&'s self, author: Author<'s>) -> Result<WriteTx<'s>> {
         let guard = self.write_lock.lock().await;
         // SQLite: take the write lock at BEGIN. A deferred transaction that reads first and then
         // writes gets SQLITE_BUSY at once (no busy wait) while another connection, e.g. one

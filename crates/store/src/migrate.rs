@@ -53,6 +53,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(14, "0014_review_more"),
     common!(15, "0015_logistics_indicators"),
     common!(16, "0016_fleet_touches"),
+    common!(17, "0017_amendment_kinds"),
 ];
 
 /// A migration that `migrate` applied.

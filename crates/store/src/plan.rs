@@ -62,10 +62,39 @@ fn plan_from_row(row: &AnyRow) -> Result<Plan> {
     })
 }
 
+/// A measure with sub-measures cannot be deleted (nor its deletion proposed).
+pub(crate) async fn refuse_with_sub_measures(w: &mut WriteTx<'_>, measure: &Measure) -> Result<()> {
+    let prefix = format!("{}.%", measure.data.number.sort_key());
+    let (children,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM measures WHERE plan_id = $1 AND sort_key LIKE $2")
+        .bind(measure.plan_id.to_string())
+        .bind(&prefix)
+        .fetch_one(&mut *w.tx)
+        .await?;
+    if children > 0 {
+        return Err(StoreError::InUse { entity: "measure", by: "sub-measures" });
+    }
+    Ok(())
+}
+
+/// What a bulk load of measures did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
 impl Store {
     /// Creates an agreement and its plan in one transaction.
     pub async fn plan_create(&self, author: Author<'_>, agreement: &NewAgreement, plan: &NewPlan) -> Result<Plan> {
         let mut w = self.begin_write(author).await?;
+        let stored = self.plan_create_in(&mut w, agreement, plan).await?;
+        w.commit().await?;
+        Ok(stored)
+    }
+
+    /// Creates an agreement and its plan in the caller's transaction.
+    pub async fn plan_create_in(&self, w: &mut WriteTx<'_>, agreement: &NewAgreement, plan: &NewPlan) -> Result<Plan> {
         let now = w.now_text();
         let agreement_id = AgreementId(new_uuid());
         let signatories = serde_json::to_string(&agreement.signatories).map_err(corrupt("signatories"))?;
@@ -122,7 +151,6 @@ impl Store {
             version: 1,
         };
         w.audit(Change::create("plan", plan_id, &stored)).await?;
-        w.commit().await?;
         Ok(stored)
     }
 
@@ -711,9 +739,14 @@ impl Store {
     pub async fn measure_create(&self, author: Author<'_>, plan: PlanId, data: &MeasureData) -> Result<Measure> {
         let plan = self.plan(plan).await?;
         let mut w = self.begin_write(author).await?;
-        let measure = self.insert_measure(&mut w, &plan, data, &mut OrgNames::new()).await?;
+        let measure = self.measure_create_in(&mut w, &plan, data).await?;
         w.commit().await?;
         Ok(measure)
+    }
+
+    /// Creates a measure in the caller's transaction.
+    pub async fn measure_create_in(&self, w: &mut WriteTx<'_>, plan: &Plan, data: &MeasureData) -> Result<Measure> {
+        self.insert_measure(w, plan, data, &mut OrgNames::new()).await
     }
 
     pub async fn measure_update(
@@ -724,13 +757,24 @@ impl Store {
         data: &MeasureData,
         reason: Option<String>,
     ) -> Result<Measure> {
-        let current = self.measure(id).await?;
-        let plan = self.plan(current.plan_id).await?;
         let mut w = self.begin_write(author).await?;
-        let before = self.locked_measure(&mut w, id, expected_version).await?;
-        let after = self.rewrite_measure(&mut w, &plan, &before, data, reason, &mut OrgNames::new()).await?;
+        let after = self.measure_update_in(&mut w, id, expected_version, data, reason).await?;
         w.commit().await?;
         Ok(after)
+    }
+
+    /// Rewrites a measure at `expected_version` in the caller's transaction (stale otherwise).
+    pub async fn measure_update_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        id: MeasureId,
+        expected_version: i64,
+        data: &MeasureData,
+        reason: Option<String>,
+    ) -> Result<Measure> {
+        let before = self.locked_measure(w, id, expected_version).await?;
+        let plan = self.plan(before.plan_id).await?;
+        self.rewrite_measure(w, &plan, &before, data, reason, &mut OrgNames::new()).await
     }
 
     /// Deletes a measure with its indicators; refused while it has sub-measures.
@@ -742,24 +786,28 @@ impl Store {
         reason: Option<String>,
     ) -> Result<()> {
         let mut w = self.begin_write(author).await?;
-        let before = self.locked_measure(&mut w, id, expected_version).await?;
-        let prefix = format!("{}.%", before.data.number.sort_key());
-        let (children,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM measures WHERE plan_id = $1 AND sort_key LIKE $2")
-                .bind(before.plan_id.to_string())
-                .bind(&prefix)
-                .fetch_one(&mut *w.tx)
-                .await?;
-        if children > 0 {
-            return Err(StoreError::InUse { entity: "measure", by: "sub-measures" });
-        }
-        sqlx::query("DELETE FROM measures WHERE id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
-        w.audit(Change::delete("measure", id, &before).with_reason(reason)).await?;
+        self.measure_delete_in(&mut w, id, expected_version, reason).await?;
         w.commit().await
     }
 
-    /// Applies a whole imported plan in one transaction: new numbers are created, changed
-    /// ones updated, identical ones left alone (so a second import changes nothing).
+    /// Deletes a measure at `expected_version` in the caller's transaction.
+    pub async fn measure_delete_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        id: MeasureId,
+        expected_version: i64,
+        reason: Option<String>,
+    ) -> Result<()> {
+        let before = self.locked_measure(w, id, expected_version).await?;
+        refuse_with_sub_measures(w, &before).await?;
+        sqlx::query("DELETE FROM measures WHERE id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+        w.audit(Change::delete("measure", id, &before).with_reason(reason)).await?;
+        Ok(())
+    }
+
+    /// Applies a whole list of measures in one transaction: new numbers are created, changed
+    /// ones rewritten, identical ones left alone (so a second load changes nothing). No rule
+    /// is asked: the application layer's plan import is the door for people.
     pub async fn measures_import(
         &self,
         author: Author<'_>,
@@ -767,38 +815,33 @@ impl Store {
         incoming: &[MeasureData],
     ) -> Result<ImportCounts> {
         let plan = self.plan(plan).await?;
-        let existing: HashMap<String, Measure> =
-            self.measures_of_plan(plan.id).await?.into_iter().map(|m| (m.data.number.to_string(), m)).collect();
-        let mut counts = ImportCounts::default();
+        let existing = self.measures_of_plan(plan.id).await?;
+        let sorted = accord_domain::plan::import::sort_rows(&existing, incoming);
         let mut w = self.begin_write(author).await?;
-        let mut seen = OrgNames::new();
-        let mut new_ones: Vec<&MeasureData> = Vec::new();
-        for data in incoming {
-            match existing.get(&data.number.to_string()) {
-                None => {
-                    new_ones.push(data);
-                    counts.created += 1;
-                }
-                Some(current) if current.data == *data => counts.unchanged += 1,
-                Some(current) => {
-                    tracing::debug!(number = %data.number, before = ?current.data, after = ?data, "import changes a measure");
-                    self.rewrite_measure(&mut w, &plan, current, data, Some("import".into()), &mut seen).await?;
-                    counts.updated += 1;
-                }
-            }
-        }
-        self.insert_measures(&mut w, &plan, &new_ones, &mut seen).await?;
+        self.measures_import_in(&mut w, &plan, &sorted.created, &sorted.changed).await?;
         w.commit().await?;
-        Ok(counts)
+        Ok(ImportCounts { created: sorted.created.len(), updated: sorted.changed.len(), unchanged: sorted.unchanged })
     }
-}
 
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ImportCounts {
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
+    /// Applies an imported plan in the caller's transaction: `created` are new measures,
+    /// `changed` rewrite the measures they name at the versions given (stale otherwise).
+    pub async fn measures_import_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        plan: &Plan,
+        created: &[MeasureData],
+        changed: &[(Measure, MeasureData)],
+    ) -> Result<()> {
+        let mut seen = OrgNames::new();
+        for (current, data) in changed {
+            tracing::debug!(number = %data.number, "import changes a measure");
+            let locked = self.locked_measure(w, current.id, current.version).await?;
+            self.rewrite_measure(w, plan, &locked, data, Some("import".into()), &mut seen).await?;
+        }
+        let new_ones: Vec<&MeasureData> = created.iter().collect();
+        self.insert_measures(w, plan, &new_ones, &mut seen).await?;
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1020,13 +1063,36 @@ impl Store {
         value: Option<Decimal>,
     ) -> Result<()> {
         let before = self.indicator(id).await?;
-        let previous = before.actuals.iter().find(|a| a.quarter == quarter).map(|a| a.value);
+        let mut w = self.begin_write(author).await?;
+        self.indicator_set_actual_in(&mut w, &before, before.version, quarter, value).await?;
+        w.commit().await
+    }
+
+    /// Records (or removes) a quarter's actual of `indicator` in the caller's transaction,
+    /// only while the indicator is at `expected_version` (its version counts its actuals'
+    /// changes too, so two people entering figures of one indicator cannot overwrite each
+    /// other unseen). The same value again writes nothing.
+    pub async fn indicator_set_actual_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        indicator: &Indicator,
+        expected_version: i64,
+        quarter: Quarter,
+        value: Option<Decimal>,
+    ) -> Result<()> {
+        let (current,): (i64,) = sqlx::query_as("SELECT version FROM indicators WHERE id = $1")
+            .bind(indicator.id.to_string())
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "indicator" })?;
+        if current != expected_version {
+            return Err(StoreError::Conflict { entity: "indicator", current });
+        }
+        let previous = indicator.actuals.iter().find(|a| a.quarter == quarter).map(|a| a.value);
         if previous == value {
             return Ok(());
         }
-        let mut w = self.begin_write(author).await?;
-        write_actual(&mut w, id, quarter, previous, value).await?;
-        w.commit().await
+        write_actual(w, indicator.id, quarter, previous, value).await
     }
 }
 
@@ -1060,6 +1126,11 @@ pub(crate) async fn write_actual(
                 .await?;
         }
     }
+    sqlx::query("UPDATE indicators SET version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(w.now_text())
+        .bind(id.to_string())
+        .execute(&mut *w.tx)
+        .await?;
     let entity_id = format!("{id}/{quarter}");
     let change = match (previous, value) {
         (None, Some(v)) => Change::create("indicator_value", &entity_id, &v.to_string()),

@@ -1,10 +1,10 @@
 //! Plan versions (frozen snapshots) and amendments that wait for the second key.
 
 use crate::directory::new_uuid;
-use crate::{Author, Result, Store, StoreError, corrupt, parse_time};
+use crate::{Author, Result, Store, StoreError, WriteTx, corrupt, parse_time};
 use accord_domain::audit::Change;
 use accord_domain::plan::MeasureData;
-use accord_domain::plan::version::AmendmentStatus;
+use accord_domain::plan::version::{AmendmentKind, AmendmentStatus};
 use accord_domain::{MeasureId, PlanId, Side};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -20,6 +20,18 @@ pub struct PlanVersion {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a side proposes: a change (or the deletion) of `measure` as it stood at `base_version`.
+#[derive(Debug, Clone)]
+pub struct Proposal<'a> {
+    pub proposer_side: Side,
+    pub measure: MeasureId,
+    pub base_version: i64,
+    pub kind: AmendmentKind,
+    /// The measure as it would read after acceptance (for a deletion: as it reads now).
+    pub proposed: &'a MeasureData,
+    pub reason: Option<String>,
+}
+
 /// A proposed change to a measure of a signed plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Amendment {
@@ -27,6 +39,8 @@ pub struct Amendment {
     pub plan_id: PlanId,
     pub measure_id: MeasureId,
     pub base_version: i64,
+    pub kind: AmendmentKind,
+    /// The measure as it would read after acceptance (for a deletion: as it reads now).
     pub proposed: MeasureData,
     pub reason: Option<String>,
     pub proposed_by: String,
@@ -44,12 +58,14 @@ fn amendment_from_row(row: &sqlx::any::AnyRow) -> Result<Amendment> {
     let proposed: String = row.try_get("proposed")?;
     let side: Option<String> = row.try_get("proposer_side")?;
     let status: String = row.try_get("status")?;
+    let kind: String = row.try_get("kind")?;
     let decided_at: Option<String> = row.try_get("decided_at")?;
     Ok(Amendment {
         id: row.try_get("id")?,
         plan_id: plan.parse().map_err(corrupt("plan id"))?,
         measure_id: measure.parse().map_err(corrupt("measure id"))?,
         base_version: row.try_get("base_version")?,
+        kind: AmendmentKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("amendment kind {kind:?}")))?,
         proposed: serde_json::from_str(&proposed).map_err(corrupt("amendment"))?,
         reason: row.try_get("reason")?,
         proposed_by: row.try_get("proposed_by")?,
@@ -63,7 +79,7 @@ fn amendment_from_row(row: &sqlx::any::AnyRow) -> Result<Amendment> {
     })
 }
 
-const AMENDMENT_COLUMNS: &str = "id, plan_id, measure_id, base_version, proposed, reason, proposed_by, proposer_side, proposed_at, \
+const AMENDMENT_COLUMNS: &str = "id, plan_id, measure_id, base_version, kind, proposed, reason, proposed_by, proposer_side, proposed_at, \
      status, decided_by, decided_at, decision_note";
 
 impl Store {
@@ -147,49 +163,73 @@ impl Store {
         serde_json::from_str(&snapshot).map_err(corrupt("snapshot"))
     }
 
-    /// Records a proposed change that waits for the other side.
+    /// Records a proposed change of a measure in its own transaction (generated data; people
+    /// propose through the application layer).
     pub async fn amendment_propose(
         &self,
         author: Author<'_>,
-        proposer_side: Option<Side>,
+        proposer_side: Side,
         measure: MeasureId,
         base_version: i64,
         proposed: &MeasureData,
         reason: Option<String>,
     ) -> Result<Amendment> {
-        let current = self.measure(measure).await?;
-        if current.version != base_version {
-            return Err(StoreError::Conflict { entity: "measure", current: current.version });
-        }
         let mut w = self.begin_write(author).await?;
+        let proposal = Proposal { proposer_side, measure, base_version, kind: AmendmentKind::Change, proposed, reason };
+        let amendment = self.amendment_propose_in(&mut w, proposal).await?;
+        w.commit().await?;
+        Ok(amendment)
+    }
+
+    /// Records a proposed change (or deletion) that waits for the other side, in the caller's
+    /// transaction. Refused when the measure moved on from `base_version`, or when a proposal
+    /// on that version already waits (a unique index makes that hold between processes too).
+    pub async fn amendment_propose_in(&self, w: &mut WriteTx<'_>, proposal: Proposal<'_>) -> Result<Amendment> {
+        let Proposal { proposer_side, measure, base_version, kind, proposed, reason } = proposal;
+        let current = self.locked_measure(w, measure, base_version).await?;
+        if kind == AmendmentKind::Delete {
+            crate::plan::refuse_with_sub_measures(w, &current).await?;
+        }
+        if let Some(waiting) = self.pending_amendment_in(w, measure).await? {
+            return Err(StoreError::AmendmentPending { amendment: waiting });
+        }
         let id = new_uuid().to_string();
         let now = w.now_text();
+        let proposer = w.author.login.unwrap_or("system");
         let body = serde_json::to_string(proposed).map_err(corrupt("amendment"))?;
-        sqlx::query(&format!(
-            "INSERT INTO amendments (id, origin, plan_id, measure_id, base_version, proposed, reason, proposed_by, proposer_side, proposed_at, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending') RETURNING {AMENDMENT_COLUMNS}"
-        ))
+        sqlx::query(
+            "INSERT INTO amendments (id, origin, plan_id, measure_id, base_version, kind, proposed, reason, proposed_by, proposer_side, proposed_at, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending')",
+        )
         .bind(&id)
         .bind(self.origin.code())
         .bind(current.plan_id.to_string())
         .bind(measure.to_string())
         .bind(base_version)
+        .bind(kind.code())
         .bind(&body)
         .bind(&reason)
-        .bind(author.login.unwrap_or("system"))
-        .bind(proposer_side.map(Side::code))
+        .bind(proposer)
+        .bind(proposer_side.code())
         .bind(&now)
-        .fetch_one(&mut *w.tx)
-        .await?;
+        .execute(&mut *w.tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::AmendmentPending { amendment: String::new() }
+            }
+            _ => StoreError::Database(e),
+        })?;
         let amendment = Amendment {
             id: id.clone(),
             plan_id: current.plan_id,
             measure_id: measure,
             base_version,
+            kind,
             proposed: proposed.clone(),
             reason,
-            proposed_by: author.login.unwrap_or("system").to_string(),
-            proposer_side,
+            proposed_by: proposer.to_string(),
+            proposer_side: Some(proposer_side),
             proposed_at: w.now,
             status: AmendmentStatus::Pending,
             decided_by: None,
@@ -197,8 +237,28 @@ impl Store {
             decision_note: None,
         };
         w.audit(Change::create("amendment", &id, &amendment)).await?;
-        w.commit().await?;
         Ok(amendment)
+    }
+
+    /// The id of the amendment waiting on a measure, if one does.
+    async fn pending_amendment_in(&self, w: &mut WriteTx<'_>, measure: MeasureId) -> Result<Option<String>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM amendments WHERE measure_id = $1 AND status = 'pending' LIMIT 1")
+                .bind(measure.to_string())
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// The amendments waiting on the measures of a plan, by measure.
+    pub async fn pending_amendments(&self, plan: PlanId) -> Result<std::collections::HashMap<MeasureId, Amendment>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {AMENDMENT_COLUMNS} FROM amendments WHERE plan_id = $1 AND status = 'pending'"
+        ))
+        .bind(plan.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|row| amendment_from_row(row).map(|a| (a.measure_id, a))).collect()
     }
 
     pub async fn amendment(&self, id: &str) -> Result<Amendment> {
@@ -223,57 +283,65 @@ impl Store {
         rows.iter().map(amendment_from_row).collect()
     }
 
-    /// Accepts (applying the change to the measure) or rejects a pending amendment, in one
-    /// transaction. A measure changed since the proposal makes the acceptance a conflict.
-    pub async fn amendment_decide(
+    /// Accepts (applying the change or deletion) or rejects a pending amendment, in the
+    /// caller's transaction. A measure changed since the proposal makes the acceptance stale.
+    pub async fn amendment_decide_in(
         &self,
-        author: Author<'_>,
-        id: &str,
+        w: &mut WriteTx<'_>,
+        before: &Amendment,
         accept: bool,
         note: Option<String>,
     ) -> Result<Amendment> {
-        let before = self.amendment(id).await?;
         if before.status != AmendmentStatus::Pending {
             return Err(StoreError::Conflict { entity: "amendment", current: 0 });
         }
-        let plan = self.plan(before.plan_id).await?;
-        let mut w = self.begin_write(author).await?;
         if accept {
-            let current = self.locked_measure(&mut w, before.measure_id, before.base_version).await?;
-            self.rewrite_measure(
-                &mut w,
-                &plan,
-                &current,
-                &before.proposed,
-                before.reason.clone(),
-                &mut crate::plan::OrgNames::new(),
-            )
-            .await?;
+            match before.kind {
+                AmendmentKind::Change => {
+                    let plan = self.plan(before.plan_id).await?;
+                    let current = self.locked_measure(w, before.measure_id, before.base_version).await?;
+                    self.rewrite_measure(
+                        w,
+                        &plan,
+                        &current,
+                        &before.proposed,
+                        before.reason.clone(),
+                        &mut crate::plan::OrgNames::new(),
+                    )
+                    .await?;
+                }
+                AmendmentKind::Delete => {
+                    self.measure_delete_in(w, before.measure_id, before.base_version, before.reason.clone()).await?;
+                }
+            }
         }
         let status = if accept { AmendmentStatus::Accepted } else { AmendmentStatus::Rejected };
         let now = w.now_text();
+        let decided_by = w.author.login;
+        // A deleted measure takes its amendments with it (ON DELETE CASCADE): the decision
+        // then lives in the audit log only.
         let done = sqlx::query(
             "UPDATE amendments SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND status = 'pending'",
         )
         .bind(status.code())
-        .bind(author.login)
+        .bind(decided_by)
         .bind(&now)
         .bind(&note)
-        .bind(id)
+        .bind(&before.id)
         .execute(&mut *w.tx)
         .await?;
-        if done.rows_affected() == 0 {
+        let deleted = accept && before.kind == AmendmentKind::Delete;
+        if done.rows_affected() == 0 && !deleted {
             return Err(StoreError::Conflict { entity: "amendment", current: 0 });
         }
         let after = Amendment {
             status,
-            decided_by: author.login.map(str::to_string),
+            decided_by: decided_by.map(str::to_string),
             decided_at: Some(w.now),
             decision_note: note,
             ..before.clone()
         };
-        w.audit(Change::update("amendment", id, &before, &after)).await?;
-        w.commit().await?;
+        w.audit(Change::update("amendment", &before.id, before, &after)).await?;
         Ok(after)
     }
 }

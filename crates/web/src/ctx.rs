@@ -49,6 +49,10 @@ impl Ctx {
     pub fn author(&self) -> Author<'_> {
         Author::user(self.user.login.as_str())
     }
+    /// The signed-in user as the application layer's acting user.
+    pub fn actor(&self) -> accord_app::Actor {
+        accord_app::Actor::user(self.user.clone())
+    }
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -80,6 +84,9 @@ pub struct ApiUser {
 impl ApiUser {
     pub fn require(&self, action: Action) -> Result<(), AppError> {
         Ok(authorize(&self.user.role, action)?)
+    }
+    pub fn actor(&self) -> accord_app::Actor {
+        accord_app::Actor::user(self.user.clone())
     }
 }
 

@@ -907,7 +907,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         proposed.term = accord_domain::plan::Term::parse("II квартал 2026 г.");
         let reason = Some("Перевозчик готов начать отправки только со второго квартала".to_string());
         store
-            .amendment_propose(Author::user("coord.khv"), Some(Side::Khv), reefer.id, reefer.version, &proposed, reason)
+            .amendment_propose(Author::user("coord.khv"), Side::Khv, reefer.id, reefer.version, &proposed, reason)
             .await?;
     }
     for (number, name, unit, direction, accumulation, kind, baseline, target, actuals) in INDICATORS {

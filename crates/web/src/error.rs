@@ -9,6 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// A use case's refusal: the one type every door translates (see `app_info`).
+    #[error(transparent)]
+    App(#[from] accord_app::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -91,11 +94,21 @@ pub struct ErrorInfo {
     pub field: Option<&'static str>,
     /// Every invalid field with its reason key, for validation errors.
     pub fields: Vec<(&'static str, String)>,
+    /// Every problem of a refused file, with its sheet, row and column.
+    pub problems: Vec<accord_formats::Problem>,
 }
 
 impl ErrorInfo {
     fn new(status: StatusCode, code: &'static str, key: &str) -> Self {
-        ErrorInfo { status, code, key: key.to_string(), args: Vec::new(), field: None, fields: Vec::new() }
+        ErrorInfo {
+            status,
+            code,
+            key: key.to_string(),
+            args: Vec::new(),
+            field: None,
+            fields: Vec::new(),
+            problems: Vec::new(),
+        }
     }
 
     fn invalid(invalid: &Invalid) -> Self {
@@ -106,9 +119,41 @@ impl ErrorInfo {
     }
 }
 
+/// The status, stable code and message of a use case's refusal: the one place that decides them.
+fn app_info(error: &accord_app::Error) -> ErrorInfo {
+    use accord_app::{Error, RuleKind};
+    let rule_info = |status: StatusCode, rule: &accord_app::Rule| {
+        let mut info = ErrorInfo::new(status, rule.code, &rule.key);
+        info.args = rule.args.clone();
+        info.field = rule.field;
+        info
+    };
+    match error {
+        Error::Invalid(invalid) => ErrorInfo::invalid(invalid),
+        Error::InvalidFile(problems) => {
+            let mut info = ErrorInfo::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", "error-invalid-file");
+            info.problems = problems.clone();
+            info
+        }
+        Error::NotFound { .. } => ErrorInfo::new(StatusCode::NOT_FOUND, "not_found", "error-not-found"),
+        Error::Forbidden(rule) => rule_info(StatusCode::FORBIDDEN, rule),
+        Error::Stale { current, .. } => {
+            let mut info = ErrorInfo::new(StatusCode::CONFLICT, "conflict", "error-conflict");
+            info.args.push(("version", current.to_string()));
+            info
+        }
+        Error::Refused(rule) => match rule.kind {
+            RuleKind::State => rule_info(StatusCode::CONFLICT, rule),
+            RuleKind::Input => rule_info(StatusCode::UNPROCESSABLE_ENTITY, rule),
+        },
+        Error::Internal(_) => ErrorInfo::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal"),
+    }
+}
+
 impl AppError {
     pub fn info(&self) -> ErrorInfo {
         match self {
+            AppError::App(error) => app_info(error),
             AppError::Store(StoreError::NotFound { .. }) | AppError::NotFound => {
                 ErrorInfo::new(StatusCode::NOT_FOUND, "not_found", "error-not-found")
             }

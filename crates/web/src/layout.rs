@@ -145,8 +145,13 @@ impl FormErrors {
     pub fn from_app_error(tr: &Tr, error: AppError) -> Result<(StatusCode, FormErrors), AppError> {
         let info = error.info();
         match error {
-            AppError::Invalid(ref invalid) | AppError::Store(accord_store::StoreError::Invalid(ref invalid)) => {
+            AppError::Invalid(ref invalid)
+            | AppError::Store(accord_store::StoreError::Invalid(ref invalid))
+            | AppError::App(accord_app::Error::Invalid(ref invalid)) => {
                 Ok((info.status, FormErrors::from_invalid(tr, invalid)))
+            }
+            AppError::App(accord_app::Error::Stale { .. } | accord_app::Error::Refused(_)) => {
+                Ok((info.status, FormErrors::general(tr.ta(&info.key, &info.args))))
             }
             AppError::Store(accord_store::StoreError::Conflict { .. })
             | AppError::Store(accord_store::StoreError::InUse { .. }) => {

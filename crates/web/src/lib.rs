@@ -54,7 +54,7 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Store,
+    app: accord_app::App,
     throttle: auth::Throttle,
     demo: AtomicBool,
 }
@@ -63,11 +63,19 @@ impl AppState {
     pub async fn new(store: Store) -> Result<AppState, AppError> {
         let demo = store.meta(demo::META_KEY).await?.is_some();
         Ok(AppState {
-            inner: Arc::new(Inner { store, throttle: auth::Throttle::default(), demo: AtomicBool::new(demo) }),
+            inner: Arc::new(Inner {
+                app: accord_app::App::new(store),
+                throttle: auth::Throttle::default(),
+                demo: AtomicBool::new(demo),
+            }),
         })
     }
+    /// The application layer: every change goes through one of its use cases.
+    pub fn app(&self) -> &accord_app::App {
+        &self.inner.app
+    }
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.app.store()
     }
     pub fn throttle(&self) -> &auth::Throttle {
         &self.inner.throttle
@@ -150,22 +158,4 @@ pub async fn serve(
     });
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-}
-
-#[cfg(test)]
-pub(crate) fn templates_for_tests() -> Vec<(String, String)> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
-        for entry in std::fs::read_dir(dir).expect("templates folder").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push((path.display().to_string(), text));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &mut out);
-    walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
-    out
 }

@@ -60,15 +60,27 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
     };
     // A refused field is named with its reason, on a page as in the API: a page that fell back
     // to this one has no highlighted fields to point at.
+    let problems: Vec<String> = info.problems.iter().map(|p| tr.problem(p)).collect();
     let message = match info.fields.first() {
         Some((field, key)) => format!("{}: {}", tr.field(field), tr.t(key)),
+        None if !problems.is_empty() => {
+            format!("{}\n{}", tr.tn("import-file-problems", problems.len() as i64), problems.join("\n"))
+        }
         None => tr.ta(&info.key, &info.args),
     };
     if path.starts_with("/api/") || path == "/healthz" {
         let fields: serde_json::Map<String, serde_json::Value> =
             info.fields.iter().map(|(f, key)| ((*f).to_string(), tr.t(key).into())).collect();
         let body = serde_json::json!({
-            "error": { "code": info.code, "message": message, "field": info.field, "fields": fields }
+            "error": {
+                "code": info.code,
+                "message": message,
+                "field": info.field,
+                "fields": fields,
+                "problems": info.problems.iter().zip(&problems).map(|(p, text)| serde_json::json!({
+                    "sheet": p.sheet_name(), "row": p.row, "column": p.column, "key": p.reason.key, "message": text,
+                })).collect::<Vec<_>>(),
+            }
         });
         let mut out = (info.status, Json(body)).into_response();
         if info.status == axum::http::StatusCode::UNAUTHORIZED {

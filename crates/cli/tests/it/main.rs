@@ -255,6 +255,48 @@ fn plan_export_and_import_round_trip() {
     assert_eq!(parsed["measures"].as_array().map(Vec::len), Some(57));
 }
 
+/// The same rules as the page: a coordinator's edited copy of the signed plan waits for the
+/// other side; the operator (no `--as`) may not change the signed text at all.
+#[test]
+fn an_edited_signed_plan_imported_at_the_shell_waits_for_the_other_side() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    let file = data.0.path().join("plan.csv");
+    let file = file.to_str().expect("utf-8 path");
+    assert!(data.accord(&["export", "plan", "--format", "csv", "--out", file]).status.success());
+    let text = std::fs::read_to_string(file).expect("export");
+    let title = "Проведение ежеквартальных видеоконференций по продвижению продукции сторон";
+    assert!(text.contains(title), "1.1. is in the export");
+    std::fs::write(file, text.replace(title, "Ежемесячные видеоконференции по продвижению продукции сторон"))
+        .expect("edit");
+
+    let as_operator = data.accord(&["--lang", "en", "import", "plan", file, "--plan", "KHV-MOG-2025"]);
+    assert_eq!(as_operator.status.code(), Some(2), "{}", stderr(&as_operator));
+    assert!(stderr(&as_operator).contains("proposed by a side's coordinator"), "{}", stderr(&as_operator));
+
+    let by = data.accord(&["import", "plan", file, "--plan", "KHV-MOG-2025", "--as", "coord.by"]);
+    assert!(by.status.success(), "{}", stderr(&by));
+    assert!(
+        stdout(&by).contains("0 updated") && stdout(&by).contains("awaiting the other side's approval: 1.1."),
+        "{}",
+        stdout(&by)
+    );
+    let again = data.accord(&["import", "plan", file, "--plan", "KHV-MOG-2025", "--as", "coord.by"]);
+    assert!(
+        stdout(&again).contains("1 awaiting approval"),
+        "the same file again proposes nothing new: {}",
+        stdout(&again)
+    );
+    let export = data.0.path().join("after.csv");
+    let export = export.to_str().expect("utf-8 path");
+    assert!(data.accord(&["export", "plan", "--format", "csv", "--out", export]).status.success());
+    assert!(std::fs::read_to_string(export).expect("export").contains(title), "unchanged until the other side accepts");
+
+    let unknown = data.accord(&["import", "plan", file, "--as", "nobody"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("--as"), "{}", stderr(&unknown));
+}
+
 #[test]
 fn importing_a_plan_into_a_new_store_reports_every_problem_or_applies_all() {
     let data = Data::new();

@@ -2,6 +2,7 @@
 //! the indicators that show how far each measure has got.
 
 pub mod agreement;
+pub mod import;
 pub mod indicator;
 pub mod measure;
 pub mod number;

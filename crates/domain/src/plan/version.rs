@@ -75,6 +75,69 @@ pub fn touches_signed_text(before: &MeasureData, after: &MeasureData) -> bool {
     before.title_ru != after.title_ru || before.term.raw != after.term.raw || before.executors != after.executors
 }
 
+/// What an amendment proposes: a new text of the measure, or its removal from the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AmendmentKind {
+    #[default]
+    Change,
+    Delete,
+}
+
+impl AmendmentKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AmendmentKind::Change => "change",
+            AmendmentKind::Delete => "delete",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "change" => Some(AmendmentKind::Change),
+            "delete" => Some(AmendmentKind::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// Where a change to a measure goes, given who asks and whether the plan is signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeRoute {
+    /// Applied at once: the plan is not signed, or the change leaves the signed text alone.
+    Apply,
+    /// Waits as an amendment for the other side's coordinator.
+    Amendment { proposer: Side },
+    /// Refused: only a side's coordinator proposes changes to what both sides signed (an
+    /// administrator has no side, and the plan belongs to the two sides).
+    NeedsCoordinator,
+}
+
+/// Routes a change from `before` to `after` made by `role` (who may edit the measure at all is
+/// `directory::authorize`'s question, asked before this one). Whatever the door (form, API,
+/// import, review session), a change of the signed text becomes an amendment.
+pub fn route_change(role: &Role, plan_signed: bool, before: &MeasureData, after: &MeasureData) -> ChangeRoute {
+    if !plan_signed || !touches_signed_text(before, after) {
+        return ChangeRoute::Apply;
+    }
+    second_key_route(role)
+}
+
+/// Routes the deletion of a measure: removing a measure of a signed plan changes what both
+/// sides signed, so it waits for the other side like any change of the signed text.
+pub fn route_deletion(role: &Role, plan_signed: bool) -> ChangeRoute {
+    if !plan_signed {
+        return ChangeRoute::Apply;
+    }
+    second_key_route(role)
+}
+
+fn second_key_route(role: &Role) -> ChangeRoute {
+    match role {
+        Role::Coordinator { side } => ChangeRoute::Amendment { proposer: *side },
+        _ => ChangeRoute::NeedsCoordinator,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AmendmentStatus {
@@ -102,10 +165,10 @@ impl AmendmentStatus {
 }
 
 /// Who may accept or reject an amendment proposed from `proposed_by_side`: the other side's
-/// coordinator, or an admin. The proposer's own side never holds the second key.
+/// coordinator only. The proposer's own side never holds the second key, and neither does an
+/// administrator: the plan belongs to the two sides.
 pub fn may_decide(role: &Role, proposed_by_side: Option<Side>) -> bool {
     match role {
-        Role::Admin => true,
         Role::Coordinator { side } => proposed_by_side.is_some_and(|p| p != *side),
         _ => false,
     }
@@ -168,7 +231,26 @@ mod tests {
     fn the_other_side_decides() {
         assert!(may_decide(&Role::Coordinator { side: Side::Khv }, Some(Side::By)));
         assert!(!may_decide(&Role::Coordinator { side: Side::By }, Some(Side::By)));
-        assert!(may_decide(&Role::Admin, Some(Side::By)));
+        assert!(!may_decide(&Role::Admin, Some(Side::By)), "an administrator holds no side's key");
+        assert!(!may_decide(&Role::Coordinator { side: Side::Khv }, None));
         assert!(!may_decide(&Role::Observer { side: Some(Side::Khv) }, Some(Side::By)));
+    }
+
+    #[test]
+    fn signed_text_changes_wait_for_the_other_side_whoever_asks() {
+        let base = m("1.", "А", "2025 г.", "0");
+        let mut retitled = base.clone();
+        retitled.title_ru = "Б".into();
+        let mut progressed = base.clone();
+        progressed.percent = 40;
+        let by = Role::Coordinator { side: Side::By };
+        assert_eq!(route_change(&by, false, &base, &retitled), ChangeRoute::Apply, "not signed yet");
+        assert_eq!(route_change(&by, true, &base, &progressed), ChangeRoute::Apply, "progress is no signed text");
+        assert_eq!(route_change(&by, true, &base, &retitled), ChangeRoute::Amendment { proposer: Side::By });
+        assert_eq!(route_change(&Role::Admin, true, &base, &retitled), ChangeRoute::NeedsCoordinator);
+        assert_eq!(route_change(&Role::Admin, true, &base, &progressed), ChangeRoute::Apply);
+        assert_eq!(route_deletion(&by, true), ChangeRoute::Amendment { proposer: Side::By });
+        assert_eq!(route_deletion(&Role::Admin, true), ChangeRoute::NeedsCoordinator);
+        assert_eq!(route_deletion(&Role::Admin, false), ChangeRoute::Apply);
     }
 }

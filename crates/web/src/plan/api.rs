@@ -1,14 +1,13 @@
 //! The measures API: the table's filters as query parameters, CRUD with optimistic locking,
 //! indicators and their actuals.
 
-use super::pages::{MeasureQuery, set_indicator_actual};
-use super::{
-    ExecutorRef, MeasureChange, create_measure, delete_measure, resolve_executors, resolve_plan, update_measure,
-};
+use super::query::MeasureQuery;
+use super::{ExecutorRef, resolve_plan};
 use crate::AppState;
 use crate::api::{ErrorBody, Json};
 use crate::ctx::ApiUser;
 use crate::error::AppError;
+use accord_app::plan::{Deleted, Edited};
 use accord_domain::directory::Action;
 use accord_domain::plan::indicator::IndicatorForm;
 use accord_domain::plan::{Indicator, Measure, MeasureForm};
@@ -249,9 +248,10 @@ async fn create_measure_api(
     api: ApiUser,
     Json(body): Json<MeasureBody>,
 ) -> Result<(StatusCode, Json<MeasureDto>), AppError> {
-    let plan = resolve_plan(state.store(), None).await?;
-    let executors = resolve_executors(state.store(), body.executors.as_deref().unwrap_or_default()).await?;
-    let m = create_measure(state.store(), &api.user, &plan, &body.form(None), executors).await?;
+    let app = state.app();
+    let plan = app.plan_resolve(None).await?;
+    let executors = app.executors_resolve(body.executors.as_deref().unwrap_or_default()).await?;
+    let m = app.measure_create(&api.actor(), &plan, &body.form(None), executors).await?;
     Ok((StatusCode::CREATED, Json(measure_dto(state.store(), m).await?)))
 }
 
@@ -266,20 +266,24 @@ async fn patch_measure(
     let version = body.version.ok_or_else(|| {
         accord_domain::validation::Invalid::one("version", accord_domain::validation::Reason::Required)
     })?;
-    let change = if body.is_progress_only() {
-        MeasureChange::Progress { status: body.status.clone(), percent: body.percent.map(|p| p.to_string()) }
+    let app = state.app();
+    let actor = api.actor();
+    let reason = body.reason.clone();
+    let edited = if body.is_progress_only() {
+        let percent = body.percent.map(|p| p.to_string());
+        app.measure_report_progress(&actor, id, version, body.status.as_deref(), percent.as_deref(), reason).await?
     } else {
-        let current = state.store().measure(id).await?;
+        let current = app.store().measure(id).await?;
         let executors = match &body.executors {
-            Some(refs) => resolve_executors(state.store(), refs).await?,
+            Some(refs) => app.executors_resolve(refs).await?,
             None => current.data.executors.clone(),
         };
-        MeasureChange::Full { form: Box::new(body.form(Some(&current))), executors }
+        app.measure_change(&actor, id, version, &body.form(Some(&current)), executors, reason).await?
     };
-    match update_measure(state.store(), &api.user, id, version, change, body.reason.clone()).await? {
-        super::Edited::Applied(m) => Ok(Json(measure_dto(state.store(), *m).await?).into_response()),
+    match edited {
+        Edited::Applied(m) => Ok(Json(measure_dto(state.store(), *m).await?).into_response()),
         // The change waits for the other side's coordinator: 202 with the amendment.
-        super::Edited::Proposed(a) => Ok((StatusCode::ACCEPTED, Json(AmendmentDto::from(*a))).into_response()),
+        Edited::Proposed(a) => Ok((StatusCode::ACCEPTED, Json(AmendmentDto::from(*a))).into_response()),
     }
 }
 
@@ -290,6 +294,8 @@ pub struct AmendmentDto {
     pub measure_id: String,
     pub number: String,
     pub base_version: i64,
+    /// `change` or `delete`.
+    pub kind: String,
     pub status: String,
     pub proposed_by: String,
     pub proposer_side: Option<String>,
@@ -309,6 +315,7 @@ impl From<accord_store::Amendment> for AmendmentDto {
             measure_id: a.measure_id.to_string(),
             number: a.proposed.number.to_string(),
             base_version: a.base_version,
+            kind: a.kind.code().into(),
             status: a.status.code().into(),
             proposed_by: a.proposed_by,
             proposer_side: a.proposer_side.map(|s| s.code().into()),
@@ -352,7 +359,7 @@ async fn decide(
     Path(id): Path<String>,
     Json(body): Json<DecisionBody>,
 ) -> Result<Json<AmendmentDto>, AppError> {
-    Ok(Json(super::decide_amendment(state.store(), &api.user, &id, body.accept, body.note).await?.into()))
+    Ok(Json(state.app().amendment_decide(&api.actor(), &id, body.accept, body.note).await?.into()))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -362,15 +369,17 @@ struct DeleteParams {
 }
 
 #[utoipa::path(delete, path = "/api/v1/measures/{id}", tag = "plan", params(("id" = String, Path), DeleteParams),
-    responses((status = 204), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 204), (status = 202, description = "on a signed plan: the deletion waits for the other side's coordinator", body = AmendmentDto), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_measure_api(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<MeasureId>,
     Query(p): Query<DeleteParams>,
-) -> Result<StatusCode, AppError> {
-    delete_measure(state.store(), &api.user, id, p.version, p.reason).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> Result<Response, AppError> {
+    match state.app().measure_delete(&api.actor(), id, p.version, p.reason).await? {
+        Deleted::Done => Ok(StatusCode::NO_CONTENT.into_response()),
+        Deleted::Proposed(a) => Ok((StatusCode::ACCEPTED, Json(AmendmentDto::from(*a))).into_response()),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -440,16 +449,15 @@ async fn create_indicator(
     Path(id): Path<MeasureId>,
     Json(form): Json<IndicatorForm>,
 ) -> Result<(StatusCode, Json<IndicatorDto>), AppError> {
-    let m = state.store().measure(id).await?;
-    api.require(Action::EditMeasure { executors: &m.data.executors })?;
-    let data = form.validate()?;
-    let indicator =
-        state.store().indicator_create(accord_store::Author::user(api.user.login.as_str()), id, &data).await?;
+    let indicator = state.app().indicator_create(&api.actor(), id, &form).await?;
     Ok((StatusCode::CREATED, Json(indicator.into())))
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct ActualBody {
+    /// The indicator's version as last read (required): a figure entered meanwhile makes the
+    /// write a 409 instead of overwriting it.
+    pub version: Option<i64>,
     /// A decimal such as "12.5"; empty or null removes the quarter's value.
     pub value: Option<String>,
 }
@@ -462,6 +470,10 @@ async fn put_actual(
     Path((id, quarter)): Path<(IndicatorId, String)>,
     Json(body): Json<ActualBody>,
 ) -> Result<Json<IndicatorDto>, AppError> {
-    let indicator = set_indicator_actual(&state, &api.user, id, &quarter, body.value.as_deref().unwrap_or("")).await?;
+    let version = body.version.ok_or_else(|| {
+        accord_domain::validation::Invalid::one("version", accord_domain::validation::Reason::Required)
+    })?;
+    let value = body.value.as_deref().unwrap_or("");
+    let indicator = state.app().indicator_actual_set(&api.actor(), id, version, &quarter, value).await?;
     Ok(Json(indicator.into()))
 }

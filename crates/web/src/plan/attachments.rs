@@ -15,8 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-/// The largest file a user may attach.
-pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+pub use accord_app::plan::files::{MAX_ATTACHMENT_BYTES, allowed_type, clean_name};
 /// Request body limit of the upload routes: the file plus the form around it.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 1024 * 1024;
 
@@ -24,7 +23,7 @@ pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_BYTES + 1024 * 1024;
 pub fn upload_routes() -> Router<AppState> {
     Router::new()
         .route("/plan/measures/{id}/attachments", post(upload))
-        .route("/plan/import", post(super::pages::import))
+        .route("/plan/import", post(super::import::import))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
 }
 
@@ -34,44 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/plan/attachments/{id}/delete", post(delete))
         .route("/plan/measures/{id}/links", post(link))
         .route("/plan/measures/{id}/links/{other}/delete", post(unlink))
-}
-
-/// The content type of an allowed file, from its extension, checked against its first bytes.
-pub fn allowed_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, Invalid> {
-    let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    let zip = bytes.starts_with(b"PK\x03\x04");
-    let ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    let (content_type, looks_right) = match extension.as_str() {
-        "pdf" => ("application/pdf", bytes.starts_with(b"%PDF")),
-        "png" => ("image/png", bytes.starts_with(b"\x89PNG")),
-        "jpg" | "jpeg" => ("image/jpeg", bytes.starts_with(&[0xFF, 0xD8, 0xFF])),
-        "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", zip),
-        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", zip),
-        "pptx" => ("application/vnd.openxmlformats-officedocument.presentationml.presentation", zip),
-        "odt" => ("application/vnd.oasis.opendocument.text", zip),
-        "ods" => ("application/vnd.oasis.opendocument.spreadsheet", zip),
-        "doc" => ("application/msword", ole),
-        "xls" => ("application/vnd.ms-excel", ole),
-        "txt" | "csv" => ("text/plain; charset=utf-8", std::str::from_utf8(bytes).is_ok()),
-        _ => return Err(Invalid::one("file", Reason::UnknownValue)),
-    };
-    if bytes.is_empty() {
-        return Err(Invalid::one("file", Reason::Required));
-    }
-    if bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(Invalid::one("file", Reason::TooLong));
-    }
-    if !looks_right {
-        return Err(Invalid::one("file", Reason::UnknownValue));
-    }
-    Ok(content_type)
-}
-
-/// A file name safe to keep and to send back: no folders, no control characters.
-fn clean_name(raw: &str) -> String {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
-    if cleaned.trim().is_empty() { "file".into() } else { cleaned.trim().to_string() }
 }
 
 /// A file sent with an upload form: its clean name, its bytes and the type it was found to be.
@@ -113,8 +74,8 @@ async fn upload(
 ) -> Result<Response, AppError> {
     let measure = state.store().measure(id).await?;
     ctx.require(Action::ReportOnMeasure { executors: &measure.data.executors })?;
-    let Upload { name, bytes, content_type } = read_upload(&ctx, &mut multipart).await?;
-    state.store().attachment_add(ctx.author(), id, &name, content_type, &bytes).await?;
+    let Upload { name, bytes, .. } = read_upload(&ctx, &mut multipart).await?;
+    state.app().attachment_add(&ctx.actor(), id, &name, &bytes).await?;
     Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{id}#attachments"), "flash-saved"))
 }
 
@@ -149,11 +110,8 @@ async fn delete(
     Path(id): Path<String>,
     CsrfForm(ctx, _): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let attachment = state.store().attachment(&id).await?;
-    let measure = state.store().measure(attachment.measure_id).await?;
-    ctx.require(Action::EditMeasure { executors: &measure.data.executors })?;
-    state.store().attachment_delete(ctx.author(), &id).await?;
-    Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{}#attachments", measure.id), "flash-deleted"))
+    let measure = state.app().attachment_delete(&ctx.actor(), &id).await?;
+    Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{measure}#attachments"), "flash-deleted"))
 }
 
 #[derive(Deserialize)]
@@ -166,17 +124,7 @@ async fn link(
     Path(id): Path<MeasureId>,
     CsrfForm(ctx, input): CsrfForm<LinkInput>,
 ) -> Result<Response, AppError> {
-    let measure = state.store().measure(id).await?;
-    ctx.require(Action::EditMeasure { executors: &measure.data.executors })?;
-    let number = input
-        .number
-        .trim()
-        .parse::<accord_domain::plan::MeasureNumber>()
-        .map_err(|_| Invalid::one("link", Reason::UnknownValue))?;
-    let others = state.store().measures_of_plan(measure.plan_id).await?;
-    let other =
-        others.iter().find(|m| m.data.number == number).ok_or_else(|| Invalid::one("link", Reason::NotFound))?;
-    state.store().measure_link(ctx.author(), id, other.id).await?;
+    state.app().measure_link(&ctx.actor(), id, &input.number).await?;
     Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{id}#links"), "flash-saved"))
 }
 
@@ -185,35 +133,6 @@ async fn unlink(
     Path((id, other)): Path<(MeasureId, MeasureId)>,
     CsrfForm(ctx, _): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let measure = state.store().measure(id).await?;
-    ctx.require(Action::EditMeasure { executors: &measure.data.executors })?;
-    state.store().measure_unlink(ctx.author(), id, other).await?;
+    state.app().measure_unlink(&ctx.actor(), id, other).await?;
     Ok(redirect_with_flash(&ctx, &format!("/plan/measures/{id}#links"), "flash-deleted"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_known_types_that_look_like_themselves() {
-        assert_eq!(allowed_type("отчёт.PDF", b"%PDF-1.7 ..."), Ok("application/pdf"));
-        assert!(allowed_type("report.pdf", b"MZ\x90\x00").is_err(), "an executable renamed to .pdf");
-        assert!(allowed_type("script.exe", b"MZ").is_err());
-        assert!(allowed_type("notes.txt", &[0xff, 0xfe, 0x00]).is_err(), "not UTF-8 text");
-        assert!(allowed_type("empty.txt", b"").is_err());
-        assert_eq!(
-            allowed_type("plan.xlsx", b"PK\x03\x04rest"),
-            Ok("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        );
-        let big = vec![b'a'; MAX_ATTACHMENT_BYTES + 1];
-        assert_eq!(allowed_type("big.txt", &big), Err(Invalid::one("file", Reason::TooLong)));
-    }
-
-    #[test]
-    fn names_lose_folders_and_quotes() {
-        assert_eq!(clean_name("C:\\Users\\x\\Протокол \"1\".pdf"), "Протокол 1.pdf");
-        assert_eq!(clean_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_name("   "), "file");
-    }
 }

@@ -58,17 +58,16 @@ async fn save(
     State(state): State<AppState>,
     CsrfForm(ctx, input): CsrfForm<SectionInput>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::ManagePlan)?;
     let section = Section {
         code: input.code.trim().to_lowercase(),
         name_ru: input.name_ru,
         name_en: input.name_en,
         position: input.position.trim().parse().unwrap_or(100),
     };
-    match state.store().section_save(ctx.author(), &section).await {
+    match state.app().sections_save(&ctx.actor(), &section).await.map_err(AppError::from) {
         Ok(()) => Ok(redirect_with_flash(&ctx, "/plan/sections", "flash-saved")),
         Err(error) => {
-            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
+            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
             render_status(status, &page(&state, &ctx, errors).await?)
         }
     }

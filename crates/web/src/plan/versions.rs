@@ -1,7 +1,7 @@
 //! Plan versions (the signed text and later freezes), their differences, and the amendments
 //! that wait for the other side's coordinator.
 
-use super::{decide_amendment, resolve_plan};
+use super::resolve_plan;
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
@@ -67,16 +67,14 @@ async fn freeze(
     State(state): State<AppState>,
     CsrfForm(ctx, input): CsrfForm<FreezeInput>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::ManagePlan)?;
-    let plan = resolve_plan(state.store(), None).await?;
+    let plan = state.app().plan_resolve(None).await?;
     let signed_on = match input.signed_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(raw) => Some(chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
             accord_domain::validation::Invalid::one("signed_on", accord_domain::validation::Reason::UnknownValue)
         })?),
     };
-    let label = input.label.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    state.store().plan_freeze_version(ctx.author(), plan.id, label, signed_on).await?;
+    state.app().plan_version_freeze(&ctx.actor(), &plan, input.label.as_deref(), signed_on).await?;
     Ok(redirect_with_flash(&ctx, "/plan/versions", "flash-saved"))
 }
 
@@ -217,7 +215,7 @@ async fn decision(
         _ => return Err(AppError::BadRequest("error-bad-form")),
     };
     let note = input.note.filter(|n| !n.trim().is_empty());
-    decide_amendment(state.store(), &ctx.user, &id, accept, note).await?;
+    state.app().amendment_decide(&ctx.actor(), &id, accept, note).await?;
     let key = if accept { "flash-amendment-accepted" } else { "flash-amendment-rejected" };
     Ok(redirect_with_flash(&ctx, "/plan/amendments", key))
 }

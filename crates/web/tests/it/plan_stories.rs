@@ -240,65 +240,69 @@ async fn measures_api_filters_locks_and_indicators(app: &TestApp) {
     assert_eq!(bad.json::<Value>().await.expect("json")["error"]["field"], "term");
     let parent = measure_id(app, "5.1.").await;
     let parent_version = get(format!("/api/v1/measures/{parent}")).await["version"].as_i64().expect("version");
-    let refused = http
-        .delete(app.url(&format!("/api/v1/measures/{parent}?version={parent_version}")))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .expect("delete");
-    assert_eq!(refused.status(), 409, "sub-measures keep their parent");
+    let delete = |token: String| {
+        let url = app.url(&format!("/api/v1/measures/{parent}?version={parent_version}"));
+        let http = http.clone();
+        async move { http.delete(url).bearer_auth(token).send().await.expect("delete") }
+    };
+    let refused = delete(app.token("coord.by").await).await;
+    assert_eq!(refused.status(), 409, "sub-measures keep their parent (nor is their removal proposed)");
+    let by_admin = delete(admin.clone()).await;
+    assert_eq!(by_admin.status(), 403, "on a signed plan removal is a side's proposal, not an admin's act");
 
     // Indicators: actuals reported by an executor of the measure.
     let indicators = get(format!("/api/v1/measures/{id}/indicators")).await;
     let indicator = indicators[0]["id"].as_str().expect("indicator").to_string();
     assert_eq!(indicators[0]["actuals"].as_array().expect("actuals").len(), 7, "2025Q1..2026Q3");
     let maz = app.token("exec.maz").await;
-    let put = |token: String, quarter: &'static str, value: Value| {
+    let version = indicators[0]["version"].as_i64().expect("version");
+    let put = |token: String, quarter: &'static str, body: Value| {
         let http = http.clone();
         let url = app.url(&format!("/api/v1/indicators/{indicator}/actuals/{quarter}"));
-        async move { http.put(url).bearer_auth(token).json(&json!({"value": value})).send().await.expect("put") }
+        async move { http.put(url).bearer_auth(token).json(&body).send().await.expect("put") }
     };
     let fish = app.token("exec.fish").await;
-    assert_eq!(put(fish, "2026Q4", json!("31")).await.status(), 403, "4.2. is not exec.fish's");
-    let mog_ind = put(maz.clone(), "2026Q4", json!("31")).await;
+    let value = |v: &str| json!({"version": version, "value": v});
+    assert_eq!(put(fish, "2026Q4", value("31")).await.status(), 403, "4.2. is not exec.fish's");
+    let mog_ind = put(maz.clone(), "2026Q4", value("31")).await;
     assert_eq!(mog_ind.status(), 403, "MAZ does not execute 4.2. either");
-    let recorded = put(admin.clone(), "2026Q4", json!("31,5")).await;
+    let unversioned = put(admin.clone(), "2026Q4", json!({"value": "31"})).await;
+    assert_eq!(unversioned.status(), 422, "a write names the version it saw");
+    assert_eq!(unversioned.json::<Value>().await.expect("json")["error"]["field"], "version");
+    let recorded = put(admin.clone(), "2026Q4", value("31,5")).await;
     assert_eq!(recorded.status(), 200);
     let recorded: Value = recorded.json().await.expect("json");
     assert_eq!(
         recorded["actuals"].as_array().expect("actuals").last().map(|a| a["value"].clone()),
         Some(json!("31.5"))
     );
-    assert_eq!(put(admin.clone(), "2026Q5", json!("1")).await.status(), 422);
+    assert_eq!(recorded["version"].as_i64(), Some(version + 1), "a figure moves the indicator's version");
+    assert_eq!(put(admin.clone(), "2026Q4", value("32")).await.status(), 409, "entered on what was seen");
+    let next = json!({"version": version + 1, "value": "1"});
+    assert_eq!(put(admin.clone(), "2026Q5", next).await.status(), 422);
 }
 
 async fn import_through_the_web(app: &TestApp) {
-    let client = app.sign_in("coord.by").await;
-    let page = app.page(&client, "/plan/import").await;
-    let csrf = csrf_in(&page);
     let csv = "\u{feff}ПЛАН мероприятий на 2025-2027 годы;;;;;;\n\
                № п/п;Наименование мероприятия;Срок исполнения;Исполнители с белорусской стороны;Исполнители с российской стороны;Ожидаемый результат;Примечание\n\
                ;1. Торгово-экономическое сотрудничество;;;;;\n\
                1.1.;Поставки техники;IV квартал 2025 г.;ОАО «Минский тракторный завод»;Неизвестное министерство;;\n";
-    let send_to = |path: &'static str, dry_run: bool, create: bool| {
-        let client = client.clone();
-        let csrf = csrf.clone();
-        async move {
-            let mut form = reqwest::multipart::Form::new()
-                .text("_csrf", csrf)
-                .text("plan", "KHV-MOG-2025")
-                .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("plan.csv"));
-            if dry_run {
-                form = form.text("dry_run", "1");
-            }
-            if create {
-                form = form.text("create_orgs", "1");
-            }
-            client.post(app.url(path)).multipart(form).send().await.expect("post")
+    let send_as = |login: &'static str, path: &'static str, dry_run: bool, create: bool| async move {
+        let client = app.sign_in(login).await;
+        let csrf = csrf_in(&app.page(&client, "/plan/import").await);
+        let mut form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf)
+            .text("plan", "KHV-MOG-2025")
+            .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("plan.csv"));
+        if dry_run {
+            form = form.text("dry_run", "1");
         }
+        if create {
+            form = form.text("create_orgs", "1");
+        }
+        client.post(app.url(path)).multipart(form).send().await.expect("post")
     };
-    let send = |dry_run: bool, create: bool| send_to("/plan/import", dry_run, create);
-    let refused = send(true, false).await;
+    let refused = send_as("coord.by", "/plan/import", true, false).await;
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.expect("body");
     assert!(
@@ -309,7 +313,7 @@ async fn import_through_the_web(app: &TestApp) {
         "a Russian reader reads the problem in Russian: {html}"
     );
     // The same file for a reader of English (the language switch in the header sets ?lang=).
-    let english = send_to("/plan/import?lang=en", true, false).await;
+    let english = send_as("coord.by", "/plan/import?lang=en", true, false).await;
     assert_eq!(english.status(), 422);
     let html = english.text().await.expect("body");
     let problems = &html[html.find("id=\"import-problems\"").expect("problems")..];
@@ -318,18 +322,31 @@ async fn import_through_the_web(app: &TestApp) {
         "{html}"
     );
     assert!(!problems.contains("Строка 4"), "no Russian left: {problems}");
-    // Back to Russian for the rest of the story.
-    app.page(&client, "/plan/import?lang=ru").await;
-    let checked = send(true, true).await.text().await.expect("body");
-    assert!(checked.contains("id=\"import-result\""), "a dry run with --create-orgs passes");
+    // The Belarusian coordinator may not create the Khabarovsk side's organisation.
+    let other_side = send_as("coord.by", "/plan/import?lang=ru", true, true).await;
+    assert_eq!(other_side.status(), 422);
+    let html = other_side.text().await.expect("body");
+    assert!(html.contains("организации другой стороны создаёт её координатор"), "{html}");
+
+    // The Khabarovsk coordinator may: on the signed plan the changed executors of 1.1. wait for
+    // the Belarusian side's approval, apart from the rows changed at once.
+    let before = app.store.measure(measure_id(app, "1.1.").await.parse().expect("id")).await.expect("1.1.");
+    let checked = send_as("coord.khv", "/plan/import?lang=ru", true, true).await.text().await.expect("body");
+    assert!(checked.contains("id=\"import-result\""), "a dry run with --create-orgs passes: {checked}");
+    assert!(checked.contains("на согласование второй стороне 1"), "{checked}");
     assert!(app.store.organisations_for_review().await.expect("review").is_empty(), "a dry run changes nothing");
-    let done = send(false, true).await.text().await.expect("body");
+    let done = send_as("coord.khv", "/plan/import", false, true).await.text().await.expect("body");
     assert!(done.contains("id=\"import-result\""));
+    assert!(done.contains("ожидают согласования второй стороны 1") && done.contains("1.1."), "{done}");
     assert_eq!(app.store.organisations_for_review().await.expect("review").len(), 1, "created and marked for review");
+    let after = app.store.measure(before.id).await.expect("1.1.");
+    assert_eq!(after, before, "the signed measure waits for the second key");
+    let client = app.sign_in("coord.khv").await;
     let orgs = app.page(&client, "/directory/organisations?side=KHV&per_page=100").await;
     assert!(orgs.contains("Неизвестное министерство") && orgs.contains(">проверить<"), "the directory flags it");
-    let again = send(false, true).await.text().await.expect("body");
-    assert!(again.contains("без изменений 1"), "importing twice changes nothing: {again}");
+    let again = send_as("coord.khv", "/plan/import", false, true).await.text().await.expect("body");
+    assert!(again.contains("изменено 0") && again.contains("ожидают согласования второй стороны 1"), "{again}");
+    assert_eq!(app.store.organisations_for_review().await.expect("review").len(), 1, "importing twice adds nothing");
 }
 
 async fn signed_plans_change_with_both_keys(app: &TestApp) {
@@ -379,6 +396,7 @@ async fn signed_plans_change_with_both_keys(app: &TestApp) {
         }
     };
     assert_eq!(decide(by.clone(), amendment_id.clone(), true).await, 403, "the proposer's side holds only one key");
+    assert_eq!(decide(admin.clone(), amendment_id.clone(), true).await, 403, "an administrator holds no side's key");
     assert_eq!(decide(khv.clone(), amendment_id.clone(), true).await, 200);
     let after = app.store.measure(id.parse().expect("id")).await.expect("read");
     assert_eq!(after.data.title_ru, "Сервис техники МАЗ, БЕЛАЗ, МТЗ в крае");
@@ -404,7 +422,31 @@ async fn signed_plans_change_with_both_keys(app: &TestApp) {
         .expect("patch");
     assert_eq!(moved.status(), 200, "an admin's edit applies at once");
     assert_eq!(decide(by.clone(), pending_id.clone(), true).await, 409);
-    assert_eq!(decide(by, pending_id, false).await, 200, "but it can still be rejected");
+    assert_eq!(decide(by.clone(), pending_id, false).await, 200, "but it can still be rejected");
     let page = app.page(&app.sign_in("coord.by").await, "/plan/amendments").await;
     assert!(page.contains("amendment-rejected") && page.contains("amendment-accepted"));
+
+    // Deleting a joint measure of the signed plan is a proposal too: 202, still there.
+    let joint = measure_id(app, "1.1.").await;
+    let version = app.store.measure(joint.parse().expect("id")).await.expect("read").version;
+    let deleted = http
+        .delete(app.url(&format!("/api/v1/measures/{joint}?version={version}&reason=объединено с 1.2.")))
+        .bearer_auth(&by)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.status(), 202);
+    let amendment: Value = deleted.json().await.expect("json");
+    assert_eq!((amendment["kind"].as_str(), amendment["status"].as_str()), (Some("delete"), Some("pending")));
+    assert!(app.store.measure(joint.parse().expect("id")).await.is_ok(), "kept until Khabarovsk agrees");
+    let again = http
+        .delete(app.url(&format!("/api/v1/measures/{joint}?version={version}")))
+        .bearer_auth(&by)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(again.status(), 409, "one proposal per version");
+    let id = amendment["id"].as_str().expect("id").to_string();
+    assert_eq!(decide(khv.clone(), id, true).await, 200);
+    assert!(app.store.measure(joint.parse().expect("id")).await.is_err(), "removed with both keys");
 }

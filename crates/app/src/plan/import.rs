@@ -1,15 +1,22 @@
-//! Import and export of the plan table (XLSX, CSV, JSON), shared by the web UI and the CLI.
+//! The plan table's import and exports (XLSX, CSV, JSON), for the web UI and the CLI alike.
 //!
 //! The file layer (`accord-formats`) reads rows as written; this module maps them onto the
-//! directory and the domain: section rows to plan sections, executor names to organisations,
-//! rows to validated measures. Every problem names its sheet, row and column.
+//! directory and the domain (section rows to plan sections, executor names to organisations,
+//! rows to validated measures), and the domain's import rules decide each row
+//! (`accord_domain::plan::import`): on a signed plan a change of the signed text waits for the
+//! other side as an amendment, and a row of what only the other side owns refuses the whole
+//! import. The file is read only after the importer is known to be allowed to import at all.
+//! Everything (new organisations, a new plan, measures, amendments) is written in one
+//! transaction; every problem names its sheet, row and column.
 
-use crate::error::AppError;
-use accord_domain::directory::{Organisation, OrganisationForm, name_key};
+use crate::{Actor, App, Error, Result};
+use accord_domain::directory::{Action, Organisation, OrganisationForm, authorize, name_key};
+use accord_domain::plan::import::{RowRefusal, decide_import};
+use accord_domain::plan::version::AmendmentKind;
 use accord_domain::plan::{Executor, Measure, MeasureData, MeasureForm, NewPlan, Plan, Section};
 use accord_domain::{OrganisationId, Side};
 use accord_formats::{ExportMeasure, ExportSection, ExportTable, MeasureRow, PlanRow, PlanTable, Problem, Reason};
-use accord_store::{Author, ImportCounts, NewAgreement, Store};
+use accord_store::{NewAgreement, Proposal};
 use std::collections::HashMap;
 
 /// What an import was asked to do.
@@ -23,32 +30,25 @@ pub struct ImportOptions {
     pub create_orgs: bool,
 }
 
-/// The result of an import (or of a dry run).
+/// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ImportReport {
     pub plan_code: String,
+    /// Measure rows in the file.
     pub measures: usize,
-    pub counts: ImportCounts,
+    pub created: usize,
+    /// Measures changed at once.
+    pub changed: usize,
+    pub unchanged: usize,
+    /// Numbers of the measures whose change awaits the other side's coordinator (new
+    /// proposals and ones a previous import of the same file already made).
+    pub awaiting_approval: Vec<String>,
     pub created_organisations: Vec<String>,
     pub dry_run: bool,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Problems(Vec<Problem>),
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl From<accord_store::StoreError> for ImportError {
-    fn from(e: accord_store::StoreError) -> Self {
-        ImportError::App(e.into())
-    }
-}
-
 /// Reads a plan file by its name's extension (`.xlsx`, `.csv`) or its first bytes.
-pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<PlanTable, ImportError> {
+pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<PlanTable> {
     let lower = file_name.to_lowercase();
     let is_zip = bytes.starts_with(b"PK");
     let result = if lower.ends_with(".xlsx") || (is_zip && !lower.ends_with(".csv")) {
@@ -56,7 +56,7 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<PlanTable, ImportErro
     } else {
         accord_formats::read_csv(bytes)
     };
-    result.map_err(ImportError::Problems)
+    result.map_err(Error::InvalidFile)
 }
 
 /// Finds the organisation a name in a plan means: by code, or by any of its names.
@@ -65,7 +65,7 @@ struct Directory {
 }
 
 impl Directory {
-    fn new(organisations: &[Organisation]) -> Self {
+    fn new<'a>(organisations: impl IntoIterator<Item = &'a Organisation>) -> Self {
         let mut by_key = HashMap::new();
         for o in organisations {
             let d = &o.data;
@@ -129,8 +129,9 @@ fn period_in(lines: &[String]) -> Option<(i32, i32)> {
     Some((*years.iter().min()?, *years.iter().max()?))
 }
 
+/// The measures a table maps to, each with the file row it came from.
 struct Mapped {
-    measures: Vec<MeasureData>,
+    measures: Vec<(u32, MeasureData)>,
     missing: Vec<(Problem, String, Option<Side>)>,
 }
 
@@ -155,38 +156,32 @@ fn map_rows(table: &PlanTable, sections: &[Section], directory: &Directory) -> (
                     ..Default::default()
                 };
                 match form.validate(executors) {
-                    Ok(data) => mapped.measures.push(data),
-                    Err(invalid) => {
-                        for e in invalid.0 {
-                            let column = match e.field {
-                                "term" => "Срок исполнения",
-                                "title_ru" => "Наименование мероприятия",
-                                "number" => "№ п/п",
-                                other => other,
-                            };
-                            use accord_domain::validation::Reason as Invalid;
-                            let reason = match (e.field, e.reason) {
-                                ("term", Invalid::Required) => Reason::new("problem-plan-term-missing"),
-                                ("number", Invalid::InvalidCode) => {
-                                    Reason::new("problem-plan-number-invalid").arg("value", m.number.trim())
-                                }
-                                (_, Invalid::Required) => Reason::new("problem-value-empty"),
-                                (_, Invalid::TooLong) => Reason::new("problem-plan-value-too-long"),
-                                (_, _) => Reason::new("problem-plan-value-invalid"),
-                            };
-                            problems.push(Problem {
-                                sheet: table.sheet.clone(),
-                                row: m.row,
-                                column: column.into(),
-                                reason,
-                            });
-                        }
-                    }
+                    Ok(data) => mapped.measures.push((m.row, data)),
+                    Err(invalid) => problems.extend(invalid.0.into_iter().map(|e| field_problem(table, m, e))),
                 }
             }
         }
     }
     (mapped, problems)
+}
+
+/// A field the domain refused, as a problem at its row and column.
+fn field_problem(table: &PlanTable, m: &MeasureRow, e: accord_domain::FieldError) -> Problem {
+    let column = match e.field {
+        "term" => "Срок исполнения",
+        "title_ru" => "Наименование мероприятия",
+        "number" => "№ п/п",
+        other => other,
+    };
+    use accord_domain::validation::Reason as Invalid;
+    let reason = match (e.field, e.reason) {
+        ("term", Invalid::Required) => Reason::new("problem-plan-term-missing"),
+        ("number", Invalid::InvalidCode) => Reason::new("problem-plan-number-invalid").arg("value", m.number.trim()),
+        (_, Invalid::Required) => Reason::new("problem-value-empty"),
+        (_, Invalid::TooLong) => Reason::new("problem-plan-value-too-long"),
+        (_, _) => Reason::new("problem-plan-value-invalid"),
+    };
+    Problem { sheet: table.sheet.clone(), row: m.row, column: column.into(), reason }
 }
 
 /// An executor the directory does not know: the one problem `--create-orgs` may resolve.
@@ -310,146 +305,240 @@ fn new_code(name: &str, taken: &dyn Fn(&str) -> bool) -> String {
     code
 }
 
-/// Imports a plan table. All rows or none; importing the same file twice changes nothing.
-pub async fn import_plan(
-    store: &Store,
-    author: Author<'_>,
-    table: &PlanTable,
-    options: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
-    let sections = store.sections().await?;
-    let organisations = store.organisation_all().await?;
-    let directory = Directory::new(&organisations);
-    let (mut mapped, mut problems) = map_rows(table, &sections, &directory);
+/// An organisation an import will create, with the id it will have.
+struct NewOrganisation {
+    organisation: Organisation,
+    /// The first row naming it.
+    row: u32,
+}
 
-    // Unknown executors stop the import, unless we may create them on their column's side.
-    let mut to_create: Vec<(String, Side)> = Vec::new();
-    for (problem, name, side) in std::mem::take(&mut mapped.missing) {
-        match side {
-            Some(side) if options.create_orgs && problem.reason.key == UNKNOWN_EXECUTOR => {
-                if !to_create.iter().any(|(n, _)| name_key(n) == name_key(&name)) {
-                    to_create.push((name, side));
-                }
-            }
-            _ => problems.push(problem),
-        }
+fn problem(table: &PlanTable, row: u32, reason: Reason) -> Problem {
+    Problem { sheet: table.sheet.clone(), row, column: String::new(), reason }
+}
+
+impl App {
+    /// Imports a plan table. All rows or none; importing the same file twice changes nothing.
+    /// The importer must be allowed to create measures before the file is read; then each row
+    /// is decided by the same rules as a form (see the module's documentation).
+    pub async fn plan_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        bytes: &[u8],
+        options: &ImportOptions,
+    ) -> Result<ImportReport> {
+        authorize(&actor.role(), Action::CreateMeasure)?;
+        let table = read_table(file_name, bytes)?;
+        self.plan_import_table(actor, &table, options).await
     }
 
-    let plan: Option<Plan> = match options.plan_code.as_deref() {
-        Some(code) => match store.plan_by_code(code).await {
-            Ok(plan) => Some(plan),
-            Err(accord_store::StoreError::NotFound { .. }) => {
-                problems.push(Problem {
-                    sheet: table.sheet.clone(),
-                    row: 0,
-                    column: String::new(),
-                    reason: Reason::new("problem-plan-not-found").arg("code", code),
-                });
+    /// Imports a table already read (see [`App::plan_import`]).
+    pub async fn plan_import_table(
+        &self,
+        actor: &Actor,
+        table: &PlanTable,
+        options: &ImportOptions,
+    ) -> Result<ImportReport> {
+        authorize(&actor.role(), Action::CreateMeasure)?;
+        let sections = self.store.sections().await?;
+        let organisations = self.store.organisation_all().await?;
+        let (mut mapped, mut problems) = map_rows(table, &sections, &Directory::new(&organisations));
+
+        // Unknown executors stop the import, unless we may create them on their column's side.
+        let mut to_create: Vec<NewOrganisation> = Vec::new();
+        let mut codes: Vec<String> = organisations.iter().map(|o| o.data.code.to_string()).collect();
+        for (missing, name, side) in std::mem::take(&mut mapped.missing) {
+            let Some(side) = side.filter(|_| options.create_orgs && missing.reason.key == UNKNOWN_EXECUTOR) else {
+                problems.push(missing);
+                continue;
+            };
+            if to_create.iter().any(|n| name_key(&n.organisation.data.name_full_ru) == name_key(&name)) {
+                continue;
+            }
+            if authorize(&actor.role(), Action::ManageOrganisations { side }).is_err() {
+                problems.push(problem(
+                    table,
+                    missing.row,
+                    Reason::new("problem-plan-org-create-forbidden").arg("name", &name),
+                ));
+                continue;
+            }
+            let code = new_code(&name, &|c| codes.iter().any(|t| t == c));
+            codes.push(code.clone());
+            let form = OrganisationForm {
+                side: side.code().into(),
+                code,
+                kind: "other".into(),
+                name_full_ru: name.clone(),
+                name_short_ru: name.chars().take(120).collect(),
+                ..Default::default()
+            };
+            let data = form.validate()?;
+            let organisation = Organisation { id: self.store.new_organisation_id(), version: 1, data };
+            to_create.push(NewOrganisation { organisation, row: missing.row });
+        }
+
+        let plan: Option<Plan> = match options.plan_code.as_deref() {
+            Some(code) => match self.store.plan_by_code(code).await {
+                Ok(plan) => Some(plan),
+                Err(accord_store::StoreError::NotFound { .. }) => {
+                    problems.push(problem(table, 0, Reason::new("problem-plan-not-found").arg("code", code)));
+                    None
+                }
+                Err(e) => return Err(e.into()),
+            },
+            None => {
+                let plans = self.store.plan_list().await?;
+                if !plans.is_empty() {
+                    let codes: Vec<&str> = plans.iter().map(|p| p.code.as_str()).collect();
+                    problems.push(problem(table, 0, Reason::new("problem-plan-exists").arg("plans", codes.join(", "))));
+                } else if period_in(&table.title_lines).is_none() {
+                    problems.push(problem(table, 1, Reason::new("problem-plan-no-period")));
+                }
                 None
             }
-            Err(e) => return Err(e.into()),
-        },
-        None => {
-            let plans = store.plan_list().await?;
-            if !plans.is_empty() {
-                problems.push(Problem {
-                    sheet: table.sheet.clone(),
-                    row: 0,
-                    column: String::new(),
-                    reason: Reason::new("problem-plan-exists")
-                        .arg("plans", plans.iter().map(|p| p.code.as_str()).collect::<Vec<_>>().join(", ")),
-                });
-            } else if period_in(&table.title_lines).is_none() {
-                problems.push(Problem {
-                    sheet: table.sheet.clone(),
-                    row: 1,
-                    column: String::new(),
-                    reason: Reason::new("problem-plan-no-period"),
-                });
-            }
-            None
-        }
-    };
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        return Err(ImportError::Problems(problems));
-    }
-
-    let mut report = ImportReport { measures: mapped.measures.len(), dry_run: options.dry_run, ..Default::default() };
-    report.created_organisations = to_create.iter().map(|(n, _)| n.clone()).collect();
-    if options.dry_run {
-        report.plan_code = plan.map(|p| p.code).unwrap_or_else(|| "(new)".into());
-        return Ok(report);
-    }
-
-    // Organisations first (each its own audited write), then the measures in one transaction.
-    let mut codes: Vec<String> = organisations.iter().map(|o| o.data.code.to_string()).collect();
-    for (name, side) in &to_create {
-        let code = new_code(name, &|c| codes.iter().any(|t| t == c));
-        codes.push(code.clone());
-        let short: String = name.chars().take(120).collect();
-        let form = OrganisationForm {
-            side: side.code().into(),
-            code,
-            kind: "other".into(),
-            name_full_ru: name.clone(),
-            name_short_ru: short,
-            ..Default::default()
         };
-        let data = form.validate().map_err(AppError::from)?;
-        let created = store.organisation_create(author, &data).await?;
-        store.organisation_mark_for_review(created.id, true).await?;
-    }
-    if !to_create.is_empty() {
-        // Map again now that the directory knows them.
-        let directory = Directory::new(&store.organisation_all().await?);
-        let (again, problems) = map_rows(table, &sections, &directory);
-        if !problems.is_empty() || !again.missing.is_empty() {
-            let mut all = problems;
-            all.extend(again.missing.into_iter().map(|(p, _, _)| p));
-            return Err(ImportError::Problems(all));
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| p.row);
+            return Err(Error::InvalidFile(problems));
         }
-        mapped = again;
-    }
-    let plan = match plan {
-        Some(plan) => plan,
-        None => {
-            let (from, to) = period_in(&table.title_lines).unwrap_or((2025, 2027));
-            let title = table.title_lines.join(" ");
-            let new_plan = NewPlan {
-                code: format!("PLAN-{from}-{to}"),
-                title_ru: title.clone(),
-                title_en: None,
-                period_start: chrono::NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or_default(),
-                period_end: chrono::NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or_default(),
-            };
-            let agreement = NewAgreement {
-                code: format!("AGR-{from}"),
-                title_ru: title,
-                title_en: None,
-                signed_on: None,
-                signatories: Vec::new(),
-            };
-            store.plan_create(author, &agreement, &new_plan).await?
+
+        // Map again with the organisations the import will create.
+        let mapped = if to_create.is_empty() {
+            mapped
+        } else {
+            let known = organisations.iter().chain(to_create.iter().map(|n| &n.organisation));
+            let (again, problems) = map_rows(table, &sections, &Directory::new(known));
+            if !problems.is_empty() || !again.missing.is_empty() {
+                let mut all = problems;
+                all.extend(again.missing.into_iter().map(|(p, _, _)| p));
+                return Err(Error::InvalidFile(all));
+            }
+            again
+        };
+
+        // Each row against the plan as it stands, by the same rules as a form.
+        let existing = match &plan {
+            Some(plan) => self.store.measures_of_plan(plan.id).await?,
+            None => Vec::new(),
+        };
+        let pending: HashMap<_, _> = match &plan {
+            Some(plan) => {
+                self.store.pending_amendments(plan.id).await?.into_iter().map(|(id, a)| (id, a.proposed)).collect()
+            }
+            None => HashMap::new(),
+        };
+        let current: HashMap<String, &Measure> = existing.iter().map(|m| (m.data.number.to_string(), m)).collect();
+        let rows: Vec<u32> = mapped.measures.iter().map(|(row, _)| *row).collect();
+        let merged: Vec<MeasureData> = mapped
+            .measures
+            .iter()
+            .map(|(_, table)| match current.get(&table.number.to_string()) {
+                Some(m) => m.data.with_table_fields(table),
+                None => table.clone(),
+            })
+            .collect();
+        let signed = plan.as_ref().is_some_and(|p| p.signed_version.is_some());
+        let decision = decide_import(&actor.role(), signed, &existing, &pending, &merged).map_err(|refused| {
+            Error::InvalidFile(
+                refused
+                    .into_iter()
+                    .map(|(index, why)| {
+                        let number = merged[index].number.to_string();
+                        let key = match why {
+                            RowRefusal::NotYours => "problem-plan-row-not-yours",
+                            RowRefusal::NeedsCoordinator => "problem-plan-row-needs-coordinator",
+                            RowRefusal::ProposalWaiting => "problem-plan-row-proposal-waiting",
+                        };
+                        problem(table, rows[index], Reason::new(key).arg("number", number))
+                    })
+                    .collect(),
+            )
+        })?;
+
+        let mut awaiting: Vec<String> = decision.proposed.iter().map(|(m, ..)| m.data.number.to_string()).collect();
+        awaiting.extend(
+            decision
+                .already_proposed
+                .iter()
+                .filter_map(|id| existing.iter().find(|m| m.id == *id))
+                .map(|m| m.data.number.to_string()),
+        );
+        let mut report = ImportReport {
+            plan_code: plan.as_ref().map_or_else(|| "(new)".to_string(), |p| p.code.clone()),
+            measures: merged.len(),
+            created: decision.created.len(),
+            changed: decision.changed.len(),
+            unchanged: decision.unchanged,
+            awaiting_approval: awaiting,
+            created_organisations: to_create.iter().map(|n| n.organisation.data.name_full_ru.clone()).collect(),
+            dry_run: options.dry_run,
+        };
+        if options.dry_run {
+            return Ok(report);
         }
+
+        // One transaction: organisations, the plan, the measures, the amendments.
+        let mut w = self.store.begin_write(actor.author()).await?;
+        for new in &to_create {
+            self.store.organisation_insert_in(&mut w, &new.organisation, true).await.map_err(|e| match e {
+                accord_store::StoreError::Invalid(_) => Error::InvalidFile(vec![problem(
+                    table,
+                    new.row,
+                    Reason::new("problem-plan-org-create-failed").arg("name", &new.organisation.data.name_full_ru),
+                )]),
+                e => e.into(),
+            })?;
+        }
+        let plan = match plan {
+            Some(plan) => plan,
+            None => {
+                let (new_plan, agreement) = new_plan_of(table);
+                self.store.plan_create_in(&mut w, &agreement, &new_plan).await?
+            }
+        };
+        report.plan_code = plan.code.clone();
+        self.store.measures_import_in(&mut w, &plan, &decision.created, &decision.changed).await?;
+        for (measure, data, proposer) in &decision.proposed {
+            let proposal = Proposal {
+                proposer_side: *proposer,
+                measure: measure.id,
+                base_version: measure.version,
+                kind: AmendmentKind::Change,
+                proposed: data,
+                reason: Some("import".into()),
+            };
+            self.store.amendment_propose_in(&mut w, proposal).await?;
+        }
+        w.commit().await?;
+        Ok(report)
+    }
+}
+
+/// The plan (and agreement) a title block describes, for an import into an empty store.
+fn new_plan_of(table: &PlanTable) -> (NewPlan, NewAgreement) {
+    let (from, to) = period_in(&table.title_lines).unwrap_or((2025, 2027));
+    let title = table.title_lines.join(" ");
+    let new_plan = NewPlan {
+        code: format!("PLAN-{from}-{to}"),
+        title_ru: title.clone(),
+        title_en: None,
+        period_start: chrono::NaiveDate::from_ymd_opt(from, 1, 1).unwrap_or_default(),
+        period_end: chrono::NaiveDate::from_ymd_opt(to, 12, 31).unwrap_or_default(),
     };
-    report.plan_code = plan.code.clone();
-    let existing: HashMap<String, MeasureData> =
-        store.measures_of_plan(plan.id).await?.into_iter().map(|m| (m.data.number.to_string(), m.data)).collect();
-    let merged: Vec<MeasureData> = mapped
-        .measures
-        .iter()
-        .map(|table| match existing.get(&table.number.to_string()) {
-            Some(current) => current.with_table_fields(table),
-            None => table.clone(),
-        })
-        .collect();
-    report.counts = store.measures_import(author, plan.id, &merged).await?;
-    Ok(report)
+    let agreement = NewAgreement {
+        code: format!("AGR-{from}"),
+        title_ru: title,
+        title_en: None,
+        signed_on: None,
+        signatories: Vec::new(),
+    };
+    (new_plan, agreement)
 }
 
 /// The plan as the official table: sections in order, measures by number, executors by name.
-pub async fn export_table(store: &Store, plan: &Plan, measures: &[Measure]) -> Result<ExportTable, AppError> {
+async fn export_table(app: &App, plan: &Plan, measures: &[Measure]) -> Result<ExportTable> {
+    let store = &app.store;
     let sections = store.sections().await?;
     let agreement = store.agreement(plan.agreement_id).await?;
     let names: HashMap<OrganisationId, String> =
@@ -499,17 +588,20 @@ pub struct ExportFile {
     pub file_name: String,
 }
 
-pub async fn export_file(
-    store: &Store,
-    plan: &Plan,
-    measures: &[Measure],
-    format: &str,
-) -> Result<ExportFile, AppError> {
+impl App {
+    /// The plan (or the measures a filter kept) as a file: `xlsx` or `csv` in the official
+    /// layout, or `json`.
+    pub async fn plan_export(&self, plan: &Plan, measures: &[Measure], format: &str) -> Result<ExportFile> {
+        export_file(self, plan, measures, format).await
+    }
+}
+
+async fn export_file(app: &App, plan: &Plan, measures: &[Measure], format: &str) -> Result<ExportFile> {
     let base = plan.code.to_lowercase();
     match format {
         "xlsx" => {
-            let table = export_table(store, plan, measures).await?;
-            let bytes = accord_formats::write_xlsx(&table).map_err(|e| AppError::Internal(e.to_string()))?;
+            let table = export_table(app, plan, measures).await?;
+            let bytes = accord_formats::write_xlsx(&table).map_err(Error::internal)?;
             Ok(ExportFile {
                 bytes,
                 content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -517,21 +609,24 @@ pub async fn export_file(
             })
         }
         "csv" => {
-            let table = export_table(store, plan, measures).await?;
-            let bytes = accord_formats::write_csv(&table).map_err(|e| AppError::Internal(e.to_string()))?;
+            let table = export_table(app, plan, measures).await?;
+            let bytes = accord_formats::write_csv(&table).map_err(Error::internal)?;
             Ok(ExportFile { bytes, content_type: "text/csv; charset=utf-8", file_name: format!("{base}.csv") })
         }
         "json" => {
             let body = serde_json::json!({ "plan": plan, "measures": measures });
-            let bytes = serde_json::to_vec_pretty(&body).map_err(|e| AppError::Internal(e.to_string()))?;
+            let bytes = serde_json::to_vec_pretty(&body).map_err(Error::internal)?;
             Ok(ExportFile { bytes, content_type: "application/json", file_name: format!("{base}.json") })
         }
-        _ => Err(AppError::BadRequest("error-bad-format")),
+        _ => {
+            Err(accord_domain::validation::Invalid::one("format", accord_domain::validation::Reason::UnknownValue)
+                .into())
+        }
     }
 }
 
 /// An empty plan table to fill in: the header and one example section.
-pub fn template_xlsx() -> Result<Vec<u8>, AppError> {
+pub fn template_xlsx() -> Result<Vec<u8>> {
     let table = ExportTable {
         title_lines: vec!["ПЛАН мероприятий на 2025–2027 годы".into()],
         sections: vec![ExportSection {
@@ -548,7 +643,7 @@ pub fn template_xlsx() -> Result<Vec<u8>, AppError> {
             }],
         }],
     };
-    accord_formats::write_xlsx(&table).map_err(|e| AppError::Internal(e.to_string()))
+    accord_formats::write_xlsx(&table).map_err(Error::internal)
 }
 
 #[cfg(test)]

@@ -1,0 +1,51 @@
+//! accord's application layer: the one way anything is changed, whatever the door.
+//!
+//! Pages, the JSON API, CLI commands, file imports, the review session and the demo loader
+//! all call the use cases of this crate with the acting user ([`Actor`]) and a typed input.
+//! A use case, in this order:
+//!
+//! 1. **authorises**: `accord_domain::directory::authorize` decides, nothing else; for an
+//!    import before the file is read, and again per row;
+//! 2. **loads** the records it touches, with their versions;
+//! 3. **asks the domain** (a pure function of the input and the loaded state: the change, an
+//!    amendment awaiting the other side, or a typed refusal);
+//! 4. **writes** in one store transaction ([`accord_store::WriteTx`]) with its audit entries,
+//!    each record only if it is still at the version loaded in step 2 (else [`Error::Stale`]).
+//!    A refusal anywhere writes nothing.
+//!
+//! Every write use case is listed in [`UseCase`]; the permission matrix test runs each as every
+//! role. Refusals are one type, [`Error`]; the doors turn it into a status or an exit code in
+//! one place each.
+//!
+//! | module | use cases |
+//! |---|---|
+//! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
+
+pub mod actor;
+pub mod error;
+pub mod plan;
+pub mod use_case;
+
+pub use actor::Actor;
+pub use error::{Error, Result, Rule, RuleKind};
+pub use use_case::UseCase;
+
+use accord_store::Store;
+
+/// The application: a cheap handle every door holds (it clones the store's handle).
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store }
+    }
+
+    /// The store, for the reads that every signed-in role may make (lists, pages, figures).
+    /// Writes need an `accord_store::Author`, which only this crate makes from an [`Actor`].
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}

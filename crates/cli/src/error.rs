@@ -1,0 +1,92 @@
+//! The one place where a refusal becomes a message and an exit code: 2 for what the person can
+//! fix by asking differently (bad input, an unknown name, a file with problems, a rule about
+//! the input), 1 for the rest (not allowed, changed meanwhile, a rule about the present state,
+//! something broken).
+
+use accord_domain::directory::Locale;
+use accord_store::StoreError;
+use accord_web::AppError;
+use accord_web::i18n::Tr;
+
+/// An error for the user: a message and the exit code.
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError { code: 2, message: message.into() }
+    }
+    pub fn other(message: impl Into<String>) -> Self {
+        CliError { code: 1, message: message.into() }
+    }
+
+    /// A use case's refusal in the reader's language (`--lang`); a file's problems one per line.
+    pub fn from_app(e: accord_app::Error, tr: &Tr) -> Self {
+        use accord_app::Error;
+        let code = if e.is_input_problem() { 2 } else { 1 };
+        let message = match &e {
+            Error::Invalid(invalid) => {
+                let parts: Vec<String> =
+                    invalid.0.iter().map(|f| format!("{}: {}", f.field, tr.reason(f.reason))).collect();
+                format!("invalid input: {}", parts.join("; "))
+            }
+            Error::InvalidFile(problems) => {
+                let lines: Vec<String> = problems.iter().map(|p| tr.problem(p)).collect();
+                format!("{}\n{}", lines.join("\n"), tr.tn("import-file-problems", problems.len() as i64))
+            }
+            Error::NotFound { entity } => format!("{entity} not found"),
+            Error::Forbidden(rule) | Error::Refused(rule) => {
+                let text = tr.ta(&rule.key, &rule.args);
+                if text == rule.key { rule.to_string() } else { text }
+            }
+            Error::Stale { .. } => tr.ta("error-conflict", &[]),
+            Error::Internal(detail) => detail.clone(),
+        };
+        CliError { code, message }
+    }
+}
+
+impl From<accord_app::Error> for CliError {
+    fn from(e: accord_app::Error) -> Self {
+        CliError::from_app(e, &Tr::new(Locale::En))
+    }
+}
+
+impl From<AppError> for CliError {
+    fn from(e: AppError) -> Self {
+        let tr = Tr::new(Locale::En);
+        let invalid = match &e {
+            AppError::Invalid(invalid) | AppError::Store(StoreError::Invalid(invalid)) => Some(invalid.clone()),
+            _ => None,
+        };
+        if let Some(invalid) = invalid {
+            let parts: Vec<String> =
+                invalid.0.iter().map(|f| format!("{}: {}", f.field, tr.reason(f.reason))).collect();
+            return CliError::input(format!("invalid input: {}", parts.join("; ")));
+        }
+        match e {
+            AppError::App(e) => CliError::from_app(e, &tr),
+            AppError::Store(StoreError::NotFound { entity }) => CliError::input(format!("{entity} not found")),
+            AppError::BadRequest(key) => CliError::input(tr.t(key)),
+            AppError::Logistics { key, detail } => CliError::input(tr.ta(&key, &[("detail", detail)])),
+            AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
+            AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
+            AppError::Store(StoreError::Review(refusal)) => CliError::input(refusal.to_string()),
+            AppError::Store(StoreError::Refused { field, subject, value, message, .. }) => CliError::input(format!(
+                "refused: {message} (machine/subject {subject}, field {field}, value {value}); nothing was written"
+            )),
+            other => CliError::other(other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::UnsupportedUrl(_) => CliError::input(e.to_string()),
+            other => AppError::from(other).into(),
+        }
+    }
+}

@@ -1,0 +1,19 @@
+# accord — русский (язык по умолчанию): account
+
+revoke = Отозвать
+users-title = Пользователи
+user-new = Добавить пользователя
+user-new-title = Новый пользователь
+user-edit-title = Изменение пользователя
+user-active = Активен
+user-disabled = Отключён
+user-disable = Отключить учётную запись (все сеансы и токены перестанут действовать)
+user-role-help = Координатору нужна сторона, исполнителю — организация; администратор и наблюдатель видят обе стороны.
+account-title = Моя учётная запись
+account-password = Смена пароля
+account-password-change = Сменить пароль
+password-current-wrong = Текущий пароль указан неверно.
+account-tokens = Токены API
+account-tokens-help = Токен даёт программам доступ к JSON API от вашего имени (заголовок Authorization: Bearer …).
+account-token-create = Создать токен
+account-token-once = Скопируйте токен сейчас: он показывается один раз.
