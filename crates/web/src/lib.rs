@@ -28,6 +28,7 @@ mod middleware;
 pub mod plan;
 pub mod review;
 pub mod trade;
+pub mod write_routes;
 
 pub use error::AppError;
 

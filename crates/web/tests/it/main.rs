@@ -10,5 +10,6 @@ mod logistics_stories;
 mod plan_stories;
 mod review_more_stories;
 mod review_stories;
+mod routes;
 mod stories;
 mod trade_stories;

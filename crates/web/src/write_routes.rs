@@ -1,0 +1,46 @@
+//! Which use case each route that changes something performs.
+//!
+//! Every POST, PUT, PATCH and DELETE route of the router is listed here with the use case(s) of
+//! `accord_app::UseCase` it calls (a form with several buttons may call several). The route
+//! walk (`tests/it/routes.rs`) reads the router's routes from the sources, fails for a write
+//! route missing here or listed here but gone, and sends each one a request to show it is
+//! routed; the permission matrix (`accord-app`'s tests) runs every use case as every role.
+
+use accord_app::UseCase;
+
+/// A route that changes state and the use cases it performs.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub use_cases: &'static [UseCase],
+}
+
+const fn route(method: &'static str, path: &'static str, use_cases: &'static [UseCase]) -> WriteRoute {
+    WriteRoute { method, path, use_cases }
+}
+
+pub const WRITE_ROUTES: &[WriteRoute] = &[
+    // plan: pages
+    route("POST", "/plan/measures", &[UseCase::MeasureCreate]),
+    route("POST", "/plan/measures/{id}", &[UseCase::MeasureChange]),
+    route("POST", "/plan/measures/{id}/progress", &[UseCase::MeasureReportProgress]),
+    route("POST", "/plan/measures/{id}/delete", &[UseCase::MeasureDelete]),
+    route("POST", "/plan/measures/{id}/indicators", &[UseCase::IndicatorCreate]),
+    route("POST", "/plan/indicators/{id}/actual", &[UseCase::IndicatorActualSet]),
+    route("POST", "/plan/import", &[UseCase::PlanImport]),
+    route("POST", "/plan/measures/{id}/attachments", &[UseCase::AttachmentAdd]),
+    route("POST", "/plan/attachments/{id}/delete", &[UseCase::AttachmentDelete]),
+    route("POST", "/plan/measures/{id}/links", &[UseCase::MeasureLink]),
+    route("POST", "/plan/measures/{id}/links/{other}/delete", &[UseCase::MeasureUnlink]),
+    route("POST", "/plan/versions", &[UseCase::PlanVersionFreeze]),
+    route("POST", "/plan/amendments/{id}/decision", &[UseCase::AmendmentDecide]),
+    route("POST", "/plan/sections", &[UseCase::SectionsSave]),
+    // plan: API
+    route("POST", "/api/v1/measures", &[UseCase::MeasureCreate]),
+    route("PATCH", "/api/v1/measures/{id}", &[UseCase::MeasureChange, UseCase::MeasureReportProgress]),
+    route("DELETE", "/api/v1/measures/{id}", &[UseCase::MeasureDelete]),
+    route("POST", "/api/v1/measures/{id}/indicators", &[UseCase::IndicatorCreate]),
+    route("PUT", "/api/v1/indicators/{id}/actuals/{quarter}", &[UseCase::IndicatorActualSet]),
+    route("POST", "/api/v1/amendments/{id}/decision", &[UseCase::AmendmentDecide]),
+];
