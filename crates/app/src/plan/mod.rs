@@ -8,13 +8,16 @@
 //! form, the API, an imported workbook or the review session.
 
 mod amendments;
+mod export;
 pub mod files;
 pub mod import;
 mod indicators;
 mod measures;
+mod table;
 mod versions;
 
-pub use import::{ExportFile, ImportOptions, ImportReport};
+pub use export::{ExportFile, template_xlsx};
+pub use import::{ImportOptions, ImportReport};
 pub use measures::{Deleted, Edited};
 
 use crate::{App, Error, Result};

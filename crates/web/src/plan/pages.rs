@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::layout::{Chrome, ListLinks, render};
-use accord_app::plan::import::template_xlsx;
+use accord_app::plan::template_xlsx;
 use accord_domain::directory::{Action, Organisation};
 use accord_domain::plan::summary::{PlanSummary, summarise};
 use accord_domain::plan::{Measure, Plan, Section, Status};
