@@ -233,3 +233,10 @@ nav-review = Review
 ## fleet
 nav-fleet = Fleet
 error-invalid-file = The file was not imported: it has problems.
+problem-xlsx-too-large = { $limit ->
+    [columns] the sheet reaches column number { $value }, at most column { $max } is allowed: look for values or formatting far to the right
+    [cells] the sheet spans { $value } cells from its first to its last used one, at most { $max } are allowed: delete empty rows and columns or split the file
+    [parts] the workbook has { $value } parts, at most { $max } are allowed
+    [shared_strings] the workbook has { $value } text values, at most { $max } are allowed
+   *[other] a part of the workbook unpacks to { $value } bytes, at most { $max } are allowed
+}

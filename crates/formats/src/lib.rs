@@ -11,6 +11,7 @@ pub mod plan_table;
 pub mod problem;
 pub mod review;
 pub mod trade;
+pub mod xlsx;
 
 pub use plan_table::{
     ExportMeasure, ExportSection, ExportTable, FormatError, MeasureRow, PlanRow, PlanTable, SectionRow, read_csv,

@@ -11,9 +11,8 @@ use crate::{Problem, Reason};
 use accord_domain::fleet::machine::{Arrival, Brand, MachineStatus, SerialNumber, Vin};
 use accord_domain::fleet::meter::MeterKind;
 use accord_domain::fleet::work_order::WorkOrderKind;
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 use chrono::{NaiveDate, NaiveDateTime};
-use std::io::Cursor;
 
 /// A table read from a file: its sheet name ("csv" for CSV) and its rows of text cells.
 struct Grid {
@@ -35,8 +34,7 @@ fn decode(bytes: &[u8]) -> String {
 
 fn grid(bytes: &[u8]) -> Result<Grid, Vec<Problem>> {
     if bytes.starts_with(b"PK") {
-        let mut book = Xlsx::new(Cursor::new(bytes))
-            .map_err(|e| vec![problem("", 0, "", Reason::new("problem-xlsx-unreadable").arg("detail", e))])?;
+        let mut book = crate::xlsx::open(bytes).map_err(|p| vec![p])?;
         let Some(sheet) = book.sheet_names().first().cloned() else {
             return Err(vec![problem("", 0, "", Reason::new("problem-xlsx-no-sheets"))]);
         };

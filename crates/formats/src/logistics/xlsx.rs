@@ -309,8 +309,7 @@ fn read_sheet<T: DeserializeOwned>(
 /// Reads the sheets a workbook has (at least one of nodes, legs, products). Every problem
 /// names its sheet, row and column.
 pub fn read_xlsx(bytes: &[u8]) -> Result<(LogisticsDocument, Vec<&'static str>), Vec<Problem>> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| vec![problem("", 0, "", Reason::new("problem-xlsx-unreadable").arg("detail", e))])?;
+    let mut book = crate::xlsx::open(bytes).map_err(|p| vec![p])?;
     let names = book.sheet_names();
     let mut problems = Vec::new();
     let mut doc = LogisticsDocument::default();

@@ -162,14 +162,7 @@ pub(crate) struct XlsxSheets<'a> {
 
 impl<'a> XlsxSheets<'a> {
     pub(crate) fn open(bytes: &'a [u8]) -> Result<XlsxSheets<'a>, Vec<Problem>> {
-        let workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| {
-            vec![Problem {
-                sheet: String::new(),
-                row: 0,
-                column: String::new(),
-                reason: Reason::new("problem-xlsx-unreadable").arg("detail", e),
-            }]
-        })?;
+        let workbook = crate::xlsx::open(bytes).map_err(|p| vec![p])?;
         let sheets = workbook.sheets_metadata();
         let all: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
         let worksheets = sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);

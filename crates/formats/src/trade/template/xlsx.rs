@@ -5,10 +5,8 @@
 //! exactly like CSV text, so 1234.56 typed into Excel is 123456 cents, never 123455.99999.
 //! Amounts beyond 15 significant digits do not survive Excel either way: type them as text.
 
-use std::io::Cursor;
-
 use accord_domain::trade::TradeRecord;
-use calamine::{Data, Reader, SheetType, Xlsx};
+use calamine::{Data, Reader, SheetType};
 
 use super::columns::Layout;
 use super::{MAX_PROBLEMS, RowParser, TemplateColumn};
@@ -26,8 +24,7 @@ pub fn read_template_xlsx(bytes: &[u8]) -> Result<Vec<TradeRecord>, Vec<Problem>
         column: column.to_string(),
         reason,
     };
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| vec![problem("", 0, "", Reason::new("problem-xlsx-unreadable").arg("detail", e))])?;
+    let mut workbook = crate::xlsx::open(bytes).map_err(|p| vec![p])?;
     let sheets: Vec<String> =
         workbook.sheets_metadata().iter().filter(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).collect();
     let mut first_reason = None;
