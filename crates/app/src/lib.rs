@@ -23,6 +23,7 @@
 
 pub mod actor;
 pub mod error;
+pub mod instance;
 pub mod plan;
 pub mod use_case;
 

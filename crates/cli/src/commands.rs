@@ -128,8 +128,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let store = open_store(&cli).await?;
     migrate(&store, cli.quiet).await?;
     let tr = translator(&cli);
-    match cli.command {
-        Command::Serve { addr, demo } => serve(store, &addr, demo).await,
+    let result = match cli.command {
+        Command::Serve { addr, demo } => serve(store.clone(), &addr, demo).await,
         Command::Demo { force, scale } => {
             let started = std::time::Instant::now();
             let summary = accord_web::demo::load(&store, force).await.map_err(|e| match e {
@@ -270,8 +270,18 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let login = cli.acting.as_deref().ok_or_else(|| CliError::input("--as: reopening needs a coordinator"))?;
             crate::review::reopen(&store, quarter, reason, login).await
         }
+        Command::Backup { ref out } => crate::instance::backup(&cli, &store, out).await,
+        Command::Restore { ref file, force } => {
+            return crate::instance::restore(&cli, store, file, force).await;
+        }
         Command::Migrate | Command::Bench(_) | Command::Trade(TradeCommand::Generate { .. }) => Ok(()),
+    };
+    // The database file alone then holds everything this command committed (a copy of
+    // accord.db taken afterwards misses nothing).
+    if let Err(e) = store.checkpoint().await {
+        tracing::warn!(error = %e, "could not merge the write-ahead log");
     }
+    result
 }
 
 async fn import_plan(
@@ -431,6 +441,7 @@ async fn serve(store: Store, addr: &str, demo: bool) -> Result<(), CliError> {
     };
     accord_web::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::other(format!("server: {e}")))?;
     purger.abort();
+    store.checkpoint().await?;
     store.close().await;
     eprintln!("accord stopped");
     Ok(())

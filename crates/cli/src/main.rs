@@ -5,6 +5,7 @@ mod bench;
 mod commands;
 mod error;
 mod fleet;
+mod instance;
 mod logistics;
 mod report;
 mod review;
@@ -57,6 +58,21 @@ pub enum Command {
     },
     /// Apply pending migrations and print what was applied.
     Migrate,
+    /// A consistent copy of the whole instance (every table as of one moment, and the uploaded
+    /// files) in one archive with a manifest and checksums; safe while the server writes.
+    Backup {
+        /// The archive to write (written under a temporary name, renamed when complete).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty data folder or database, then verify the audit chain.
+    Restore {
+        /// The archive `accord backup` wrote.
+        file: PathBuf,
+        /// For a SQLite data folder that holds data: keep that data aside (renamed), then restore.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),

@@ -5,6 +5,7 @@
 //! a file format. Readers never panic on a file: they return every problem they found, with
 //! the sheet, row and column a person can look up.
 
+pub mod backup;
 pub mod fleet;
 pub mod logistics;
 pub mod plan_table;

@@ -7,6 +7,7 @@
 //! one transaction that also appends its audit entries.
 
 mod audit;
+mod backup;
 mod cache;
 mod directory;
 mod files;
@@ -24,6 +25,7 @@ mod trade;
 mod versions;
 
 pub use audit::{AuditFilter, VerifyReport};
+pub use backup::{Cell, Restore, SnapshotInfo};
 pub use cache::RECHECK as CACHE_RECHECK;
 pub use directory::{DirectoryCounts, NewUser, OrgFilter, OrgSort, PersonFilter, PersonRow, PersonSort, UserUpdate};
 pub use files::Attachment;

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod instance;
 mod review;
 
 struct Data(tempfile::TempDir);

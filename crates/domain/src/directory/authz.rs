@@ -22,6 +22,8 @@ pub enum Action<'a> {
     ManageUsers,
     /// Read the audit log and verify its chain.
     ReadAudit,
+    /// Back the instance up or restore it: an administrator's (or the operator's) act.
+    ManageInstance,
     /// Add a measure to a plan, import a plan, edit the list of plan sections' measures.
     CreateMeasure,
     /// Change what a measure says (title, term, executors...) or delete it.
