@@ -15,6 +15,7 @@ mod measures;
 mod versions;
 
 pub use import::{ExportFile, ImportOptions, ImportReport};
+pub(crate) use measures::measure_create_checked;
 pub use measures::{Deleted, Edited};
 
 use crate::{App, Error, Result};
