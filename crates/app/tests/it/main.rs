@@ -4,4 +4,5 @@
 
 mod matrix;
 mod plan_stories;
+mod review_stories;
 mod support;
