@@ -58,7 +58,7 @@ fn review_commands_remind_write_the_invitation_and_lock_periods() {
     assert!(stderr(&operator).contains("--as"), "{}", stderr(&operator));
     let again = data.accord(&["review", "close", "--quarter", "2026Q3", "--as", "coord.khv"]);
     assert_eq!(again.status.code(), Some(1), "a closed period cannot close again");
-    assert!(stderr(&again).contains("Closed"), "{}", stderr(&again));
+    assert!(stderr(&again).contains("closed"), "{}", stderr(&again));
     let executor = data.accord(&["review", "reopen", "--quarter", "2026Q3", "--reason", "x", "--as", "exec.maz"]);
     assert_eq!(executor.status.code(), Some(1), "an executor may not reopen");
     let no_reason = data.accord(&["review", "reopen", "--quarter", "2026Q3", "--reason", " ", "--as", "coord.khv"]);
