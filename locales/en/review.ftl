@@ -238,3 +238,5 @@ review-move-down = Move the item down
 pack-decisions-scope = The decisions of the { $quarter } meeting and those of earlier meetings still on control when it ended.
 pack-annex-in-xlsx = The full annex ({ $count } measures with every field) is not printed in the PDF because of its size: it is in the XLSX version (sheet “{ $sheet }”) and the HTML version of the pack. Every measure with its executors, term, status and percent done is listed above in the tables by section.
 pack-indicators-in-xlsx = The indicator table ({ $count } rows) is left out of the PDF for its size: it is in the XLSX version (sheet "{ $sheet }") and in the HTML version of the pack. The indicator charts follow.
+review-reschedule = Move the meeting
+review-rule-needs-person = The review is the sides' own act: name the person acting (accord … --as LOGIN).

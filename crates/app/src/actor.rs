@@ -77,7 +77,6 @@ impl Actor {
     /// The actor as the review rules know it (they tell two people apart for the two keys).
     /// The operator carries the nil id: the review's acts are the sides' own, and an
     /// administrator may not perform them anyway.
-    #[allow(dead_code, reason = "the review's use cases arrive with the review module")]
     pub(crate) fn review_actor(&self) -> accord_domain::review::Actor {
         accord_domain::review::Actor { user: self.user_id().unwrap_or(UserId(uuid::Uuid::nil())), role: self.role() }
     }

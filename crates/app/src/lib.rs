@@ -20,11 +20,13 @@
 //! | module | use cases |
 //! |---|---|
 //! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
+//! | [`review`] | reporting periods, reports and their workflow, evidence, meetings, the agenda, decisions, two-key minutes, reminders; the invitation and the briefing pack |
 
 pub mod actor;
 pub mod error;
 pub mod instance;
 pub mod plan;
+pub mod review;
 pub mod use_case;
 
 pub use actor::Actor;

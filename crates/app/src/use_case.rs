@@ -41,8 +41,10 @@ register! {
         MeasureLink, MeasureUnlink,
     ],
     "review" => [
-        PeriodStep, ReportAct, EvidenceAdd, EvidenceDelete, MeetingSave, AgendaChange, DecisionRecord,
-        DecisionControl, DecisionCreateMeasure, MinutesEdit, MinutesApprove, RemindersSend,
+        PeriodOpen, PeriodStartReview, PeriodClose, PeriodReopen, PeriodReschedule, ReportSave, ReportSubmit,
+        ReportReturn, ReportAccept, EvidenceAdd, EvidenceDelete, MeetingSchedule, MeetingAttendance, AgendaGenerate,
+        AgendaItemAdd, AgendaItemMove, AgendaItemRemove, DecisionRecord, DecisionControl, DecisionCreateMeasure,
+        MinutesEdit, MinutesApprove, RemindersSend,
     ],
     "trade" => [TradeImport, RatesImport, ProductGroupSave, ProductGroupDelete, MirrorVerdictSet],
     "logistics" => [

@@ -174,7 +174,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::User(command) => user(&store, command).await,
         Command::Report(ReportCommand::Quarterly { quarter, format, out }) => {
-            crate::report::quarterly(&store, tr, &quarter, &format, &out).await
+            crate::report::quarterly(&App::new(store.clone()), tr, &quarter, &format, &out).await
         }
         Command::Audit(AuditCommand::Verify) => {
             let report = store.audit_verify().await?;
@@ -257,18 +257,23 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Logistics(LogisticsCommand::Record { quarter, dry_run, json }) => {
             crate::logistics::record(&store, &tr, &quarter, dry_run, json).await
         }
-        Command::Remind { quarter, smtp, today } => {
-            crate::review::remind(&store, &quarter, smtp.as_deref(), today.as_deref()).await
+        Command::Remind { ref quarter, ref smtp, ref today } => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::review::remind(&app, &actor, quarter, smtp.as_deref(), today.as_deref()).await
         }
-        Command::Meeting(crate::MeetingCommand::Ics { quarter, out }) => {
-            crate::review::meeting_ics(&store, &quarter, &out).await
+        Command::Meeting(crate::MeetingCommand::Ics { ref quarter, ref out }) => {
+            crate::review::meeting_ics(&App::new(store.clone()), quarter, out).await
         }
         Command::Review(crate::ReviewCommand::Close { ref quarter }) => {
-            crate::review::close(&store, quarter, cli.acting.as_deref()).await
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::review::close(&app, &actor, quarter).await
         }
         Command::Review(crate::ReviewCommand::Reopen { ref quarter, ref reason }) => {
-            let login = cli.acting.as_deref().ok_or_else(|| CliError::input("--as: reopening needs a coordinator"))?;
-            crate::review::reopen(&store, quarter, reason, login).await
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::review::reopen(&app, &actor, quarter, reason).await
         }
         Command::Backup { ref out } => crate::instance::backup(&cli, &store, out).await,
         Command::Restore { ref file, force } => {

@@ -2,18 +2,15 @@
 //! `accord bench briefing`: how long the pack takes to set, cold and warm.
 
 use crate::commands::CliError;
+use accord_app::App;
+use accord_app::review::pack::{PackFormat, plan_quarter, write};
+use accord_i18n::Tr;
 use accord_store::Store;
-use accord_web::briefing::{PackError, PackFormat, build, plan_quarter, write};
-use accord_web::i18n::Tr;
 use std::path::Path;
 use std::time::Instant;
 
-fn pack_error(e: PackError) -> CliError {
-    match e {
-        PackError::Quarter(e) => CliError::input(format!("--quarter: {e}")),
-        PackError::App(app) => app.into(),
-        PackError::Render(e) => CliError::other(e.to_string()),
-    }
+fn quarter_error(e: accord_domain::review::PeriodError) -> CliError {
+    CliError::input(format!("--quarter: {e}"))
 }
 
 fn today() -> chrono::NaiveDate {
@@ -21,13 +18,13 @@ fn today() -> chrono::NaiveDate {
 }
 
 /// Writes the pack for `quarter` to `out` and says where, with its size.
-pub async fn quarterly(store: &Store, tr: Tr, quarter: &str, format: &str, out: &Path) -> Result<(), CliError> {
+pub async fn quarterly(app: &App, tr: Tr, quarter: &str, format: &str, out: &Path) -> Result<(), CliError> {
     let format = PackFormat::parse(format).ok_or_else(|| CliError::input("--format: expected pdf, xlsx or html"))?;
-    let plan = accord_web::plan::resolve_plan(store, None).await?;
-    let quarter = plan_quarter(quarter, &plan).map_err(pack_error)?;
+    let plan = app.plan_resolve(None).await?;
+    let quarter = plan_quarter(quarter, &plan).map_err(quarter_error)?;
     let started = Instant::now();
-    let briefing = build(store, tr, quarter, today()).await.map_err(pack_error)?;
-    let bytes = write(briefing, format, today()).await.map_err(pack_error)?;
+    let briefing = app.briefing_pack(tr, quarter, today()).await?;
+    let bytes = write(briefing, format, today()).await?;
     std::fs::write(out, &bytes).map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
     println!("{} written: {} KB, {:.2} s", out.display(), bytes.len().div_ceil(1024), started.elapsed().as_secs_f64());
     Ok(())
@@ -41,14 +38,16 @@ pub async fn bench(measures: usize, runs: usize) -> Result<(), CliError> {
     let store = Store::open(&url, accord_domain::Side::By).await.map_err(|e| CliError::other(e.to_string()))?;
     store.migrate().await.map_err(|e| CliError::other(e.to_string()))?;
     accord_web::demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
-    let plan = accord_web::plan::resolve_plan(&store, None).await?;
-    let quarter = plan_quarter("2025Q3", &plan).map_err(pack_error)?;
+    let app = App::new(store.clone());
+    let plan = app.plan_resolve(None).await?;
+    let quarter = plan_quarter("2025Q3", &plan).map_err(quarter_error)?;
     let tr = Tr::new(accord_domain::directory::Locale::Ru);
     let time_pack = |store: Store| async move {
+        let app = App::new(store);
         let started = Instant::now();
-        let briefing = build(&store, tr, quarter, today()).await.map_err(pack_error)?;
+        let briefing = app.briefing_pack(tr, quarter, today()).await?;
         let gathered = started.elapsed();
-        let bytes = write(briefing, PackFormat::Pdf, today()).await.map_err(pack_error)?;
+        let bytes = write(briefing, PackFormat::Pdf, today()).await?;
         Ok::<_, CliError>((started.elapsed(), gathered, bytes.len()))
     };
     let (cold, gathered, size) = time_pack(store.clone()).await?;

@@ -1,39 +1,51 @@
-//! `accord remind`, `accord meeting ics`, `accord review close|reopen`.
+//! `accord remind`, `accord meeting ics`, `accord review close|reopen`: each a use case of
+//! `accord_app::review`, acting as `--as LOGIN` (or the operator: it sends reminders and reads,
+//! and is refused the review's own acts, which are the sides').
 
 use crate::commands::CliError;
-use accord_domain::directory::Role;
-use accord_domain::review::Actor;
-use accord_store::{Author, PeriodStep, Store};
-use accord_web::review::{OutboxMessage, mail_from, outbox_dir, parse_quarter, write_outbox};
+use accord_app::review::reminders::{Delivery, OutboxMessage, mail_from, outbox_dir};
+use accord_app::{Actor, App};
 use std::path::Path;
 
-pub async fn remind(store: &Store, quarter: &str, smtp: Option<&str>, today: Option<&str>) -> Result<(), CliError> {
-    let (_, quarter) = parse_quarter(store, quarter).await?;
+pub async fn remind(
+    app: &App,
+    actor: &Actor,
+    quarter: &str,
+    smtp: Option<&str>,
+    today: Option<&str>,
+) -> Result<(), CliError> {
+    let (_, quarter) = app.review_quarter(quarter).await?;
     let today = match today {
         Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
             .map_err(|_| CliError::input(format!("--today: not a date (YYYY-MM-DD): {t:?}")))?,
         None => chrono::Utc::now().date_naive(),
     };
-    if store.review_period(quarter).await?.is_none() {
+    if app.store().review_period(quarter).await?.is_none() {
         return Err(CliError::input(format!("the period {quarter} is not open yet: nobody owes reports")));
     }
-    let messages = accord_web::review::remind(store, quarter, today).await?;
-    if messages.is_empty() {
+    if let Some(url) = smtp {
+        smtp_address(url)?;
+    }
+    let outbox = match smtp {
+        Some(_) => None,
+        None => Some(outbox_dir(app.store()).ok_or_else(|| CliError::other("no data folder for the outbox"))?),
+    };
+    let delivery = outbox.as_deref().map_or(Delivery::ToCaller, Delivery::Outbox);
+    let sent = app.reminders_send(actor, quarter, today, delivery).await?;
+    if sent.messages.is_empty() {
         println!("{quarter}: every report is handed in (or the deadline has not passed)");
         return Ok(());
     }
-    for m in &messages {
+    for m in &sent.messages {
         println!("{}\t{}\t{}", m.organisation, if m.to.is_empty() { "-".into() } else { m.to.join(", ") }, m.subject);
     }
-    match smtp {
-        Some(url) => send(url, &messages).await,
-        None => {
-            let dir = outbox_dir(store).ok_or_else(|| CliError::other("no data folder for the outbox"))?;
-            let written = write_outbox(&dir, quarter, &messages)
-                .map_err(|e| CliError::other(format!("writing the outbox {}: {e}", dir.display())))?;
-            println!("{} message(s) written to {}", written.len(), dir.display());
+    match (smtp, outbox) {
+        (Some(url), _) => send(url, &sent.messages).await,
+        (None, Some(dir)) => {
+            println!("{} message(s) written to {}", sent.written.len(), dir.display());
             Ok(())
         }
+        (None, None) => Ok(()),
     }
 }
 
@@ -91,48 +103,27 @@ async fn send(url: &str, messages: &[OutboxMessage]) -> Result<(), CliError> {
     Ok(())
 }
 
-pub async fn meeting_ics(store: &Store, quarter: &str, out: &Path) -> Result<(), CliError> {
-    let (_, quarter) = parse_quarter(store, quarter).await?;
-    if store.review_meeting_of(quarter).await?.is_none() {
+pub async fn meeting_ics(app: &App, quarter: &str, out: &Path) -> Result<(), CliError> {
+    let (_, quarter) = app.review_quarter(quarter).await?;
+    if app.store().review_meeting_of(quarter).await?.is_none() {
         return Err(CliError::input(format!("no meeting is scheduled for {quarter}")));
     }
-    let text = accord_web::review::meeting_ics(store, quarter).await?;
+    let text = app.meeting_ics(quarter).await?;
     std::fs::write(out, text).map_err(|e| CliError::other(format!("{}: {e}", out.display())))?;
     println!("{quarter}: invitation written to {}", out.display());
     Ok(())
 }
 
-/// A coordinator acting from the command line, by login.
-async fn coordinator(store: &Store, login: &str) -> Result<Actor, CliError> {
-    let user = store.user_by_login(login).await.map_err(|_| CliError::input(format!("--as: no user {login:?}")))?;
-    if !matches!(user.role, Role::Coordinator { .. }) {
-        return Err(CliError::input(format!("--as: {login} is not a coordinator")));
-    }
-    Ok(Actor { user: user.id, role: user.role })
-}
-
-pub async fn close(store: &Store, quarter: &str, login: Option<&str>) -> Result<(), CliError> {
-    let (plan, quarter) = parse_quarter(store, quarter).await?;
-    let (author, actor) = match login {
-        Some(l) => (Author::user(l), coordinator(store, l).await?),
-        // Closing asks no key of the actor; the audit log shows the system.
-        None => (
-            Author::SYSTEM,
-            Actor { user: accord_domain::UserId::new_at(0, [0; 10]), role: Role::Coordinator { side: store.origin() } },
-        ),
-    };
-    store.review_period_ensure(author, plan.id, quarter, None).await?;
-    let period = store.review_period_step(author, &actor, quarter, PeriodStep::Close).await?;
+pub async fn close(app: &App, actor: &Actor, quarter: &str) -> Result<(), CliError> {
+    let (_, quarter) = app.review_quarter(quarter).await?;
+    let period = app.period_close(actor, quarter).await?;
     println!("{quarter}: {:?}", period.state);
     Ok(())
 }
 
-pub async fn reopen(store: &Store, quarter: &str, reason: &str, login: &str) -> Result<(), CliError> {
-    let (_, quarter) = parse_quarter(store, quarter).await?;
-    let actor = coordinator(store, login).await?;
-    let period = store
-        .review_period_step(Author::user(login), &actor, quarter, PeriodStep::Reopen { reason: reason.into() })
-        .await?;
+pub async fn reopen(app: &App, actor: &Actor, quarter: &str, reason: &str) -> Result<(), CliError> {
+    let (_, quarter) = app.review_quarter(quarter).await?;
+    let period = app.period_reopen(actor, quarter, reason).await?;
     println!("{quarter}: {:?}", period.state);
     Ok(())
 }

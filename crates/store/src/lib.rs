@@ -16,7 +16,6 @@ mod logistics;
 mod migrate;
 mod plan;
 mod review;
-mod review_evidence;
 mod sections;
 mod session;
 #[doc(hidden)]
@@ -43,10 +42,9 @@ pub use logistics::{
 pub use migrate::AppliedMigration;
 pub use plan::{ImportCounts, MeasureFilter, MeasureSort, NewAgreement};
 pub use review::{
-    PackCounts, PackMeasure, PackReport, PeriodStep, ReportStep, ReviewPackData, ReviewRefusal, StoredReport,
-    default_meeting_date,
+    PackCounts, PackMeasure, PackReport, PeriodStep, ReportEvidence, ReportStep, ReviewPackData, ReviewRefusal,
+    StoredReport, default_meeting_date,
 };
-pub use review_evidence::ReportEvidence;
 pub use session::{SessionUser, TokenInfo};
 pub use trade::{
     MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeData, TradeFile, TradeImportInfo, TradeImportOutcome,

@@ -43,4 +43,63 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     route("POST", "/api/v1/measures/{id}/indicators", &[UseCase::IndicatorCreate]),
     route("PUT", "/api/v1/indicators/{id}/actuals/{quarter}", &[UseCase::IndicatorActualSet]),
     route("POST", "/api/v1/amendments/{id}/decision", &[UseCase::AmendmentDecide]),
+    // review: pages
+    route(
+        "POST",
+        "/review/{quarter}",
+        &[
+            UseCase::PeriodOpen,
+            UseCase::PeriodStartReview,
+            UseCase::PeriodClose,
+            UseCase::PeriodReopen,
+            UseCase::PeriodReschedule,
+        ],
+    ),
+    route(
+        "POST",
+        "/review/{quarter}/report/{measure}/{organisation}",
+        &[UseCase::ReportSave, UseCase::ReportSubmit, UseCase::ReportReturn, UseCase::ReportAccept],
+    ),
+    route("POST", "/review/{quarter}/report/{measure}/{organisation}/files", &[UseCase::EvidenceAdd]),
+    route("POST", "/review/files/{id}/delete", &[UseCase::EvidenceDelete]),
+    route(
+        "POST",
+        "/review/{quarter}/meeting",
+        &[
+            UseCase::MeetingSchedule,
+            UseCase::AgendaGenerate,
+            UseCase::AgendaItemAdd,
+            UseCase::AgendaItemMove,
+            UseCase::AgendaItemRemove,
+        ],
+    ),
+    route(
+        "POST",
+        "/review/{quarter}/session",
+        &[
+            UseCase::MeetingAttendance,
+            UseCase::MinutesEdit,
+            UseCase::DecisionRecord,
+            UseCase::DecisionCreateMeasure,
+            UseCase::MinutesApprove,
+        ],
+    ),
+    route("POST", "/review/decisions", &[UseCase::DecisionControl]),
+    // review: API
+    route(
+        "POST",
+        "/api/v1/review/{quarter}/period",
+        &[
+            UseCase::PeriodOpen,
+            UseCase::PeriodStartReview,
+            UseCase::PeriodClose,
+            UseCase::PeriodReopen,
+            UseCase::PeriodReschedule,
+        ],
+    ),
+    route(
+        "POST",
+        "/api/v1/review/{quarter}/reports/{measure}/{organisation}",
+        &[UseCase::ReportSave, UseCase::ReportSubmit, UseCase::ReportReturn, UseCase::ReportAccept],
+    ),
 ];

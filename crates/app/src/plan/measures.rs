@@ -31,6 +31,19 @@ pub enum Deleted {
     Proposed(Box<Amendment>),
 }
 
+/// The rules of adding a measure, whatever adds it (the form, the API, a decision of the review
+/// session): a coordinator (or an administrator), only for what its side takes part in.
+pub(crate) fn measure_create_checked(
+    actor: &Actor,
+    form: &MeasureForm,
+    executors: Vec<Executor>,
+) -> Result<MeasureData> {
+    authorize(&actor.role(), Action::CreateMeasure)?;
+    let data = form.validate(executors)?;
+    authorize(&actor.role(), Action::EditMeasure { executors: &data.executors })?;
+    Ok(data)
+}
+
 /// The refusal of a change to the signed text by someone without a side's key.
 pub(crate) fn needs_coordinator() -> Error {
     Error::Forbidden(Rule::state("plan_signed_needs_coordinator", "plan-rule-signed-needs-coordinator"))
@@ -45,9 +58,7 @@ impl App {
         form: &MeasureForm,
         executors: Vec<Executor>,
     ) -> Result<Measure> {
-        authorize(&actor.role(), Action::CreateMeasure)?;
-        let data = form.validate(executors)?;
-        authorize(&actor.role(), Action::EditMeasure { executors: &data.executors })?;
+        let data = measure_create_checked(actor, form, executors)?;
         Ok(self.store.measure_create(actor.author(), plan.id, &data).await?)
     }
 

@@ -18,6 +18,7 @@ mod versions;
 
 pub use export::{ExportFile, template_xlsx};
 pub use import::{ImportOptions, ImportReport};
+pub(crate) use measures::measure_create_checked;
 pub use measures::{Deleted, Edited};
 
 use crate::{App, Error, Result};

@@ -5,4 +5,5 @@
 mod instance_stories;
 mod matrix;
 mod plan_stories;
+mod review_stories;
 mod support;

@@ -194,3 +194,42 @@ impl World {
         self.store().measure(measure.id).await.expect("measure")
     }
 }
+
+/// The quarterly review's part of the world: quarters of the plan's period with roles to
+/// play, the review's open quarter with a meeting, and a way to make a fresh joint measure.
+impl World {
+    /// The quarter whose reports the review stories file (its period opened here).
+    pub fn report_quarter(&self) -> accord_domain::Quarter {
+        "2026Q4".parse().expect("quarter")
+    }
+
+    /// The quarter whose meeting the review stories hold, with the meeting scheduled (by the
+    /// Belarusian coordinator) when it is not yet. Returns the meeting.
+    pub async fn review_meeting(&self) -> accord_domain::review::Meeting {
+        let quarter: accord_domain::Quarter = "2026Q3".parse().expect("quarter");
+        if let Some(meeting) = self.store().review_meeting_of(quarter).await.expect("meeting") {
+            return meeting;
+        }
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 10, 22).and_then(|d| d.and_hms_opt(10, 0, 0)).expect("time");
+        let by = self.actor(Who::CoordinatorBy);
+        self.app.meeting_schedule(&by, quarter, 0, start, 120).await.expect("a meeting").0
+    }
+
+    /// A new measure of the world's plan executed by MAZ (BY) and the fishery (KHV), numbered
+    /// from `number`.
+    pub async fn review_joint_measure(&self, number: &str) -> Measure {
+        let data = measure_form(number, &format!("Совместное мероприятие {number}"))
+            .validate(executors(&[&self.maz, &self.fish]))
+            .expect("valid");
+        self.store().measure_create(Author::SYSTEM, self.plan.id, &data).await.expect("measure")
+    }
+
+    /// How many entries the audit log holds: a refusal adds none.
+    pub async fn audit_size(&self) -> i64 {
+        self.store()
+            .audit_list(&accord_store::AuditFilter::default(), accord_store::Paging::new(Some(1), Some(1)))
+            .await
+            .expect("audit")
+            .total
+    }
+}

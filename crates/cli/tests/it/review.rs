@@ -50,11 +50,17 @@ fn review_commands_remind_write_the_invitation_and_lock_periods() {
     let out = data.accord(&["review", "close", "--quarter", "2026Q3", "--as", "coord.by"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Closed"));
-    let again = data.accord(&["review", "close", "--quarter", "2026Q3"]);
-    assert_eq!(again.status.code(), Some(2));
+    // Exit codes follow the command line's one rule (the review used to answer 2 for every
+    // refusal): 1 for what the state or the role refuses, 2 for input to correct.
+    // Without --as the operator acts, and the review is the sides' own act: refused, naming --as.
+    let operator = data.accord(&["review", "close", "--quarter", "2026Q4"]);
+    assert_eq!(operator.status.code(), Some(1));
+    assert!(stderr(&operator).contains("--as"), "{}", stderr(&operator));
+    let again = data.accord(&["review", "close", "--quarter", "2026Q3", "--as", "coord.khv"]);
+    assert_eq!(again.status.code(), Some(1), "a closed period cannot close again");
     assert!(stderr(&again).contains("closed"), "{}", stderr(&again));
     let executor = data.accord(&["review", "reopen", "--quarter", "2026Q3", "--reason", "x", "--as", "exec.maz"]);
-    assert_eq!(executor.status.code(), Some(2));
+    assert_eq!(executor.status.code(), Some(1), "an executor may not reopen");
     let no_reason = data.accord(&["review", "reopen", "--quarter", "2026Q3", "--reason", " ", "--as", "coord.khv"]);
     assert_eq!(no_reason.status.code(), Some(2));
     assert!(stderr(&no_reason).contains("reason"));

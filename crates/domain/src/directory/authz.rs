@@ -49,6 +49,9 @@ pub enum Action<'a> {
     ManageReview,
     /// Put one side's key on a meeting's minutes (that side's coordinator).
     ApproveMinutes { side: Side },
+    /// Remind the organisations late with their quarterly reports (an administrator, e.g. the
+    /// operator's scheduled run, or a coordinator): it changes nothing of the review itself.
+    SendReminders,
     /// See one machine of the fleet (its page, meters, work orders, figures): its owner's
     /// users, the service centre's staff, coordinators, observers and admins.
     ViewMachine { owner: OrganisationId, service_centre: Option<OrganisationId> },
@@ -90,7 +93,7 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
         (Role::Coordinator { .. }, Action::ManageLogistics) => true,
         (Role::Coordinator { side }, Action::ReviewReports { side: target })
         | (Role::Coordinator { side }, Action::ApproveMinutes { side: target }) => *side == target,
-        (Role::Coordinator { .. }, Action::ManageReview) => true,
+        (Role::Coordinator { .. }, Action::ManageReview | Action::SendReminders) => true,
         (Role::Executor { organisation, .. }, Action::FileReport { organisation: target }) => *organisation == target,
         // A coordinator answers for the measures its side takes part in (and unassigned ones).
         (Role::Coordinator { side }, Action::EditMeasure { executors })
@@ -150,6 +153,12 @@ mod tests {
             assert_eq!(authorize(&role, Action::ManageReview), Err(Forbidden));
             assert_eq!(authorize(&role, Action::ApproveMinutes { side: Side::By }), Err(Forbidden));
             assert_eq!(authorize(&role, Action::Read), Ok(()), "the review is readable");
+        }
+        for role in [Role::Admin, by, khv] {
+            assert_eq!(authorize(&role, Action::SendReminders), Ok(()), "{role:?} sends the reminders");
+        }
+        for role in [executor_maz, observer] {
+            assert_eq!(authorize(&role, Action::SendReminders), Err(Forbidden));
         }
     }
 

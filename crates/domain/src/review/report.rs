@@ -192,6 +192,32 @@ impl Report {
         Ok(report)
     }
 
+    /// The report `organisation` starts on `measure` for `period`: prefilled from `previous`
+    /// (its latest report on the measure) when there is one, else empty. Refused unless the
+    /// organisation executes the measure (an open one) and `actor` is that organisation's
+    /// executor.
+    pub fn start(
+        id: ReportId,
+        period: &ReportingPeriod,
+        measure: &crate::plan::Measure,
+        organisation: OrganisationId,
+        previous: Option<&Report>,
+        actor: &Actor,
+    ) -> Result<Report, ReportError> {
+        let responsible: BTreeSet<MeasureId> = super::Responsibility::from_measures(std::slice::from_ref(measure))
+            .into_iter()
+            .find(|r| r.organisation == organisation)
+            .map(|r| r.measures)
+            .unwrap_or_default();
+        // The side of an organisation that does not execute the measure never matters: the
+        // draft is refused as not responsible.
+        let side = measure.data.executors.iter().find(|e| e.organisation == organisation).map_or(Side::By, |e| e.side);
+        match previous.filter(|p| p.organisation == organisation && p.measure == measure.id) {
+            Some(previous) => Report::prefill(id, period, previous, &responsible, actor),
+            None => Report::new_draft(id, period, organisation, side, measure.id, &responsible, actor),
+        }
+    }
+
     /// Replaces the content of a draft or returned report.
     pub fn edit(&mut self, period: &ReportingPeriod, actor: &Actor, content: ReportContent) -> Result<(), ReportError> {
         self.check_period(period)?;
@@ -463,6 +489,36 @@ mod tests {
             &executor(10, Side::By, 2),
         );
         assert!(matches!(other_org, Err(ReportError::Forbidden { .. })));
+    }
+
+    #[test]
+    fn a_report_starts_from_the_measure_and_last_quarters_report() {
+        use crate::plan::{Executor, Measure, MeasureForm};
+        let executors = vec![
+            Executor { organisation: org(1), side: Side::By, lead: true },
+            Executor { organisation: org(2), side: Side::Khv, lead: true },
+        ];
+        let data = MeasureForm {
+            number: "1.".into(),
+            section: "trade".into(),
+            title_ru: "Поставки".into(),
+            term: "2025 г.".into(),
+            ..Default::default()
+        }
+        .validate(executors)
+        .expect("valid");
+        let m = Measure { id: measure(1), plan_id: crate::PlanId::new_at(1, [0; 10]), version: 1, data };
+        let id = ReportId::new_at(7, [0; 10]);
+        let fresh = Report::start(id, &period("2025Q2"), &m, org(2), None, &executor(20, Side::Khv, 2)).expect("draft");
+        assert_eq!((fresh.side, fresh.state, fresh.content.percent), (Side::Khv, ReportState::Draft, 0));
+        let mut last = draft(&period("2025Q1"));
+        last.edit(&period("2025Q1"), &executor(10, Side::By, 1), content(40, 3)).expect("edit");
+        let next = Report::start(id, &period("2025Q2"), &m, org(1), Some(&last), &executor(10, Side::By, 1));
+        assert_eq!(next.expect("prefilled").content.percent, 40, "last quarter's content");
+        let stranger = Report::start(id, &period("2025Q2"), &m, org(3), None, &executor(30, Side::By, 3));
+        assert!(matches!(stranger, Err(ReportError::NotResponsible { .. })));
+        let coordinator = Report::start(id, &period("2025Q2"), &m, org(1), None, &coordinator(5, Side::By));
+        assert!(matches!(coordinator, Err(ReportError::Forbidden { .. })));
     }
 
     #[test]

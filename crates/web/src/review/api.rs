@@ -1,14 +1,17 @@
 //! The review JSON API: periods and their transitions, a quarter's reports and their workflow,
 //! snapshot comparison, the decisions register, the meeting invitation and the briefing pack data.
+//! Writes name the version of the record they change (`version`; 0 for a report not started).
 
-use super::{actor, parse_quarter, period_or_default, plan_period};
+use super::{parse_quarter, period_or_default, plan_period};
 use crate::AppState;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
+use accord_app::review::VersionedReport;
+use accord_app::review::input::{PeriodInput, ReportInput};
 use accord_domain::directory::Action;
 use accord_domain::review::{Decision, Report, ReportingPeriod, SnapshotComparison};
 use accord_domain::{MeasureId, OrganisationId};
-use accord_store::{PeriodStep, ReviewPackData};
+use accord_store::ReviewPackData;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -34,6 +37,8 @@ struct PeriodInfo {
     period: ReportingPeriod,
     /// False for a quarter no one has opened yet (its defaults are shown).
     opened: bool,
+    /// The period's version (0: not opened), for a reschedule.
+    version: i64,
 }
 
 async fn periods(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<PeriodInfo>>, AppError> {
@@ -41,8 +46,8 @@ async fn periods(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec
     let (_, plan) = plan_period(state.store()).await?;
     let mut out = Vec::new();
     for q in plan.quarters() {
-        let (period, opened) = period_or_default(state.store(), &plan, q).await?;
-        out.push(PeriodInfo { period, opened });
+        let (period, version) = period_or_default(&state, &plan, q).await?;
+        out.push(PeriodInfo { period, opened: version > 0, version });
     }
     Ok(Json(out))
 }
@@ -66,81 +71,47 @@ async fn quarter(
     let store = state.store();
     let (_, q) = parse_quarter(store, &raw).await?;
     let (_, plan) = plan_period(store).await?;
-    let (period, opened) = period_or_default(store, &plan, q).await?;
+    let (period, version) = period_or_default(&state, &plan, q).await?;
     let reports: Vec<Report> = store.review_reports(q).await?.into_iter().map(|r| r.report).collect();
     let figures = accord_domain::review::accepted_figures(&reports);
     let overdue = store.review_overdue(q, chrono::Utc::now().date_naive()).await?;
-    Ok(Json(QuarterInfo { period, opened, reports, figures, overdue }))
+    Ok(Json(QuarterInfo { period, opened: version > 0, reports, figures, overdue }))
 }
 
-#[derive(Deserialize)]
-struct PeriodRequest {
-    /// `open`, `start-review`, `close` or `reopen`.
-    action: String,
-    #[serde(default)]
-    reason: String,
-}
-
+/// `{"action": "open" | "start-review" | "close" | "reopen", "reason"}` or
+/// `{"action": "reschedule", "meeting_date", "deadline", "version"}`.
 async fn period_step(
     State(state): State<AppState>,
     api: ApiUser,
     Path(raw): Path<String>,
-    Json(body): Json<PeriodRequest>,
+    Json(body): Json<PeriodInput>,
 ) -> Result<Json<ReportingPeriod>, AppError> {
-    api.require(Action::ManageReview)?;
-    let store = state.store();
-    let (plan, q) = parse_quarter(store, &raw).await?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    let mut period = store.review_period_ensure(author, plan.id, q, None).await?;
-    let step = match body.action.as_str() {
-        "open" => None,
-        "start-review" => Some(PeriodStep::StartReview),
-        "close" => Some(PeriodStep::Close),
-        "reopen" => Some(PeriodStep::Reopen { reason: body.reason }),
-        _ => return Err(AppError::BadRequest("error-bad-form")),
-    };
-    if let Some(step) = step {
-        period = store.review_period_step(author, &actor(&api.user), q, step).await?;
-    }
-    Ok(Json(period))
+    let (_, q) = parse_quarter(state.store(), &raw).await?;
+    Ok(Json(super::periods::period_act(&state, &api.actor(), q, &body).await?))
 }
 
 async fn report(
     State(state): State<AppState>,
     api: ApiUser,
     Path((raw, measure, organisation)): Path<(String, MeasureId, OrganisationId)>,
-) -> Result<Json<Report>, AppError> {
+) -> Result<Json<VersionedReport>, AppError> {
     api.require(Action::Read)?;
     let (_, q) = parse_quarter(state.store(), &raw).await?;
-    Ok(Json(state.store().review_report(q, organisation, measure).await?.ok_or(AppError::NotFound)?))
+    Ok(Json(state.app().report_get(q, organisation, measure).await?.ok_or(AppError::NotFound)?))
 }
 
-/// A workflow step: `{"action": "save"|"submit", "status", "percent", "done", "problems",
-/// "help_needed", "actual_<indicator id>": "…"}` or `{"action": "return", "comment"}` or
-/// `{"action": "accept"}`. Values are strings, as in the form.
+/// A workflow step: `{"action": "save"|"submit", "version", "status", "percent", "done",
+/// "problems", "help_needed", "actual_<indicator id>": "…"}` or `{"action": "return",
+/// "version", "comment"}` or `{"action": "accept", "version"}`. The answer is the report with
+/// its new version.
 async fn report_act(
     State(state): State<AppState>,
     api: ApiUser,
     Path((raw, measure, organisation)): Path<(String, MeasureId, OrganisationId)>,
-    Json(body): Json<std::collections::BTreeMap<String, serde_json::Value>>,
-) -> Result<Json<Report>, AppError> {
-    let store = state.store();
-    let (plan, q) = parse_quarter(store, &raw).await?;
-    let flat: Vec<(String, String)> =
-        body.into_iter().map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect();
-    let encoded = serde_urlencoded::to_string(&flat).map_err(|_| AppError::BadRequest("error-bad-form"))?;
-    let form: super::pages::ReportForm =
-        serde_urlencoded::from_str(&encoded).map_err(|_| AppError::BadRequest("error-bad-form"))?;
-    let measure_row = store.measure(measure).await?;
-    let side = measure_row.data.executors.iter().find(|e| e.organisation == organisation).map(|e| e.side);
-    match form.action.as_str() {
-        "return" | "accept" => api.require(Action::ReviewReports { side: side.ok_or(AppError::NotFound)? })?,
-        _ => api.require(Action::FileReport { organisation })?,
-    }
-    let steps = form.steps()?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    store.review_period_ensure(author, plan.id, q, None).await?;
-    Ok(Json(store.review_report_act(author, &actor(&api.user), q, organisation, measure, &steps).await?))
+    Json(body): Json<ReportInput>,
+) -> Result<Json<VersionedReport>, AppError> {
+    let (_, q) = parse_quarter(state.store(), &raw).await?;
+    Ok(Json(super::reports::report_act(&state, &api.actor(), q, organisation, measure, &body).await?))
 }
 
 #[derive(Deserialize)]
@@ -187,7 +158,7 @@ async fn decisions(
 async fn ics(State(state): State<AppState>, api: ApiUser, Path(raw): Path<String>) -> Result<Response, AppError> {
     api.require(Action::Read)?;
     let (_, q) = parse_quarter(state.store(), &raw).await?;
-    let text = super::meeting_ics(state.store(), q).await?;
+    let text = state.app().meeting_ics(q).await?;
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text).into_response())
 }
 

@@ -4,7 +4,6 @@
 //! by both coordinators; 2026Q3 open with its meeting proposed three months after the last,
 //! some reports accepted, one submitted, one returned, the rest missing (overdue).
 
-use super::generate_agenda;
 use crate::error::AppError;
 use accord_domain::directory::Role;
 use accord_domain::plan::{Measure, Status};
@@ -84,7 +83,8 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
             });
         }
     }
-    let calendar = super::calendar();
+    let calendar = accord_domain::review::HolidayCalendar::builtin();
+    let app = accord_app::App::new(store.clone());
     let first = Quarter::new(2025, 1).ok_or(AppError::NotFound)?;
     let open = Quarter::new(2026, 3).ok_or(AppError::NotFound)?;
     let mut start: DateTime<Utc> =
@@ -150,7 +150,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
             }
         }
         store.review_meeting_save(Author::SYSTEM, &meeting).await?;
-        let agenda = generate_agenda(store, &plan, &meeting, meeting_date).await?;
+        let agenda = app.review_agenda_draft(&plan, &meeting, meeting_date).await?;
         store.review_agenda_save(Author::SYSTEM, quarter, &agenda).await?;
         if is_open {
             break;

@@ -1,10 +1,9 @@
 //! Evidence on quarterly reports: the executor attaches files (acts, photos, protocols) to a
 //! draft or returned report; everyone who may read the report downloads them; the coordinator
-//! reviewing it sees them listed on the same page. The file rules (types, size limit, clean
-//! names) are the measure attachments'; the store checks the report's state and the period's
-//! lock in the transaction that writes.
+//! reviewing it sees them listed on the same page. Adding and removing are use cases of
+//! `accord_app::review`.
 
-use super::{actor, parse_quarter};
+use super::parse_quarter;
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
@@ -39,22 +38,11 @@ async fn upload(
     Path((raw, measure, organisation)): Path<(String, MeasureId, OrganisationId)>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::FileReport { organisation })?;
-    let store = state.store();
-    let (_, quarter) = parse_quarter(store, &raw).await?;
-    let Upload { name, bytes, content_type } = read_upload(&ctx, &mut multipart).await?;
-    store
-        .review_evidence_add(
-            ctx.author(),
-            &actor(&ctx.user),
-            quarter,
-            organisation,
-            measure,
-            &name,
-            content_type,
-            &bytes,
-        )
-        .await?;
+    // Asked before the file is read, and again by the use case.
+    state.app().evidence_may_add(&ctx.actor(), organisation)?;
+    let (_, quarter) = parse_quarter(state.store(), &raw).await?;
+    let Upload { name, bytes, .. } = read_upload(&ctx, &mut multipart).await?;
+    state.app().evidence_add(&ctx.actor(), quarter, organisation, measure, &name, &bytes).await?;
     Ok(redirect_with_flash(&ctx, &report_url(quarter, measure, organisation), "flash-saved"))
 }
 
@@ -73,9 +61,7 @@ async fn delete(
     Path(id): Path<String>,
     CsrfForm(ctx, _): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let evidence = state.store().review_evidence(&id).await?;
-    ctx.require(Action::FileReport { organisation: evidence.organisation })?;
-    state.store().review_evidence_delete(ctx.author(), &actor(&ctx.user), &id).await?;
+    let evidence = state.app().evidence_delete(&ctx.actor(), &id).await?;
     Ok(redirect_with_flash(
         &ctx,
         &report_url(evidence.quarter, evidence.measure, evidence.organisation),

@@ -6,8 +6,8 @@ mod api;
 mod measure;
 mod pages;
 pub use measure::{MeasureTrade, measure_trade};
+pub(crate) use pages::chart_options;
 pub use pages::{MirrorQuery, SummaryQuery};
-pub(crate) use pages::{amount, chart_options, flow_series, percent_text, territory_name};
 pub mod transfer;
 
 use crate::AppState;

@@ -27,6 +27,19 @@ fn share_ru(share: f64) -> String {
     format!("{}\u{a0}%", d.to_string().replace('.', ","))
 }
 
+/// The version a session form carries, as the page puts it there: the decision's for
+/// `create-measure`, the 2026Q3 minutes' for the others.
+async fn session_version(app: &TestApp, fields: &[(&'static str, String)]) -> i64 {
+    let field = |name: &str| fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    if field("action") == "create-measure" {
+        let id = field("item").parse().expect("a decision id");
+        return app.store.review_decision_row(id).await.expect("decision").1;
+    }
+    let q3 = "2026Q3".parse::<Quarter>().expect("quarter");
+    let meeting = app.store.review_meeting_of(q3).await.expect("meeting").expect("the demo's open meeting");
+    app.store.review_minutes_row(meeting.id).await.expect("minutes").map_or(0, |(_, v)| v)
+}
+
 async fn service_centre_figures_on_the_agenda_and_in_the_pack(backend: TestBackend) {
     let Some(app) = TestApp::spawn_with_fleet(backend, Some(fleet_into_the_plan())).await else { return };
     let q = |s: &str| s.parse::<Quarter>().expect("quarter");
@@ -103,8 +116,10 @@ async fn decisions_listed_on_their_measure(backend: TestBackend) {
         let app = &app;
         async move {
             let csrf = app.csrf(&client, path).await;
+            let version = session_version(app, &fields).await;
             let mut form = fields;
             form.push(("_csrf", csrf));
+            form.push(("version", version.to_string()));
             client.post(app.url(path)).form(&form).send().await.expect("post")
         }
     };
@@ -195,15 +210,22 @@ async fn report_evidence_follows_the_report_and_the_period(backend: TestBackend)
         .expect("a MAZ measure");
     let report = format!("/review/2026Q4/report/{}/{}", measure.id, maz.id);
     let http = reqwest::Client::new();
-    let api = |login: &'static str, path: String, body: serde_json::Value| {
+    let report_api = format!("/api/v1/review/2026Q4/reports/{}/{}", measure.id, maz.id);
+    // A report step names the report's version (0: none yet), read here as a client would.
+    let api = |login: &'static str, path: String, mut body: serde_json::Value| {
         let app = &app;
         let http = http.clone();
+        let is_report = path == report_api;
+        let (maz, measure) = (maz.id, measure.id);
         async move {
+            if is_report {
+                let found = app.store.review_report_row("2026Q4".parse().expect("q"), maz, measure).await;
+                body["version"] = serde_json::json!(found.expect("report").map_or(0, |(_, v)| v));
+            }
             let token = app.token(login).await;
             http.post(app.url(&path)).bearer_auth(token).json(&body).send().await.expect("api")
         }
     };
-    let report_api = format!("/api/v1/review/2026Q4/reports/{}/{}", measure.id, maz.id);
     let exec = app.sign_in("exec.maz").await;
     let upload = |client: &reqwest::Client, name: &'static str, bytes: Vec<u8>| {
         let client = client.clone();
@@ -331,13 +353,20 @@ async fn agenda_moves_down_and_the_pack_register_is_the_quarters(backend: TestBa
         1,
         "the last cannot go lower"
     );
+    // Each form carries the version its page showed: the agenda's, or the minutes'.
     let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
         let client = by.clone();
         let app = &app;
         async move {
             let csrf = app.csrf(&client, path).await;
+            let version = if path.ends_with("/meeting") {
+                app.store.review_agenda_row(meeting.id).await.expect("agenda").1
+            } else {
+                session_version(app, &fields).await
+            };
             let mut form = fields;
             form.push(("_csrf", csrf));
+            form.push(("version", version.to_string()));
             client.post(app.url(path)).form(&form).send().await.expect("post")
         }
     };

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 on_both_backends!(
     report_workflow_and_period_lock_over_http,
+    two_concurrent_saves_of_one_report_one_wins,
     snapshots_compare_and_meeting_invitation,
     minutes_need_both_sides_then_lock_into_the_audit_chain,
     briefing_pack_gathers_the_quarter,
@@ -34,13 +35,35 @@ async fn report_workflow_and_period_lock_over_http(app: &TestApp) {
     for login in [exec, fish, by, khv, admin, observer] {
         tokens.insert(login, app.token(login).await);
     }
-    let act = |login: &str, quarter: &str, measure: &str, body: Value| {
-        http.post(app.url(&format!("/api/v1/review/{quarter}/reports/{measure}/{maz}")))
-            .bearer_auth(&tokens[login])
-            .json(&body)
-            .send()
+    // Every write names the version of the report it was made on (0: none yet); the story
+    // reads the current one from the store unless a body gives its own.
+    let version_of = |quarter: &str, measure: &str| {
+        let (q, o, m) = (quarter.parse().expect("q"), maz.parse().expect("id"), measure.parse().expect("id"));
+        async move { app.store.review_report_row(q, o, m).await.expect("report").map_or(0, |(_, v)| v) }
+    };
+    let act = |login: &str, quarter: &str, measure: &str, mut body: Value| {
+        let request = http.post(app.url(&format!("/api/v1/review/{quarter}/reports/{measure}/{maz}")));
+        let request = request.bearer_auth(&tokens[login]);
+        let version = version_of(quarter, measure);
+        async move {
+            if body.get("version").is_none() {
+                body["version"] = json!(version.await);
+            }
+            request.json(&body).send().await
+        }
     };
     let submit = json!({"action": "submit", "status": "in-progress", "percent": "40", "done": "Поставлено 3 машины"});
+
+    // A write without the version it was made on is refused, naming the field.
+    let unversioned = http
+        .post(app.url(&format!("/api/v1/review/2026Q4/reports/{measure}/{maz}")))
+        .bearer_auth(&tokens[exec])
+        .json(&submit)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(unversioned.status(), 422);
+    assert_eq!(unversioned.json::<Value>().await.expect("json")["error"]["field"], "version");
 
     // Only MAZ's executor files MAZ's report; nobody files one for a measure MAZ does not execute.
     assert_eq!(act(fish, "2026Q4", &measure, submit.clone()).await.expect("post").status(), 403);
@@ -50,7 +73,12 @@ async fn report_workflow_and_period_lock_over_http(app: &TestApp) {
     assert_eq!(refused.json::<Value>().await.expect("json")["error"]["code"], "not_responsible");
     let filed = act(exec, "2026Q4", &measure, submit.clone()).await.expect("post");
     assert_eq!(filed.status(), 200);
-    assert_eq!(filed.json::<Value>().await.expect("json")["state"], "submitted");
+    let filed: Value = filed.json().await.expect("json");
+    assert_eq!((filed["state"].as_str(), filed["version"].as_i64()), (Some("submitted"), Some(1)));
+    // A step on the report as it was before (version 0: "none yet") is stale.
+    let stale = act(by, "2026Q4", &measure, json!({"action": "accept", "version": 0})).await.expect("post");
+    assert_eq!(stale.status(), 409);
+    assert_eq!(stale.json::<Value>().await.expect("json")["error"]["code"], "conflict");
 
     // Returning needs the organisation's side's coordinator and a comment.
     assert_eq!(
@@ -166,6 +194,35 @@ async fn report_workflow_and_period_lock_over_http(app: &TestApp) {
     assert!(index.contains("id=\"period-2025Q1\" data-state=\"closed\""));
 }
 
+/// Two people save the same report at once, both on the version they loaded: one save is
+/// taken, the other is told the report changed (409) instead of silently overwriting it.
+async fn two_concurrent_saves_of_one_report_one_wins(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let (maz, measure, _) = maz_measures(app).await;
+    let token = app.token("exec.maz").await;
+    let url = app.url(&format!("/api/v1/review/2026Q4/reports/{measure}/{maz}"));
+    let save = |done: &str, version: i64| {
+        let body =
+            json!({"action": "save", "version": version, "status": "in-progress", "percent": "20", "done": done});
+        http.post(&url).bearer_auth(&token).json(&body).send()
+    };
+    let first: Value = save("Черновик", 0).await.expect("post").json().await.expect("json");
+    let version = first["version"].as_i64().expect("a version");
+    let (a, b) = tokio::join!(save("Сохранил первый", version), save("Сохранил второй", version));
+    let (a, b) = (a.expect("post"), b.expect("post"));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "one save wins, the other is stale");
+    let winner = if a.status() == 200 { "Сохранил первый" } else { "Сохранил второй" };
+    let (report, stored) = app
+        .store
+        .review_report_row("2026Q4".parse().expect("q"), maz.parse().expect("id"), measure.parse().expect("id"))
+        .await
+        .expect("report")
+        .expect("stored");
+    assert_eq!((report.content.done.as_str(), stored), (winner, version + 1), "the winner's text, one version on");
+}
+
 fn unfold(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for raw in text.split("\r\n") {
@@ -231,13 +288,22 @@ async fn snapshots_compare_and_meeting_invitation(app: &TestApp) {
 
     // Outside working hours is allowed with a warning.
     let csrf = app.csrf(&client, "/review/2026Q3/meeting").await;
-    let moved = client
-        .post(app.url("/review/2026Q3/meeting"))
-        .form(&[("_csrf", csrf.as_str()), ("action", "schedule"), ("start", "2026-10-21T17:00"), ("duration", "120")])
-        .send()
-        .await
-        .expect("post");
+    let q3 = Quarter::new(2026, 3).expect("q");
+    let (_, version) = app.store.review_meeting_row(q3).await.expect("meeting").expect("demo meeting");
+    let schedule = |version: i64| {
+        let form = [
+            ("_csrf", csrf.clone()),
+            ("action", "schedule".into()),
+            ("start", "2026-10-21T17:00".into()),
+            ("duration", "120".into()),
+            ("version", version.to_string()),
+        ];
+        client.post(app.url("/review/2026Q3/meeting")).form(&form).send()
+    };
+    let moved = schedule(version).await.expect("post");
     assert_eq!(moved.status(), 303);
+    // The form carries the meeting's version: a second save on the same version is stale.
+    assert_eq!(schedule(version).await.expect("post").status(), 409);
     let html = app.page(&client, "/review/2026Q3/meeting").await;
     assert!(html.contains("role=\"alert\">⚠"), "a warning for Khabarovsk's night");
 }
@@ -247,12 +313,17 @@ async fn minutes_need_both_sides_then_lock_into_the_audit_chain(app: &TestApp) {
     let khv = app.sign_in("coord.khv").await;
     let exec = app.sign_in("exec.maz").await;
     let path = "/review/2026Q3/session";
+    let meeting =
+        app.store.review_meeting_of(Quarter::new(2026, 3).expect("q")).await.expect("meeting").expect("meeting");
+    // Each form carries the version of the minutes it was made on, as the page does.
     let post = |client: &reqwest::Client, fields: Vec<(&'static str, String)>| {
         let client = client.clone();
         async move {
             let csrf = app.csrf(&client, path).await;
+            let version = app.store.review_minutes_row(meeting.id).await.expect("minutes").map_or(0, |(_, v)| v);
             let mut form = fields;
             form.push(("_csrf", csrf));
+            form.push(("version", version.to_string()));
             client.post(app.url(path)).form(&form).send().await.expect("post")
         }
     };
@@ -274,8 +345,6 @@ async fn minutes_need_both_sides_then_lock_into_the_audit_chain(app: &TestApp) {
     assert_eq!(post(&khv, vec![("action", "approve".into())]).await.status(), 303);
     assert_eq!(post(&by, vec![("action", "minutes".into()), ("text", "Правка".into())]).await.status(), 409);
 
-    let meeting =
-        app.store.review_meeting_of(Quarter::new(2026, 3).expect("q")).await.expect("meeting").expect("meeting");
     let minutes = app.store.review_minutes(meeting.id).await.expect("minutes").expect("stored");
     assert!(minutes.verify());
     let lock = app.store.audit_history("review_minutes_lock", &meeting.id.to_string()).await.expect("audit");

@@ -4,8 +4,8 @@
 //! transaction with its audit entry, checked against the report's state and its period's lock
 //! inside that transaction.
 
+use super::{ReviewRefusal, parse_body, refused};
 use crate::directory::new_uuid;
-use crate::review::{ReviewRefusal, parse_body, refused};
 use crate::{Author, Result, Store, StoreError, WriteTx, parse_time};
 use accord_domain::audit::Change;
 use accord_domain::quarter::Quarter;
@@ -111,7 +111,7 @@ impl Store {
         organisation: OrganisationId,
         measure: MeasureId,
     ) -> Result<Report> {
-        let (period, _) = Self::period_in(w, quarter).await?;
+        let period = Self::period_in(w, quarter).await?;
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT body FROM review_reports WHERE quarter = $1 AND organisation_id = $2 AND measure_id = $3",
         )
