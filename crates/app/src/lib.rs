@@ -19,9 +19,13 @@
 //!
 //! | module | use cases |
 //! |---|---|
+//! | [`directory`] | organisations and people of both sides (create, change, delete) |
+//! | [`account`] | users (create, change, a new password, disable), signing in and out, one's own password, language and API tokens; the audit log's reads |
 //! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
 
+pub mod account;
 pub mod actor;
+pub mod directory;
 pub mod error;
 pub mod plan;
 pub mod use_case;
