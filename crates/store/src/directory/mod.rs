@@ -14,7 +14,7 @@ pub use people::{PersonFilter, PersonRow, PersonSort};
 pub(crate) use users::user_from_row_pub;
 pub use users::{NewUser, UserUpdate};
 
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, WriteTx};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -24,6 +24,19 @@ pub(crate) fn new_uuid() -> Uuid {
 
 fn check_version(entity: &'static str, current: i64, expected: i64) -> Result<()> {
     if current == expected { Ok(()) } else { Err(StoreError::Conflict { entity, current }) }
+}
+
+/// The refusal when a write `… WHERE id = $1 AND version = $n` touched no row: another process
+/// saved the record between this transaction's read of it and its write (on PostgreSQL both
+/// may read the same version; the row lock makes the second writer see the first's change).
+async fn lost_race(w: &mut WriteTx<'_>, table: &str, entity: &'static str, id: &str) -> StoreError {
+    let current: Result<Option<(i64,)>, sqlx::Error> =
+        sqlx::query_as(&format!("SELECT version FROM {table} WHERE id = $1")).bind(id).fetch_optional(&mut *w.tx).await;
+    match current {
+        Ok(Some((current,))) => StoreError::Conflict { entity, current },
+        Ok(None) => StoreError::NotFound { entity },
+        Err(e) => e.into(),
+    }
 }
 
 /// Head counts of the directory, for the home page.

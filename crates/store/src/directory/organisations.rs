@@ -1,7 +1,7 @@
 //! Organisations: the list, one organisation, and their writes (each also as `…_in`, inside
 //! the caller's transaction).
 
-use super::{check_version, new_uuid};
+use super::{check_version, lost_race, new_uuid};
 use crate::{Author, Page, Paging, Result, Store, StoreError, WriteTx, corrupt, unique_violation};
 use accord_domain::audit::Change;
 use accord_domain::directory::{OrgCode, OrgKind, Organisation, OrganisationData};
@@ -238,13 +238,16 @@ impl Store {
              name_short_en = $7, address = $8, phone = $9, email = $10, website = $11, search = $12, \
              version = version + 1, updated_at = $13, needs_review = 0 WHERE id = $14 AND version = $15",
         );
-        bind_org(query, data)
+        let done = bind_org(query, data)
             .bind(now)
             .bind(id.to_string())
             .bind(expected_version)
             .execute(&mut *w.tx)
             .await
             .map_err(|e| unique_violation(e, &[("code", "code")]))?;
+        if done.rows_affected() == 0 {
+            return Err(lost_race(w, "organisations", "organisation", &id.to_string()).await);
+        }
         let after = Organisation { id, version: expected_version + 1, data: data.clone() };
         w.audit(Change::update("organisation", id, &before, &after).with_reason(reason)).await?;
         Ok(after)
@@ -283,7 +286,14 @@ impl Store {
                 return Err(StoreError::InUse { entity: "organisation", by });
             }
         }
-        sqlx::query("DELETE FROM organisations WHERE id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+        let done = sqlx::query("DELETE FROM organisations WHERE id = $1 AND version = $2")
+            .bind(id.to_string())
+            .bind(expected_version)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(lost_race(w, "organisations", "organisation", &id.to_string()).await);
+        }
         w.audit(Change::delete("organisation", id, &before).with_reason(reason)).await?;
         Ok(())
     }

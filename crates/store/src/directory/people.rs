@@ -1,7 +1,7 @@
 //! People of the organisations: the list, one person, and their writes (each also as
 //! `…_in`, inside the caller's transaction).
 
-use super::{check_version, new_uuid};
+use super::{check_version, lost_race, new_uuid};
 use crate::{Author, Page, Paging, Result, Store, StoreError, WriteTx, corrupt};
 use accord_domain::audit::Change;
 use accord_domain::directory::{Person, PersonData};
@@ -216,7 +216,7 @@ impl Store {
         let before = self.locked_person(w, id, expected_version).await?;
         self.organisation_side_in(w, data.organisation_id).await?;
         let now = w.now_text();
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE people SET organisation_id = $1, full_name_ru = $2, full_name_en = $3, position_ru = $4, position_en = $5, \
              email = $6, phone = $7, search = $8, version = version + 1, updated_at = $9 WHERE id = $10 AND version = $11",
         )
@@ -233,6 +233,9 @@ impl Store {
         .bind(expected_version)
         .execute(&mut *w.tx)
         .await?;
+        if done.rows_affected() == 0 {
+            return Err(lost_race(w, "people", "person", &id.to_string()).await);
+        }
         let after = Person { id, version: expected_version + 1, data: data.clone() };
         w.audit(Change::update("person", id, &before, &after).with_reason(reason)).await?;
         Ok(after)
@@ -259,7 +262,14 @@ impl Store {
         reason: Option<String>,
     ) -> Result<()> {
         let before = self.locked_person(w, id, expected_version).await?;
-        sqlx::query("DELETE FROM people WHERE id = $1").bind(id.to_string()).execute(&mut *w.tx).await?;
+        let done = sqlx::query("DELETE FROM people WHERE id = $1 AND version = $2")
+            .bind(id.to_string())
+            .bind(expected_version)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(lost_race(w, "people", "person", &id.to_string()).await);
+        }
         w.audit(Change::delete("person", id, &before).with_reason(reason)).await?;
         Ok(())
     }

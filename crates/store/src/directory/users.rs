@@ -2,7 +2,7 @@
 //! transaction). The password hash comes from the application layer (argon2id) and never
 //! reaches the audit log.
 
-use super::{check_version, new_uuid};
+use super::{check_version, lost_race, new_uuid};
 use crate::{Author, Result, Store, StoreError, WriteTx, corrupt, unique_violation};
 use accord_domain::audit::Change;
 use accord_domain::directory::{Locale, Login, Role, RoleKind, UserAccount};
@@ -196,7 +196,7 @@ impl Store {
         password_hash: Option<&str>,
     ) -> Result<UserAccount> {
         let before = self.locked_user(w, id, expected_version).await?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, side = $3, organisation_id = $4, locale = $5, disabled = $6, \
              password_hash = COALESCE($7, password_hash), version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
         )
@@ -212,6 +212,9 @@ impl Store {
         .bind(expected_version)
         .execute(&mut *w.tx)
         .await?;
+        if done.rows_affected() == 0 {
+            return Err(lost_race(w, "users", "user", &id.to_string()).await);
+        }
         if update.disabled || password_hash.is_some() {
             end_sessions(w, id).await?;
         }
