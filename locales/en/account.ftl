@@ -17,3 +17,5 @@ account-tokens = API tokens
 account-tokens-help = A token lets programs use the JSON API on your behalf (header Authorization: Bearer …).
 account-token-create = Create token
 account-token-once = Copy the token now: it is shown only once.
+account-rule-no-account = The instance's operator has no account of its own: name a user with --as.
+account-rule-user-disabled = The account { $login } is disabled.

@@ -17,3 +17,5 @@ account-tokens = Токены API
 account-tokens-help = Токен даёт программам доступ к JSON API от вашего имени (заголовок Authorization: Bearer …).
 account-token-create = Создать токен
 account-token-once = Скопируйте токен сейчас: он показывается один раз.
+account-rule-no-account = У оператора экземпляра нет своей учётной записи: укажите пользователя через --as.
+account-rule-user-disabled = Учётная запись { $login } отключена.

@@ -19,10 +19,14 @@
 //!
 //! | module | use cases |
 //! |---|---|
+//! | [`directory`] | organisations and people of both sides (create, change, delete) |
+//! | [`account`] | users (create, change, a new password, disable), signing in and out, one's own password, language and API tokens; the audit log's reads |
 //! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
 //! | [`review`] | reporting periods, reports and their workflow, evidence, meetings, the agenda, decisions, two-key minutes, reminders; the invitation and the briefing pack |
 
+pub mod account;
 pub mod actor;
+pub mod directory;
 pub mod error;
 pub mod instance;
 pub mod plan;

@@ -33,7 +33,8 @@ register! {
         OrganisationCreate, OrganisationChange, OrganisationDelete, PersonCreate, PersonChange, PersonDelete,
     ],
     "account" => [
-        UserCreate, UserChange, SignIn, SignOut, OwnPasswordChange, OwnLocaleChange, TokenCreate, TokenRevoke,
+        UserCreate, UserChange, UserPasswordSet, UserDisable, SignIn, SignOut, OwnPasswordChange, OwnLocaleChange,
+        TokenCreate, TokenRevoke,
     ],
     "plan" => [
         PlanImport, MeasureCreate, MeasureChange, MeasureReportProgress, MeasureDelete, AmendmentDecide,

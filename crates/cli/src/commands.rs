@@ -8,9 +8,8 @@ use crate::{
 use accord_app::{Actor, App};
 use accord_domain::Side;
 use accord_domain::directory::Locale;
-use accord_store::{Author, Store, StoreError, UserUpdate};
+use accord_store::{Store, StoreError};
 use accord_web::AppState;
-use accord_web::admin_api::{UserForm, create_user};
 use accord_web::i18n::Tr;
 use std::io::Read;
 
@@ -172,12 +171,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             print_demo_logins();
             Ok(())
         }
-        Command::User(command) => user(&store, command).await,
+        Command::User(ref command) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            user(&app, &actor, command).await
+        }
         Command::Report(ReportCommand::Quarterly { quarter, format, out }) => {
             crate::report::quarterly(&App::new(store.clone()), tr, &quarter, &format, &out).await
         }
         Command::Audit(AuditCommand::Verify) => {
-            let report = store.audit_verify().await?;
+            let app = App::new(store.clone());
+            let report = app.audit_verify(&acting(&cli, &app).await?).await?;
             match report.first_break {
                 None => {
                     println!("audit chain intact: {} entries checked", report.checked);
@@ -347,26 +351,27 @@ fn print_demo_logins() {
     }
 }
 
-async fn user(store: &Store, command: UserCommand) -> Result<(), CliError> {
+/// The `user` commands: the account use cases, as the operator (or `--as` an administrator).
+async fn user(app: &App, actor: &Actor, command: &UserCommand) -> Result<(), CliError> {
     match command {
         UserCommand::Add { login, name, role, side, org, locale, password_stdin: _ } => {
             let password = read_password()?;
-            let form = UserForm {
-                login,
-                display_name: name,
+            let input = accord_app::account::UserInput {
+                login: login.clone(),
+                display_name: name.clone(),
                 password: Some(password),
-                role,
-                side,
-                organisation: org,
-                locale,
+                role: role.clone(),
+                side: side.clone(),
+                organisation: org.clone(),
+                locale: locale.clone(),
                 ..Default::default()
             };
-            let user = create_user(store, None, &form).await?;
+            let user = app.user_create(actor, &input).await?;
             println!("created user {} ({})", user.login, user.role.kind().code());
             Ok(())
         }
         UserCommand::List => {
-            for u in store.user_list().await? {
+            for u in app.user_list(actor).await? {
                 println!(
                     "{:<20} {:<12} {:<4} {:<3} {:<8} {}",
                     u.login,
@@ -381,37 +386,19 @@ async fn user(store: &Store, command: UserCommand) -> Result<(), CliError> {
         }
         UserCommand::Passwd { login, password_stdin: _ } => {
             let password = read_password()?;
-            if password.chars().count() < 8 {
-                return Err(CliError::input("password: too short (at least 8 characters)"));
-            }
-            let user = store.user_by_login(&login).await?;
-            let hash = accord_web::auth::hash_password(password).await?;
-            store.user_set_password(Author::SYSTEM, &user.login, &hash).await?;
+            let user = app.user_password_set(actor, login, &password).await?;
             println!("password changed for {}; their sessions have ended", user.login);
             Ok(())
         }
         UserCommand::Token { login, label } => {
-            let user = store.user_by_login(&login).await?;
-            if user.disabled {
-                return Err(CliError::input(format!("user {login} is disabled")));
-            }
-            let token = accord_web::auth::new_secret();
-            store
-                .token_create(Author::SYSTEM, user.id, label.as_deref(), &accord_web::auth::secret_hash(&token))
-                .await?;
-            println!("{token}");
+            let input = accord_app::account::TokenInput { label: label.clone() };
+            let token = app.token_create(actor, Some(login), &input).await?;
+            println!("{}", token.secret);
             Ok(())
         }
         UserCommand::Disable { login } => {
-            let user = store.user_by_login(&login).await?;
-            let update = UserUpdate {
-                display_name: user.display_name.clone(),
-                role: user.role,
-                locale: user.locale,
-                disabled: true,
-            };
-            store.user_update(Author::SYSTEM, user.id, user.version, &update).await?;
-            println!("disabled {login}");
+            let user = app.user_disable(actor, login).await?;
+            println!("disabled {}", user.login);
             Ok(())
         }
     }

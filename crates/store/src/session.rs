@@ -1,9 +1,15 @@
 //! Server-side sign-in sessions and API tokens. Only hashes of the secrets are stored; the
-//! web layer makes the secrets and hashes them.
+//! application layer makes the secrets and hashes them.
+//!
+//! Sessions are bookkeeping, not records: creating and ending one writes no audit entry. The
+//! audit log is the change log that read caches are keyed on (and that the two sides' instances
+//! will exchange); a sign-in moving its head would throw away every cached plan snapshot, and a
+//! session means nothing on the other side's instance. API tokens are audited (who got API
+//! access, when), their "last used" time is not.
 
 use crate::cache::{CachedSession, CachedToken};
 use crate::directory::new_uuid;
-use crate::{Author, Result, Store, StoreError, parse_time};
+use crate::{Author, Result, Store, StoreError, WriteTx, parse_time};
 use accord_domain::UserId;
 use accord_domain::audit::timestamp_text;
 use accord_domain::directory::UserAccount;
@@ -90,6 +96,19 @@ impl Store {
         token_hash: &str,
     ) -> Result<String> {
         let mut w = self.begin_write(author).await?;
+        let id = self.token_create_in(&mut w, user, label, token_hash).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Stores a new API token's hash in the caller's transaction; returns the token's id.
+    pub async fn token_create_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        user: UserId,
+        label: Option<&str>,
+        token_hash: &str,
+    ) -> Result<String> {
         let id = new_uuid().to_string();
         sqlx::query("INSERT INTO api_tokens (id, user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&id)
@@ -101,7 +120,6 @@ impl Store {
             .await?;
         let after = serde_json::json!({ "user_id": user, "label": label });
         w.audit(accord_domain::audit::Change::create("api_token", &id, &after)).await?;
-        w.commit().await?;
         Ok(id)
     }
 
@@ -169,6 +187,13 @@ impl Store {
 
     pub async fn token_revoke(&self, author: Author<'_>, user: UserId, token_id: &str) -> Result<()> {
         let mut w = self.begin_write(author).await?;
+        self.token_revoke_in(&mut w, user, token_id).await?;
+        w.commit().await
+    }
+
+    /// Revokes a live token of `user` in the caller's transaction (another user's token, or
+    /// one already revoked, is not found).
+    pub async fn token_revoke_in(&self, w: &mut WriteTx<'_>, user: UserId, token_id: &str) -> Result<()> {
         let done =
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
                 .bind(w.now_text())
@@ -181,6 +206,6 @@ impl Store {
         }
         let before = serde_json::json!({ "user_id": user });
         w.audit(accord_domain::audit::Change::delete("api_token", token_id, &before)).await?;
-        w.commit().await
+        Ok(())
     }
 }

@@ -1,16 +1,16 @@
 //! Signing in and out, the language switch, and a user's own account (password, API tokens).
+//! The use cases (`accord_app::account`) check passwords and write; this module keeps what is
+//! HTTP's: the sign-in form's CSRF cookie, the throttle of failed sign-ins, the cookies.
 
 use crate::AppState;
 use crate::auth::{
-    LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_HOURS, cookie, decoy_hash, hash_password, is_secure,
-    new_secret, secret_hash, set_cookie, verify_password,
+    LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_HOURS, cookie, is_secure, new_secret, set_cookie,
 };
 use crate::ctx::{CsrfForm, Ctx, Lang, constant_time_eq};
 use crate::error::AppError;
-use crate::i18n::Tr;
 use crate::layout::{Chrome, FormErrors, redirect_with_flash, render, render_status, role_label};
 use crate::middleware::append_cookie;
-use accord_domain::directory::{Locale, UserAccount};
+use accord_app::account::{LocaleInput, PasswordChange, TokenInput};
 use accord_store::TokenInfo;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -117,27 +117,19 @@ async fn login(
         let message = tr.ta("error-too-many-attempts", &[("seconds", wait_secs.to_string())]);
         return render_status(StatusCode::TOO_MANY_REQUESTS, &retry(message));
     }
-    let credentials = state.store().user_credentials(&login).await?;
-    let (user, hash) = match credentials {
-        Some((user, hash)) if !user.disabled => (Some(user), hash),
-        _ => (None, decoy_hash().to_string()),
-    };
-    let verified = verify_password(input.password.clone(), hash).await;
-    let Some(user) = user.filter(|_| verified) else {
+    let ttl = chrono::Duration::hours(SESSION_TTL_HOURS);
+    let Some(signed) = state.app().sign_in(&login, &input.password, ttl).await? else {
         state.throttle().failed(&keys, now);
         tracing::info!(login = %login, "failed sign-in");
         return render_status(StatusCode::UNAUTHORIZED, &retry(tr.t("sign-in-failed")));
     };
     state.throttle().succeeded(&keys[0]);
-    let token = new_secret();
-    state
-        .store()
-        .session_create(user.id, &secret_hash(&token), &new_secret(), chrono::Duration::hours(SESSION_TTL_HOURS))
-        .await?;
     let secure = is_secure(&headers);
     let mut response = Redirect::to(&safe_next(input.next.as_deref())).into_response();
-    append_cookie(&mut response, &set_cookie(SESSION_COOKIE, &token, Some(SESSION_TTL_HOURS * 3600), true, secure));
-    append_cookie(&mut response, &set_cookie(LANG_COOKIE, user.locale.code(), Some(365 * 86_400), false, secure));
+    let session = set_cookie(SESSION_COOKIE, &signed.token, Some(SESSION_TTL_HOURS * 3600), true, secure);
+    append_cookie(&mut response, &session);
+    let lang = set_cookie(LANG_COOKIE, signed.user.locale.code(), Some(365 * 86_400), false, secure);
+    append_cookie(&mut response, &lang);
     append_cookie(&mut response, &set_cookie(PRE_SESSION_COOKIE, "", Some(0), true, secure));
     Ok(response)
 }
@@ -146,24 +138,18 @@ async fn login(
 struct Empty {}
 
 async fn logout(State(state): State<AppState>, CsrfForm(ctx, _): CsrfForm<Empty>) -> Result<Response, AppError> {
-    state.store().session_delete(&ctx.session_hash).await?;
+    state.app().sign_out(&ctx.session_hash).await?;
     let mut response = Redirect::to("/login").into_response();
     append_cookie(&mut response, &set_cookie(SESSION_COOKIE, "", Some(0), true, ctx.secure));
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct LangInput {
-    lang: String,
-}
-
 async fn switch_language(
     State(state): State<AppState>,
     headers: HeaderMap,
-    CsrfForm(ctx, input): CsrfForm<LangInput>,
+    CsrfForm(ctx, input): CsrfForm<LocaleInput>,
 ) -> Result<Response, AppError> {
-    let locale = Locale::parse(&input.lang).ok_or(AppError::BadRequest("error-bad-form"))?;
-    state.store().user_set_locale(ctx.user.id, locale).await?;
+    let locale = state.app().own_locale_change(&ctx.actor(), &input).await?.locale;
     // Back to the page the switch was pressed on, when it is ours.
     let back = headers
         .get(axum::http::header::REFERER)
@@ -208,65 +194,29 @@ async fn account(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Ap
     render(&account_page(&state, &ctx, None, FormErrors::default()).await?)
 }
 
-#[derive(Deserialize)]
-struct PasswordInput {
-    #[serde(default)]
-    current: String,
-    #[serde(default)]
-    new_password: String,
-}
-
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
 async fn change_password(
     State(state): State<AppState>,
-    CsrfForm(ctx, input): CsrfForm<PasswordInput>,
+    CsrfForm(ctx, input): CsrfForm<PasswordChange>,
 ) -> Result<Response, AppError> {
-    let tr: Tr = ctx.tr;
-    let (_, hash) = state.store().user_credentials(ctx.user.login.as_str()).await?.ok_or(AppError::NotFound)?;
-    let error = if !verify_password(input.current.clone(), hash).await {
-        Some(tr.t("password-current-wrong"))
-    } else if input.new_password.chars().count() < MIN_PASSWORD_CHARS {
-        Some(tr.t("err-too-short"))
-    } else {
-        None
-    };
-    if let Some(error) = error {
-        let page = account_page(&state, &ctx, None, FormErrors::general(error)).await?;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    if let Err(error) = state.app().own_password_change(&ctx.actor(), &input).await {
+        let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
+        // The page shows one message above the form.
+        let message = errors.general.clone().or_else(|| errors.get("new_password").map(str::to_string));
+        let page = account_page(&state, &ctx, None, FormErrors::general(message.unwrap_or_default())).await?;
+        return render_status(status, &page);
     }
-    let hash = hash_password(input.new_password).await?;
-    state.store().user_set_password(ctx.author(), &ctx.user.login, &hash).await?;
     // Every session ended with the change, this one too: sign in again with the new password.
     let mut response = Redirect::to("/login").into_response();
     append_cookie(&mut response, &set_cookie(SESSION_COOKIE, "", Some(0), true, ctx.secure));
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct TokenInput {
-    label: Option<String>,
-}
-
-/// Makes a new API token and shows it once.
-pub async fn issue_token(
-    state: &AppState,
-    author: accord_store::Author<'_>,
-    user: &UserAccount,
-    label: Option<&str>,
-) -> Result<String, AppError> {
-    let token = new_secret();
-    let label = label.map(str::trim).filter(|l| !l.is_empty());
-    state.store().token_create(author, user.id, label, &secret_hash(&token)).await?;
-    Ok(token)
-}
-
 async fn create_token(
     State(state): State<AppState>,
     CsrfForm(ctx, input): CsrfForm<TokenInput>,
 ) -> Result<Response, AppError> {
-    let token = issue_token(&state, ctx.author(), &ctx.user, input.label.as_deref()).await?;
-    render(&account_page(&state, &ctx, Some(token), FormErrors::default()).await?)
+    let token = state.app().token_create(&ctx.actor(), None, &input).await?;
+    render(&account_page(&state, &ctx, Some(token.secret), FormErrors::default()).await?)
 }
 
 async fn revoke_token(
@@ -274,6 +224,6 @@ async fn revoke_token(
     Path(id): Path<String>,
     CsrfForm(ctx, _): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    state.store().token_revoke(ctx.author(), ctx.user.id, &id).await?;
+    state.app().token_revoke(&ctx.actor(), None, &id).await?;
     Ok(redirect_with_flash(&ctx, "/account", "flash-token-revoked"))
 }

@@ -1,25 +1,22 @@
 //! Shared ground of the JSON API: the body extractor, the error shape, health, the current
 //! user, and the OpenAPI document generated from the handlers.
 
-use crate::account::{MIN_PASSWORD_CHARS, issue_token};
 use crate::admin::AdminApiDoc;
-use crate::auth::{hash_password, verify_password};
 use crate::ctx::ApiUser;
 use crate::directory::DirectoryApiDoc;
 use crate::error::AppError;
 use crate::{AppState, VERSION};
+use accord_app::account::{LocaleInput, PasswordChange, TokenInput};
 use accord_domain::audit::timestamp_text;
-use accord_domain::directory::{Locale, UserAccount};
-use accord_domain::validation::{Invalid, Reason};
-use accord_store::Author;
+use accord_domain::directory::UserAccount;
 use axum::Router;
 use axum::extract::Path;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -62,7 +59,7 @@ pub struct ErrorDetail {
 #[openapi(
     info(title = "accord API", description = "The JSON API of accord. Authenticate with `Authorization: Bearer <token>` (`accord user token LOGIN`)."),
     paths(healthz, me, update_me, change_my_password, my_tokens, create_my_token, revoke_my_token),
-    components(schemas(ErrorBody, ErrorDetail, Health, Me, MeUpdate, PasswordChange, TokenDto, NewToken, TokenRequest)),
+    components(schemas(ErrorBody, ErrorDetail, Health, Me, LocaleInput, PasswordChange, TokenDto, NewToken, TokenInput)),
     modifiers(&BearerAuth)
 )]
 struct BaseDoc;
@@ -153,29 +150,14 @@ fn me_of(u: UserAccount) -> Me {
     }
 }
 
-/// The signed-in user's own preferences.
-#[derive(Deserialize, ToSchema)]
-pub struct MeUpdate {
-    /// ru or en.
-    pub locale: String,
-}
-
-#[utoipa::path(put, path = "/api/v1/me", tag = "system", request_body = MeUpdate,
+#[utoipa::path(put, path = "/api/v1/me", tag = "system", request_body = LocaleInput,
     responses((status = 200, body = Me), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_me(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<MeUpdate>,
+    Json(input): Json<LocaleInput>,
 ) -> Result<Json<Me>, AppError> {
-    let locale = Locale::parse(&body.locale).ok_or(Invalid::one("locale", Reason::UnknownValue))?;
-    state.store().user_set_locale(api.user.id, locale).await?;
-    Ok(Json(me_of(state.store().user(api.user.id).await?)))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct PasswordChange {
-    pub current: String,
-    pub new_password: String,
+    Ok(Json(me_of(state.app().own_locale_change(&api.actor(), &input).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "system", request_body = PasswordChange,
@@ -183,17 +165,9 @@ pub struct PasswordChange {
 async fn change_my_password(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<PasswordChange>,
+    Json(input): Json<PasswordChange>,
 ) -> Result<StatusCode, AppError> {
-    let (_, hash) = state.store().user_credentials(api.user.login.as_str()).await?.ok_or(AppError::NotFound)?;
-    if !verify_password(body.current, hash).await {
-        return Err(Invalid::one("current", Reason::NotFound).into());
-    }
-    if body.new_password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(Invalid::one("new_password", Reason::TooShort).into());
-    }
-    let hash = hash_password(body.new_password).await?;
-    state.store().user_set_password(Author::user(api.user.login.as_str()), &api.user.login, &hash).await?;
+    state.app().own_password_change(&api.actor(), &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -221,27 +195,21 @@ async fn my_tokens(State(state): State<AppState>, api: ApiUser) -> Result<Json<V
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct TokenRequest {
-    pub label: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct NewToken {
     /// Shown once; only its hash is kept.
     pub token: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "system", request_body = TokenRequest,
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "system", request_body = TokenInput,
     responses((status = 201, body = NewToken)), security(("bearer" = [])))]
 async fn create_my_token(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<TokenRequest>,
+    Json(input): Json<TokenInput>,
 ) -> Result<(StatusCode, Json<NewToken>), AppError> {
-    let author = Author::user(api.user.login.as_str());
-    let token = issue_token(&state, author, &api.user, body.label.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(NewToken { token })))
+    let token = state.app().token_create(&api.actor(), None, &input).await?;
+    Ok((StatusCode::CREATED, Json(NewToken { token: token.secret })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "system", params(("id" = String, Path)),
@@ -251,6 +219,6 @@ async fn revoke_my_token(
     api: ApiUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    state.store().token_revoke(Author::user(api.user.login.as_str()), api.user.id, &id).await?;
+    state.app().token_revoke(&api.actor(), None, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

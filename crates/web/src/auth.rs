@@ -1,12 +1,11 @@
-//! Passwords, session and token secrets, cookies, and the sign-in throttle.
+//! HTTP's part of signing in: cookies and the sign-in throttle. Passwords and secrets are the
+//! application layer's (`accord_app::account`); the secret helpers are re-exported for the
+//! session cookie and the sign-in form's CSRF cookie.
+
+pub use accord_app::account::{new_secret, secret_hash};
 
 use crate::error::AppError;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use axum::http::HeaderMap;
-use base64::Engine;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -16,48 +15,6 @@ pub const PRE_SESSION_COOKIE: &str = "accord_presession";
 pub const LANG_COOKIE: &str = "accord_lang";
 pub const FLASH_COOKIE: &str = "accord_flash";
 pub const SESSION_TTL_HOURS: i64 = 12;
-
-/// Hashes a password with argon2id off the async runtime (it takes tens of milliseconds).
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("password hashing task: {e}")))?
-}
-
-/// Checks a password against a stored hash; a malformed hash never matches.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// A burnt hash to verify against when the login does not exist, so that timing does not
-/// tell which logins exist.
-pub fn decoy_hash() -> &'static str {
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0bJ1xS5Q0cE8b5mBQ5Wm0m8x8Q0o3oG5S0uQ6xS5S0U"
-}
-
-/// 32 random bytes, URL-safe base64: session ids, CSRF tokens, API tokens.
-pub fn new_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// What the store keeps of a secret.
-pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// The value of one cookie of a request.
 pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
@@ -181,23 +138,5 @@ mod tests {
         assert_eq!(cookie(&headers, "c"), None);
         let set = set_cookie(SESSION_COOKIE, "v", Some(60), true, true);
         assert_eq!(set, "accord_session=v; Path=/; SameSite=Lax; Max-Age=60; HttpOnly; Secure");
-    }
-
-    #[test]
-    fn secrets_are_random_and_hashed() {
-        let a = new_secret();
-        assert_ne!(a, new_secret());
-        assert_eq!(a.len(), 43);
-        assert_eq!(secret_hash("x").len(), 64);
-    }
-
-    #[tokio::test]
-    async fn passwords_verify() {
-        let hash = hash_password("correct horse".into()).await.expect("hash");
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse".into(), hash.clone()).await);
-        assert!(!verify_password("wrong".into(), hash).await);
-        assert!(!verify_password("x".into(), "not a hash".into()).await);
-        assert!(!verify_password("x".into(), decoy_hash().into()).await);
     }
 }

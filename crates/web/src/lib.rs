@@ -4,10 +4,6 @@
 
 mod account;
 mod admin;
-/// What the command line needs of user administration.
-pub mod admin_api {
-    pub use crate::admin::{UserForm, create_user};
-}
 mod api;
 mod assets;
 pub mod auth;

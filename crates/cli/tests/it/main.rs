@@ -112,6 +112,40 @@ fn users_are_added_listed_given_tokens_and_disabled() {
 }
 
 #[test]
+fn user_and_audit_commands_obey_the_user_named_with_as() {
+    let data = Data::new();
+    assert!(data.accord(&["demo"]).status.success());
+    // Without --as the operator acts; --as a coordinator is refused users and may read the log;
+    // --as an executor reads neither.
+    assert!(data.accord(&["user", "list", "--as", "admin"]).status.success());
+    for args in [
+        &["user", "list", "--as", "coord.by"][..],
+        &["user", "disable", "exec.maz", "--as", "coord.by"],
+        &["user", "token", "exec.maz", "--as", "coord.khv"],
+        &["audit", "verify", "--as", "exec.maz"],
+    ] {
+        let out = data.accord(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).starts_with("error: "), "{args:?}: {}", stderr(&out));
+    }
+    let verify = data.accord(&["audit", "verify", "--as", "coord.khv"]);
+    assert!(verify.status.success(), "{}", stderr(&verify));
+    // A user makes their own token; a short password is named and changes nothing.
+    let own = data.accord(&["user", "token", "exec.maz", "--as", "exec.maz"]);
+    assert!(own.status.success(), "{}", stderr(&own));
+    let short = data.accord_with_stdin(&["user", "passwd", "exec.maz", "--password-stdin"], Some("short"));
+    assert_eq!(short.status.code(), Some(2));
+    assert!(stderr(&short).contains("password"), "{}", stderr(&short));
+    // An administrator cannot disable themselves; a disabled account gets no token.
+    let myself = data.accord(&["user", "disable", "admin", "--as", "admin"]);
+    assert_eq!(myself.status.code(), Some(2), "{}", stderr(&myself));
+    assert!(data.accord(&["user", "disable", "exec.fish", "--as", "admin"]).status.success());
+    let token = data.accord(&["user", "token", "exec.fish"]);
+    assert_eq!(token.status.code(), Some(2));
+    assert!(stderr(&token).contains("exec.fish"), "{}", stderr(&token));
+}
+
+#[test]
 fn bad_input_exits_2_with_one_line_naming_the_field() {
     let data = Data::new();
     assert!(data.accord(&["migrate"]).status.success());

@@ -20,6 +20,9 @@ pub enum Action<'a> {
     ManagePeople { side: Side, organisation: OrganisationId },
     /// Create users, change their roles, disable them.
     ManageUsers,
+    /// Change an account's password, language or API tokens: every user their own (`own`),
+    /// an administrator anyone's.
+    ManageAccount { own: bool },
     /// Read the audit log and verify its chain.
     ReadAudit,
     /// Back the instance up or restore it: an administrator's (or the operator's) act.
@@ -82,6 +85,7 @@ pub fn authorize(role: &Role, action: Action<'_>) -> Result<(), Forbidden> {
         ) => false,
         (Role::Admin, _) => true,
         (_, Action::Read) => true,
+        (_, Action::ManageAccount { own }) => own,
         (Role::Coordinator { side }, Action::ManageOrganisations { side: target })
         | (Role::Coordinator { side }, Action::EditOrganisation { side: target, .. })
         | (Role::Coordinator { side }, Action::ManagePeople { side: target, .. }) => *side == target,
@@ -251,6 +255,23 @@ mod tests {
         for role in [Role::Admin, coordinator_by, executor_maz, observer] {
             assert_eq!(authorize(&role, Action::Read), Ok(()));
         }
+    }
+
+    #[test]
+    fn everyone_keeps_their_own_account_and_only_admins_anyone_elses() {
+        let maz = OrganisationId::new_at(1, [1; 10]);
+        let roles = [
+            Role::Coordinator { side: Side::By },
+            Role::Executor { side: Side::By, organisation: maz },
+            Role::Observer { side: None },
+        ];
+        for role in roles {
+            assert_eq!(authorize(&role, Action::ManageAccount { own: true }), Ok(()));
+            assert_eq!(authorize(&role, Action::ManageAccount { own: false }), Err(Forbidden));
+            assert_eq!(authorize(&role, Action::ManageUsers), Err(Forbidden));
+        }
+        assert_eq!(authorize(&Role::Admin, Action::ManageAccount { own: false }), Ok(()));
+        assert_eq!(authorize(&Role::Admin, Action::ManageAccount { own: true }), Ok(()));
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! The administration API: users and the audit log.
+//! The administration API: users and the audit log. The same use cases as the pages decide
+//! who may (users: administrators; the log: administrators and coordinators).
 
-use super::audit::AuditQuery;
-use super::users::{UserForm, create_user, update_user, user_form};
+use super::AuditQuery;
 use crate::AppState;
 use crate::api::{ErrorBody, Json};
 use crate::ctx::ApiUser;
 use crate::error::AppError;
+use accord_app::account::UserInput;
 use accord_domain::audit::AuditEntry;
-use accord_domain::directory::{Action, UserAccount};
+use accord_domain::directory::UserAccount;
 use accord_store::Paging;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -19,7 +20,7 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     paths(list_users, get_user, create_user_api, update_user_api, list_audit, verify_audit, entity_history),
-    components(schemas(UserDto, UserForm, AuditEntryDto, AuditList, VerifyDto))
+    components(schemas(UserDto, UserInput, AuditEntryDto, AuditList, VerifyDto))
 )]
 pub struct ApiDoc;
 
@@ -61,40 +62,38 @@ impl From<UserAccount> for UserDto {
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_users(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<UserDto>>, AppError> {
-    api.require(Action::ManageUsers)?;
-    Ok(Json(state.store().user_list().await?.into_iter().map(UserDto::from).collect()))
+    Ok(Json(state.app().user_list(&api.actor()).await?.into_iter().map(UserDto::from).collect()))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{login}", tag = "admin", params(("login" = String, Path)), responses((status = 200, body = UserForm)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/users/{login}", tag = "admin", params(("login" = String, Path)), responses((status = 200, body = UserInput)), security(("bearer" = [])))]
 async fn get_user(
     State(state): State<AppState>,
     api: ApiUser,
     Path(login): Path<String>,
-) -> Result<Json<UserForm>, AppError> {
-    api.require(Action::ManageUsers)?;
-    Ok(Json(user_form(state.store(), &login).await?))
+) -> Result<Json<UserInput>, AppError> {
+    Ok(Json(state.app().user_input_of(&api.actor(), &login).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = UserForm,
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = UserInput,
     responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn create_user_api(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(form): Json<UserForm>,
+    Json(input): Json<UserInput>,
 ) -> Result<(StatusCode, Json<UserDto>), AppError> {
-    let user = create_user(state.store(), Some(&api.user), &form).await?;
+    let user = state.app().user_create(&api.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
-#[utoipa::path(put, path = "/api/v1/users/{login}", tag = "admin", params(("login" = String, Path)), request_body = UserForm,
-    responses((status = 200, body = UserDto), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(put, path = "/api/v1/users/{login}", tag = "admin", params(("login" = String, Path)), request_body = UserInput,
+    responses((status = 200, body = UserDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_user_api(
     State(state): State<AppState>,
     api: ApiUser,
     Path(login): Path<String>,
-    Json(form): Json<UserForm>,
+    Json(input): Json<UserInput>,
 ) -> Result<Json<UserDto>, AppError> {
-    Ok(Json(update_user(state.store(), &api.user, &login, &form).await?.into()))
+    Ok(Json(state.app().user_change(&api.actor(), &login, &input).await?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -159,8 +158,7 @@ async fn list_audit(
     api: ApiUser,
     Query(query): Query<AuditQuery>,
 ) -> Result<Json<AuditList>, AppError> {
-    api.require(Action::ReadAudit)?;
-    let page = state.store().audit_list(&query.filter(), Paging::new(query.page, query.per_page)).await?;
+    let page = state.app().audit_list(&api.actor(), &query.filter(), Paging::new(query.page, query.per_page)).await?;
     Ok(Json(AuditList {
         items: page.items.into_iter().map(AuditEntryDto::from).collect(),
         total: page.total,
@@ -171,8 +169,7 @@ async fn list_audit(
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "admin", responses((status = 200, body = VerifyDto)), security(("bearer" = [])))]
 async fn verify_audit(State(state): State<AppState>, api: ApiUser) -> Result<Json<VerifyDto>, AppError> {
-    api.require(Action::ReadAudit)?;
-    let report = state.store().audit_verify().await?;
+    let report = state.app().audit_verify(&api.actor()).await?;
     Ok(Json(VerifyDto {
         ok: report.first_break.is_none(),
         checked: report.checked,
@@ -188,7 +185,6 @@ async fn entity_history(
     api: ApiUser,
     Path((entity, id)): Path<(String, String)>,
 ) -> Result<Json<Vec<AuditEntryDto>>, AppError> {
-    api.require(Action::ReadAudit)?;
-    let history = state.store().audit_history(&entity, &id).await?;
+    let history = state.app().audit_history(&api.actor(), &entity, &id).await?;
     Ok(Json(history.into_iter().map(AuditEntryDto::from).collect()))
 }

@@ -1,37 +1,20 @@
 //! The audit log: every change, newest first, and a check of its hash chain.
 
+use super::AuditQuery;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::layout::{Chrome, ListLinks, render};
 use accord_domain::audit::AuditEntry;
-use accord_domain::directory::Action;
-use accord_store::{AuditFilter, Paging, VerifyReport};
+use accord_store::{Paging, VerifyReport};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/audit", get(list)).route("/admin/audit/verify", get(verify))
-}
-
-#[derive(Deserialize, Default)]
-pub struct AuditQuery {
-    pub entity: Option<String>,
-    pub entity_id: Option<String>,
-    pub actor: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-impl AuditQuery {
-    pub fn filter(&self) -> AuditFilter {
-        let clean = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-        AuditFilter { entity: clean(&self.entity), entity_id: clean(&self.entity_id), actor: clean(&self.actor) }
-    }
 }
 
 #[derive(Template)]
@@ -57,8 +40,8 @@ async fn page(
     query: AuditQuery,
     report: Option<VerifyReport>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::ReadAudit)?;
-    let page = state.store().audit_list(&query.filter(), Paging::new(query.page, query.per_page.or(Some(50)))).await?;
+    let paging = Paging::new(query.page, query.per_page.or(Some(50)));
+    let page = state.app().audit_list(&ctx.actor(), &query.filter(), paging).await?;
     let filters = [("entity", &query.entity), ("entity_id", &query.entity_id), ("actor", &query.actor)]
         .into_iter()
         .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| (k.to_string(), v.clone())))
@@ -82,7 +65,6 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<Audit
 }
 
 async fn verify(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require(Action::ReadAudit)?;
-    let report = state.store().audit_verify().await?;
+    let report = state.app().audit_verify(&ctx.actor()).await?;
     page(&state, &ctx, AuditQuery::default(), Some(report)).await
 }

@@ -1,23 +1,23 @@
 //! The directory's JSON API.
+//!
+//! Writes take the same inputs as the forms (`accord_app::directory`), with the version the
+//! client saw; a write without one is refused with 422 naming `version`, a stale one is 409.
 
-use super::organisations::ListQuery as OrgQuery;
-use super::people::ListQuery as PersonQuery;
-use super::{
-    create_organisation, create_person, delete_organisation, delete_person, update_organisation, update_person,
-};
+use super::query::{OrgQuery, PersonQuery};
 use crate::AppState;
 use crate::api::{ErrorBody, Json};
 use crate::ctx::ApiUser;
 use crate::error::AppError;
-use accord_domain::directory::{Action, Organisation, OrganisationForm, PersonForm};
+use accord_app::directory::{DeleteInput, OrganisationInput, PersonInput};
+use accord_domain::directory::{Action, Organisation};
 use accord_domain::{OrganisationId, PersonId};
 use accord_store::{Paging, PersonRow};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,7 +33,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         update_person_api,
         delete_person_api
     ),
-    components(schemas(OrganisationDto, OrganisationList, OrganisationBody, PersonDto, PersonList, PersonBody))
+    components(schemas(OrganisationDto, OrganisationList, OrganisationInput, PersonDto, PersonList, PersonInput))
 )]
 pub struct ApiDoc;
 
@@ -97,57 +97,6 @@ pub struct OrganisationList {
     pub per_page: i64,
 }
 
-/// What creating or updating an organisation sends. `version` is required to update.
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct OrganisationBody {
-    pub side: String,
-    pub code: String,
-    pub kind: String,
-    pub name_full_ru: String,
-    pub name_short_ru: String,
-    pub name_full_en: Option<String>,
-    pub name_short_en: Option<String>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-    pub version: Option<i64>,
-    /// Why the change is made; kept in the audit log.
-    pub reason: Option<String>,
-}
-
-impl OrganisationBody {
-    fn form(&self) -> OrganisationForm {
-        OrganisationForm {
-            side: self.side.clone(),
-            code: self.code.clone(),
-            kind: self.kind.clone(),
-            name_full_ru: self.name_full_ru.clone(),
-            name_short_ru: self.name_short_ru.clone(),
-            name_full_en: self.name_full_en.clone(),
-            name_short_en: self.name_short_en.clone(),
-            address: self.address.clone(),
-            phone: self.phone.clone(),
-            email: self.email.clone(),
-            website: self.website.clone(),
-        }
-    }
-}
-
-fn required_version(version: Option<i64>) -> Result<i64, AppError> {
-    version.ok_or_else(|| {
-        accord_domain::validation::Invalid::one("version", accord_domain::validation::Reason::Required).into()
-    })
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct DeleteParams {
-    /// The version the client last saw.
-    pub version: i64,
-    pub reason: Option<String>,
-}
-
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "directory", params(OrgQuery),
     responses((status = 200, body = OrganisationList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_organisations(
@@ -176,39 +125,38 @@ async fn get_organisation(
     Ok(Json(state.store().organisation(id).await?.into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = OrganisationBody,
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "directory", request_body = OrganisationInput,
     responses((status = 201, body = OrganisationDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn create_organisation_api(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<OrganisationBody>,
+    Json(input): Json<OrganisationInput>,
 ) -> Result<(StatusCode, Json<OrganisationDto>), AppError> {
-    let org = create_organisation(state.store(), &api.user, &body.form()).await?;
+    let org = state.app().organisation_create(&api.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(org.into())))
 }
 
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = String, Path)), request_body = OrganisationBody,
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = String, Path)), request_body = OrganisationInput,
     responses((status = 200, body = OrganisationDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_organisation_api(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<OrganisationId>,
-    Json(body): Json<OrganisationBody>,
+    Json(input): Json<OrganisationInput>,
 ) -> Result<Json<OrganisationDto>, AppError> {
-    let version = required_version(body.version)?;
-    let org = update_organisation(state.store(), &api.user, id, version, &body.form(), body.reason.clone()).await?;
+    let org = state.app().organisation_change(&api.actor(), id, &input).await?;
     Ok(Json(org.into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = String, Path), DeleteParams),
+#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "directory", params(("id" = String, Path), DeleteInput),
     responses((status = 204), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_organisation_api(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<OrganisationId>,
-    Query(params): Query<DeleteParams>,
+    Query(input): Query<DeleteInput>,
 ) -> Result<StatusCode, AppError> {
-    delete_organisation(state.store(), &api.user, id, params.version, params.reason).await?;
+    state.app().organisation_delete(&api.actor(), id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -255,34 +203,6 @@ pub struct PersonList {
     pub per_page: i64,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
-pub struct PersonBody {
-    pub organisation_id: String,
-    pub full_name_ru: String,
-    pub full_name_en: Option<String>,
-    pub position_ru: Option<String>,
-    pub position_en: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub version: Option<i64>,
-    pub reason: Option<String>,
-}
-
-impl PersonBody {
-    fn form(&self) -> PersonForm {
-        PersonForm {
-            organisation_id: self.organisation_id.clone(),
-            full_name_ru: self.full_name_ru.clone(),
-            full_name_en: self.full_name_en.clone(),
-            position_ru: self.position_ru.clone(),
-            position_en: self.position_en.clone(),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
-        }
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/people", tag = "directory", params(PersonQuery),
     responses((status = 200, body = PersonList)), security(("bearer" = [])))]
 async fn list_people(
@@ -311,38 +231,37 @@ async fn get_person(
     Ok(Json(state.store().person(id).await?.into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/people", tag = "directory", request_body = PersonBody,
+#[utoipa::path(post, path = "/api/v1/people", tag = "directory", request_body = PersonInput,
     responses((status = 201, body = PersonDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 async fn create_person_api(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<PersonBody>,
+    Json(input): Json<PersonInput>,
 ) -> Result<(StatusCode, Json<PersonDto>), AppError> {
-    let row = create_person(state.store(), &api.user, &body.form()).await?;
+    let row = state.app().person_create(&api.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
-#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "directory", params(("id" = String, Path)), request_body = PersonBody,
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "directory", params(("id" = String, Path)), request_body = PersonInput,
     responses((status = 200, body = PersonDto), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_person_api(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<PersonId>,
-    Json(body): Json<PersonBody>,
+    Json(input): Json<PersonInput>,
 ) -> Result<Json<PersonDto>, AppError> {
-    let version = required_version(body.version)?;
-    let row = update_person(state.store(), &api.user, id, version, &body.form(), body.reason.clone()).await?;
+    let row = state.app().person_change(&api.actor(), id, &input).await?;
     Ok(Json(row.into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/people/{id}", tag = "directory", params(("id" = String, Path), DeleteParams),
+#[utoipa::path(delete, path = "/api/v1/people/{id}", tag = "directory", params(("id" = String, Path), DeleteInput),
     responses((status = 204), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_person_api(
     State(state): State<AppState>,
     api: ApiUser,
     Path(id): Path<PersonId>,
-    Query(params): Query<DeleteParams>,
+    Query(input): Query<DeleteInput>,
 ) -> Result<StatusCode, AppError> {
-    delete_person(state.store(), &api.user, id, params.version, params.reason).await?;
+    state.app().person_delete(&api.actor(), id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

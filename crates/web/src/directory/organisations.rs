@@ -1,20 +1,20 @@
 //! Organisation pages: list (search, filter, sort, pages), details, create, edit, delete.
 
-use super::{create_organisation, delete_organisation, parse_version, update_organisation};
+use super::query::OrgQuery;
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::layout::{Chrome, FormErrors, ListLinks, redirect_with_flash, render, render_status};
+use accord_app::directory::{DeleteInput, OrganisationInput};
 use accord_domain::audit::AuditEntry;
 use accord_domain::directory::{Action, OrgKind, Organisation, OrganisationForm};
 use accord_domain::{OrganisationId, Side};
-use accord_store::{OrgFilter, OrgSort, Paging, PersonFilter, PersonRow};
+use accord_store::{Paging, PersonFilter, PersonRow};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,30 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/directory/organisations/{id}", get(show).post(update))
         .route("/directory/organisations/{id}/edit", get(edit_form))
         .route("/directory/organisations/{id}/delete", get(confirm_delete).post(delete))
-}
-
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    pub side: Option<String>,
-    pub kind: Option<String>,
-    pub sort: Option<String>,
-    pub dir: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-impl ListQuery {
-    pub fn filter(&self) -> OrgFilter {
-        OrgFilter {
-            query: self.q.clone().filter(|q| !q.trim().is_empty()),
-            side: self.side.as_deref().and_then(|s| s.parse::<Side>().ok()),
-            kind: self.kind.as_deref().and_then(|k| k.parse::<OrgKind>().ok()),
-            sort: self.sort.as_deref().and_then(OrgSort::parse).unwrap_or_default(),
-            descending: self.dir.as_deref() == Some("desc"),
-        }
-    }
 }
 
 #[derive(Template)]
@@ -76,7 +52,7 @@ fn kinds(ctx: &Ctx) -> Vec<(String, String)> {
     OrgKind::ALL.iter().map(|k| (k.code().to_string(), ctx.tr.t(&format!("kind-{}", k.code())))).collect()
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<OrgQuery>) -> Result<Response, AppError> {
     ctx.require(Action::Read)?;
     let filter = query.filter();
     let page = state.store().organisation_list(&filter, Paging::new(query.page, query.per_page)).await?;
@@ -134,7 +110,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Organisati
     let filter = PersonFilter { organisation: Some(id), ..Default::default() };
     let people = state.store().person_list(&filter, Paging::new(Some(1), Some(200))).await?.items;
     let history = if ctx.can(Action::ReadAudit) {
-        state.store().audit_history("organisation", &id.to_string()).await?
+        state.app().audit_history(&ctx.actor(), "organisation", &id.to_string()).await?
     } else {
         Vec::new()
     };
@@ -210,24 +186,15 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     render(&FormPage::new(&state, &ctx, form, FormErrors::default(), None))
 }
 
-#[derive(Deserialize)]
-struct Versioned {
-    #[serde(default)]
-    version: String,
-    reason: Option<String>,
-    #[serde(flatten)]
-    form: OrganisationForm,
-}
-
 async fn create(
     State(state): State<AppState>,
-    CsrfForm(ctx, form): CsrfForm<OrganisationForm>,
+    CsrfForm(ctx, input): CsrfForm<OrganisationInput>,
 ) -> Result<Response, AppError> {
-    match create_organisation(state.store(), &ctx.user, &form).await {
+    match state.app().organisation_create(&ctx.actor(), &input).await {
         Ok(org) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{}", org.id), "flash-saved")),
         Err(error) => {
-            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
-            render_status(status, &FormPage::new(&state, &ctx, form, errors, None))
+            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
+            render_status(status, &FormPage::new(&state, &ctx, input.form(), errors, None))
         }
     }
 }
@@ -251,14 +218,14 @@ async fn edit_form(
 async fn update(
     State(state): State<AppState>,
     Path(id): Path<OrganisationId>,
-    CsrfForm(ctx, input): CsrfForm<Versioned>,
+    CsrfForm(ctx, input): CsrfForm<OrganisationInput>,
 ) -> Result<Response, AppError> {
-    let version = parse_version(&input.version)?;
-    match update_organisation(state.store(), &ctx.user, id, version, &input.form, input.reason.clone()).await {
+    match state.app().organisation_change(&ctx.actor(), id, &input).await {
         Ok(org) => Ok(redirect_with_flash(&ctx, &format!("/directory/organisations/{}", org.id), "flash-saved")),
         Err(error) => {
-            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
-            render_status(status, &FormPage::new(&state, &ctx, input.form, errors, Some((id, version))))
+            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
+            let existing = Some((id, input.version.unwrap_or_default()));
+            render_status(status, &FormPage::new(&state, &ctx, input.form(), errors, existing))
         }
     }
 }
@@ -294,23 +261,15 @@ async fn confirm_delete(
     })
 }
 
-#[derive(Deserialize)]
-pub struct DeleteInput {
-    #[serde(default)]
-    pub version: String,
-    pub reason: Option<String>,
-}
-
 async fn delete(
     State(state): State<AppState>,
     Path(id): Path<OrganisationId>,
     CsrfForm(ctx, input): CsrfForm<DeleteInput>,
 ) -> Result<Response, AppError> {
-    let version = parse_version(&input.version)?;
-    match delete_organisation(state.store(), &ctx.user, id, version, input.reason).await {
+    match state.app().organisation_delete(&ctx.actor(), id, &input).await {
         Ok(()) => Ok(redirect_with_flash(&ctx, "/directory/organisations", "flash-deleted")),
         Err(error) => {
-            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
+            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
             let org = state.store().organisation(id).await?;
             let title = ctx.tr.t("confirm-delete-title");
             render_status(

@@ -1,15 +1,16 @@
 //! Pages for the people of the organisations: list, details, create, edit, delete.
 
-use super::organisations::{ConfirmDelete, DeleteInput};
-use super::{create_person, delete_person, parse_version, update_person};
+use super::organisations::ConfirmDelete;
+use super::query::PersonQuery;
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::layout::{Chrome, FormErrors, ListLinks, redirect_with_flash, render, render_status};
+use accord_app::directory::{DeleteInput, PersonInput};
+use accord_domain::PersonId;
 use accord_domain::audit::AuditEntry;
 use accord_domain::directory::{Action, Organisation, PersonForm};
-use accord_domain::{OrganisationId, PersonId, Side};
-use accord_store::{Paging, PersonFilter, PersonRow, PersonSort};
+use accord_store::{Paging, PersonRow};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -24,30 +25,6 @@ pub fn routes() -> Router<AppState> {
         .route("/directory/people/{id}", get(show).post(update))
         .route("/directory/people/{id}/edit", get(edit_form))
         .route("/directory/people/{id}/delete", get(confirm_delete).post(delete))
-}
-
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    pub q: Option<String>,
-    pub side: Option<String>,
-    pub organisation_id: Option<String>,
-    pub sort: Option<String>,
-    pub dir: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-impl ListQuery {
-    pub fn filter(&self) -> PersonFilter {
-        PersonFilter {
-            query: self.q.clone().filter(|q| !q.trim().is_empty()),
-            side: self.side.as_deref().and_then(|s| s.parse::<Side>().ok()),
-            organisation: self.organisation_id.as_deref().and_then(|o| o.parse::<OrganisationId>().ok()),
-            sort: self.sort.as_deref().and_then(PersonSort::parse).unwrap_or_default(),
-            descending: self.dir.as_deref() == Some("desc"),
-        }
-    }
 }
 
 #[derive(Template)]
@@ -68,7 +45,7 @@ struct ListPartial {
     links: ListLinks,
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(query): Query<PersonQuery>) -> Result<Response, AppError> {
     ctx.require(Action::Read)?;
     let filter = query.filter();
     let page = state.store().person_list(&filter, Paging::new(query.page, query.per_page)).await?;
@@ -115,7 +92,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<PersonId>)
     ctx.require(Action::Read)?;
     let row = state.store().person(id).await?;
     let history = if ctx.can(Action::ReadAudit) {
-        state.store().audit_history("person", &id.to_string()).await?
+        state.app().audit_history(&ctx.actor(), "person", &id.to_string()).await?
     } else {
         Vec::new()
     };
@@ -205,13 +182,13 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    CsrfForm(ctx, form): CsrfForm<PersonForm>,
+    CsrfForm(ctx, input): CsrfForm<PersonInput>,
 ) -> Result<Response, AppError> {
-    match create_person(state.store(), &ctx.user, &form).await {
+    match state.app().person_create(&ctx.actor(), &input).await {
         Ok(row) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{}", row.person.id), "flash-saved")),
         Err(error) => {
-            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
-            render_status(status, &FormPage::new(&state, &ctx, form, errors, None).await?)
+            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
+            render_status(status, &FormPage::new(&state, &ctx, input.form(), errors, None).await?)
         }
     }
 }
@@ -223,26 +200,17 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Perso
     render(&FormPage::new(&state, &ctx, form, FormErrors::default(), Some((id, row.person.version))).await?)
 }
 
-#[derive(Deserialize)]
-struct Versioned {
-    #[serde(default)]
-    version: String,
-    reason: Option<String>,
-    #[serde(flatten)]
-    form: PersonForm,
-}
-
 async fn update(
     State(state): State<AppState>,
     Path(id): Path<PersonId>,
-    CsrfForm(ctx, input): CsrfForm<Versioned>,
+    CsrfForm(ctx, input): CsrfForm<PersonInput>,
 ) -> Result<Response, AppError> {
-    let version = parse_version(&input.version)?;
-    match update_person(state.store(), &ctx.user, id, version, &input.form, input.reason.clone()).await {
+    match state.app().person_change(&ctx.actor(), id, &input).await {
         Ok(row) => Ok(redirect_with_flash(&ctx, &format!("/directory/people/{}", row.person.id), "flash-saved")),
         Err(error) => {
-            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
-            render_status(status, &FormPage::new(&state, &ctx, input.form, errors, Some((id, version))).await?)
+            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
+            let existing = Some((id, input.version.unwrap_or_default()));
+            render_status(status, &FormPage::new(&state, &ctx, input.form(), errors, existing).await?)
         }
     }
 }
@@ -277,11 +245,10 @@ async fn delete(
     Path(id): Path<PersonId>,
     CsrfForm(ctx, input): CsrfForm<DeleteInput>,
 ) -> Result<Response, AppError> {
-    let version = parse_version(&input.version)?;
-    match delete_person(state.store(), &ctx.user, id, version, input.reason).await {
+    match state.app().person_delete(&ctx.actor(), id, &input).await {
         Ok(()) => Ok(redirect_with_flash(&ctx, "/directory/people", "flash-deleted")),
         Err(error) => {
-            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error)?;
+            let (status, errors) = FormErrors::from_app_error(&ctx.tr, error.into())?;
             let row = state.store().person(id).await?;
             render_status(status, &confirm_page(&state, &ctx, &row, errors.general))
         }

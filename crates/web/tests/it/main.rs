@@ -1,6 +1,7 @@
 //! The web application over real HTTP: a server on a free port per test, on SQLite and
 //! (when configured) PostgreSQL, and browser journeys in headless Chromium.
 
+mod account_stories;
 mod app;
 mod briefing_stories;
 mod browser;
