@@ -20,10 +20,14 @@
 //! | module | use cases |
 //! |---|---|
 //! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
+//! | [`trade`] | trade and rate imports, product groups, mirror verdicts; summaries and reconciliations |
+//! | [`logistics`] | network import and item edits, chains as plan indicators; routes, landed costs, localisation |
 
 pub mod actor;
 pub mod error;
+pub mod logistics;
 pub mod plan;
+pub mod trade;
 pub mod use_case;
 
 pub use actor::Actor;
