@@ -2,6 +2,8 @@
 //! the permission matrix of every write use case, and the reproductions of the rules that
 //! once lived in the doors.
 
+mod logistics_stories;
 mod matrix;
 mod plan_stories;
 mod support;
+mod trade_stories;
