@@ -396,7 +396,11 @@ pub async fn record(
 ) -> Result<(), CliError> {
     loaded(app.store()).await?;
     let input = RecordInput { quarter: quarter.to_string(), dry_run };
-    let outcome = app.chain_indicators_record(actor, &input).await.map_err(|e| CliError::from_app(e, tr))?;
+    let outcome = app.chain_indicators_record(actor, &input).await.map_err(|e| {
+        // The refusal's message may not name the quarter (a closed period): the command does.
+        let refused = CliError::from_app(e, tr);
+        CliError { message: format!("{}: {}", quarter.trim(), refused.message), ..refused }
+    })?;
     if json {
         return print_json(serde_json::to_string_pretty(&outcome));
     }
