@@ -3,6 +3,7 @@
 //! indicators. Every write is a use case of `accord_app::logistics`, with the same input type
 //! as the page's form.
 
+use super::UPLOAD_LIMIT;
 use super::view::parse_currency;
 use crate::AppState;
 use crate::ctx::ApiUser;
@@ -22,9 +23,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-
-/// A network file sent to the API: the size it may have.
-pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -86,6 +86,8 @@ async fn leg_save(
     State(state): State<AppState>,
     CsrfForm(ctx, form): CsrfForm<LegFormData>,
 ) -> Result<Response, AppError> {
+    // The form's fields are read here, before the use case: who may send them is asked first
+    // (the use case's own rule, asked again there) so that a refusal is a 403, not field errors.
     ctx.require(Action::ManageLogistics)?;
     let tr = ctx.tr;
     let previous = Some(form.previous.trim().to_string()).filter(|p| !p.is_empty());

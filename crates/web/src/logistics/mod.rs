@@ -16,13 +16,15 @@ mod nodes;
 mod routes;
 mod view;
 
-pub use api::UPLOAD_LIMIT;
 pub use demo::load_reference;
 
 use crate::AppState;
 use crate::i18n::Tr;
 use accord_formats::Problem;
 use axum::Router;
+
+/// A network file sent to the API or uploaded: the size it may have.
+pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

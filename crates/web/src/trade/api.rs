@@ -2,7 +2,7 @@
 //! and imports of trade and rate files sent as the request body. Every write is a use case of
 //! `accord_app::trade`, with the same input type as the page's form.
 
-use super::import_notes;
+use super::{UPLOAD_LIMIT, import_notes};
 use crate::AppState;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
@@ -22,9 +22,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-
-/// Trade files sent to the API or uploaded: the size up to which a file is read in one part.
-pub const UPLOAD_LIMIT: usize = accord_formats::trade::SPLIT_AT as usize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

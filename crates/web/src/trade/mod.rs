@@ -12,7 +12,6 @@ mod overview;
 mod view;
 
 pub use accord_app::trade::{MirrorQuery, ScopeSummary, SummaryQuery, SummaryRequest};
-pub use api::UPLOAD_LIMIT;
 pub use measure::{MeasureTrade, measure_trade};
 pub(crate) use view::{amount, chart_options, flow_series, percent_text, territory_name};
 
@@ -23,6 +22,9 @@ use accord_app::trade::ImportSummary;
 use accord_domain::trade::{Currency, Granularity, PeriodRange, RateBasis, ReportedBy, Scope, Territory};
 use accord_store::{Author, Store, TradeFile};
 use axum::Router;
+
+/// Trade files sent to the API or uploaded: the size up to which a file is read in one part.
+pub const UPLOAD_LIMIT: usize = accord_formats::trade::SPLIT_AT as usize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
