@@ -4,6 +4,7 @@ problem-logistics-not-yes-no = “{ $value }” must be yes or no
 problem-logistics-not-json = the value is not JSON: { $detail }
 problem-logistics-unknown-column = unknown column
 problem-logistics-item-invalid = the row cannot be read: { $detail }
+problem-logistics-document-invalid = the file cannot be read: { $detail }
 problem-logistics-unknown-sheet = unknown sheet: expected the sheets nodes, legs, products
 problem-logistics-no-sheets = the workbook has no sheet named nodes, legs or products
 logistics-title = Logistics

@@ -1,6 +1,8 @@
 # accord — English (second language): trade
 
 trade-side-needed = The file holds both sides' figures: say whose statistics they are.
+trade-rule-row-other-side = The file holds figures reported by { $reporter }, a territory of the other side: that side's coordinator imports its statistics.
+problem-trade-more-problems = …and { $count } more problems
 trade-title = Mutual trade
 mirror-title = Mirror reconciliation
 groups-title = Product groups

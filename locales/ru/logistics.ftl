@@ -4,6 +4,7 @@ problem-logistics-not-yes-no = «{ $value }» — нужно «да» или «�
 problem-logistics-not-json = значение не читается как JSON: { $detail }
 problem-logistics-unknown-column = неизвестный столбец
 problem-logistics-item-invalid = строка не читается: { $detail }
+problem-logistics-document-invalid = файл не читается: { $detail }
 problem-logistics-unknown-sheet = неизвестный лист: ожидаются листы nodes, legs, products
 problem-logistics-no-sheets = в книге нет листов nodes, legs или products
 logistics-title = Логистика

@@ -23,14 +23,18 @@
 //! | [`account`] | users (create, change, a new password, disable), signing in and out, one's own password, language and API tokens; the audit log's reads |
 //! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
 //! | [`review`] | reporting periods, reports and their workflow, evidence, meetings, the agenda, decisions, two-key minutes, reminders; the invitation and the briefing pack |
+//! | [`trade`] | trade and rate imports, product groups, mirror verdicts; summaries and reconciliations |
+//! | [`logistics`] | network import and item edits, chains as plan indicators; routes, landed costs, localisation |
 
 pub mod account;
 pub mod actor;
 pub mod directory;
 pub mod error;
 pub mod instance;
+pub mod logistics;
 pub mod plan;
 pub mod review;
+pub mod trade;
 pub mod use_case;
 
 pub use actor::Actor;

@@ -213,8 +213,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("exported {} measures of plan {} to {}", measures.len(), plan.code, out.display());
             Ok(())
         }
-        Command::Import(ImportCommand::Trade { file, format, source, side, dry_run }) => {
-            crate::trade::import_trade(&store, &tr, &file, &format, source, side.as_deref(), dry_run, cli.quiet).await
+        Command::Import(ImportCommand::Trade { ref file, ref format, ref source, ref side, dry_run }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            let (source, side) = (source.clone(), side.as_deref());
+            crate::trade::import_trade(&app, &actor, &tr, file, format, source, side, dry_run, cli.quiet).await
         }
         Command::Import(ImportCommand::Fleet { file, dry_run }) => {
             crate::fleet::import(&store, accord_web::fleet::ImportKind::Fleet, &file, dry_run).await
@@ -229,11 +232,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             crate::fleet::kpi(&store, &from, &to, by.as_deref(), json).await
         }
         Command::Fleet(FleetCommand::Due { json }) => crate::fleet::due(&store, json).await,
-        Command::Import(ImportCommand::Rates { files, dry_run }) => {
-            crate::trade::import_rates(&store, &tr, &files, dry_run).await
+        Command::Import(ImportCommand::Rates { ref files, dry_run }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::trade::import_rates(&app, &actor, &tr, files, dry_run).await
         }
         Command::Trade(TradeCommand::Summary { from, to, by, granularity, currency, basis, json }) => {
-            let query = accord_web::trade::SummaryQuery {
+            let query = accord_app::trade::SummaryQuery {
                 from,
                 to,
                 granularity: Some(granularity),
@@ -243,8 +248,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             };
             crate::trade::summary(&store, &query, json).await
         }
-        Command::Import(ImportCommand::Network { file, dry_run }) => {
-            crate::logistics::import_network(&store, &tr, &file, dry_run).await
+        Command::Import(ImportCommand::Network { ref file, dry_run }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::logistics::import_network(&app, &actor, &tr, file, dry_run).await
         }
         Command::Export(ExportCommand::Network { format, out }) => {
             crate::logistics::export_network(&store, &format, &out).await
@@ -256,10 +263,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             crate::logistics::chain(&store, &key, currency, json).await
         }
         Command::Logistics(LogisticsCommand::Indicators { json }) => {
-            crate::logistics::indicators(&store, &tr, json).await
+            crate::logistics::indicators(&App::new(store.clone()), &tr, json).await
         }
-        Command::Logistics(LogisticsCommand::Record { quarter, dry_run, json }) => {
-            crate::logistics::record(&store, &tr, &quarter, dry_run, json).await
+        Command::Logistics(LogisticsCommand::Record { ref quarter, dry_run, json }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::logistics::record(&app, &actor, &tr, quarter, dry_run, json).await
         }
         Command::Remind { ref quarter, ref smtp, ref today } => {
             let app = App::new(store.clone());

@@ -70,7 +70,6 @@ impl From<AppError> for CliError {
             AppError::App(e) => CliError::from_app(e, &tr),
             AppError::Store(StoreError::NotFound { entity }) => CliError::input(format!("{entity} not found")),
             AppError::BadRequest(key) => CliError::input(tr.t(key)),
-            AppError::Logistics { key, detail } => CliError::input(tr.ta(&key, &[("detail", detail)])),
             AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
             AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
             AppError::Store(StoreError::Review(refusal)) => CliError::input(refusal.to_string()),

@@ -2,14 +2,18 @@
 //! `accord bench logistics`.
 
 use crate::commands::CliError;
+use accord_app::logistics::{
+    ExclusionView, Loaded, NetworkFormat, RecordInput, RouteRequest, chain_answer, export, find_routes, load,
+    problem_lines,
+};
+use accord_app::{Actor, App};
 use accord_domain::logistics::{
     CargoClass, Days, FixedRates, GridSpec, Product, Regime, RouteQuery, SearchGraph, ShelfLife, Unit, find_product,
     grid_network,
 };
 use accord_domain::trade::{CommodityCode, Currency, Money};
-use accord_store::{Author, Store};
-use accord_web::logistics::transfer::{NetworkFormat, export};
-use accord_web::logistics::{RouteRequest, chain_answer, find_routes, import_bytes, load};
+use accord_i18n::Tr;
+use accord_store::Store;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -20,7 +24,7 @@ fn currency(text: Option<&str>) -> Result<Option<Currency>, CliError> {
         .transpose()
 }
 
-async fn loaded(store: &Store) -> Result<accord_web::logistics::Loaded, CliError> {
+async fn loaded(store: &Store) -> Result<Loaded, CliError> {
     let loaded = load(store).await?;
     if loaded.records.is_empty() {
         return Err(CliError::input(
@@ -95,9 +99,9 @@ trait ReasonText {
     fn reason_text(&self) -> String;
 }
 
-impl ReasonText for accord_web::logistics::ExclusionView {
+impl ReasonText for ExclusionView {
     fn reason_text(&self) -> String {
-        let tr = accord_web::i18n::Tr::new(accord_domain::directory::Locale::En);
+        let tr = Tr::new(accord_domain::directory::Locale::En);
         tr.ta(&self.key, &[("count", self.count.to_string())])
     }
 }
@@ -106,7 +110,7 @@ pub async fn chain(store: &Store, key: &str, currency_code: Option<String>, json
     let loaded = loaded(store).await?;
     let currency = currency(currency_code.as_deref())?;
     let answer = chain_answer(&loaded, key, currency).map_err(|e| match e {
-        accord_web::AppError::NotFound => {
+        accord_app::Error::NotFound { .. } => {
             let keys: Vec<&str> = loaded.data.chains.iter().map(|c| c.key.as_str()).collect();
             CliError::input(format!("no chain {key:?}; chains: {}", keys.join(", ")))
         }
@@ -118,7 +122,7 @@ pub async fn chain(store: &Store, key: &str, currency_code: Option<String>, json
         return Ok(());
     }
     let lc = &answer.cost;
-    let tr = accord_web::i18n::Tr::new(accord_domain::directory::Locale::En);
+    let tr = Tr::new(accord_domain::directory::Locale::En);
     println!("{} ({}), {} intermediaries, {}", answer.name_en, answer.key, answer.intermediaries, lc.currency.code());
     for line in &lc.lines {
         let label = tr.t(&line.key.replace('.', "-"));
@@ -155,28 +159,33 @@ pub async fn chain(store: &Store, key: &str, currency_code: Option<String>, json
     Ok(())
 }
 
-pub async fn import_network(
-    store: &Store,
-    tr: &accord_web::i18n::Tr,
-    file: &Path,
-    dry_run: bool,
-) -> Result<(), CliError> {
+/// A logistics file's problem in the reader's language: a workbook's sheet and row, or the
+/// JSON path as written.
+fn problem_line(tr: &Tr, p: &accord_formats::Problem) -> String {
+    if p.sheet == "json" && !p.column.is_empty() {
+        return tr.ta("problem-where", &[("where", p.column.clone()), ("reason", tr.problem_reason(&p.reason))]);
+    }
+    tr.problem(p)
+}
+
+/// `accord import network FILE`: as the acting user, all or nothing.
+pub async fn import_network(app: &App, actor: &Actor, tr: &Tr, file: &Path, dry_run: bool) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let author = Author { login: None };
-    let report = import_bytes(store, tr, author, &name, &bytes, dry_run).await.map_err(|e| match e {
-        accord_web::AppError::Logistics { detail, .. } => {
-            for line in detail.lines() {
-                eprintln!("{}: {line}", file.display());
+    let report = match app.network_import(actor, &name, &bytes, dry_run).await {
+        Ok(report) => report,
+        Err(accord_app::Error::InvalidFile(problems)) => {
+            for p in &problems {
+                eprintln!("{}: {}", file.display(), problem_line(tr, p));
             }
-            CliError::input(format!(
+            return Err(CliError::input(format!(
                 "{} problem(s) in {}; nothing was imported",
-                detail.lines().count(),
+                problems.len(),
                 file.display()
-            ))
+            )));
         }
-        other => other.into(),
-    })?;
+        Err(e) => return Err(CliError::from_app(e, tr)),
+    };
     let sections: Vec<&str> = report.sections.iter().map(|k| k.code()).collect();
     println!(
         "{} ({}): {} nodes, {} legs, {} products, {} chains; sections {}",
@@ -304,8 +313,7 @@ pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dumps: &BenchDumps) ->
     println!("  search (bounds + labels):            median {s_med:.2?}, min {s_min:.2?}");
     println!("  full search, median of {runs}:            {t_med:.2?}   (target < 100 ms)");
 
-    let data = accord_formats::logistics::reference()
-        .map_err(|p| CliError::other(accord_web::logistics::problem_lines(&p, 3)))?;
+    let data = accord_formats::logistics::reference().map_err(|p| CliError::other(problem_lines(&p, 3)))?;
     let berries = find_product(&data.products, "lingonberry-frozen").map_err(|e| other(&e))?;
     let query = RouteQuery {
         from: data.network.find("KHV").map_err(|e| other(&e))?,
@@ -346,9 +354,9 @@ fn print_json(value: Result<String, serde_json::Error>) -> Result<(), CliError> 
 
 /// `accord logistics indicators`: the chain-measured indicators, their figure now and the last
 /// recorded one.
-pub async fn indicators(store: &Store, tr: &accord_web::i18n::Tr, json: bool) -> Result<(), CliError> {
-    let loaded = loaded(store).await?;
-    let links = accord_web::logistics::indicators::measured_links(store, &loaded).await?;
+pub async fn indicators(app: &App, tr: &Tr, json: bool) -> Result<(), CliError> {
+    let loaded = loaded(app.store()).await?;
+    let links = app.chain_measured_links(&loaded).await?;
     if json {
         return print_json(serde_json::to_string_pretty(&links));
     }
@@ -376,17 +384,23 @@ pub async fn indicators(store: &Store, tr: &accord_web::i18n::Tr, json: bool) ->
     Ok(())
 }
 
-/// `accord logistics record --quarter Q`: writes the chains' figures as the quarter's actuals.
+/// `accord logistics record --quarter Q`: writes the chains' figures as the quarter's actuals,
+/// as the acting user.
 pub async fn record(
-    store: &Store,
-    tr: &accord_web::i18n::Tr,
+    app: &App,
+    actor: &Actor,
+    tr: &Tr,
     quarter: &str,
     dry_run: bool,
     json: bool,
 ) -> Result<(), CliError> {
-    loaded(store).await?;
-    let (_, quarter) = accord_web::review::parse_quarter(store, quarter).await?;
-    let outcome = accord_web::logistics::indicators::record_quarter(store, Author::SYSTEM, quarter, dry_run).await?;
+    loaded(app.store()).await?;
+    let input = RecordInput { quarter: quarter.to_string(), dry_run };
+    let outcome = app.chain_indicators_record(actor, &input).await.map_err(|e| {
+        // The refusal's message may not name the quarter (a closed period): the command does.
+        let refused = CliError::from_app(e, tr);
+        CliError { message: format!("{}: {}", quarter.trim(), refused.message), ..refused }
+    })?;
     if json {
         return print_json(serde_json::to_string_pretty(&outcome));
     }
@@ -395,6 +409,6 @@ pub async fn record(
         println!("{} {} [{}]: {before} → {}", f.measure_number, f.indicator_name_ru, f.chain, tr.decimal(f.value));
     }
     let verb = if dry_run { "would write" } else { "written" };
-    println!("{quarter}: {} {verb}, {} unchanged", outcome.written, outcome.unchanged);
+    println!("{}: {} {verb}, {} unchanged", outcome.quarter, outcome.written, outcome.unchanged);
     Ok(())
 }

@@ -1,10 +1,10 @@
 //! `accord import trade|rates`, `accord trade summary|generate` and `accord bench trade`.
 
 use crate::commands::CliError;
+use accord_app::trade::{ImportSummary, SummaryQuery, TradeImportOptions, summaries};
+use accord_app::{Actor, App};
+use accord_i18n::Tr;
 use accord_store::{Author, Store};
-use accord_web::i18n::Tr;
-use accord_web::trade::transfer::{TradeFormat, TradeReadError, read_trade_file};
-use accord_web::trade::{ImportRequest, SummaryQuery, import_read, summaries};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -16,28 +16,31 @@ fn peak_memory_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn print_problems(e: TradeReadError, tr: &Tr, file: &Path) -> CliError {
-    match e {
-        TradeReadError::Problems { problems, more } => {
-            for p in &problems {
-                eprintln!("{}: {}", file.display(), tr.problem(p));
-            }
-            if more > 0 {
-                eprintln!("… and {more} more problem(s)");
-            }
-            CliError::input(format!(
-                "{} problem(s) in {}; nothing was imported",
-                problems.len() as u64 + more,
-                file.display()
-            ))
-        }
-        TradeReadError::Io { .. } => CliError::input(e.to_string()),
+/// A file's problems, one line each on stderr naming the file, then the refusal.
+fn file_problems(problems: &[accord_formats::Problem], tr: &Tr, file: &Path) -> CliError {
+    for p in problems {
+        eprintln!("{}: {}", file.display(), tr.problem(p));
     }
+    let count = problems.iter().filter(|p| p.reason.key != accord_app::trade::MORE_PROBLEMS).count();
+    CliError::input(format!("{count} problem(s) in {}; nothing was imported", file.display()))
 }
 
+/// The rows an import left out, in the reader's language.
+fn notes(tr: &Tr, summary: &ImportSummary) -> Vec<String> {
+    let mut notes: Vec<String> = summary.skipped.iter().map(|s| tr.skipped(s)).collect();
+    if summary.more_skipped > 0 {
+        let count = tr.int(i64::try_from(summary.more_skipped).unwrap_or(i64::MAX));
+        notes.push(tr.ta("import-more-skipped", &[("count", count)]));
+    }
+    notes
+}
+
+/// `accord import trade FILE`: as the acting user (`--as`), who must be allowed to import
+/// before the file is read.
 #[allow(clippy::too_many_arguments)]
 pub async fn import_trade(
-    store: &Store,
+    app: &App,
+    actor: &Actor,
     tr: &Tr,
     file: &Path,
     format: &str,
@@ -46,47 +49,43 @@ pub async fn import_trade(
     dry_run: bool,
     quiet: bool,
 ) -> Result<(), CliError> {
-    let format = TradeFormat::parse(format).ok_or_else(|| CliError::input("--format: auto, comtrade or template"))?;
-    let side = side
-        .map(|s| s.parse::<accord_domain::Side>().map_err(|e| CliError::input(format!("--side: {e}"))))
-        .transpose()?;
+    let options = TradeImportOptions {
+        name: None,
+        format: Some(format.to_string()),
+        source,
+        side: side.map(str::to_string),
+        dry_run: Some(dry_run),
+    };
     let started = Instant::now();
-    let path = file.to_path_buf();
     let show_bar = !quiet && std::io::stderr().is_terminal();
-    let read = tokio::task::spawn_blocking(move || {
-        let bar = show_bar.then(|| {
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} ~{eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        });
-        let read = read_trade_file(&path, format, |done, total| {
+    let bar = show_bar.then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} ~{eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = {
+        let bar = bar.clone();
+        move |done: u64, total: u64| {
             if let Some(bar) = &bar {
                 bar.set_length(total);
                 bar.set_position(done);
             }
-        });
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
         }
-        read
-    })
-    .await
-    .map_err(|e| CliError::other(e.to_string()))?
-    .map_err(|e| print_problems(e, tr, file))?;
-    let read_time = started.elapsed();
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let request = ImportRequest { source, side, dry_run };
-    let summary = import_read(store, Author::SYSTEM, &name, read, &request).await.map_err(|e| match e {
-        accord_web::AppError::BadRequest("trade-side-needed") => {
-            CliError::input("the file holds both sides' figures: say whose statistics they are with --side BY|KHV")
-        }
-        other => other.into(),
-    })?;
+    };
+    let result = app.trade_import_file(actor, file, &options, progress).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(accord_app::Error::InvalidFile(problems)) => return Err(file_problems(&problems, tr, file)),
+        Err(e) => return Err(CliError::from_app(e, tr)),
+    };
     let total = started.elapsed();
-    for note in summary.notes(tr) {
+    for note in notes(tr, &summary) {
         eprintln!("{}: {note}", file.display());
     }
     let rate = summary.rows_read as f64 / total.as_secs_f64().max(1e-9);
@@ -112,14 +111,13 @@ pub async fn import_trade(
         ),
         Some(outcome) => println!(
             "imported {} rows ({}) → {} records for {periods} into source \"{}\" ({}), {} earlier records replaced; \
-             read {:.2} s, total {:.2} s, {:.0} rows/s{memory}",
+             total {:.2} s, {:.0} rows/s{memory}",
             summary.rows_read,
             summary.format,
             outcome.inserted,
             summary.source,
             summary.side.code(),
             outcome.replaced,
-            read_time.as_secs_f64(),
             total.as_secs_f64(),
             rate
         ),
@@ -127,46 +125,37 @@ pub async fn import_trade(
     Ok(())
 }
 
-pub async fn import_rates(store: &Store, tr: &Tr, files: &[PathBuf], dry_run: bool) -> Result<(), CliError> {
-    let mut all = Vec::new();
+/// `accord import rates FILE…`: every file in one transaction, as the acting user.
+pub async fn import_rates(app: &App, actor: &Actor, tr: &Tr, files: &[PathBuf], dry_run: bool) -> Result<(), CliError> {
+    let mut read = Vec::with_capacity(files.len());
     for file in files {
         let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
-        match accord_formats::trade::read_rates(&bytes) {
-            Ok(read) => {
-                for skipped in &read.skipped {
-                    eprintln!(
-                        "{}: {}",
-                        file.display(),
-                        tr.ta("rates-currency-left-out", &[("currency", skipped.clone())])
-                    );
-                }
-                all.push((file, read));
-            }
-            Err(problems) => {
-                for p in &problems {
-                    eprintln!("{}: {}", file.display(), tr.problem(p));
-                }
-                return Err(CliError::input(format!(
-                    "{} problem(s) in {}; nothing was imported",
-                    problems.len(),
-                    file.display()
-                )));
-            }
-        }
-    }
-    for (file, read) in all {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if dry_run {
-            println!(
-                "dry run: {}: {} rates ({:?}); nothing was changed",
-                file.display(),
-                read.rates.len(),
-                read.source
-            );
-            continue;
+        read.push((name, bytes));
+    }
+    let outcomes = match app.rates_import(actor, &read, dry_run).await {
+        Ok(outcomes) => outcomes,
+        Err(accord_app::Error::InvalidFile(problems)) => {
+            for p in &problems {
+                eprintln!("{}", tr.problem(p));
+            }
+            return Err(CliError::input(format!(
+                "{} problem(s) in the rate files; nothing was imported",
+                problems.len()
+            )));
         }
-        let outcome = store.rates_import(Author::SYSTEM, &name, &read.rates).await?;
-        println!("{}: {} new rates, {} already stored", file.display(), outcome.inserted, outcome.unchanged);
+        Err(e) => return Err(CliError::from_app(e, tr)),
+    };
+    for (file, o) in files.iter().zip(&outcomes) {
+        for skipped in &o.skipped {
+            eprintln!("{}: {}", file.display(), tr.ta("rates-currency-left-out", &[("currency", skipped.clone())]));
+        }
+        match &o.outcome {
+            None => println!("dry run: {}: {} rates ({:?}); nothing was changed", file.display(), o.rates, o.source),
+            Some(outcome) => {
+                println!("{}: {} new rates, {} already stored", file.display(), outcome.inserted, outcome.unchanged)
+            }
+        }
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! again changes nothing and leaves no audit entry.
 
 use crate::directory::new_uuid;
-use crate::{Author, Result, Store, StoreError, corrupt};
+use crate::{Author, Result, Store, StoreError, WriteTx, corrupt};
 use accord_domain::audit::Change;
 use accord_domain::logistics::{
     Chain, ChainIndicatorLink, ChainMetric, FixedRate, Leg, LocalisationCase, Node, Park, Product,
@@ -186,6 +186,24 @@ impl LogisticsImportOutcome {
     }
 }
 
+const RECORDS_SQL: &str = "SELECT kind, key, version, body FROM logistics_items ORDER BY position, kind, key";
+
+fn records_of(rows: Vec<sqlx::any::AnyRow>) -> Result<LogisticsRecords> {
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let kind: String = row.try_get("kind")?;
+        let kind = LogisticsKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("logistics kind {kind}")))?;
+        let body: String = row.try_get("body")?;
+        items.push(StoredLogisticsItem {
+            kind,
+            key: row.try_get("key")?,
+            version: row.try_get("version")?,
+            body: serde_json::from_str(&body).map_err(corrupt("logistics item body"))?,
+        });
+    }
+    Ok(LogisticsRecords { items })
+}
+
 fn text(body: &Value) -> String {
     // serde_json's map keeps keys sorted, so equal values give equal text.
     body.to_string()
@@ -194,23 +212,13 @@ fn text(body: &Value) -> String {
 impl Store {
     /// Every stored logistics item.
     pub async fn logistics_records(&self) -> Result<LogisticsRecords> {
-        let rows = sqlx::query("SELECT kind, key, version, body FROM logistics_items ORDER BY position, kind, key")
-            .fetch_all(&self.pool)
-            .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            let kind: String = row.try_get("kind")?;
-            let kind =
-                LogisticsKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("logistics kind {kind}")))?;
-            let body: String = row.try_get("body")?;
-            items.push(StoredLogisticsItem {
-                kind,
-                key: row.try_get("key")?,
-                version: row.try_get("version")?,
-                body: serde_json::from_str(&body).map_err(corrupt("logistics item body"))?,
-            });
-        }
-        Ok(LogisticsRecords { items })
+        records_of(sqlx::query(RECORDS_SQL).fetch_all(&self.pool).await?)
+    }
+
+    /// The stored items as the caller's transaction sees them: a use case that validated the
+    /// whole network on what it loaded compares this with it before it writes.
+    pub async fn logistics_records_in(&self, w: &mut WriteTx<'_>) -> Result<LogisticsRecords> {
+        records_of(sqlx::query(RECORDS_SQL).fetch_all(&mut *w.tx).await?)
     }
 
     /// Replaces every item of the `kinds` given by `items` (which must all be of those kinds),
@@ -223,6 +231,21 @@ impl Store {
         items: &[LogisticsItem],
         file: &LogisticsFile,
     ) -> Result<LogisticsImportOutcome> {
+        let mut w = self.begin_write(author).await?;
+        let outcome = self.logistics_replace_in(&mut w, kinds, items, file).await?;
+        w.commit().await?;
+        Ok(outcome)
+    }
+
+    /// [`Store::logistics_replace`] inside the caller's transaction.
+    pub async fn logistics_replace_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        kinds: &[LogisticsKind],
+        items: &[LogisticsItem],
+        file: &LogisticsFile,
+    ) -> Result<LogisticsImportOutcome> {
+        let login = w.author_login();
         let mut seen = std::collections::HashSet::new();
         for item in items {
             if !kinds.contains(&item.kind) {
@@ -232,7 +255,6 @@ impl Store {
                 return Err(StoreError::Invalid(Invalid::one(item.kind.code(), Reason::NotUnique)));
             }
         }
-        let mut w = self.begin_write(author).await?;
         let rows: Vec<(String, String, String, i64, i64)> =
             sqlx::query_as("SELECT kind, key, body, version, position FROM logistics_items")
                 .fetch_all(&mut *w.tx)
@@ -258,7 +280,7 @@ impl Store {
                     .bind(&body)
                     .bind(position as i64)
                     .bind(&now)
-                    .bind(author.login)
+                    .bind(login.as_deref())
                     .bind(item.kind.code())
                     .bind(&item.key)
                     .execute(&mut *w.tx)
@@ -283,7 +305,7 @@ impl Store {
                     .bind(position as i64)
                     .bind(&body)
                     .bind(&now)
-                    .bind(author.login)
+                    .bind(login.as_deref())
                     .execute(&mut *w.tx)
                     .await?;
                     w.audit(Change::create(item.kind.entity(), &item.key, &item.body)).await?;
@@ -319,7 +341,7 @@ impl Store {
             .bind(outcome.updated as i64)
             .bind(outcome.deleted as i64)
             .bind(&now)
-            .bind(author.login)
+            .bind(login.as_deref())
             .execute(&mut *w.tx)
             .await?;
             let after = serde_json::json!({
@@ -327,7 +349,6 @@ impl Store {
                 "inserted": outcome.inserted, "updated": outcome.updated, "deleted": outcome.deleted,
             });
             w.audit(Change::create("logistics_import", &id, &after)).await?;
-            w.commit().await?;
         }
         Ok(outcome)
     }
@@ -342,10 +363,24 @@ impl Store {
         expected_version: Option<i64>,
         item: &LogisticsItem,
     ) -> Result<i64> {
+        let mut w = self.begin_write(author).await?;
+        let version = self.logistics_save_in(&mut w, previous_key, expected_version, item).await?;
+        w.commit().await?;
+        Ok(version)
+    }
+
+    /// [`Store::logistics_save`] inside the caller's transaction.
+    pub async fn logistics_save_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        previous_key: Option<&str>,
+        expected_version: Option<i64>,
+        item: &LogisticsItem,
+    ) -> Result<i64> {
         if item.key.trim().is_empty() {
             return Err(Invalid::one("key", Reason::Required).into());
         }
-        let mut w = self.begin_write(author).await?;
+        let login = w.author_login();
         let kind = item.kind.code();
         let entity = item.kind.entity();
         let body = text(&item.body);
@@ -377,7 +412,7 @@ impl Store {
                 .bind(&item.key)
                 .bind(&body)
                 .bind(&now)
-                .bind(author.login)
+                .bind(login.as_deref())
                 .bind(kind)
                 .bind(previous)
                 .execute(&mut *w.tx)
@@ -404,15 +439,15 @@ impl Store {
                 .bind(position)
                 .bind(&body)
                 .bind(&now)
-                .bind(author.login)
+                .bind(login.as_deref())
                 .execute(&mut *w.tx)
                 .await?;
                 w.audit(Change::create(entity, &item.key, &item.body)).await?;
                 1
             }
-            _ => return Err(Invalid::one("version", Reason::UnknownValue).into()),
+            (Some(_), None) => return Err(Invalid::one("version", Reason::Required).into()),
+            (None, Some(_)) => return Err(Invalid::one("version", Reason::UnknownValue).into()),
         };
-        w.commit().await?;
         Ok(version)
     }
 
@@ -425,6 +460,18 @@ impl Store {
         expected_version: i64,
     ) -> Result<()> {
         let mut w = self.begin_write(author).await?;
+        self.logistics_delete_in(&mut w, kind, key, expected_version).await?;
+        w.commit().await
+    }
+
+    /// [`Store::logistics_delete`] inside the caller's transaction.
+    pub async fn logistics_delete_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        kind: LogisticsKind,
+        key: &str,
+        expected_version: i64,
+    ) -> Result<()> {
         let entity = kind.entity();
         let current: Option<(String, i64)> =
             sqlx::query_as("SELECT body, version FROM logistics_items WHERE kind = $1 AND key = $2")
@@ -442,8 +489,7 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         let before: Value = serde_json::from_str(&old).map_err(corrupt("logistics item body"))?;
-        w.audit(Change::delete(entity, key, &before)).await?;
-        w.commit().await
+        w.audit(Change::delete(entity, key, &before)).await
     }
 }
 
@@ -481,11 +527,17 @@ impl Store {
     /// Links an indicator to a chain (replacing its earlier link). The caller builds the link
     /// with [`ChainIndicatorLink::new`], which checks the chain and the indicator.
     pub async fn logistics_link_indicator(&self, author: Author<'_>, link: &ChainIndicatorLink) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        self.logistics_link_indicator_in(&mut w, link).await?;
+        w.commit().await
+    }
+
+    /// [`Store::logistics_link_indicator`] inside the caller's transaction.
+    pub async fn logistics_link_indicator_in(&self, w: &mut WriteTx<'_>, link: &ChainIndicatorLink) -> Result<()> {
         let before = self.logistics_indicator_links().await?.into_iter().find(|l| l.indicator == link.indicator);
         if before.as_ref() == Some(link) {
             return Ok(());
         }
-        let mut w = self.begin_write(author).await?;
         let now = w.now_text();
         sqlx::query(
             "INSERT INTO logistics_indicator_links (indicator_id, chain_key, metric, currency, updated_at) \
@@ -508,23 +560,27 @@ impl Store {
             Some(b) => Change::update("indicator_chain_link", &entity, b, link),
             None => Change::create("indicator_chain_link", &entity, link),
         };
-        w.audit(change).await?;
-        w.commit().await
+        w.audit(change).await
     }
 
     /// Removes an indicator's link; its recorded actuals stay.
     pub async fn logistics_unlink_indicator(&self, author: Author<'_>, indicator: IndicatorId) -> Result<()> {
+        let mut w = self.begin_write(author).await?;
+        self.logistics_unlink_indicator_in(&mut w, indicator).await?;
+        w.commit().await
+    }
+
+    /// [`Store::logistics_unlink_indicator`] inside the caller's transaction.
+    pub async fn logistics_unlink_indicator_in(&self, w: &mut WriteTx<'_>, indicator: IndicatorId) -> Result<()> {
         let Some(before) = self.logistics_indicator_links().await?.into_iter().find(|l| l.indicator == indicator)
         else {
             return Err(StoreError::NotFound { entity: "indicator_chain_link" });
         };
-        let mut w = self.begin_write(author).await?;
         sqlx::query("DELETE FROM logistics_indicator_links WHERE indicator_id = $1")
             .bind(indicator.to_string())
             .execute(&mut *w.tx)
             .await?;
-        w.audit(Change::delete("indicator_chain_link", indicator.to_string(), &before)).await?;
-        w.commit().await
+        w.audit(Change::delete("indicator_chain_link", indicator.to_string(), &before)).await
     }
 
     /// Writes the chain figures of `quarter` as the linked indicators' actuals, all in one
@@ -533,6 +589,19 @@ impl Store {
     pub async fn logistics_record_figures(
         &self,
         author: Author<'_>,
+        quarter: Quarter,
+        figures: &[(IndicatorId, Decimal)],
+    ) -> Result<RecordedFigures> {
+        let mut w = self.begin_write(author).await?;
+        let outcome = self.logistics_record_figures_in(&mut w, quarter, figures).await?;
+        w.commit().await?;
+        Ok(outcome)
+    }
+
+    /// [`Store::logistics_record_figures`] inside the caller's transaction.
+    pub async fn logistics_record_figures_in(
+        &self,
+        w: &mut WriteTx<'_>,
         quarter: Quarter,
         figures: &[(IndicatorId, Decimal)],
     ) -> Result<RecordedFigures> {
@@ -546,16 +615,14 @@ impl Store {
             stored.push((*indicator, previous, *value));
         }
         let mut outcome = RecordedFigures::default();
-        let mut w = self.begin_write(author).await?;
         for (indicator, previous, value) in stored {
             if previous == Some(value) {
                 outcome.unchanged += 1;
                 continue;
             }
-            crate::plan::write_actual(&mut w, indicator, quarter, previous, Some(value)).await?;
+            crate::plan::write_actual(w, indicator, quarter, previous, Some(value)).await?;
             outcome.written += 1;
         }
-        w.commit().await?;
         Ok(outcome)
     }
 }

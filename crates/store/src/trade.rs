@@ -6,7 +6,7 @@
 //! other months stay; importing the file its source last received changes nothing.
 
 use crate::directory::new_uuid;
-use crate::{Author, Result, Store, StoreError, corrupt, parse_time};
+use crate::{Author, Result, Store, StoreError, WriteTx, corrupt, parse_time};
 use accord_domain::audit::Change;
 use accord_domain::trade::{
     AggregateKey, AggregatedRecord, CommodityCode, Currency, Flow, MirrorStatus, Money, Period, ProductGroup, QtyUnit,
@@ -187,11 +187,24 @@ impl Store {
         file: &TradeFile,
         records: &[AggregatedRecord],
     ) -> Result<TradeImportOutcome> {
+        let mut w = self.begin_write(author).await?;
+        let outcome = self.trade_import_in(&mut w, source, file, records).await?;
+        w.commit().await?;
+        Ok(outcome)
+    }
+
+    /// [`Store::trade_import`] inside the caller's transaction.
+    pub async fn trade_import_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        source: &Source,
+        file: &TradeFile,
+        records: &[AggregatedRecord],
+    ) -> Result<TradeImportOutcome> {
         let name = source.name.trim();
         if name.is_empty() {
             return Err(Invalid::one("source", Reason::Required).into());
         }
-        let mut w = self.begin_write(author).await?;
         let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM trade_sources WHERE side = $1 AND name = $2")
             .bind(source.side.code())
             .bind(name)
@@ -264,7 +277,7 @@ impl Store {
         .bind(periods.first().map(ToString::to_string))
         .bind(periods.last().map(ToString::to_string))
         .bind(w.now_text())
-        .bind(author.login)
+        .bind(w.author_login())
         .execute(&mut *w.tx)
         .await?;
         for (period, lines) in &by_period {
@@ -294,7 +307,6 @@ impl Store {
             "periods": periods.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
         w.audit(Change::create("trade_import", &import_id, &after)).await?;
-        w.commit().await?;
         Ok(TradeImportOutcome { unchanged: false, replaced, inserted: records.len() as u64, periods: periods.len() })
     }
 
@@ -380,6 +392,13 @@ impl Store {
     /// stored with a different value stops the whole import, naming it.
     pub async fn rates_import(&self, author: Author<'_>, file_name: &str, rates: &[Rate]) -> Result<RatesOutcome> {
         let mut w = self.begin_write(author).await?;
+        let outcome = self.rates_import_in(&mut w, file_name, rates).await?;
+        w.commit().await?;
+        Ok(outcome)
+    }
+
+    /// [`Store::rates_import`] inside the caller's transaction (several files in one).
+    pub async fn rates_import_in(&self, w: &mut WriteTx<'_>, file_name: &str, rates: &[Rate]) -> Result<RatesOutcome> {
         let (Some(first), Some(last)) = (rates.iter().map(|r| r.date).min(), rates.iter().map(|r| r.date).max()) else {
             return Ok(RatesOutcome::default());
         };
@@ -451,7 +470,6 @@ impl Store {
                 "to": last.to_string(),
             });
             w.audit(Change::create("exchange_rates", file_name, &after)).await?;
-            w.commit().await?;
         }
         Ok(outcome)
     }
@@ -550,7 +568,8 @@ impl Store {
             .collect()
     }
 
-    /// Creates a group, or replaces the one with the same key if `expected_version` matches.
+    /// Creates a group (`expected_version` `None`), or replaces the one with the same key if
+    /// `expected_version` is its version.
     pub async fn product_group_save(
         &self,
         author: Author<'_>,
@@ -558,6 +577,20 @@ impl Store {
         expected_version: Option<i64>,
     ) -> Result<StoredGroup> {
         let mut w = self.begin_write(author).await?;
+        let stored = self.product_group_save_in(&mut w, group, expected_version).await?;
+        w.commit().await?;
+        let measures = self.product_groups().await?.iter().find(|g| g.id == stored.id).map(|g| g.measures.clone());
+        Ok(StoredGroup { measures: measures.unwrap_or_default(), ..stored })
+    }
+
+    /// [`Store::product_group_save`] inside the caller's transaction; the group comes back
+    /// without its measure links (read them after the commit).
+    pub async fn product_group_save_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        group: &ProductGroup,
+        expected_version: Option<i64>,
+    ) -> Result<StoredGroup> {
         let prefixes: Vec<String> = group.prefixes.iter().map(ToString::to_string).collect();
         let prefixes = serde_json::to_string(&prefixes).map_err(bad("group prefixes"))?;
         let targets = serde_json::to_string(&group.targets).map_err(bad("group targets"))?;
@@ -573,7 +606,8 @@ impl Store {
         });
         let (id, version) = match existing {
             Some((id, version, _)) => {
-                if expected_version.is_some_and(|v| v != version) {
+                // A save that did not read the group (no version) does not overwrite it.
+                if expected_version != Some(version) {
                     return Err(StoreError::Conflict { entity: "product_group", current: version });
                 }
                 sqlx::query(
@@ -618,13 +652,17 @@ impl Store {
                 (id, 1)
             }
         };
-        w.commit().await?;
-        let measures = self.product_groups().await?.iter().find(|g| g.id == id).map(|g| g.measures.clone());
-        Ok(StoredGroup { id, version, group: group.clone(), measures: measures.unwrap_or_default() })
+        Ok(StoredGroup { id, version, group: group.clone(), measures: Vec::new() })
     }
 
     pub async fn product_group_delete(&self, author: Author<'_>, id: &str, expected_version: i64) -> Result<()> {
         let mut w = self.begin_write(author).await?;
+        self.product_group_delete_in(&mut w, id, expected_version).await?;
+        w.commit().await
+    }
+
+    /// [`Store::product_group_delete`] inside the caller's transaction.
+    pub async fn product_group_delete_in(&self, w: &mut WriteTx<'_>, id: &str, expected_version: i64) -> Result<()> {
         let current: Option<(i64, String)> = sqlx::query_as("SELECT version, key FROM product_groups WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *w.tx)
@@ -635,13 +673,18 @@ impl Store {
         }
         sqlx::query("DELETE FROM product_group_measures WHERE group_id = $1").bind(id).execute(&mut *w.tx).await?;
         sqlx::query("DELETE FROM product_groups WHERE id = $1").bind(id).execute(&mut *w.tx).await?;
-        w.audit(Change::delete("product_group", id, &serde_json::json!({ "key": key }))).await?;
-        w.commit().await
+        w.audit(Change::delete("product_group", id, &serde_json::json!({ "key": key }))).await
     }
 
     /// Sets which plan measures a group stands behind ("supplies of MTZ tractors" ↔ 8701).
     pub async fn product_group_link(&self, author: Author<'_>, id: &str, measures: &[MeasureId]) -> Result<()> {
         let mut w = self.begin_write(author).await?;
+        self.product_group_link_in(&mut w, id, measures).await?;
+        w.commit().await
+    }
+
+    /// [`Store::product_group_link`] inside the caller's transaction.
+    pub async fn product_group_link_in(&self, w: &mut WriteTx<'_>, id: &str, measures: &[MeasureId]) -> Result<()> {
         let exists: Option<(String,)> =
             sqlx::query_as("SELECT id FROM product_groups WHERE id = $1").bind(id).fetch_optional(&mut *w.tx).await?;
         if exists.is_none() {
@@ -679,8 +722,7 @@ impl Store {
             &serde_json::json!({ "measures": before }),
             &serde_json::json!({ "measures": after }),
         ))
-        .await?;
-        w.commit().await
+        .await
     }
 
     // -----------------------------------------------------------------------------------------
@@ -724,11 +766,26 @@ impl Store {
         status: MirrorStatus,
         comment: Option<&str>,
     ) -> Result<MirrorVerdict> {
+        let mut w = self.begin_write(author).await?;
+        let verdict = self.mirror_verdict_set_in(&mut w, key, expected_version, status, comment).await?;
+        w.commit().await?;
+        Ok(verdict)
+    }
+
+    /// [`Store::mirror_verdict_set`] inside the caller's transaction.
+    pub async fn mirror_verdict_set_in(
+        &self,
+        w: &mut WriteTx<'_>,
+        key: &MirrorKey,
+        expected_version: Option<i64>,
+        status: MirrorStatus,
+        comment: Option<&str>,
+    ) -> Result<MirrorVerdict> {
         let comment = comment.map(str::trim).filter(|c| !c.is_empty());
         if status != MirrorStatus::Open && status != MirrorStatus::Accepted && comment.is_none() {
             return Err(Invalid::one("comment", Reason::Required).into());
         }
-        let mut w = self.begin_write(author).await?;
+        let login = w.author_login();
         let current: Option<(i64, String, Option<String>)> = sqlx::query_as(
             "SELECT version, status, comment FROM mirror_statuses WHERE exporter = $1 AND importer = $2 AND bucket = $3 AND code = $4",
         )
@@ -753,7 +810,7 @@ impl Store {
                 .bind(status.code())
                 .bind(comment)
                 .bind(w.now_text())
-                .bind(author.login)
+                .bind(login.as_deref())
                 .bind(key.exporter.as_str())
                 .bind(key.importer.as_str())
                 .bind(&key.bucket)
@@ -776,22 +833,20 @@ impl Store {
                 .bind(status.code())
                 .bind(comment)
                 .bind(w.now_text())
-                .bind(author.login)
+                .bind(login.as_deref())
                 .execute(&mut *w.tx)
                 .await?;
                 w.audit(Change::create("mirror_status", &entity_id, &after)).await?;
                 1
             }
         };
-        let updated_at = w.now;
-        w.commit().await?;
         Ok(MirrorVerdict {
             key: key.clone(),
             status,
             comment: comment.map(str::to_string),
             version,
-            updated_at,
-            updated_by: author.login.map(str::to_string),
+            updated_at: w.now,
+            updated_by: login,
         })
     }
 }

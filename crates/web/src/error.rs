@@ -32,20 +32,6 @@ pub enum AppError {
     BadRequest(&'static str),
     #[error("internal error: {0}")]
     Internal(String),
-    /// A figure needs an exchange rate that is not stored; the text names the currency and date.
-    #[error("{0}")]
-    MissingRate(String),
-    /// Logistics input the domain refused: a Fluent id (`logistics-network-negative-time`) and
-    /// the domain's own message naming the item (node, leg, product, chain).
-    #[error("{detail}")]
-    Logistics { key: String, detail: String },
-}
-
-impl AppError {
-    /// A logistics domain error by its stable key (`logistics.route.same-node`) and message.
-    pub fn logistics(key: &str, detail: impl ToString) -> AppError {
-        AppError::Logistics { key: key.replace('.', "-"), detail: detail.to_string() }
-    }
 }
 
 /// Review rules' refusals reach handlers as store errors, whether the store or the handler asked.
@@ -209,16 +195,6 @@ impl AppError {
                 info
             }
             AppError::BadRequest(key) => ErrorInfo::new(StatusCode::BAD_REQUEST, "bad_request", key),
-            AppError::MissingRate(detail) => {
-                let mut info = ErrorInfo::new(StatusCode::UNPROCESSABLE_ENTITY, "missing_rate", "error-missing-rate");
-                info.args.push(("detail", detail.clone()));
-                info
-            }
-            AppError::Logistics { key, detail } => {
-                let mut info = ErrorInfo::new(StatusCode::UNPROCESSABLE_ENTITY, "logistics", key);
-                info.args.push(("detail", detail.clone()));
-                info
-            }
             AppError::Store(_) | AppError::Internal(_) => {
                 ErrorInfo::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal")
             }

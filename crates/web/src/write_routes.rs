@@ -132,4 +132,29 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     route("POST", "/api/v1/me/password", &[UseCase::OwnPasswordChange]),
     route("POST", "/api/v1/me/tokens", &[UseCase::TokenCreate]),
     route("DELETE", "/api/v1/me/tokens/{id}", &[UseCase::TokenRevoke]),
+    // trade: pages
+    route("POST", "/trade/import", &[UseCase::TradeImport, UseCase::RatesImport]),
+    route("POST", "/trade/groups", &[UseCase::ProductGroupSave]),
+    route("POST", "/trade/mirror", &[UseCase::MirrorVerdictSet]),
+    // trade: API
+    route("POST", "/api/v1/trade/imports", &[UseCase::TradeImport]),
+    route("POST", "/api/v1/trade/rates", &[UseCase::RatesImport]),
+    route("POST", "/api/v1/trade/groups", &[UseCase::ProductGroupSave]),
+    route("PUT", "/api/v1/trade/groups/{key}", &[UseCase::ProductGroupSave]),
+    route("DELETE", "/api/v1/trade/groups/{key}", &[UseCase::ProductGroupDelete]),
+    route("PUT", "/api/v1/trade/mirror", &[UseCase::MirrorVerdictSet]),
+    // logistics: pages
+    route("POST", "/logistics/import", &[UseCase::NetworkImport]),
+    route("POST", "/logistics/nodes/save", &[UseCase::NetworkItemSave]),
+    route("POST", "/logistics/nodes/delete", &[UseCase::NetworkItemDelete]),
+    route("POST", "/logistics/legs/save", &[UseCase::NetworkItemSave]),
+    route("POST", "/logistics/legs/delete", &[UseCase::NetworkItemDelete]),
+    route("POST", "/logistics/indicators/link", &[UseCase::ChainIndicatorLink]),
+    route("POST", "/logistics/indicators/unlink", &[UseCase::ChainIndicatorUnlink]),
+    route("POST", "/logistics/indicators/record", &[UseCase::ChainIndicatorsRecord]),
+    // logistics: API
+    route("PUT", "/api/v1/logistics/network", &[UseCase::NetworkImport]),
+    route("POST", "/api/v1/logistics/indicators", &[UseCase::ChainIndicatorLink]),
+    route("DELETE", "/api/v1/logistics/indicators/{indicator}", &[UseCase::ChainIndicatorUnlink]),
+    route("POST", "/api/v1/logistics/indicators/record", &[UseCase::ChainIndicatorsRecord]),
 ];

@@ -5,7 +5,9 @@
 mod account_stories;
 mod directory_stories;
 mod instance_stories;
+mod logistics_stories;
 mod matrix;
 mod plan_stories;
 mod review_stories;
 mod support;
+mod trade_stories;

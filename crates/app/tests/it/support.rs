@@ -233,3 +233,35 @@ impl World {
             .total
     }
 }
+/// The logistics part of the world: the reference network, products, chains, parks and rates
+/// shipped with accord (KHV, MSQ, MOG, …; chains `pollock-today`, `pollock-direct`, …).
+impl World {
+    pub async fn load_logistics(&self) {
+        use accord_app::logistics::{items_of, reference_document};
+        use accord_store::{LogisticsFile, LogisticsKind};
+        let doc = reference_document().expect("reference data");
+        let kinds = LogisticsKind::ALL.to_vec();
+        let items = items_of(&doc, &kinds).expect("items");
+        let file = LogisticsFile { file_name: "reference".into(), format: "json".into(), sha256: String::new() };
+        self.store().logistics_replace(Author::SYSTEM, &kinds, &items, &file).await.expect("reference network");
+    }
+}
+
+/// A node of the world's network as the node form gives it (`code` also names it, uniquely).
+pub fn node(code: &str) -> accord_domain::logistics::Node {
+    serde_json::from_value(serde_json::json!({
+        "code": code, "name_ru": format!("Склад {code}"), "name_en": format!("Depot {code}"),
+        "kind": "warehouse", "country": "RU", "time_zone": "Asia/Vladivostok"
+    }))
+    .expect("node")
+}
+
+/// A leg of the world's network: `days` in transit, a cost per container in roubles.
+pub fn leg(from: &str, to: &str, mode: &str, days: i64) -> accord_domain::logistics::Leg {
+    serde_json::from_value(serde_json::json!({
+        "from": from, "to": to, "mode": mode, "distance_km": 30,
+        "transit_days": {"min": days, "typical": days, "max": days},
+        "cost_per_container": {"amount": "15000.00", "currency": "RUB"}
+    }))
+    .expect("leg")
+}

@@ -436,6 +436,17 @@ fn trade_import_is_all_or_nothing_and_summarised() {
         stderr(&english)
     );
 
+    // An observer's import is refused before the file is read: not the file's problems (exit 2)
+    // but a refusal of the role (exit 1).
+    let users = data.accord_with_stdin(
+        &["user", "add", "--login", "watcher", "--name", "Наблюдатель", "--role", "observer", "--password-stdin"],
+        Some("correct horse battery"),
+    );
+    assert!(users.status.success(), "{}", stderr(&users));
+    let observer = data.accord(&["import", "trade", bad.to_str().expect("utf-8"), "--as", "watcher"]);
+    assert_eq!(observer.status.code(), Some(1), "{}", stderr(&observer));
+    assert!(!stderr(&observer).contains("12x"), "the file was not read: {}", stderr(&observer));
+
     let summary = data.accord(&["trade", "summary", "--from", "2020Q1", "--to", "2020Q1", "--json"]);
     assert!(summary.status.success(), "{}", stderr(&summary));
     let json: serde_json::Value = serde_json::from_str(&stdout(&summary)).expect("json");
@@ -530,9 +541,13 @@ fn logistics_routes_name_unknown_nodes_and_answer_in_json() {
     assert!(stdout(&dry).contains("2026Q4: 2 would write, 0 unchanged"), "{}", stdout(&dry));
     let again = data.accord(&["logistics", "indicators", "--json"]);
     assert!(stdout(&again).contains("2026Q3") && !stdout(&again).contains("2026Q4"), "a dry run writes nothing");
+    // A closed period is a refusal of the present state, not of the input: exit 1 (it was 2
+    // before the command went through the use case, which refuses it as the API's 409 does).
     let closed = data.accord(&["logistics", "record", "--quarter", "2026Q2"]);
-    assert_eq!(closed.status.code(), Some(2), "{}", stderr(&closed));
+    assert_eq!(closed.status.code(), Some(1), "{}", stderr(&closed));
     assert!(stderr(&closed).contains("2026Q2"), "{}", stderr(&closed));
+    let observer = data.accord(&["logistics", "record", "--quarter", "2026Q4", "--as", "observer"]);
+    assert_eq!(observer.status.code(), Some(1), "{}", stderr(&observer));
 
     let out = data.0.path().join("network.xlsx");
     let out_text = out.to_string_lossy().to_string();

@@ -1,23 +1,28 @@
 //! The logistics JSON API: routes, chains with their landed cost and what-ifs, localisation,
-//! and the whole network document (read, or replaced by an import).
+//! the whole network document (read, or replaced by an import), and chains measured as plan
+//! indicators. Every write is a use case of `accord_app::logistics`, with the same input type
+//! as the page's form.
 
-use super::transfer::{ImportReport, NetworkFormat, export, import_bytes};
-use super::{ChainAnswer, ChainSummary, LocalisationAnswer, RouteAnswer, chain_answer, chain_list, find_routes, load};
+use super::UPLOAD_LIMIT;
+use super::view::parse_currency;
 use crate::AppState;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
+use crate::i18n::Tr;
+use accord_app::logistics::{
+    ChainAnswer, ChainSummary, LinkInput, LocalisationAnswer, MeasuredLink, NetworkFormat, NetworkImportReport,
+    RecordInput, RecordOutcome, RouteAnswer, RoutesQuery, chain_answer, chain_list, export, find_routes, load,
+    localisations,
+};
 use accord_domain::directory::Action;
-use axum::Json;
-use axum::Router;
+use accord_domain::logistics::ChainIndicatorLink;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post};
+use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-
-/// A network file sent to the API: the size it may have.
-pub const UPLOAD_LIMIT: usize = 32 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -26,22 +31,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/logistics/chains/{key}", get(chain))
         .route("/api/v1/logistics/localisation", get(localisation))
         .route("/api/v1/logistics/indicators", get(indicator_links).post(link_indicator))
-        .route("/api/v1/logistics/indicators/record", axum::routing::post(record_indicators))
-        .route("/api/v1/logistics/indicators/{indicator}", axum::routing::delete(unlink_indicator))
+        .route("/api/v1/logistics/indicators/record", post(record_indicators))
+        .route("/api/v1/logistics/indicators/{indicator}", delete(unlink_indicator))
 }
 
 /// Routes that take whole files, with their own body limit.
 pub fn upload_routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/logistics/network", get(network).put(put_network))
-        .route("/logistics/import", axum::routing::post(super::pages::import_upload))
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
 }
 
 async fn routes_api(
     State(state): State<AppState>,
     api: ApiUser,
-    Query(query): Query<super::pages::RoutesQuery>,
+    Query(query): Query<RoutesQuery>,
 ) -> Result<Json<RouteAnswer>, AppError> {
     api.require(Action::Read)?;
     let request = query.request()?.ok_or(AppError::BadRequest("logistics-routes-needs"))?;
@@ -52,10 +56,6 @@ async fn routes_api(
 #[derive(Deserialize)]
 struct CurrencyQuery {
     currency: Option<String>,
-}
-
-fn currency(query: &CurrencyQuery) -> Result<Option<accord_domain::trade::Currency>, AppError> {
-    super::pages::parse_currency(query.currency.as_deref())
 }
 
 #[derive(Serialize)]
@@ -69,8 +69,9 @@ async fn chains(
     Query(query): Query<CurrencyQuery>,
 ) -> Result<Json<ChainList>, AppError> {
     api.require(Action::Read)?;
+    let currency = parse_currency(query.currency.as_deref())?;
     let loaded = load(state.store()).await?;
-    Ok(Json(ChainList { items: chain_list(&loaded, currency(&query)?) }))
+    Ok(Json(ChainList { items: chain_list(&loaded, currency) }))
 }
 
 async fn chain(
@@ -80,8 +81,9 @@ async fn chain(
     Query(query): Query<CurrencyQuery>,
 ) -> Result<Json<ChainAnswer>, AppError> {
     api.require(Action::Read)?;
+    let currency = parse_currency(query.currency.as_deref())?;
     let loaded = load(state.store()).await?;
-    Ok(Json(chain_answer(&loaded, &key, currency(&query)?)?))
+    Ok(Json(chain_answer(&loaded, &key, currency)?))
 }
 
 #[derive(Serialize)]
@@ -92,7 +94,7 @@ struct LocalisationList {
 async fn localisation(State(state): State<AppState>, api: ApiUser) -> Result<Json<LocalisationList>, AppError> {
     api.require(Action::Read)?;
     let loaded = load(state.store()).await?;
-    Ok(Json(LocalisationList { items: super::localisations(&loaded)? }))
+    Ok(Json(LocalisationList { items: localisations(&loaded)? }))
 }
 
 async fn network(State(state): State<AppState>, api: ApiUser) -> Result<Response, AppError> {
@@ -108,70 +110,55 @@ struct PutQuery {
 }
 
 /// Replaces the sections the body has (a JSON document or an XLSX workbook), all or nothing.
+/// A refused file is a 422 naming every problem, each at its JSON path or sheet and row.
 async fn put_network(
     State(state): State<AppState>,
+    Extension(tr): Extension<Tr>,
     api: ApiUser,
     Query(query): Query<PutQuery>,
     body: Bytes,
-) -> Result<Json<ImportReport>, AppError> {
-    api.require(Action::ManageLogistics)?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    let tr = crate::i18n::Tr::new(api.user.locale);
-    Ok(Json(import_bytes(state.store(), &tr, author, "api", &body, query.dry_run).await?))
+) -> Result<Response, AppError> {
+    match state.app().network_import(&api.actor(), "api", &body, query.dry_run).await {
+        Ok(report) => Ok(Json::<NetworkImportReport>(report).into_response()),
+        Err(accord_app::Error::InvalidFile(problems)) => {
+            let lines: Vec<String> = problems.iter().map(|p| super::problem_line(&tr, p)).collect();
+            let body = serde_json::json!({
+                "error": {
+                    "code": "invalid_file",
+                    "message": tr.ta("logistics-import-refused", &[("detail", lines.join("\n"))]),
+                    "problems": problems.iter().zip(&lines).map(|(p, text)| serde_json::json!({
+                        "sheet": p.sheet_name(), "row": p.row, "path": p.column, "key": p.reason.key, "message": text,
+                    })).collect::<Vec<_>>(),
+                }
+            });
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Every plan indicator a chain measures, with the chain's figure now and the last recorded one.
-async fn indicator_links(
-    State(state): State<AppState>,
-    api: ApiUser,
-) -> Result<Json<Vec<super::indicators::MeasuredLink>>, AppError> {
+async fn indicator_links(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<MeasuredLink>>, AppError> {
     api.require(Action::Read)?;
     let loaded = load(state.store()).await?;
-    Ok(Json(super::indicators::measured_links(state.store(), &loaded).await?))
-}
-
-#[derive(Deserialize)]
-struct LinkBody {
-    indicator: String,
-    chain: String,
-    metric: String,
-    #[serde(default)]
-    currency: Option<String>,
+    Ok(Json(state.app().chain_measured_links(&loaded).await?))
 }
 
 async fn link_indicator(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<LinkBody>,
-) -> Result<Json<accord_domain::logistics::ChainIndicatorLink>, AppError> {
-    api.require(Action::ManageLogistics)?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    let request = super::indicators::LinkRequest {
-        indicator: body.indicator,
-        chain: body.chain,
-        metric: body.metric,
-        currency: body.currency,
-    };
-    Ok(Json(super::indicators::link(state.store(), author, &request).await?))
+    Json(body): Json<LinkInput>,
+) -> Result<Json<ChainIndicatorLink>, AppError> {
+    Ok(Json(state.app().chain_indicator_link(&api.actor(), &body).await?))
 }
 
 async fn unlink_indicator(
     State(state): State<AppState>,
     api: ApiUser,
     Path(indicator): Path<String>,
-) -> Result<axum::http::StatusCode, AppError> {
-    api.require(Action::ManageLogistics)?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    let id = indicator.trim().parse().map_err(|_| AppError::NotFound)?;
-    state.store().logistics_unlink_indicator(author, id).await?;
-    Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-struct RecordBody {
-    quarter: String,
-    #[serde(default)]
-    dry_run: bool,
+) -> Result<StatusCode, AppError> {
+    state.app().chain_indicator_unlink(&api.actor(), &indicator).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Writes every linked chain's figure as the quarter's actual (or with `dry_run` only says
@@ -179,10 +166,7 @@ struct RecordBody {
 async fn record_indicators(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<RecordBody>,
-) -> Result<Json<super::indicators::RecordOutcome>, AppError> {
-    api.require(Action::ManageLogistics)?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    let (_, quarter) = crate::review::parse_quarter(state.store(), &body.quarter).await?;
-    Ok(Json(super::indicators::record_quarter(state.store(), author, quarter, body.dry_run).await?))
+    Json(body): Json<RecordInput>,
+) -> Result<Json<RecordOutcome>, AppError> {
+    Ok(Json(state.app().chain_indicators_record(&api.actor(), &body).await?))
 }

@@ -1,13 +1,12 @@
 //! Pages of chain-measured indicators: the list with each chain's figure now and the last
 //! recorded one, the link form, unlinking, and recording a quarter.
 
-use super::indicators::{LinkRequest, MeasuredLink, link, linkable_indicators, measured_links, record_quarter};
-use super::load;
 use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::layout::{Chrome, redirect_with_flash, render};
+use accord_app::logistics::{LinkInput, Loaded, MeasuredLink, RecordInput, load};
 use accord_domain::directory::Action;
 use accord_domain::logistics::ChainMetric;
 use accord_domain::trade::Currency;
@@ -46,7 +45,7 @@ pub fn metric_label(tr: &Tr, metric: ChainMetric, currency: Currency) -> String 
 }
 
 /// Rows for the links, in the reader's language.
-pub fn link_rows(tr: &Tr, links: &[MeasuredLink], loaded: &super::Loaded) -> Vec<LinkRow> {
+pub fn link_rows(tr: &Tr, links: &[MeasuredLink], loaded: &Loaded) -> Vec<LinkRow> {
     links
         .iter()
         .map(|m| {
@@ -103,8 +102,10 @@ async fn indicators_page(
     let tr = &ctx.tr;
     let store = state.store();
     let loaded = load(store).await?;
-    let links = measured_links(store, &loaded).await?;
-    let indicators = linkable_indicators(store)
+    let links = state.app().chain_measured_links(&loaded).await?;
+    let indicators = state
+        .app()
+        .chain_linkable_indicators()
         .await?
         .into_iter()
         .map(|i| {
@@ -118,7 +119,8 @@ async fn indicators_page(
         .iter()
         .map(|c| (c.key.clone(), if tr.is_en() { c.name_en.clone() } else { c.name_ru.clone() }))
         .collect();
-    let (_, period) = crate::review::plan_period(store).await?;
+    let plan = state.app().plan_resolve(None).await?;
+    let period = store.review_plan_period(plan.id).await?;
     let quarters: Vec<String> = period.quarters().iter().map(ToString::to_string).collect();
     let today = chrono::Utc::now().date_naive();
     let current = accord_domain::Quarter::of_month(chrono::Datelike::year(&today), chrono::Datelike::month(&today))
@@ -146,30 +148,11 @@ async fn indicators_page(
     })
 }
 
-#[derive(Deserialize)]
-struct LinkForm {
-    #[serde(default)]
-    indicator: String,
-    #[serde(default)]
-    chain: String,
-    #[serde(default)]
-    metric: String,
-    #[serde(default)]
-    currency: String,
-}
-
 async fn link_form(
     State(state): State<AppState>,
-    CsrfForm(ctx, form): CsrfForm<LinkForm>,
+    CsrfForm(ctx, form): CsrfForm<LinkInput>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::ManageLogistics)?;
-    let request = LinkRequest {
-        indicator: form.indicator,
-        chain: form.chain,
-        metric: form.metric,
-        currency: Some(form.currency),
-    };
-    link(state.store(), ctx.author(), &request).await?;
+    state.app().chain_indicator_link(&ctx.actor(), &form).await?;
     Ok(redirect_with_flash(&ctx, "/logistics/indicators", "logistics-linked"))
 }
 
@@ -182,25 +165,14 @@ async fn unlink_form(
     State(state): State<AppState>,
     CsrfForm(ctx, form): CsrfForm<UnlinkForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::ManageLogistics)?;
-    let id = form.indicator.trim().parse().map_err(|_| AppError::NotFound)?;
-    state.store().logistics_unlink_indicator(ctx.author(), id).await?;
+    state.app().chain_indicator_unlink(&ctx.actor(), &form.indicator).await?;
     Ok(redirect_with_flash(&ctx, "/logistics/indicators", "logistics-unlinked"))
-}
-
-#[derive(Deserialize)]
-struct RecordForm {
-    #[serde(default)]
-    quarter: String,
 }
 
 async fn record_form(
     State(state): State<AppState>,
-    CsrfForm(ctx, form): CsrfForm<RecordForm>,
+    CsrfForm(ctx, form): CsrfForm<RecordInput>,
 ) -> Result<Response, AppError> {
-    ctx.require(Action::ManageLogistics)?;
-    let store = state.store();
-    let (_, quarter) = crate::review::parse_quarter(store, &form.quarter).await?;
-    record_quarter(store, ctx.author(), quarter, false).await?;
+    state.app().chain_indicators_record(&ctx.actor(), &form).await?;
     Ok(redirect_with_flash(&ctx, "/logistics/indicators", "logistics-recorded"))
 }

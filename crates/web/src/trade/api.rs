@@ -1,17 +1,20 @@
-//! The trade JSON API: summaries, mirror reconciliation, product groups, sources, and imports
-//! of trade and rate files sent as the request body.
+//! The trade JSON API: summaries, mirror reconciliation and verdicts, product groups, sources,
+//! and imports of trade and rate files sent as the request body. Every write is a use case of
+//! `accord_app::trade`, with the same input type as the page's form.
 
-use super::transfer::{TradeFormat, TradeReadError, read_trade_bytes};
-use super::{ImportRequest, ImportSummary, ScopeSummary, summaries};
+use super::{UPLOAD_LIMIT, import_notes};
 use crate::AppState;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use accord_domain::Side;
+use accord_app::trade::{
+    GroupInput, ImportSummary, MORE_PROBLEMS, MirrorQuery, ScopeSummary, SummaryQuery, TradeImportOptions,
+    VerdictInput, summaries,
+};
 use accord_domain::directory::Action;
-use accord_domain::trade::{MirrorReport, MirrorStatus, ProductGroup, Territory};
-use accord_formats::{Problem, Reason as FileReason};
-use accord_store::{MirrorKey, MirrorVerdict, RatesOutcome, StoredGroup, TradeSourceInfo};
+use accord_domain::trade::MirrorReport;
+use accord_formats::Problem;
+use accord_store::{MirrorVerdict, RatesOutcome, StoredGroup, TradeSourceInfo};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
@@ -19,9 +22,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-
-/// Trade files sent to the API or uploaded: the size up to which a file is read in one part.
-pub const UPLOAD_LIMIT: usize = super::transfer::SPLIT_AT as usize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -37,7 +37,6 @@ pub fn upload_routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/trade/imports", post(import_trade))
         .route("/api/v1/trade/rates", post(import_rates))
-        .route("/trade/import", post(super::pages::import_upload))
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
 }
 
@@ -49,7 +48,7 @@ struct SummaryList {
 async fn summary(
     State(state): State<AppState>,
     api: ApiUser,
-    Query(query): Query<super::pages::SummaryQuery>,
+    Query(query): Query<SummaryQuery>,
 ) -> Result<Json<SummaryList>, AppError> {
     api.require(Action::Read)?;
     let request = query.request(state.store()).await?;
@@ -65,49 +64,20 @@ struct MirrorAnswer {
 async fn mirror(
     State(state): State<AppState>,
     api: ApiUser,
-    Query(query): Query<super::pages::MirrorQuery>,
+    Query(query): Query<MirrorQuery>,
 ) -> Result<Json<MirrorAnswer>, AppError> {
     api.require(Action::Read)?;
     let (report, verdicts) = query.report(state.store()).await?;
     Ok(Json(MirrorAnswer { report, verdicts }))
 }
 
-#[derive(Deserialize)]
-struct VerdictBody {
-    exporter: String,
-    importer: String,
-    bucket: String,
-    #[serde(default)]
-    code: String,
-    status: String,
-    comment: Option<String>,
-    /// The version read; absent for the first verdict on the pair.
-    version: Option<i64>,
-}
-
+/// Records a verdict; a verdict already recorded needs the `version` read.
 async fn set_verdict(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<VerdictBody>,
+    Json(body): Json<VerdictInput>,
 ) -> Result<Json<MirrorVerdict>, AppError> {
-    api.require(Action::ReconcileTrade)?;
-    let territory = |field: &'static str, text: &str| {
-        Territory::parse(text).map_err(|_| {
-            accord_domain::validation::Invalid::one(field, accord_domain::validation::Reason::UnknownValue)
-        })
-    };
-    let key = MirrorKey {
-        exporter: territory("exporter", &body.exporter)?,
-        importer: territory("importer", &body.importer)?,
-        bucket: body.bucket.trim().to_string(),
-        code: body.code.trim().to_string(),
-    };
-    let status = MirrorStatus::parse(&body.status).ok_or_else(|| {
-        accord_domain::validation::Invalid::one("status", accord_domain::validation::Reason::UnknownValue)
-    })?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    let verdict = state.store().mirror_verdict_set(author, &key, body.version, status, body.comment.as_deref()).await?;
-    Ok(Json(verdict))
+    Ok(Json(state.app().mirror_verdict_set(&api.actor(), &body).await?))
 }
 
 async fn groups(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<StoredGroup>>, AppError> {
@@ -115,66 +85,14 @@ async fn groups(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<
     Ok(Json(state.store().product_groups().await?.as_ref().clone()))
 }
 
-/// A product group as the API takes it.
-#[derive(Deserialize)]
-pub struct GroupBody {
-    pub key: Option<String>,
-    pub name_ru: String,
-    #[serde(default)]
-    pub name_en: String,
-    /// Code prefixes, e.g. ["8701", "0401 20"].
-    pub prefixes: Vec<String>,
-    /// BY or KHV when only that side's exports belong in the group.
-    pub exported_by: Option<String>,
-    /// Yearly targets in USD, e.g. {"2025": "25000000"}.
-    #[serde(default)]
-    pub targets: std::collections::BTreeMap<i32, String>,
-    /// Plan measure ids the group stands behind.
-    pub measures: Option<Vec<accord_domain::MeasureId>>,
-    pub version: Option<i64>,
-}
-
-impl GroupBody {
-    pub fn group(&self, key: &str) -> Result<ProductGroup, AppError> {
-        use accord_domain::validation::{Invalid, Reason};
-        let prefixes = self
-            .prefixes
-            .iter()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| {
-                accord_domain::trade::CommodityCode::parse(p).map_err(|_| Invalid::one("prefixes", Reason::InvalidCode))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let exported_by = match self.exported_by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(side) => Some(side.parse::<Side>().map_err(|_| Invalid::one("exported_by", Reason::UnknownValue))?),
-            None => None,
-        };
-        let mut group =
-            ProductGroup::new(key, &self.name_ru, &self.name_en, prefixes, exported_by).map_err(|e| match e {
-                accord_domain::trade::GroupError::NoPrefixes(_) => Invalid::one("prefixes", Reason::Required),
-                _ => Invalid::one("name_ru", Reason::Required),
-            })?;
-        for (year, amount) in &self.targets {
-            let amount = amount.trim().replace([' ', '\u{a0}'], "").replace(',', ".");
-            if amount.is_empty() {
-                continue;
-            }
-            let money = accord_domain::trade::Money::parse(&amount, accord_domain::trade::Currency::Usd)
-                .map_err(|_| Invalid::one("targets", Reason::UnknownValue))?;
-            group = group.with_target(*year, money);
-        }
-        Ok(group)
-    }
-}
-
+/// Creates a group (201); a body naming an existing group changes it, with its `version`.
 async fn save_group(
     State(state): State<AppState>,
     api: ApiUser,
-    Json(body): Json<GroupBody>,
+    Json(body): Json<GroupInput>,
 ) -> Result<(StatusCode, Json<StoredGroup>), AppError> {
-    api.require(Action::ManageTradeReference)?;
     let key = body.key.clone().unwrap_or_default();
-    let stored = super::pages::save_group(state.store(), &api.user, &key, &body).await?;
+    let stored = state.app().product_group_save(&api.actor(), &key, &body).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -182,15 +100,14 @@ async fn replace_group(
     State(state): State<AppState>,
     api: ApiUser,
     Path(key): Path<String>,
-    Json(body): Json<GroupBody>,
+    Json(body): Json<GroupInput>,
 ) -> Result<Json<StoredGroup>, AppError> {
-    api.require(Action::ManageTradeReference)?;
-    Ok(Json(super::pages::save_group(state.store(), &api.user, &key, &body).await?))
+    Ok(Json(state.app().product_group_save(&api.actor(), &key, &body).await?))
 }
 
 #[derive(Deserialize)]
 struct VersionQuery {
-    version: i64,
+    version: Option<i64>,
 }
 
 async fn delete_group(
@@ -199,11 +116,7 @@ async fn delete_group(
     Path(key): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> Result<StatusCode, AppError> {
-    api.require(Action::ManageTradeReference)?;
-    let groups = state.store().product_groups().await?;
-    let group = groups.iter().find(|g| g.group.key == key).ok_or(AppError::NotFound)?;
-    let author = accord_store::Author::user(api.user.login.as_str());
-    state.store().product_group_delete(author, &group.id, q.version).await?;
+    state.app().product_group_delete(&api.actor(), &key, q.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -212,18 +125,8 @@ async fn sources(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec
     Ok(Json(state.store().trade_sources().await?))
 }
 
-#[derive(Deserialize)]
-struct ImportQuery {
-    /// The file's name, for the import log and the format (`.xlsx`).
-    name: Option<String>,
-    format: Option<String>,
-    source: Option<String>,
-    side: Option<String>,
-    dry_run: Option<bool>,
-}
-
 /// A file's problems as the API reports them: `problems` as sentences in the request's
-/// language, `details` the same with their parts for programs.
+/// language, `details` the same with their parts for programs, `more` those left uncounted.
 #[derive(Serialize)]
 struct ProblemsBody {
     error: ProblemsDetail,
@@ -253,21 +156,15 @@ struct ProblemDetail {
     message: String,
 }
 
-pub(crate) fn problems_response(e: TradeReadError, tr: &Tr) -> Response {
-    let (problems, more) = match e {
-        TradeReadError::Problems { problems, more } => (problems, more),
-        TradeReadError::Io { reason, .. } => {
-            // Not reached from the API (it reads from memory), but never an empty list.
-            (
-                vec![Problem {
-                    sheet: String::new(),
-                    row: 0,
-                    column: String::new(),
-                    reason: FileReason::new("problem-file-unreadable").arg("detail", reason),
-                }],
-                0,
-            )
+fn problems_response(mut problems: Vec<Problem>, tr: &Tr) -> Response {
+    // The reader's count of problems it did not keep comes last, as a problem of its own.
+    let more = match problems.last() {
+        Some(p) if p.reason.key == MORE_PROBLEMS => {
+            let more = p.reason.get("count").and_then(|c| c.parse().ok()).unwrap_or(0);
+            problems.pop();
+            more
         }
+        _ => 0,
     };
     let details: Vec<ProblemDetail> = problems
         .iter()
@@ -303,55 +200,48 @@ struct ImportBody<'a> {
     skipped: &'a [accord_formats::trade::Skipped],
 }
 
+/// Imports the body as a trade file. `201` when records were written, `200` for a dry run or
+/// a file the source already had; `403` before the file is read for a role that may not.
 async fn import_trade(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
     api: ApiUser,
-    Query(q): Query<ImportQuery>,
+    Query(options): Query<TradeImportOptions>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let side = match q.side.as_deref() {
-        Some(side) => Some(side.parse::<Side>().map_err(|_| AppError::BadRequest("trade-side-needed"))?),
-        None => None,
+    let name = options.name.clone().unwrap_or_else(|| "upload.csv".to_string());
+    let summary = match state.app().trade_import(&api.actor(), &name, body.to_vec(), &options).await {
+        Ok(summary) => summary,
+        Err(accord_app::Error::InvalidFile(problems)) => return Ok(problems_response(problems, &tr)),
+        Err(e) => return Err(e.into()),
     };
-    let format = TradeFormat::parse(q.format.as_deref().unwrap_or("auto"))
-        .ok_or(AppError::BadRequest("trade-format-unknown"))?;
-    let name = q.name.unwrap_or_else(|| "upload.csv".to_string());
-    let read = match tokio::task::spawn_blocking({
-        let name = name.clone();
-        move || read_trade_bytes(&name, &body, format)
-    })
-    .await
-    {
-        Ok(Ok(read)) => read,
-        Ok(Err(e)) => return Ok(problems_response(e, &tr)),
-        Err(e) => return Err(AppError::Internal(e.to_string())),
-    };
-    let request = ImportRequest { source: q.source, side, dry_run: q.dry_run.unwrap_or(false) };
-    let summary: ImportSummary = super::pages::authorised_import(&state, &api.user, &name, read, &request).await?;
     let status =
         if summary.outcome.as_ref().is_some_and(|o| !o.unchanged) { StatusCode::CREATED } else { StatusCode::OK };
-    let body = ImportBody { summary: &summary, notes: summary.notes(&tr), skipped: &summary.skipped };
+    let body = ImportBody { summary: &summary, notes: import_notes(&tr, &summary), skipped: &summary.skipped };
     Ok((status, Json(body)).into_response())
 }
 
+#[derive(Deserialize)]
+struct RatesQuery {
+    name: Option<String>,
+    dry_run: Option<bool>,
+}
+
+/// Imports the body as a rate file (Bank of Russia XML or National Bank of Belarus JSON).
 async fn import_rates(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
     api: ApiUser,
-    Query(q): Query<ImportQuery>,
+    Query(q): Query<RatesQuery>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    api.require(Action::ManageTradeReference)?;
     let name = q.name.unwrap_or_else(|| "rates".to_string());
-    let file = match accord_formats::trade::read_rates(&body) {
-        Ok(file) => file,
-        Err(problems) => return Ok(problems_response(TradeReadError::Problems { problems, more: 0 }, &tr)),
+    let files = [(name, body.to_vec())];
+    let outcomes = match state.app().rates_import(&api.actor(), &files, q.dry_run.unwrap_or(false)).await {
+        Ok(outcomes) => outcomes,
+        Err(accord_app::Error::InvalidFile(problems)) => return Ok(problems_response(problems, &tr)),
+        Err(e) => return Err(e.into()),
     };
-    if q.dry_run.unwrap_or(false) {
-        return Ok(Json(RatesOutcome { inserted: 0, unchanged: 0 }).into_response());
-    }
-    let author = accord_store::Author::user(api.user.login.as_str());
-    let outcome = state.store().rates_import(author, &name, &file.rates).await?;
+    let outcome = outcomes.into_iter().find_map(|o| o.outcome).unwrap_or(RatesOutcome { inserted: 0, unchanged: 0 });
     Ok(Json(outcome).into_response())
 }

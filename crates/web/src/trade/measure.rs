@@ -2,7 +2,7 @@
 //! "supplies of MTZ tractors" ↔ 8701), quarter by quarter as each side's statistics report
 //! them, with the group's yearly targets. The measure page shows this next to its indicators.
 
-use super::pages::{amount, chart_options, group_label, percent_text};
+use super::view::{amount, chart_options, group_label, percent_text};
 use super::{Summariser, SummaryRequest};
 use crate::error::AppError;
 use crate::i18n::Tr;

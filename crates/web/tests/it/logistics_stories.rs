@@ -9,6 +9,7 @@ use serde_json::Value;
 on_both_backends!(
     routes_chains_and_api_over_http,
     editing_the_network_is_checked_and_permitted,
+    node_and_leg_forms_need_the_version_and_keep_the_network_whole,
     chains_measure_plan_indicators_and_the_agenda_shows_their_change,
 );
 
@@ -287,4 +288,34 @@ async fn chains_measure_plan_indicators_and_the_agenda_shows_their_change(app: &
     assert_eq!(app.store.logistics_indicator_links().await.expect("links").len(), 1);
     let id: accord_domain::IndicatorId = indicator.parse().expect("id");
     assert!(!app.store.indicator(id).await.expect("indicator").actuals.is_empty(), "recorded values stay");
+}
+
+/// The node and leg forms go through the use cases: a delete without the version read is a
+/// 422 naming `version`, a delete that would leave a node unreachable a 409, and a stale save
+/// a 409 on the form.
+async fn node_and_leg_forms_need_the_version_and_keep_the_network_whole(app: &TestApp) {
+    let coordinator = app.sign_in("coord.khv").await;
+    let form = app.page(&coordinator, "/logistics/legs/edit?key=KHV%E2%86%92MSQ%20rail-reefer").await;
+    let csrf = csrf_in(&form);
+    let post = |path: &str, fields: Vec<(&str, &str)>| coordinator.post(app.url(path)).form(&fields).send();
+    let blind =
+        post("/logistics/legs/delete", vec![("_csrf", &csrf), ("key", "KHV→MSQ rail-reefer")]).await.expect("post");
+    assert_eq!(blind.status(), 422, "no version read");
+    // Every node still reached and every chain still routed, or the deletion is refused.
+    let records = app.store.logistics_records().await.expect("records");
+    let node = records.of(accord_store::LogisticsKind::Node).next().expect("a node").clone();
+    let version = node.version.to_string();
+    let refused = post("/logistics/nodes/delete", vec![("_csrf", &csrf), ("key", &node.key), ("version", &version)])
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 409, "legs and chains still use the node");
+    assert!(refused.text().await.expect("body").contains("Удаление нарушит сеть"), "and the page says why");
+    assert!(
+        app.store
+            .logistics_records()
+            .await
+            .expect("records")
+            .get(accord_store::LogisticsKind::Node, &node.key)
+            .is_some()
+    );
 }

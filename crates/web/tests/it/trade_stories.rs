@@ -5,7 +5,11 @@ use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
 use serde_json::{Value, json};
 
-on_both_backends!(trade_import_summary_and_mirror_over_http, measure_page_shows_the_trade_behind_it,);
+on_both_backends!(
+    trade_import_summary_and_mirror_over_http,
+    measure_page_shows_the_trade_behind_it,
+    an_observers_file_is_never_read_and_edits_need_the_version_read,
+);
 
 const TEMPLATE: &str = "period,flow,reporter,partner,code,value,currency,net_mass_kg,qty,qty_unit
 2020-01,export,BY-MA,RU-KHA,8701 91 100 0,1000000.00,USD,50000,10,шт
@@ -203,4 +207,95 @@ async fn measure_page_shows_the_trade_behind_it(app: &TestApp) {
     // A measure with no linked group has no trade section.
     let youth = crate::plan_stories::measure_id(app, "7.1.").await;
     assert!(!app.page(&client, &format!("/plan/measures/{youth}")).await.contains("id=\"trade\""));
+}
+
+/// The trade doors go through the use cases: an observer's upload is refused before the file
+/// is read (403 whatever the file), and a record already stored changes only with the version
+/// read (422 naming `version` without it, 409 with a stale one), on the API as on the pages.
+async fn an_observers_file_is_never_read_and_edits_need_the_version_read(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let observer = app.token("observer").await;
+    let admin = app.token("admin").await;
+    let broken = "period,flow\n2020-13,sideways\n\u{0}";
+    let refused = http
+        .post(app.url("/api/v1/trade/imports?name=broken.csv"))
+        .bearer_auth(&observer)
+        .body(broken)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 403, "forbidden, not a problem of the file");
+    let refused: Value = refused.json().await.expect("json");
+    assert_eq!(refused["error"]["code"], "forbidden");
+    let read = http
+        .post(app.url("/api/v1/trade/imports?name=broken.csv"))
+        .bearer_auth(&admin)
+        .body(broken)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(read.status(), 422, "the same file from one who may import is read and refused");
+    let reader = app.sign_in("observer").await;
+    let csrf = csrf_in(&app.page(&reader, "/trade/import").await);
+    let upload = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .part("file", reqwest::multipart::Part::bytes(broken.as_bytes().to_vec()).file_name("broken.csv"));
+    assert_eq!(client_post(&reader, app, "/trade/import", upload).await, 403, "the page too");
+
+    // Product groups: created without a version, changed only with the one read.
+    let group = json!({"key": "versioned", "name_ru": "Тракторы", "prefixes": ["8701"]});
+    let created =
+        http.post(app.url("/api/v1/trade/groups")).bearer_auth(&admin).json(&group).send().await.expect("post");
+    assert_eq!(created.status(), 201);
+    let put = |body: Value| http.put(app.url("/api/v1/trade/groups/versioned")).bearer_auth(&admin).json(&body).send();
+    let blind = put(json!({"name_ru": "Трактора", "prefixes": ["8701"]})).await.expect("put");
+    assert_eq!(blind.status(), 422);
+    assert_eq!(blind.json::<Value>().await.expect("json")["error"]["field"], "version");
+    assert_eq!(
+        put(json!({"name_ru": "Трактора", "prefixes": ["8701"], "version": 1})).await.expect("put").status(),
+        200
+    );
+    assert_eq!(
+        put(json!({"name_ru": "Тракторы МТЗ", "prefixes": ["8701"], "version": 1})).await.expect("put").status(),
+        409
+    );
+    let delete = |query: &str| {
+        http.delete(app.url(&format!("/api/v1/trade/groups/versioned{query}"))).bearer_auth(&admin).send()
+    };
+    let no_version = delete("").await.expect("delete");
+    assert_eq!(no_version.status(), 422);
+    assert_eq!(no_version.json::<Value>().await.expect("json")["error"]["field"], "version");
+
+    // The page opens a group for editing with its version, and saves it.
+    let coordinator = app.sign_in("coord.khv").await;
+    let page = app.page(&coordinator, "/trade/groups?edit=versioned").await;
+    assert!(page.contains("name=\"version\" value=\"2\"") && page.contains("value=\"Трактора\""), "prefilled");
+    let csrf = csrf_in(&page);
+    let fields = |version: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("key", "versioned".to_string()),
+            ("name_ru", "Трактора и комбайны".to_string()),
+            ("prefixes", "8701, 8433".to_string()),
+            ("version", version.to_string()),
+        ]
+    };
+    let saved = coordinator.post(app.url("/trade/groups")).form(&fields("2")).send().await.expect("post");
+    assert_eq!(saved.status(), 303);
+    let stale = coordinator.post(app.url("/trade/groups")).form(&fields("2")).send().await.expect("post");
+    assert_eq!(stale.status(), 409, "saving again on the version read before is stale");
+    assert_eq!(delete("?version=3").await.expect("delete").status(), 204);
+
+    // A judged mirror pair: the second verdict needs the version read.
+    let khv = app.token("coord.khv").await;
+    let verdict = |body: Value| http.put(app.url("/api/v1/trade/mirror")).bearer_auth(&khv).json(&body).send();
+    let pair = json!({"exporter": "BY-MA", "importer": "RU-KHA", "bucket": "2019-07", "status": "explained", "comment": "CIF/FOB"});
+    assert_eq!(verdict(pair.clone()).await.expect("put").status(), 200);
+    let again = verdict(pair).await.expect("put");
+    assert_eq!(again.status(), 422);
+    assert_eq!(again.json::<Value>().await.expect("json")["error"]["field"], "version");
+}
+
+async fn client_post(client: &reqwest::Client, app: &TestApp, path: &str, form: reqwest::multipart::Form) -> u16 {
+    client.post(app.url(path)).multipart(form).send().await.expect("post").status().as_u16()
 }

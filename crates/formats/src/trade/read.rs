@@ -1,10 +1,11 @@
-//! Reading trade and rate files for an import, shared by the web UI and the CLI: format
-//! detection, the parallel read of a large template CSV, aggregation, and the fingerprint
-//! that makes a repeated import a no-op.
+//! Reading a trade file for an import, whatever door it came through: format detection, the
+//! parallel read of a large template CSV, aggregation, and the fingerprint that makes a
+//! repeated import a no-op. Pure file work: the application layer decides who may import and
+//! stores what was read.
 
+use super::{ComtradeReader, MAX_PROBLEMS, Progress, Skipped, TemplateCsvReader, read_template_xlsx};
+use crate::{Problem, Reason};
 use accord_domain::trade::{Aggregator, TradeRecord};
-use accord_formats::trade::{ComtradeReader, MAX_PROBLEMS, Progress, Skipped, TemplateCsvReader, read_template_xlsx};
-use accord_formats::{Problem, Reason};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -346,7 +347,7 @@ mod tests {
 
     fn template_csv(rows: u64) -> Vec<u8> {
         let mut out = Vec::new();
-        accord_formats::trade::generate_template_csv(rows, 7, &mut out).expect("generate");
+        crate::trade::generate_template_csv(rows, 7, &mut out).expect("generate");
         out
     }
 

@@ -1,0 +1,87 @@
+//! The demo's logistics: the reference network, products, chains, parks and rates shipped
+//! with accord, and chain indicators on the demo plan. Loaded through the use cases as the
+//! instance's operator; loading again adds nothing.
+
+use crate::error::AppError;
+use accord_app::logistics::{LinkInput, RecordInput, items_of, reference_document};
+use accord_app::{Actor, App};
+use accord_domain::Quarter;
+use accord_store::{Author, LogisticsFile, LogisticsImportOutcome, LogisticsKind, Store};
+
+/// Loads the reference network, products, chains, parks and rates (the demo); loading them
+/// again changes nothing.
+pub async fn load_reference(store: &Store, author: Author<'_>) -> Result<LogisticsImportOutcome, AppError> {
+    let doc = reference_document()?;
+    let sections = LogisticsKind::ALL.to_vec();
+    let items = items_of(&doc, &sections)?;
+    let file = LogisticsFile { file_name: "reference".into(), format: "json".into(), sha256: String::new() };
+    Ok(store.logistics_replace(author, &sections, &items, &file).await?)
+}
+
+/// The demo's chain indicators on measure 4.4 (refrigerated fish to Belarus): the number of
+/// intermediaries and the landed cost per kilogram of pollock in Mogilev. 2026 Q2 is recorded
+/// from the chain as it was (`pollock-today`, five intermediaries), then the indicators follow
+/// the chain without intermediaries (`pollock-direct`) and 2026 Q3 is recorded from it, so the
+/// Q3 agenda shows what cutting the intermediaries changed. Every value is computed from the
+/// reference chains; returns how many indicators were linked (none when the store already has
+/// chain links: loading the demo again adds nothing).
+pub async fn load_demo(store: &Store) -> Result<usize, AppError> {
+    use accord_domain::plan::indicator::IndicatorForm;
+    let app = App::new(store.clone());
+    let operator = Actor::operator();
+    if !store.logistics_indicator_links().await?.is_empty() {
+        return Ok(0);
+    }
+    let plan = crate::plan::resolve_plan(store, None).await?;
+    let Some(measure) =
+        store.measures_of_plan(plan.id).await?.into_iter().find(|m| m.data.number.to_string() == "4.4.")
+    else {
+        return Ok(0);
+    };
+    let (Some(q2), Some(q3)) = (Quarter::new(2026, 2), Quarter::new(2026, 3)) else { return Ok(0) };
+    let demo = [
+        (
+            "Число посредников в рыбной цепочке (минтай)",
+            "Intermediaries in the fish chain (pollock)",
+            "ед.",
+            "intermediaries",
+            "2",
+        ),
+        (
+            "Себестоимость минтая в Могилёве с доставкой",
+            "Landed cost of pollock in Mogilev",
+            "руб./кг",
+            "landed-cost-per-unit",
+            "",
+        ),
+    ];
+    let mut linked = Vec::new();
+    for (name_ru, name_en, unit, metric, target) in demo {
+        let form = IndicatorForm {
+            name_ru: name_ru.into(),
+            name_en: Some(name_en.into()),
+            unit: unit.into(),
+            direction: "decrease".into(),
+            accumulation: "cumulative".into(),
+            value_kind: "quantity".into(),
+            target: (!target.is_empty()).then(|| target.to_string()),
+            ..Default::default()
+        };
+        let indicator = app.indicator_create(&operator, measure.id, &form).await?;
+        let input = LinkInput {
+            indicator: indicator.id.to_string(),
+            chain: "pollock-today".into(),
+            metric: metric.into(),
+            currency: Some("RUB".into()),
+        };
+        app.chain_indicator_link(&operator, &input).await?;
+        linked.push(input);
+    }
+    app.chain_indicators_record(&operator, &RecordInput { quarter: q2.to_string(), dry_run: false }).await?;
+    for input in &mut linked {
+        input.chain = "pollock-direct".into();
+        app.chain_indicator_link(&operator, input).await?;
+    }
+    app.chain_indicators_record(&operator, &RecordInput { quarter: q3.to_string(), dry_run: false }).await?;
+    Ok(linked.len())
+}
