@@ -54,6 +54,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(15, "0015_logistics_indicators"),
     common!(16, "0016_fleet_touches"),
     common!(17, "0017_amendment_kinds"),
+    common!(19, "0019_fleet_regime_versions"),
 ];
 
 /// A migration that `migrate` applied.

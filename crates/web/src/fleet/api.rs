@@ -132,7 +132,7 @@ async fn update_machine(
     let (machine, version) = machine_edited(stored, &form)?;
     let author = accord_store::Author::user(api.user.login.as_str());
     let today = today(store).await?;
-    store.fleet_machine_update(author, &machine, version, today).await?;
+    store.fleet_machine_update(author, &machine, version.unwrap_or(stored.version), today).await?;
     Ok(Json(views::machine_data(store, &scope, id, today).await?))
 }
 

@@ -654,9 +654,11 @@ async fn machine_edit_form(
     let stored = snap.machine(id).ok_or(AppError::NotFound)?;
     let today = today(store).await?;
     let result = match machine_edited(stored, &form) {
-        Ok((machine, version)) => {
-            store.fleet_machine_update(ctx.author(), &machine, version, today).await.map(|_| ()).map_err(AppError::from)
-        }
+        Ok((machine, version)) => store
+            .fleet_machine_update(ctx.author(), &machine, version.unwrap_or(stored.version), today)
+            .await
+            .map(|_| ())
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {

@@ -299,7 +299,8 @@ async fn save(
             revised = revised.with_content(content).map_err(refused)?;
         }
     }
-    state.store().fleet_regime_update(author, &revised).await?;
+    let version = snap.regime(regime.id()).map_or(1, |(_, v)| v);
+    state.store().fleet_regime_update(author, &revised, version).await?;
     Ok(revised)
 }
 
@@ -712,7 +713,8 @@ async fn save_content(
     content: ServiceContent,
 ) -> Result<Regime, AppError> {
     let revised = regime.with_content(content).map_err(|e| content_refusal(&regime_name(snap, regime), &e))?;
-    state.store().fleet_regime_update(author, &revised).await?;
+    let version = snap.regime(regime.id()).map_or(1, |(_, v)| v);
+    state.store().fleet_regime_update(author, &revised, version).await?;
     Ok(revised)
 }
 
