@@ -19,10 +19,12 @@
 //!
 //! | module | use cases |
 //! |---|---|
+//! | [`fleet`] | machines, readings, warranties, assemblies, preventive orders, work orders, part issues, shipments, regimes, the fleet file imports; reads by who sees which machine |
 //! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
 
 pub mod actor;
 pub mod error;
+pub mod fleet;
 pub mod plan;
 pub mod use_case;
 
