@@ -87,7 +87,9 @@ impl AssemblyMoveInput {
         let from = given(&self.from).map(|m| machine(m, "from")).transpose()?;
         let remove_on = opt_day(&self.remove_on, "remove_on")?;
         let install = match given(&self.machine) {
-            Some(m) => Some((machine(m, "machine")?, day(self.install_on.as_deref().unwrap_or_default(), "install_on")?)),
+            Some(m) => {
+                Some((machine(m, "machine")?, day(self.install_on.as_deref().unwrap_or_default(), "install_on")?))
+            }
             None => None,
         };
         if remove_on.is_none() && install.is_none() {

@@ -54,8 +54,8 @@ pub use meters::{ReadingInput, VOID_REASONS, VoidInput};
 pub use orders::{PreventiveInput, WorkLineInput, WorkOrderStep, actions_from};
 pub use parts::{PartIssueInput, ShipmentInput, ShipmentReceipt};
 pub use regimes::{
-    CYCLE_KINDS, IntervalBody, RegimeInput, SEASONAL_KINDS, ServiceContentInput, ServiceInput, regime_name, service_code,
-    service_field, service_from_code,
+    CYCLE_KINDS, IntervalBody, RegimeInput, SEASONAL_KINDS, ServiceContentInput, ServiceInput, regime_name,
+    service_code, service_field, service_from_code,
 };
 pub use warranties::WarrantyInput;
 
@@ -102,7 +102,8 @@ impl FleetScope {
     /// Whether the actor may see this machine.
     pub fn sees(&self, m: &Machine) -> bool {
         self.whole
-            || authorize(&self.role, Action::ViewMachine { owner: m.owner, service_centre: self.service_centre }).is_ok()
+            || authorize(&self.role, Action::ViewMachine { owner: m.owner, service_centre: self.service_centre })
+                .is_ok()
     }
 
     /// The owners whose machines (and orders) the actor sees; `None`: all.

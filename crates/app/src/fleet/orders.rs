@@ -117,7 +117,12 @@ impl App {
     /// Moves an order on by one step of the domain's status machine, at the version the
     /// technician saw. A sign-off with `close` closes the order in the same transaction: both
     /// or neither. The service centre's technicians, coordinators and admins.
-    pub async fn work_order_act(&self, actor: &Actor, id: WorkOrderId, step: &WorkOrderStep) -> Result<StoredWorkOrder> {
+    pub async fn work_order_act(
+        &self,
+        actor: &Actor,
+        id: WorkOrderId,
+        step: &WorkOrderStep,
+    ) -> Result<StoredWorkOrder> {
         self.fleet_technician(actor).await?;
         let version = version(&step.version)?;
         let action = order_action(&step.action, step.by.as_deref())?;

@@ -107,14 +107,20 @@ impl App {
     /// Issues parts from a bin to a work order at the order's version: refused when the bin
     /// holds less than asked beyond what other orders hold (two technicians taking the last
     /// one: exactly one gets it). The service centre's technicians, coordinators and admins.
-    pub async fn part_issue(&self, actor: &Actor, order: WorkOrderId, input: &PartIssueInput) -> Result<StoredWorkOrder> {
+    pub async fn part_issue(
+        &self,
+        actor: &Actor,
+        order: WorkOrderId,
+        input: &PartIssueInput,
+    ) -> Result<StoredWorkOrder> {
         self.fleet_technician(actor).await?;
         let expected = version(&input.version)?;
         let warehouse = warehouse(&input.warehouse)?;
         let part = part(&input.part)?;
         let qty: u32 = number(&input.qty, "qty")?;
         let on = self.fleet_today().await?;
-        let issue = PartIssue { order, expected: Some(expected), warehouse, bin: input.bin.trim(), part: &part, qty, on };
+        let issue =
+            PartIssue { order, expected: Some(expected), warehouse, bin: input.bin.trim(), part: &part, qty, on };
         let mut w = self.store.begin_write(actor.author()).await?;
         let stored = self.store.fleet_issue_part_in(&mut w, &issue).await?;
         w.commit().await?;
@@ -141,8 +147,7 @@ impl App {
         };
         let mut w = self.store.begin_write(actor.author()).await?;
         self.store.fleet_shipment_receive_in(&mut w, id, on).await?;
-        w.commit().await
-            .map_err(Into::into)
+        w.commit().await.map_err(Into::into)
     }
 
     /// Stock per warehouse, bin and part: on hand, reserved for orders, in transit.

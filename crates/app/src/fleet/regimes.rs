@@ -233,8 +233,9 @@ impl App {
         if let Some(contents) = &input.content {
             let refused = |e: ContentError| content_refusal(&name, &e);
             for kind in revised.contents().iter().map(|c| c.kind).collect::<Vec<_>>() {
-                revised =
-                    revised.with_content(ServiceContent { kind, operations: vec![], parts: vec![] }).map_err(refused)?;
+                revised = revised
+                    .with_content(ServiceContent { kind, operations: vec![], parts: vec![] })
+                    .map_err(refused)?;
             }
             for content in contents {
                 revised = revised.with_content(content.clone()).map_err(refused)?;
@@ -274,13 +275,15 @@ impl App {
         let version = version(version_seen)?;
         let snap = self.store.fleet_snapshot().await?;
         let (regime, _) = snap.regime(id).ok_or(Error::NotFound { entity: "regime" })?;
-        let known = regime.cycle_services().iter().any(|s| s.kind == kind) || regime.seasonal().iter().any(|s| s.kind == kind);
+        let known =
+            regime.cycle_services().iter().any(|s| s.kind == kind) || regime.seasonal().iter().any(|s| s.kind == kind);
         if !known {
             return Err(invalid("kind", Reason::NotFound).into());
         }
         let cycle: Vec<CycleService> = regime.cycle_services().into_iter().filter(|s| s.kind != kind).collect();
         let seasonal: Vec<Seasonal> = regime.seasonal().iter().copied().filter(|s| s.kind != kind).collect();
-        let revised = regime.revised(regime.base(), &cycle, seasonal).map_err(|e| refusal(&regime_name(&snap, regime), &e))?;
+        let revised =
+            regime.revised(regime.base(), &cycle, seasonal).map_err(|e| refusal(&regime_name(&snap, regime), &e))?;
         self.regime_save(actor, &revised, version).await
     }
 

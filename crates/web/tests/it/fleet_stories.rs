@@ -551,7 +551,8 @@ async fn fleet_warranties_flag_order_lines(app: &TestApp) {
     assert!(a_stored["order"]["work"][0]["warranty"].is_null(), "a part warranty does not cover other work");
     let issued = post(
         format!("/api/v1/fleet/workorders/{a_order}/parts"),
-        json!({ "warehouse": row["warehouse"], "bin": row["bin"], "part": part, "qty": 1 }),
+        // The order's version it is issued against (a part issue changes the order).
+        json!({ "warehouse": row["warehouse"], "bin": row["bin"], "part": part, "qty": 1, "version": a_stored["version"] }),
     )
     .await;
     assert_eq!(issued.status(), 200);

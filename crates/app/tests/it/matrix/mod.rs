@@ -6,6 +6,7 @@
 //! role's attempt never changes what the next one meets. The scenarios are described beside
 //! each entry of the table.
 
+mod fleet;
 mod plan;
 
 use crate::on_both_backends;
@@ -34,12 +35,13 @@ type Row = [Outcome; 6];
 fn expected(use_case: UseCase) -> Option<Row> {
     match use_case.module() {
         "plan" => Some(plan::expected(use_case)),
+        "fleet" => Some(fleet::expected(use_case)),
         _ => None,
     }
 }
 
 /// Modules whose use cases are not in the matrix yet; the list only shrinks.
-const STILL_TO_COVER: &[&str] = &["directory", "account", "review", "trade", "logistics", "fleet", "instance"];
+const STILL_TO_COVER: &[&str] = &["directory", "account", "review", "trade", "logistics", "instance"];
 
 /// Classifies what a use case returned. A refusal other than "forbidden" means the scenario
 /// itself is wrong for that role, which the test reports rather than hides.
@@ -65,11 +67,28 @@ pub fn outcome<T: std::fmt::Debug>(use_case: UseCase, who: Who, result: Result<T
     }
 }
 
-on_both_backends!(every_plan_use_case_as_every_role, the_matrix_covers_every_use_case);
+on_both_backends!(
+    every_plan_use_case_as_every_role,
+    the_matrix_covers_every_use_case,
+    every_fleet_use_case_as_every_role,
+    the_service_centre_technician_does_every_fleet_use_case,
+);
 
 async fn every_plan_use_case_as_every_role(app: App) {
     let world = World::new(app, true).await;
     run_module(&world, "plan").await;
+}
+
+async fn every_fleet_use_case_as_every_role(app: App) {
+    let world = World::new(app, true).await;
+    world.fleet_setup().await;
+    run_module(&world, "fleet").await;
+}
+
+async fn the_service_centre_technician_does_every_fleet_use_case(app: App) {
+    let world = World::new(app, true).await;
+    world.fleet_setup().await;
+    fleet::the_technician_does_every_fleet_use_case(&world).await;
 }
 
 async fn run_module(world: &World, module: &str) {
@@ -80,6 +99,7 @@ async fn run_module(world: &World, module: &str) {
         for (who, want) in Who::ALL.into_iter().zip(row) {
             let got = match module {
                 "plan" => plan::attempt(world, use_case, who).await,
+                "fleet" => fleet::attempt(world, use_case, who).await,
                 other => panic!("no scenarios for module {other}"),
             };
             cells += 1;
