@@ -2,6 +2,7 @@
 //! the permission matrix of every write use case, and the reproductions of the rules that
 //! once lived in the doors.
 
+mod fleet_stories;
 mod matrix;
 mod plan_stories;
 mod support;

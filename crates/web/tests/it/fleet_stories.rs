@@ -259,6 +259,16 @@ async fn fleet_owners_see_only_their_machines_and_bad_input_is_named(app: &TestA
     let body: Value = refused.json().await.expect("json");
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains(taken_vin), "{body}");
+    // An observer's upload is refused before the file is read: what it sends does not matter.
+    let observer = app.token("observer").await;
+    let refused = http
+        .post(app.url("/api/v1/fleet/imports/meters"))
+        .bearer_auth(&observer)
+        .body(vec![0xff_u8, 0xfe, 0x00, 0x01])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 403);
 }
 
 /// The reading form and the void form on a machine's page, and the void route of the API.
