@@ -67,7 +67,7 @@ async fn sign_off_and_close_happen_together_or_not_at_all(app: App) {
     let done = world.app.work_order_act(&technician, id, &step("finish", started.version)).await.expect("finish");
     assert_eq!(done.order.status, WorkOrderStatus::Done);
     let failures = |h: &accord_store::FleetHistories| h.by_machine.get(&machine).map_or(0, |h| h.failures.len());
-    let before = failures(&*world.store().fleet_histories().await.expect("histories"));
+    let before = failures(&world.store().fleet_histories().await.expect("histories"));
     let sign_off = |by: &str, version: i64| WorkOrderStep {
         by: Some(by.into()),
         close: Some("1".into()),
@@ -91,7 +91,7 @@ async fn sign_off_and_close_happen_together_or_not_at_all(app: App) {
     assert_eq!(closed.version, done.version + 2, "the sign-off and the close, one after the other");
     let stored = world.store().fleet_work_order(id).await.expect("order");
     assert_eq!((stored.order.status, stored.version), (WorkOrderStatus::Closed, closed.version));
-    assert_eq!(failures(&*world.store().fleet_histories().await.expect("histories")), before + 1, "the repair noted");
+    assert_eq!(failures(&world.store().fleet_histories().await.expect("histories")), before + 1, "the repair noted");
     assert!(world.store().fleet_cache_matches_db().await.expect("compare"), "the cache follows the write");
     // Closing alone is refused for any other step, so a close never happens without a sign-off.
     let bad = WorkOrderStep { close: Some("true".into()), ..step("start", closed.version) };

@@ -131,9 +131,8 @@ impl Store {
     /// movement into its bin. A shipment is received once.
     pub async fn fleet_shipment_receive(&self, author: Author<'_>, id: ShipmentId, on: NaiveDate) -> Result<()> {
         let mut w = self.begin_write(author).await?;
-        let out = self.fleet_shipment_receive_in(&mut w, id, on).await?;
-        w.commit().await?;
-        Ok(out)
+        self.fleet_shipment_receive_in(&mut w, id, on).await?;
+        w.commit().await
     }
 
     /// [`Store::fleet_shipment_receive`] inside the caller's transaction.

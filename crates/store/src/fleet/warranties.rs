@@ -65,9 +65,8 @@ impl Store {
     /// part lines are flagged against it when an order is opened or changed.
     pub async fn fleet_warranty_add(&self, author: Author<'_>, warranty: &Warranty, note: &str) -> Result<()> {
         let mut w = self.begin_write(author).await?;
-        let out = self.fleet_warranty_add_in(&mut w, warranty, note).await?;
-        w.commit().await?;
-        Ok(out)
+        self.fleet_warranty_add_in(&mut w, warranty, note).await?;
+        w.commit().await
     }
 
     /// [`Store::fleet_warranty_add`] inside the caller's transaction.
