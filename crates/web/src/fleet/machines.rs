@@ -247,7 +247,6 @@ pub(super) async fn machine_page_with(
     let data = app.fleet_machine(&actor, id).await?;
     let scope = app.fleet_scope(&actor).await?;
     let stored = app.fleet_machine_entry(&actor, id).await?;
-    let store = state.store();
     let tr = &ctx.tr;
     let today = data.today;
     let names = HashMap::from([(id, data.name.clone())]);
@@ -282,13 +281,14 @@ pub(super) async fn machine_page_with(
         ..warranty_form
     };
     let warranties = app.fleet_warranties(&actor, id).await?;
-    // The shelf of the exchange pool holds no owner's data: shown to whoever manages the fleet.
-    let pool = store.fleet_assemblies().await?;
+    let (installed, history) = app.fleet_machine_assemblies(&actor, id).await?;
+    // The shelf of the exchange pool is offered to those who fit assemblies (who see the pool).
+    let pool = if scope.manage { app.fleet_assemblies(&actor).await? } else { Vec::new() };
     let usage = |a: &accord_store::AssemblyRow| format!("{} {}", tr.int(a.usage), k(tr, a.assembly.meter.unit_key()));
-    let fitted = pool
+    let fitted = installed
         .iter()
         .filter_map(|a| {
-            let at = a.installed.filter(|i| i.machine == id)?;
+            let at = a.installed?;
             Some((
                 a.assembly.id.to_string(),
                 k(tr, a.assembly.kind.key()),
@@ -308,7 +308,6 @@ pub(super) async fn machine_page_with(
             )
         })
         .collect();
-    let (_, history) = app.fleet_machine_assemblies(&actor, id).await?;
     let assembly_history = history
         .iter()
         .map(|e| {
