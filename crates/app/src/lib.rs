@@ -21,6 +21,7 @@
 //! |---|---|
 //! | [`directory`] | organisations and people of both sides (create, change, delete) |
 //! | [`account`] | users (create, change, a new password, disable), signing in and out, one's own password, language and API tokens; the audit log's reads |
+//! | [`fleet`] | machines, readings, warranties, assemblies, preventive orders, work orders, part issues, shipments, regimes, the fleet file imports; reads by who sees which machine |
 //! | [`plan`] | measures (create, change, report progress, delete), amendments, indicators and actuals, versions, sections, files, links, the plan import and exports |
 //! | [`review`] | reporting periods, reports and their workflow, evidence, meetings, the agenda, decisions, two-key minutes, reminders; the invitation and the briefing pack |
 //! | [`trade`] | trade and rate imports, product groups, mirror verdicts; summaries and reconciliations |
@@ -30,6 +31,7 @@ pub mod account;
 pub mod actor;
 pub mod directory;
 pub mod error;
+pub mod fleet;
 pub mod instance;
 pub mod logistics;
 pub mod plan;

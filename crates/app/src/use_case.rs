@@ -55,7 +55,7 @@ register! {
     "fleet" => [
         FleetImport, MachineChange, ReadingAdd, ReadingVoid, WarrantyAdd, AssemblyAdd, AssemblyMove,
         PreventiveOrdersCreate, WorkOrderAct, WorkOrderAddWork, PartIssue, ShipmentAdd, ShipmentReceive,
-        RegimeChange,
+        RegimeChange, RegimeContentChange, RegimeServiceRemove,
     ],
     "instance" => [DemoLoad],
 }

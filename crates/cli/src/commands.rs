@@ -219,19 +219,31 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let (source, side) = (source.clone(), side.as_deref());
             crate::trade::import_trade(&app, &actor, &tr, file, format, source, side, dry_run, cli.quiet).await
         }
-        Command::Import(ImportCommand::Fleet { file, dry_run }) => {
-            crate::fleet::import(&store, accord_web::fleet::ImportKind::Fleet, &file, dry_run).await
+        Command::Import(ImportCommand::Fleet { ref file, dry_run }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::fleet::import(&app, &actor, &tr, accord_app::fleet::ImportKind::Fleet, file, dry_run).await
         }
-        Command::Import(ImportCommand::Meters { file, dry_run }) => {
-            crate::fleet::import(&store, accord_web::fleet::ImportKind::Meters, &file, dry_run).await
+        Command::Import(ImportCommand::Meters { ref file, dry_run }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::fleet::import(&app, &actor, &tr, accord_app::fleet::ImportKind::Meters, file, dry_run).await
         }
-        Command::Import(ImportCommand::Workorders { file, dry_run }) => {
-            crate::fleet::import(&store, accord_web::fleet::ImportKind::WorkOrders, &file, dry_run).await
+        Command::Import(ImportCommand::Workorders { ref file, dry_run }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::fleet::import(&app, &actor, &tr, accord_app::fleet::ImportKind::WorkOrders, file, dry_run).await
         }
-        Command::Fleet(FleetCommand::Kpi { from, to, by, json }) => {
-            crate::fleet::kpi(&store, &from, &to, by.as_deref(), json).await
+        Command::Fleet(FleetCommand::Kpi { ref from, ref to, ref by, json }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::fleet::kpi(&app, &actor, from, to, by.as_deref(), json).await
         }
-        Command::Fleet(FleetCommand::Due { json }) => crate::fleet::due(&store, json).await,
+        Command::Fleet(FleetCommand::Due { json }) => {
+            let app = App::new(store.clone());
+            let actor = acting(&cli, &app).await?;
+            crate::fleet::due(&app, &actor, json).await
+        }
         Command::Import(ImportCommand::Rates { ref files, dry_run }) => {
             let app = App::new(store.clone());
             let actor = acting(&cli, &app).await?;

@@ -1,11 +1,12 @@
 //! `accord fleet kpi|due`, `accord import fleet|meters|workorders` and `accord bench fleet`.
 
 use crate::commands::CliError;
+use accord_app::fleet::{ImportKind, ReadingInput, parse_by};
+use accord_app::{Actor, App};
 use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
-use accord_domain::fleet::kpi::DateRange;
+use accord_domain::fleet::kpi::{DateRange, GroupKey};
+use accord_i18n::Tr;
 use accord_store::{Author, FleetBulk, Store, demo_bulk};
-use accord_web::fleet::views::{self, parse_by};
-use accord_web::fleet::{ImportError, ImportKind, Scope, import_file};
 use chrono::NaiveDate;
 use std::path::Path;
 use std::time::Instant;
@@ -13,11 +14,6 @@ use std::time::Instant;
 fn date(flag: &str, text: &str) -> Result<NaiveDate, CliError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| CliError::input(format!("{flag}: '{text}' is not a date (YYYY-MM-DD)")))
-}
-
-/// The whole fleet, as the service centre sees it.
-fn everything() -> Scope {
-    Scope { whole: true, organisation: None, service_centre: None, edit_orders: true, manage: true }
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -28,34 +24,33 @@ fn num(v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |v| format!("{v:.1}"))
 }
 
-/// Readiness figures over `[from, to)` (`to` is the first day after the period).
-pub async fn kpi(store: &Store, from: &str, to: &str, by: Option<&str>, json: bool) -> Result<(), CliError> {
+/// Readiness figures over `[from, to)` (`to` is the first day after the period) of the machines
+/// the actor sees (the operator: all).
+pub async fn kpi(app: &App, actor: &Actor, from: &str, to: &str, by: Option<&str>, json: bool) -> Result<(), CliError> {
     let (from, to) = (date("--from", from)?, date("--to", to)?);
     let range = DateRange::new(from, to).map_err(|e| {
         CliError::input(format!("--from {from} --to {to}: {e} (--to is the first day after the period)"))
     })?;
     let by = parse_by(by).map_err(|_| CliError::input("--by: machine, model, brand or owner"))?;
-    let table = store.fleet_kpi(range, by, |_| true).await?;
+    let table = app.fleet_kpi(actor, range, by).await?;
     if json {
         let text = serde_json::to_string_pretty(&table).map_err(|e| CliError::other(e.to_string()))?;
         println!("{text}");
         return Ok(());
     }
-    let snap = store.fleet_snapshot().await?;
-    let owners = views::owner_names(store).await?;
+    let snap = app.store().fleet_snapshot().await?;
+    let owners = app.fleet_owner_names().await?;
     println!(
         "{:<40} {:>8} {:>8} {:>8} {:>10} {:>10} {:>10}",
         "group", "machines", "KTG", "KV", "MTBF, h", "MTTR, h", "on time"
     );
     for row in table.rows.iter().chain(table.total.iter()) {
         let name = match &row.key {
-            accord_domain::fleet::kpi::GroupKey::Fleet => "whole fleet".to_string(),
-            accord_domain::fleet::kpi::GroupKey::Model(id) => {
-                snap.models.get(id).map_or_else(|| id.to_string(), |m| m.designation.clone())
-            }
-            accord_domain::fleet::kpi::GroupKey::Brand(b) => accord_store::brand_code(b),
-            accord_domain::fleet::kpi::GroupKey::Owner(o) => owners.get(o).cloned().unwrap_or_else(|| o.to_string()),
-            accord_domain::fleet::kpi::GroupKey::Machine(m) => m.to_string(),
+            GroupKey::Fleet => "whole fleet".to_string(),
+            GroupKey::Model(id) => snap.models.get(id).map_or_else(|| id.to_string(), |m| m.designation.clone()),
+            GroupKey::Brand(b) => accord_store::brand_code(b),
+            GroupKey::Owner(o) => owners.get(o).cloned().unwrap_or_else(|| o.to_string()),
+            GroupKey::Machine(m) => m.to_string(),
         };
         let k = &row.kpi;
         println!(
@@ -72,10 +67,9 @@ pub async fn kpi(store: &Store, from: &str, to: &str, by: Option<&str>, json: bo
     Ok(())
 }
 
-/// The due list, overdue first.
-pub async fn due(store: &Store, json: bool) -> Result<(), CliError> {
-    let today = accord_web::fleet::today(store).await?;
-    let rows = views::due_rows(store, &everything(), today).await?;
+/// The due list, overdue first, of the machines the actor sees (the operator: all).
+pub async fn due(app: &App, actor: &Actor, json: bool) -> Result<(), CliError> {
+    let (today, rows) = app.fleet_due(actor).await?;
     if json {
         let text = serde_json::to_string_pretty(&rows).map_err(|e| CliError::other(e.to_string()))?;
         println!("{text}");
@@ -100,11 +94,20 @@ pub async fn due(store: &Store, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `accord import fleet|meters|workorders FILE`.
-pub async fn import(store: &Store, kind: ImportKind, file: &Path, dry_run: bool) -> Result<(), CliError> {
+/// `accord import fleet|meters|workorders FILE`, as the actor (`--as`; the operator without it).
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    tr: &Tr,
+    kind: ImportKind,
+    file: &Path,
+    dry_run: bool,
+) -> Result<(), CliError> {
+    // Whoever may not import is told so before the file is even opened.
+    app.fleet_import_check(actor).await.map_err(|e| CliError::from_app(e, tr))?;
     let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match import_file(store, Author::SYSTEM, kind, &name, &bytes, dry_run).await {
+    match app.fleet_import(actor, kind, &name, &bytes, dry_run).await {
         Ok(summary) => {
             let outcome = summary.outcome.unwrap_or_default();
             if outcome.unchanged {
@@ -121,20 +124,32 @@ pub async fn import(store: &Store, kind: ImportKind, file: &Path, dry_run: bool)
             }
             Ok(())
         }
-        Err(ImportError::Problems(problems)) => {
+        Err(accord_app::Error::InvalidFile(problems)) => {
             for p in problems.iter().take(50) {
                 eprintln!("{}: {p}", file.display());
             }
             Err(CliError::input(format!("{} problem(s) in {}; nothing was imported", problems.len(), file.display())))
         }
-        Err(ImportError::App(e)) => Err(e.into()),
+        // A row a rule refused: the machine (or part), the field and the value, as in the file.
+        Err(accord_app::Error::Refused(rule)) if rule.field.is_some() => {
+            let arg =
+                |name: &str| rule.args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+            Err(CliError::input(format!(
+                "refused: {} (machine/subject {}, field {}, value {}); nothing was written",
+                rule.detail,
+                arg("subject"),
+                rule.field.unwrap_or_default(),
+                arg("value")
+            )))
+        }
+        Err(e) => Err(CliError::from_app(e, tr)),
     }
 }
 
 /// Adds one plausible reading (a day's usage more than the latest) to the first machine from
 /// `start` on that has a meter, as a technician would; returns where to look next time.
-async fn one_reading(store: &Store, fleet: &DemoFleet, start: usize, today: NaiveDate) -> Result<usize, CliError> {
-    let snap = store.fleet_snapshot().await?;
+async fn one_reading(app: &App, fleet: &DemoFleet, start: usize, today: NaiveDate) -> Result<usize, CliError> {
+    let snap = app.store().fleet_snapshot().await?;
     for (i, m) in fleet.machines.iter().enumerate().skip(start) {
         let id = m.machine.id;
         let Some(now) = snap.meters.get(&id) else { continue };
@@ -144,9 +159,13 @@ async fn one_reading(store: &Store, fleet: &DemoFleet, start: usize, today: Naiv
         let Some(state) = now.get(kind) else { continue };
         let value = state.value + state.per_day.ceil().max(1.0) as i64;
         let date = today.max(state.read_on);
-        store
-            .fleet_readings_add(Author::SYSTEM, &[accord_store::NewReading { machine: id, kind, date, value }], None)
-            .await?;
+        let input = ReadingInput {
+            machine: id.to_string(),
+            meter: kind.key().trim_start_matches("fleet.meter.").to_string(),
+            date: date.to_string(),
+            value: Some(value.to_string()),
+        };
+        app.reading_add(&Actor::operator(), &input).await?;
         return Ok(i + 1);
     }
     Err(CliError::other("no machine with a meter to add a reading to"))
@@ -206,17 +225,18 @@ pub async fn bench(machines: usize, database: Option<String>) -> Result<(), CliE
         store.ping().await?;
         println!("[{name}] first statement after the load: {}", ms(t.elapsed()));
         let today = fleet.config.today();
-        let scope = everything();
+        // The benchmark reads as the operator: the whole fleet, as the service centre sees it.
+        let (app, operator) = (App::new(store.clone()), Actor::operator());
         let t = Instant::now();
-        let due = views::due_rows(&store, &scope, today).await?;
+        let due = app.fleet_due_on(&operator, today).await?;
         let due_cold = t.elapsed();
         let t = Instant::now();
-        let _ = views::due_rows(&store, &scope, today).await?;
+        let _ = app.fleet_due_on(&operator, today).await?;
         let due_warm = t.elapsed();
         // After a write the cached rows of the machines it touched are read again.
-        let reading_on = one_reading(&store, &fleet, 0, today).await?;
+        let reading_on = one_reading(&app, &fleet, 0, today).await?;
         let t = Instant::now();
-        let _ = views::due_rows(&store, &scope, today).await?;
+        let _ = app.fleet_due_on(&operator, today).await?;
         let due_after_write = t.elapsed();
         println!(
             "[{name}] due list: {} rows, {} first read (whole snapshot), {} warm, {} after a reading is added (target < 1 s)",
@@ -230,11 +250,11 @@ pub async fn bench(machines: usize, database: Option<String>) -> Result<(), CliE
         // What the machine's page reads: its data (meters, next service, orders, its figures
         // from its own history), its latest readings and its warranties.
         let page = |id| {
-            let (store, scope) = (&store, &scope);
+            let (app, operator) = (&app, &operator);
             async move {
-                views::machine_data(store, scope, id, today).await?;
-                store.fleet_readings(id, 30).await?;
-                store.fleet_warranties(id).await?;
+                app.fleet_machine(operator, id).await?;
+                app.fleet_readings(operator, id, 30).await?;
+                app.fleet_warranties(operator, id).await?;
                 Ok::<(), CliError>(())
             }
         };
@@ -264,7 +284,7 @@ pub async fn bench(machines: usize, database: Option<String>) -> Result<(), CliE
         let t = Instant::now();
         let _ = store.fleet_kpi(range, accord_domain::fleet::kpi::GroupBy::Model, |_| true).await?;
         let kpi_warm = t.elapsed();
-        one_reading(&store, &fleet, reading_on, today).await?;
+        one_reading(&app, &fleet, reading_on, today).await?;
         let t = Instant::now();
         let _ = store.fleet_kpi(range, accord_domain::fleet::kpi::GroupBy::Model, |_| true).await?;
         let kpi_after_write = t.elapsed();

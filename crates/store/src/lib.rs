@@ -31,7 +31,7 @@ pub use files::Attachment;
 pub use fleet::{
     AssemblyEventRow, AssemblyRow, BulkMachine, BulkOutcome, DueState, FleetBulk, FleetFile, FleetHistories,
     FleetImportOutcome, FleetSnapshot, HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading,
-    NewShipment, PartRecord, QuarterFigures, ReadingRow, ReservationRow, ShipmentId, ShipmentRow, StockRow,
+    NewShipment, PartIssue, PartRecord, QuarterFigures, ReadingRow, ReservationRow, ShipmentId, ShipmentRow, StockRow,
     StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WarrantyRow, WorkOrderFilter, WorkOrderRow, brand_code,
     demo_bulk, machine_kpi, refused, status_code,
 };

@@ -55,6 +55,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(16, "0016_fleet_touches"),
     common!(17, "0017_amendment_kinds"),
     common!(18, "0018_review_versions"),
+    common!(19, "0019_fleet_regime_versions"),
 ];
 
 /// A migration that `migrate` applied.

@@ -265,3 +265,160 @@ pub fn leg(from: &str, to: &str, mode: &str, days: i64) -> accord_domain::logist
     }))
     .expect("leg")
 }
+
+// ------------------------------------------------------------------------------------- fleet
+
+/// The fleet's part of the world: a service centre (Khabarovsk) with its technician, the
+/// instance's fleet facts, a small demo catalogue and fleet whose machines are all owned by MAZ
+/// (so "executor of the record's organisation" is MAZ's executor), a warehouse. Fresh machines,
+/// orders, assemblies and regimes are made for each attempt.
+#[allow(dead_code, reason = "each module's scenarios use their part of the world")]
+pub struct FleetWorld {
+    pub service_centre: Organisation,
+    pub technician: UserAccount,
+    pub today: chrono::NaiveDate,
+    pub model: accord_domain::fleet::machine::Model,
+    pub regime: accord_domain::fleet::regime::Regime,
+    pub warehouse: accord_domain::WarehouseId,
+    pub part: accord_domain::fleet::parts::PartNumber,
+}
+
+static FLEET_SERIAL: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
+fn fleet_serial() -> u32 {
+    FLEET_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+const WAREHOUSE: &str = "Центральный склад";
+
+#[allow(dead_code, reason = "each module's scenarios use their part of the world")]
+impl World {
+    /// Sets up the fleet's part of the world (once per world) and returns it.
+    pub async fn fleet_setup(&self) -> FleetWorld {
+        use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
+        let store = self.store();
+        let fleet = DemoFleet::generate(DemoConfig { machines: 3, owners: 1, parts: 20, ..DemoConfig::standard() });
+        let centre = organisation(store, Side::Khv, "KHV-SERVICE", "Сервисный центр").await;
+        let role = Role::Executor { side: Side::Khv, organisation: centre };
+        user(store, "tech.sc", role).await;
+        store.set_meta(accord_app::fleet::SERVICE_CENTRE_META, &centre.to_string()).await.expect("meta");
+        let today = fleet.config.today();
+        store.set_meta(accord_app::fleet::AS_OF_META, &today.to_string()).await.expect("meta");
+        let (maz, supplier) = (self.maz.id, self.belaz.id);
+        let (parts, machines) = accord_store::demo_bulk(&fleet, |_| maz, |_| supplier);
+        let bulk = accord_store::FleetBulk {
+            models: &fleet.catalog.models,
+            regimes: &fleet.catalog.regimes,
+            machines,
+            parts: &parts,
+        };
+        store.fleet_bulk_load(Author::SYSTEM, &bulk).await.expect("demo fleet");
+        store.fleet_warehouse(Author::SYSTEM, WAREHOUSE).await.expect("warehouse");
+        self.fleet().await
+    }
+
+    /// The fleet's part of the world as [`World::fleet_setup`] stored it.
+    pub async fn fleet(&self) -> FleetWorld {
+        let store = self.store();
+        let centre = store.meta(accord_app::fleet::SERVICE_CENTRE_META).await.expect("meta").expect("a centre");
+        let service_centre = store.organisation(centre.parse().expect("id")).await.expect("organisation");
+        let today = store.meta(accord_app::fleet::AS_OF_META).await.expect("meta").expect("as of");
+        let snap = store.fleet_snapshot().await.expect("snapshot");
+        let regime = snap.regimes.first().expect("a regime").clone();
+        let model = snap.models[&regime.model()].clone();
+        FleetWorld {
+            service_centre,
+            technician: store.user_by_login("tech.sc").await.expect("technician"),
+            today: today.parse().expect("day"),
+            model,
+            regime,
+            warehouse: store.fleet_warehouse(Author::SYSTEM, WAREHOUSE).await.expect("warehouse"),
+            part: store.fleet_parts().await.expect("parts")[0].number.clone(),
+        }
+    }
+}
+
+#[allow(dead_code, reason = "each module's scenarios use their part of the world")]
+impl FleetWorld {
+    pub fn technician(&self) -> Actor {
+        Actor::user(self.technician.clone())
+    }
+
+    /// A new machine of MAZ, in service for two years, with an hour meter read today far past
+    /// its first service (so it is on the due list).
+    pub async fn fresh_machine(&self, world: &World) -> accord_store::StoredMachine {
+        use accord_domain::fleet::machine::{Arrival, District, Machine, MachineStatus, Vin};
+        use accord_domain::fleet::meter::MeterKind;
+        let n = fleet_serial();
+        let machine = Machine {
+            id: accord_domain::MachineId(uuid::Uuid::now_v7()),
+            model: self.model.id,
+            brand: self.model.brand.clone(),
+            modification: None,
+            engine: self.regime.engine().cloned(),
+            vin: Some(Vin::parse(&format!("Y3M5440{n:010}")).expect("vin")),
+            serial: None,
+            year: 2022,
+            owner: world.maz.id,
+            district: District("Хабаровск".into()),
+            status: MachineStatus::InService,
+            arrival: Arrival::ImportedComplete,
+            commissioned_on: self.today.checked_sub_days(chrono::Days::new(730)),
+            factors: accord_domain::fleet::regime::CorrectionFactors::NEUTRAL,
+        };
+        let new = accord_store::NewMachine {
+            machine: machine.clone(),
+            meters: vec![(MeterKind::EngineHours, 0), (MeterKind::Odometer, 0)],
+        };
+        let store = world.store();
+        store.fleet_register(Author::SYSTEM, &[new], None, self.today).await.expect("machine");
+        let reading = accord_store::NewReading {
+            machine: machine.id,
+            kind: MeterKind::EngineHours,
+            date: self.today,
+            value: 5_000,
+        };
+        store.fleet_readings_add(Author::SYSTEM, &[reading], None).await.expect("reading");
+        store.fleet_snapshot().await.expect("snapshot").machine(machine.id).cloned().expect("registered")
+    }
+
+    /// A new open repair order on a new machine.
+    pub async fn fresh_order(&self, world: &World) -> accord_store::StoredWorkOrder {
+        use accord_domain::fleet::work_order::{WorkOrder, WorkOrderKind};
+        let machine = self.fresh_machine(world).await;
+        let at = self.today.and_hms_opt(8, 0, 0).expect("time");
+        let id = accord_domain::WorkOrderId(uuid::Uuid::now_v7());
+        let order = WorkOrder::new(id, machine.machine.id, WorkOrderKind::Repair, at, Default::default());
+        world.store().fleet_work_orders_create(Author::SYSTEM, &[order], None).await.expect("order");
+        world.store().fleet_work_order(id).await.expect("order")
+    }
+
+    /// A new model with its own copy of the world's regime; returns the regime.
+    pub async fn fresh_regime(&self, world: &World) -> accord_domain::fleet::regime::Regime {
+        use accord_domain::fleet::regime::Regime;
+        let n = fleet_serial();
+        let model = accord_domain::fleet::machine::Model {
+            id: accord_domain::ModelId(uuid::Uuid::now_v7()),
+            designation: format!("МАЗ-{n}"),
+            ..self.model.clone()
+        };
+        let r = &self.regime;
+        let regime = Regime::new(
+            accord_domain::RegimeId(uuid::Uuid::now_v7()),
+            model.id,
+            r.engine().cloned(),
+            r.base(),
+            r.cycle().to_vec(),
+            r.seasonal().to_vec(),
+            Vec::new(),
+        )
+        .expect("a regime");
+        world.store().fleet_catalog_save(Author::SYSTEM, &[model], std::slice::from_ref(&regime)).await.expect("saved");
+        regime
+    }
+
+    /// A new serial number for an assembly.
+    pub fn fresh_serial(&self) -> String {
+        format!("ЯМЗ-{}", fleet_serial())
+    }
+}

@@ -606,4 +606,18 @@ fn fleet_imports_check_on_a_dry_run_and_refuse_a_reading_going_backwards() {
     assert!(stdout(&real).contains("1 stored"), "{}", stdout(&real));
     let again = data.accord(&["import", "meters", file.to_str().expect("path")]);
     assert!(stdout(&again).contains("already imported"), "{}", stdout(&again));
+
+    // As a named user (`--as`): an observer is refused before the file is even opened (exit 1,
+    // not a complaint about the missing file); an owner's mechanic sees only its machines.
+    let missing = data.0.path().join("no-such-file.csv");
+    let observer = data.accord(&["import", "meters", missing.to_str().expect("path"), "--as", "observer"]);
+    assert_eq!(observer.status.code(), Some(1), "{}", stderr(&observer));
+    assert!(!stderr(&observer).contains("cannot read"), "{}", stderr(&observer));
+    let owner = data.accord(&["fleet", "due", "--json", "--as", "owner.road"]);
+    assert!(owner.status.success(), "{}", stderr(&owner));
+    let own: serde_json::Value = serde_json::from_str(&stdout(&owner)).expect("json");
+    let own = own.as_array().expect("rows");
+    assert!(!own.is_empty() && own.len() < rows.as_array().expect("rows").len(), "a part of the due list");
+    let owners: std::collections::BTreeSet<&str> = own.iter().filter_map(|r| r["machine"]["owner"].as_str()).collect();
+    assert_eq!(owners.len(), 1, "one owner's machines only");
 }

@@ -346,13 +346,17 @@ pub async fn fleet_regime_revisions_are_audited_and_stay_with_their_model(store:
         days: regime.base().days.map(|d| (d / 2).max(1)),
     };
     let revised = regime.revised(base, &regime.cycle_services(), regime.seasonal().to_vec()).expect("valid");
-    store.fleet_regime_update(ADMIN, &revised).await.expect("update");
+    store.fleet_regime_update(ADMIN, &revised, 1).await.expect("update");
     let snap = store.fleet_snapshot().await.expect("snapshot");
     let stored = snap.regimes.iter().find(|r| r.id() == regime.id()).expect("stored");
     assert_eq!(stored, &revised);
     assert_ne!(stored.base(), regime.base());
     let history = store.audit_history("fleet_regime", &regime.id().to_string()).await.expect("history");
     assert!(history.iter().any(|e| e.actor.as_deref() == Some("admin")), "the update is audited: {history:?}");
+    assert_eq!(snap.regime(regime.id()).map(|(_, v)| v), Some(2), "the revision is version 2");
+    // A save made on version 1 (someone else's edit came first) is stale and writes nothing.
+    let stale = store.fleet_regime_update(ADMIN, &regime, 1).await.expect_err("stale");
+    assert!(matches!(stale, StoreError::Conflict { entity: "regime", current: 2 }), "{stale:?}");
 
     // A regime moved to another model is refused; one that does not exist is not found.
     let other_model = fleet.catalog.models.iter().find(|m| m.id != regime.model()).expect("another model").id;
@@ -366,7 +370,7 @@ pub async fn fleet_regime_revisions_are_audited_and_stay_with_their_model(store:
         vec![],
     )
     .expect("valid");
-    let (key, field, _) = refused_key(store.fleet_regime_update(ADMIN, &moved).await.expect_err("moved"));
+    let (key, field, _) = refused_key(store.fleet_regime_update(ADMIN, &moved, 2).await.expect_err("moved"));
     assert_eq!((key, field), ("fleet.error.regime_model_changed", "model"));
     let ghost = Regime::new(
         accord_domain::RegimeId(uuid::Uuid::now_v7()),
@@ -378,7 +382,7 @@ pub async fn fleet_regime_revisions_are_audited_and_stay_with_their_model(store:
         vec![],
     )
     .expect("valid");
-    assert!(matches!(store.fleet_regime_update(ADMIN, &ghost).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(store.fleet_regime_update(ADMIN, &ghost, 1).await, Err(StoreError::NotFound { .. })));
     let snap = store.fleet_snapshot().await.expect("snapshot");
     assert_eq!(snap.regimes.iter().find(|r| r.id() == regime.id()), Some(&revised), "nothing changed by refusals");
 }
@@ -452,13 +456,14 @@ pub async fn fleet_cache_follows_writes_here_and_elsewhere(store: Store) {
     assert_cache_fresh(&store, "registering a machine").await;
     let mut changed = new.machine.clone();
     changed.status = accord_domain::fleet::machine::MachineStatus::InRepair;
-    let stored = store.fleet_machine_update(ADMIN, &changed, Some(1), today).await.expect("status");
+    let stored = store.fleet_machine_update(ADMIN, &changed, 1, today).await.expect("status");
     assert_eq!(stored.version, 2);
-    let stale = store.fleet_machine_update(ADMIN, &changed, Some(1), today).await.expect_err("stale version");
+    let stale = store.fleet_machine_update(ADMIN, &changed, 1, today).await.expect_err("stale version");
     assert!(matches!(stale, StoreError::Conflict { current: 2, .. }), "{stale:?}");
     assert_cache_fresh(&store, "a status change").await;
     changed.status = accord_domain::fleet::machine::MachineStatus::Decommissioned;
-    let stored = store.fleet_machine_update(ADMIN, &changed, None, today).await.expect("decommissioned");
+    // Every change names the version it was made on (there is no last-write-wins any more).
+    let stored = store.fleet_machine_update(ADMIN, &changed, 2, today).await.expect("decommissioned");
     assert_eq!(stored.off_books, Some(today), "taken off the books");
     assert_eq!(
         store.fleet_snapshot().await.expect("snapshot").machine(changed.id).and_then(|m| m.off_books),
@@ -466,10 +471,11 @@ pub async fn fleet_cache_follows_writes_here_and_elsewhere(store: Store) {
     );
     assert_cache_fresh(&store, "decommissioning").await;
     changed.status = accord_domain::fleet::machine::MachineStatus::InService;
-    let stored = store.fleet_machine_update(ADMIN, &changed, None, today).await.expect("back in service");
+    let stored = store.fleet_machine_update(ADMIN, &changed, 3, today).await.expect("back in service");
     assert_eq!(stored.off_books, None);
     assert_cache_fresh(&store, "a status change").await;
-    store.fleet_regime_update(ADMIN, &snapshot.regimes[0]).await.expect("regime");
+    let (regime, version) = snapshot.regime(snapshot.regimes[0].id()).expect("a regime");
+    store.fleet_regime_update(ADMIN, regime, version).await.expect("regime");
     assert_cache_fresh(&store, "a regime edit").await;
 
     // Another process's reading shows once the head is looked at again.

@@ -1,7 +1,8 @@
 //! Maintenance regimes over HTTP, on both backends: the list, a refused edit that changes
 //! nothing, a good edit that changes a machine's next service in the due list, observers
 //! refused; a service's operations and parts edited, refused line by line, and used by the
-//! next preventive work order.
+//! next preventive work order. Every change names the version it was made on: the forms carry
+//! it, the API refuses a change without it (422) or on a version changed since (409).
 
 use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
@@ -24,6 +25,22 @@ async fn model_regime(http: &reqwest::Client, app: &TestApp, token: &str, row: &
     let regimes = get_json(http, app, token, "/api/v1/fleet/regimes").await;
     let regimes = regimes.as_array().expect("regimes");
     regimes.iter().find(|r| r["model"] == row["machine"]["model"]).expect("the model's regime").clone()
+}
+
+/// The version a page's forms carry (`<input type="hidden" name="version" value="…">`).
+fn version_in(html: &str) -> String {
+    html.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a version field on the page")
+        .to_string()
+}
+
+/// A regime as the API shows it, without its version (which every save moves on).
+fn unversioned(regime: &Value) -> Value {
+    let mut regime = regime.clone();
+    regime.as_object_mut().expect("an object").remove("version");
+    regime
 }
 
 /// The next service of a machine in the admin's due list.
@@ -68,10 +85,12 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
     assert!(html.contains("data-confirm="), "removing a service asks first");
     assert!(html.contains("<label for=\"f-base_km\""), "labelled inputs");
     let csrf = csrf_in(&html);
+    assert_eq!(version_in(&html), regime["version"].to_string(), "the forms carry the regime's version");
     let base = &regime["base"];
     let text = |v: &Value| v.as_u64().map(|n| n.to_string()).unwrap_or_default();
     let mut form = vec![
         ("_csrf".to_string(), csrf.clone()),
+        ("version".to_string(), regime["version"].to_string()),
         ("base_km".to_string(), text(&base["km"])),
         ("base_hours".to_string(), text(&base["engine_hours"])),
         ("base_fuel".to_string(), text(&base["fuel"])),
@@ -94,6 +113,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         "base": {},
         "cycle": cycle.iter().map(|l| json!({"kind": l["kind"], "replaces": l["replaces"], "every": l["every"]})).collect::<Vec<_>>(),
         "seasonal": regime["seasonal"],
+        "version": regime["version"],
     });
     let refused = http
         .put(app.url(&format!("/api/v1/fleet/regimes/{id}")))
@@ -112,7 +132,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         let lowest = cycle[0]["kind"].as_str().expect("kind");
         let refused = coordinator
             .post(app.url(&format!("/fleet/regimes/{id}/services/{lowest}/remove")))
-            .form(&[("_csrf", csrf.as_str())])
+            .form(&[("_csrf", csrf.as_str()), ("version", regime["version"].to_string().as_str())])
             .send()
             .await
             .expect("post");
@@ -133,18 +153,29 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
     assert_eq!(next_service(&http, app, &admin, &machine).await, only, "the due list follows the regime");
     let audit = app.store.audit_history("fleet_regime", &id).await.expect("audit");
     assert!(audit.iter().any(|e| e.actor.as_deref() == Some("coord.khv")), "the edit is audited");
+    assert_eq!(stored["version"].as_i64(), regime["version"].as_i64().map(|v| v + 1), "the save moved the version on");
+    // The same form again (the page as it was, before that save) is stale: 409, nothing saved.
+    let stale = coordinator.post(app.url(&format!("/fleet/regimes/{id}"))).form(&form).send().await.expect("post");
+    assert_eq!(stale.status(), 409, "a save on a version changed since");
+    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, stored, "nothing saved");
 
     // A removed service's operations and parts go with it.
     assert!(stored["content"].as_array().expect("content").iter().all(|c| c["kind"] == only), "{stored}");
 
     // The API puts the original back, content included; the due list returns to the service
-    // it had.
-    let body = json!({
+    // it had. Without a version the API refuses the change, naming the field.
+    let mut body = json!({
         "base": regime["base"],
         "cycle": cycle.iter().map(|l| json!({"kind": l["kind"], "replaces": l["replaces"], "every": l["every"]})).collect::<Vec<_>>(),
         "seasonal": regime["seasonal"],
         "content": regime["content"],
     });
+    let unversioned_put =
+        http.put(app.url(&format!("/api/v1/fleet/regimes/{id}"))).bearer_auth(&admin).json(&body).send().await;
+    let unversioned_put = unversioned_put.expect("put");
+    assert_eq!(unversioned_put.status(), 422);
+    assert_eq!(unversioned_put.json::<Value>().await.expect("json")["error"]["field"], "version");
+    body["version"] = stored["version"].clone();
     let put = http
         .put(app.url(&format!("/api/v1/fleet/regimes/{id}")))
         .bearer_auth(&admin)
@@ -153,7 +184,8 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         .await
         .expect("put");
     assert_eq!(put.status(), 200);
-    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime);
+    let restored = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
+    assert_eq!(unversioned(&restored), unversioned(&regime));
     assert_eq!(next_service(&http, app, &admin, &machine).await, was);
 
     // Observers read the regimes but may not change them.
@@ -180,7 +212,7 @@ async fn fleet_regimes_are_listed_edited_and_refused(app: &TestApp) {
         .await
         .expect("post");
     assert_eq!(posted.status(), 403);
-    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, regime, "unchanged");
+    assert_eq!(get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await, restored, "unchanged");
 }
 
 async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
@@ -211,10 +243,15 @@ async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
         "a labelled list"
     );
     let csrf = csrf_in(&html);
+    let version = version_in(&html);
     let path = format!("/fleet/regimes/{id}/services/to1/content");
     let post = |operations: &str, parts: &str| {
-        let form =
-            [("_csrf", csrf.clone()), ("to1_operations", operations.to_string()), ("to1_parts", parts.to_string())];
+        let form = [
+            ("_csrf", csrf.clone()),
+            ("version", version.clone()),
+            ("to1_operations", operations.to_string()),
+            ("to1_parts", parts.to_string()),
+        ];
         coordinator.post(app.url(&path)).form(&form).send()
     };
     let refused = post("замена-масла-двигателя; 1,5\nрегулировка-клапанов", "").await.expect("post");
@@ -262,8 +299,11 @@ async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
         order["order"]["work"].as_array().expect("work lines").iter().filter_map(|w| w["operation"].as_str()).collect();
     assert_eq!(operations, ["замена-масла-двигателя", "регулировка-клапанов"], "{order}");
 
-    // Over the API: a zero quantity is a 422 naming the list; an empty content clears it.
-    let put = |body: Value| {
+    // Over the API: a zero quantity is a 422 naming the list; an empty content clears it. Each
+    // names the version it was made on.
+    let version = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await["version"].clone();
+    let put = |mut body: Value| {
+        body["version"] = version.clone();
         http.put(app.url(&format!("/api/v1/fleet/regimes/{id}/services/to1"))).bearer_auth(&admin).json(&body).send()
     };
     let refused = put(json!({ "operations": [], "parts": [{ "part": part, "qty": 0 }] })).await.expect("put");
@@ -273,13 +313,20 @@ async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
     let absent = http
         .put(app.url(&format!("/api/v1/fleet/regimes/{id}/services/autumn")))
         .bearer_auth(&admin)
-        .json(&json!({}))
+        .json(&json!({ "version": version }))
         .send()
         .await
         .expect("put");
     let has_autumn = regime["seasonal"].as_array().is_some_and(|s| s.iter().any(|x| x["kind"] == "autumn"));
     assert_eq!(absent.status(), if has_autumn { 200 } else { 422 });
-    let cleared = put(json!({})).await.expect("put");
+    let now = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await["version"].clone();
+    let cleared = http
+        .put(app.url(&format!("/api/v1/fleet/regimes/{id}/services/to1")))
+        .bearer_auth(&admin)
+        .json(&json!({ "version": now }))
+        .send()
+        .await
+        .expect("put");
     assert_eq!(cleared.status(), 200);
     let after = get_json(&http, app, &admin, &format!("/api/v1/fleet/regimes/{id}")).await;
     assert!(after["content"].as_array().expect("content").iter().all(|c| c["kind"] != "to1"), "{after}");
@@ -296,8 +343,9 @@ async fn fleet_service_content_is_edited_and_used(app: &TestApp) {
 
 /// The service centre changes a machine's correction factors (its due meters follow), its
 /// status (decommissioned: off the due list) over the API and the machine page's form; a
-/// stale version is a 409, a factor off the scale and an in-service machine without a
-/// commissioning date are refused naming the field; an owner's mechanic may not change it.
+/// stale version is a 409 and a change without one a 422 naming `version` (they were
+/// last-write-wins), a factor off the scale and an in-service machine without a commissioning
+/// date are refused naming the field; an owner's mechanic may not change it.
 async fn fleet_machine_status_and_factors_are_edited(app: &TestApp) {
     let http = reqwest::Client::new();
     let admin = app.token("admin").await;
@@ -316,8 +364,13 @@ async fn fleet_machine_status_and_factors_are_edited(app: &TestApp) {
     let put =
         |body: Value| http.put(app.url(&format!("/api/v1/fleet/machines/{id}"))).bearer_auth(&admin).json(&body).send();
 
+    // Without the version it was made on, a change is refused naming the field.
+    let unversioned = put(json!({ "climate": 800 })).await.expect("put");
+    assert_eq!(unversioned.status(), 422);
+    assert_eq!(unversioned.json::<Value>().await.expect("json")["error"]["field"], "version");
+
     // A factor off the scale: 422 naming the field, nothing saved.
-    let refused = put(json!({ "climate": 700 })).await.expect("put");
+    let refused = put(json!({ "climate": 700, "version": version })).await.expect("put");
     assert_eq!(refused.status(), 422);
     let err: Value = refused.json().await.expect("json");
     assert_eq!(err["error"]["field"], "climate", "{err}");
@@ -360,9 +413,12 @@ async fn fleet_machine_status_and_factors_are_edited(app: &TestApp) {
         .expect("html");
     assert!(page.contains("id=\"machine-edit-form\"") && page.contains("<label for=\"f-climate\""));
     let csrf = csrf_in(&page);
+    let version = version_in(&page);
+    assert_eq!(version, saved["machine"]["version"].to_string(), "the form carries the entry's version");
     let form = |status: &str, commissioned: &str| {
         vec![
             ("_csrf", csrf.clone()),
+            ("version", version.clone()),
             ("status", status.to_string()),
             ("district", "Хабаровск".to_string()),
             ("commissioned_on", commissioned.to_string()),

@@ -259,6 +259,16 @@ async fn fleet_owners_see_only_their_machines_and_bad_input_is_named(app: &TestA
     let body: Value = refused.json().await.expect("json");
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains(taken_vin), "{body}");
+    // An observer's upload is refused before the file is read: what it sends does not matter.
+    let observer = app.token("observer").await;
+    let refused = http
+        .post(app.url("/api/v1/fleet/imports/meters"))
+        .bearer_auth(&observer)
+        .body(vec![0xff_u8, 0xfe, 0x00, 0x01])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), 403);
 }
 
 /// The reading form and the void form on a machine's page, and the void route of the API.
@@ -551,7 +561,8 @@ async fn fleet_warranties_flag_order_lines(app: &TestApp) {
     assert!(a_stored["order"]["work"][0]["warranty"].is_null(), "a part warranty does not cover other work");
     let issued = post(
         format!("/api/v1/fleet/workorders/{a_order}/parts"),
-        json!({ "warehouse": row["warehouse"], "bin": row["bin"], "part": part, "qty": 1 }),
+        // The order's version it is issued against (a part issue changes the order).
+        json!({ "warehouse": row["warehouse"], "bin": row["bin"], "part": part, "qty": 1, "version": a_stored["version"] }),
     )
     .await;
     assert_eq!(issued.status(), 200);
