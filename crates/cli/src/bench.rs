@@ -148,7 +148,7 @@ pub async fn http(requests: usize, postgres: Option<String>) -> Result<(), CliEr
         .post(format!("{base}/login"))
         .form(&[
             ("login", "admin"),
-            ("password", &accord_web::demo::demo_password("admin")),
+            ("password", &accord_demo::demo_password("admin")),
             ("_csrf", &csrf),
             ("next", "/"),
         ])
@@ -404,7 +404,7 @@ async fn session_cookie(base: &str) -> Result<String, CliError> {
         .header(reqwest::header::COOKIE, pre)
         .form(&[
             ("login", "admin"),
-            ("password", &accord_web::demo::demo_password("admin")),
+            ("password", &accord_demo::demo_password("admin")),
             ("_csrf", &csrf),
             ("next", "/"),
         ])
@@ -456,7 +456,7 @@ fn scale_figure(stdout: &str, label: &str) -> Option<u64> {
 
 /// How many measures the demo plan holds, as the API counts them.
 async fn measure_total(base: &str, bearer: &str) -> Result<u64, CliError> {
-    let url = format!("{base}/api/v1/measures?plan={}&per_page=1", accord_web::demo_scale::PLAN_CODE);
+    let url = format!("{base}/api/v1/measures?plan={}&per_page=1", accord_demo::scale::PLAN_CODE);
     let response = reqwest::Client::new()
         .get(url)
         .header("Authorization", bearer)
@@ -488,7 +488,7 @@ async fn stop(mut server: Server) {
 }
 
 pub async fn plan(options: PlanOptions) -> Result<(), CliError> {
-    let plan_code = accord_web::demo_scale::PLAN_CODE;
+    let plan_code = accord_demo::scale::PLAN_CODE;
     let data = temp_dir("plan")?;
     let database = options.postgres.as_deref();
     let backend = if database.is_some() { "PostgreSQL" } else { "SQLite" };

@@ -131,9 +131,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve { addr, demo } => serve(store.clone(), &addr, demo).await,
         Command::Demo { force, scale } => {
             let started = std::time::Instant::now();
-            let summary = accord_web::demo::load(&store, force).await.map_err(|e| match e {
-                accord_web::demo::DemoError::NotEmpty => CliError::input(e.to_string()),
-                accord_web::demo::DemoError::App(app) => app.into(),
+            let summary = accord_demo::load(&store, force).await.map_err(|e| match e {
+                accord_demo::DemoError::NotEmpty => CliError::input(e.to_string()),
+                accord_demo::DemoError::App(app) => app.into(),
             })?;
             println!(
                 "demo data loaded: {} organisations, {} people, {} users, {} plan measures, {} trade records, \
@@ -149,7 +149,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             if let Some(n) = scale {
                 // One progress line per phase on stderr; one summary line that `bench plan` reads.
-                use accord_web::demo_scale::{ScaleError, generate};
+                use accord_demo::scale::{ScaleError, generate};
                 let phase = |what: &str| eprintln!("[{:>6.1} s] {what}", started.elapsed().as_secs_f64());
                 let s = generate(&store, n, &phase).await.map_err(|e| match e {
                     ScaleError::AlreadyGenerated => CliError::input(e.to_string()),
@@ -367,7 +367,7 @@ async fn import_plan(
 
 fn print_demo_logins() {
     println!("demo logins (login / password / role):");
-    for login in accord_web::demo::demo_logins() {
+    for login in accord_demo::demo_logins() {
         println!("  {:<10} {:<16} {}", login.login, login.password, login.role);
     }
 }
@@ -428,7 +428,7 @@ async fn user(app: &App, actor: &Actor, command: &UserCommand) -> Result<(), Cli
 async fn serve(store: Store, addr: &str, demo: bool) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     if demo && store.is_empty().await? {
-        accord_web::demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
+        accord_demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
         eprintln!("loaded the demonstration data");
     }
     let state = AppState::new(store.clone()).await?;

@@ -3,10 +3,11 @@
 use crate::commands::CliError;
 use accord_app::fleet::{ImportKind, ReadingInput, parse_by};
 use accord_app::{Actor, App};
-use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
+use accord_demo::fleet::demo_bulk;
+use accord_demo::fleet::{DemoConfig, DemoFleet};
 use accord_domain::fleet::kpi::{DateRange, GroupKey};
 use accord_i18n::Tr;
-use accord_store::{Author, FleetBulk, Store, demo_bulk};
+use accord_store::{Author, FleetBulk, Store};
 use chrono::NaiveDate;
 use std::path::Path;
 use std::time::Instant;

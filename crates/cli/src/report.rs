@@ -37,7 +37,7 @@ pub async fn bench(measures: usize, runs: usize) -> Result<(), CliError> {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = Store::open(&url, accord_domain::Side::By).await.map_err(|e| CliError::other(e.to_string()))?;
     store.migrate().await.map_err(|e| CliError::other(e.to_string()))?;
-    accord_web::demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
+    accord_demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
     let app = App::new(store.clone());
     let plan = app.plan_resolve(None).await?;
     let quarter = plan_quarter("2025Q3", &plan).map_err(quarter_error)?;
@@ -67,7 +67,7 @@ pub async fn bench(measures: usize, runs: usize) -> Result<(), CliError> {
     }
     if measures > 0 {
         let phase = |_: &str| {};
-        accord_web::demo_scale::generate(&store, measures, &phase).await.map_err(|e| CliError::other(e.to_string()))?;
+        accord_demo::scale::generate(&store, measures, &phase).await.map_err(|e| CliError::other(e.to_string()))?;
         let (big, gathered, size) = time_pack(store.clone()).await?;
         println!(
             "demo plan + {measures} measures, PDF: {:.2} s (data {:.2} s), {} KB",

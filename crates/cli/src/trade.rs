@@ -262,7 +262,7 @@ pub async fn bench(rows: u64, file: Option<PathBuf>) -> Result<(), CliError> {
     let url = format!("sqlite://{}", data.join("accord.db").display());
     let store = Store::open(&url, accord_domain::Side::By).await?;
     // The generated values are in USD, RUB and BYN: the demo's official rates convert them.
-    let rates = accord_web::demo_trade::demo_trade().rates;
+    let rates = accord_demo::trade::demo_trade().rates;
     store.rates_import(Author::SYSTEM, "demo-rates", &rates).await?;
     let load_started = Instant::now();
     let records = store.trade_data().await?.records.len();

@@ -33,7 +33,7 @@ pub use fleet::{
     FleetImportOutcome, FleetSnapshot, HistoryData, KpiTable, LABOUR_RATE_KOPECKS, MovementRow, NewMachine, NewReading,
     NewShipment, PartIssue, PartRecord, QuarterFigures, ReadingRow, ReservationRow, ShipmentId, ShipmentRow, StockRow,
     StoredMachine, StoredWorkOrder, USAGE_WINDOW_DAYS, WarrantyRow, WorkOrderFilter, WorkOrderRow, brand_code,
-    demo_bulk, machine_kpi, refused, status_code,
+    machine_kpi, refused, status_code,
 };
 pub use logistics::{
     LogisticsFile, LogisticsImportOutcome, LogisticsItem, LogisticsKind, LogisticsRecords, PlanningRates, RATES_KEY,

@@ -9,10 +9,6 @@ mod assets;
 pub mod auth;
 pub mod briefing;
 mod ctx;
-pub mod demo;
-mod demo_plan;
-pub mod demo_scale;
-pub mod demo_trade;
 mod directory;
 pub mod error;
 pub mod fleet;
@@ -58,7 +54,7 @@ struct Inner {
 
 impl AppState {
     pub async fn new(store: Store) -> Result<AppState, AppError> {
-        let demo = store.meta(demo::META_KEY).await?.is_some();
+        let demo = store.meta(accord_app::instance::DEMO_META_KEY).await?.is_some();
         Ok(AppState {
             inner: Arc::new(Inner {
                 app: accord_app::App::new(store),

@@ -295,7 +295,7 @@ const WAREHOUSE: &str = "Центральный склад";
 impl World {
     /// Sets up the fleet's part of the world (once per world) and returns it.
     pub async fn fleet_setup(&self) -> FleetWorld {
-        use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
+        use accord_demo::fleet::{DemoConfig, DemoFleet};
         let store = self.store();
         let fleet = DemoFleet::generate(DemoConfig { machines: 3, owners: 1, parts: 20, ..DemoConfig::standard() });
         let centre = organisation(store, Side::Khv, "KHV-SERVICE", "Сервисный центр").await;
@@ -305,7 +305,7 @@ impl World {
         let today = fleet.config.today();
         store.set_meta(accord_app::fleet::AS_OF_META, &today.to_string()).await.expect("meta");
         let (maz, supplier) = (self.maz.id, self.belaz.id);
-        let (parts, machines) = accord_store::demo_bulk(&fleet, |_| maz, |_| supplier);
+        let (parts, machines) = accord_demo::fleet::demo_bulk(&fleet, |_| maz, |_| supplier);
         let bulk = accord_store::FleetBulk {
             models: &fleet.catalog.models,
             regimes: &fleet.catalog.regimes,

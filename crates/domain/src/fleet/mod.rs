@@ -16,10 +16,8 @@
 //! - work orders: [`work_order::WorkOrder::apply`], [`work_order::flag_warranty`];
 //! - parts: [`parts::PartCatalogue`], [`stock::StockLedger`], [`replenish::suggest_orders`];
 //! - figures: [`kpi::aggregate`] over [`kpi::MachineHistory`];
-//! - demo data: [`demo::DemoFleet::generate`].
 
 pub mod assembly;
-pub mod demo;
 pub mod kpi;
 pub mod machine;
 pub mod meter;

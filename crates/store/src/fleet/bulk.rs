@@ -1,16 +1,15 @@
-//! The demo or benchmark fleet in one transaction: catalogue, machines with their whole
+//! A whole fleet with its history in one transaction (the demo, benchmarks): catalogue, machines with their whole
 //! history, in multi-row INSERTs.
 
 use super::machines::{MACHINE_COLUMNS, machine_binds};
 use super::orders::{ORDER_COLUMNS, order_binds};
 use super::parts::insert_parts;
 use super::regimes::save_catalog;
-use super::{Bind, DueState, HistoryData, PartRecord, USAGE_WINDOW_DAYS, brand_code, insert_many, json, kind_code};
+use super::{Bind, DueState, HistoryData, PartRecord, USAGE_WINDOW_DAYS, insert_many, json, kind_code};
 use crate::{Author, Result, Store};
-use accord_domain::OrganisationId;
 use accord_domain::audit::Change;
 use accord_domain::fleet::machine::{Machine, Model};
-use accord_domain::fleet::meter::{MeterKind, MeterSeries, MeterSnapshot};
+use accord_domain::fleet::meter::MeterSeries;
 use accord_domain::fleet::regime::Regime;
 use accord_domain::fleet::work_order::WorkOrder;
 use chrono::NaiveDate;
@@ -41,60 +40,6 @@ pub struct BulkOutcome {
     pub readings: u64,
     pub work_orders: u64,
     pub parts: u64,
-}
-
-/// The demo (or benchmark) fleet as a bulk load, owners and suppliers mapped to the
-/// organisations that stand for them in the directory (`owner`, `supplier`).
-pub fn demo_bulk<'a>(
-    fleet: &'a accord_domain::fleet::demo::DemoFleet,
-    owner: impl Fn(OrganisationId) -> OrganisationId,
-    supplier: impl Fn(OrganisationId) -> OrganisationId,
-) -> (Vec<PartRecord>, Vec<BulkMachine<'a>>) {
-    let parts = fleet
-        .catalog
-        .parts
-        .iter()
-        .map(|p| PartRecord {
-            number: p.number.clone(),
-            brand: brand_code(&p.brand),
-            name: String::new(),
-            supplier: Some(supplier(p.supplier)),
-            price: p.price,
-            pack: p.pack,
-            lead_days: 21,
-            superseded_by: None,
-            equivalents: fleet.catalog.catalogue.equivalents(&p.number).filter(|e| **e != p.number).cloned().collect(),
-        })
-        .collect();
-    let machines = fleet
-        .machines
-        .iter()
-        .map(|d| {
-            let mut machine = d.machine.clone();
-            machine.owner = owner(machine.owner);
-            let kinds: Vec<MeterKind> = d.meters.iter().map(|m| m.kind).collect();
-            BulkMachine {
-                machine,
-                off_books: d.off_books,
-                meters: &d.meters,
-                work_orders: &d.work_orders,
-                history: HistoryData {
-                    states: d.states.clone(),
-                    failures: d.failures.clone(),
-                    services: d.services.clone(),
-                    costs: d.costs.clone(),
-                    odometer: d.odometer.clone(),
-                    engine_hours: d.engine_hours.clone(),
-                },
-                due: DueState {
-                    meters_at_commissioning: MeterSnapshot::zero(&kinds),
-                    last_cycle: d.last_cycle,
-                    last_seasonal: d.last_seasonal.clone(),
-                },
-            }
-        })
-        .collect();
-    (parts, machines)
 }
 
 impl Store {

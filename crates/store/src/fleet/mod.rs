@@ -41,7 +41,7 @@ mod snapshot;
 mod warranties;
 
 pub use assemblies::{AssemblyEventRow, AssemblyRow};
-pub use bulk::{BulkMachine, BulkOutcome, FleetBulk, demo_bulk};
+pub use bulk::{BulkMachine, BulkOutcome, FleetBulk};
 pub use imports::{FleetFile, FleetImportOutcome};
 pub use kpi::{KpiTable, QuarterFigures, machine_kpi};
 pub use machines::NewMachine;

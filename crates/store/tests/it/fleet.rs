@@ -1,7 +1,8 @@
 //! Fleet store stories: register, meters, stock under concurrency, imports, figures.
 
+use accord_demo::fleet::demo_bulk;
+use accord_demo::fleet::{DemoConfig, DemoFleet};
 use accord_domain::OrganisationId;
-use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
 use accord_domain::fleet::kpi::{DateRange, GroupBy, aggregate};
 use accord_domain::fleet::machine::{Arrival, District, Machine, MachineStatus, SerialNumber, Vin};
 use accord_domain::fleet::meter::MeterKind;
@@ -10,7 +11,7 @@ use accord_domain::fleet::regime::CorrectionFactors;
 use accord_domain::fleet::work_order::{Action, WorkOrder, WorkOrderKind};
 use accord_domain::quarter::Quarter;
 use accord_domain::{MachineId, WorkOrderId};
-use accord_store::{Author, FleetBulk, FleetFile, NewMachine, NewReading, Store, StoreError, demo_bulk};
+use accord_store::{Author, FleetBulk, FleetFile, NewMachine, NewReading, Store, StoreError};
 use chrono::NaiveDate;
 
 const ADMIN: Author<'static> = Author { login: Some("admin") };

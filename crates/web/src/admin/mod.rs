@@ -6,7 +6,6 @@ mod audit;
 mod users;
 
 pub use api::ApiDoc as AdminApiDoc;
-pub(crate) use users::{UserForm, create_user};
 
 use crate::AppState;
 use accord_store::AuditFilter;

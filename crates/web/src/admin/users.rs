@@ -4,9 +4,7 @@ use crate::AppState;
 use crate::ctx::{CsrfForm, Ctx};
 use crate::error::AppError;
 use crate::layout::{Chrome, FormErrors, redirect_with_flash, render, render_status, role_label};
-use accord_app::Actor;
 use accord_domain::directory::{Organisation, RoleKind, UserAccount};
-use accord_store::Store;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -21,17 +19,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(list).post(create))
         .route("/admin/users/new", get(new_form))
         .route("/admin/users/{login}", get(edit_form).post(update))
-}
-
-/// Creates a user as `actor` (`None`: the instance's operator), for the demo loaders until
-/// they move to a crate of their own.
-pub(crate) async fn create_user(
-    store: &Store,
-    actor: Option<&UserAccount>,
-    form: &UserForm,
-) -> Result<UserAccount, AppError> {
-    let actor = actor.map_or_else(Actor::operator, |a| Actor::user(a.clone()));
-    Ok(accord_app::App::new(store.clone()).user_create(&actor, form).await?)
 }
 
 /// A user as the list shows it.

@@ -18,7 +18,6 @@
 //! | `api` | the rest of `/api/v1/fleet`, file imports included |
 
 mod api;
-pub mod demo;
 mod kpi;
 mod lines;
 mod machine_forms;

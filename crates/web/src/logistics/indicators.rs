@@ -6,8 +6,6 @@ use accord_domain::Quarter;
 use accord_domain::logistics::ChainFigure;
 use accord_store::Store;
 
-pub use super::demo::load_demo;
-
 /// The agenda's logistics section for `quarter`: each linked indicator's actual in the quarter
 /// and the one before.
 pub async fn agenda_figures(store: &Store, quarter: Quarter) -> Result<Vec<ChainFigure>, AppError> {

@@ -5,7 +5,6 @@
 
 mod api;
 mod chains;
-mod demo;
 mod forms;
 mod imports;
 mod indicator_pages;
@@ -15,8 +14,6 @@ mod network;
 mod nodes;
 mod routes;
 mod view;
-
-pub use demo::load_reference;
 
 use crate::AppState;
 use crate::i18n::Tr;

@@ -8,7 +8,6 @@
 mod api;
 mod compare;
 mod decisions;
-pub mod demo;
 mod evidence;
 mod meeting;
 mod periods;

@@ -24,16 +24,16 @@ impl TestApp {
     /// demo's own standard fleet is skipped and the review's agendas see this one).
     pub async fn spawn_with_fleet(
         backend: TestBackend,
-        fleet: Option<accord_domain::fleet::demo::DemoConfig>,
+        fleet: Option<accord_demo::fleet::DemoConfig>,
     ) -> Option<TestApp> {
         let test_store = TestStore::new(backend).await?;
         let store = test_store.store.clone();
         // The rest of the demo then goes into a store that is not empty: forced.
         let preloaded = fleet.is_some();
         if let Some(config) = fleet {
-            accord_web::fleet::demo::load_config(&store, config).await.expect("demo fleet");
+            accord_demo::fleet::load_config(&store, config).await.expect("demo fleet");
         }
-        accord_web::demo::load(&store, preloaded).await.expect("demo data");
+        accord_demo::load(&store, preloaded).await.expect("demo data");
         let state = AppState::new(store.clone()).await.expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
@@ -60,7 +60,7 @@ impl TestApp {
     /// Signs in through the form; the client then carries the session cookie.
     pub async fn sign_in(&self, login: &str) -> Client {
         let client = self.client();
-        let response = self.post_login(&client, login, &accord_web::demo::demo_password(login)).await;
+        let response = self.post_login(&client, login, &accord_demo::demo_password(login)).await;
         assert_eq!(response.status(), 303, "sign-in of {login} should redirect");
         client
     }

@@ -99,7 +99,7 @@ impl Browser {
     async fn sign_in(&self, app: &TestApp, login: &str) {
         self.client.goto(&app.url("/login")).await.expect("goto");
         self.fill("#login", login).await;
-        self.fill("#password", &accord_web::demo::demo_password(login)).await;
+        self.fill("#password", &accord_demo::demo_password(login)).await;
         self.click("#sign-in").await;
         self.client.wait().for_element(Locator::Css("#sign-out")).await.expect("signed in");
     }
@@ -499,7 +499,7 @@ async fn technician_closes_a_work_order(browser: &Browser, app: &TestApp) {
         .await
         .expect("order");
 
-    browser.sign_in(app, accord_web::fleet::demo::TECHNICIAN).await;
+    browser.sign_in(app, accord_demo::fleet::TECHNICIAN).await;
     // After a form posts, the page reloads: wait for the status to say so.
     let status_becomes = |want: &'static str| async move {
         for _ in 0..100 {

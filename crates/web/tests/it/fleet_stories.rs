@@ -3,7 +3,7 @@
 
 use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
-use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
+use accord_demo::fleet::{DemoConfig, DemoFleet};
 use accord_domain::fleet::kpi::{DateRange, GroupBy, GroupKey, aggregate};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -138,7 +138,7 @@ fn pdf_text(bytes: &[u8]) -> Option<String> {
 
 async fn fleet_owners_see_only_their_machines_and_bad_input_is_named(app: &TestApp) {
     let http = reqwest::Client::new();
-    let owner = app.token(accord_web::fleet::demo::OWNER_USER).await;
+    let owner = app.token(accord_demo::fleet::OWNER_USER).await;
     let admin = app.token("admin").await;
     let all: Value = http
         .get(app.url("/api/v1/fleet/machines?per_page=200"))
@@ -178,7 +178,7 @@ async fn fleet_owners_see_only_their_machines_and_bad_input_is_named(app: &TestA
         .expect("get")
         .status();
     assert_eq!(status, 404);
-    let client = app.sign_in(accord_web::fleet::demo::OWNER_USER).await;
+    let client = app.sign_in(accord_demo::fleet::OWNER_USER).await;
     assert_eq!(client.get(app.url(&format!("/fleet/machines/{other_id}"))).send().await.expect("page").status(), 404);
     let due: Value = http
         .get(app.url("/api/v1/fleet/due"))
@@ -425,7 +425,7 @@ async fn fleet_readings_entered_and_voided_by_hand(app: &TestApp) {
     let body: Value = twice.json().await.expect("json");
     assert_eq!(body["error"]["field"], "reading", "{body}");
     let other_id = last["id"].as_str().expect("id");
-    let owner = app.token(accord_web::fleet::demo::OWNER_USER).await;
+    let owner = app.token(accord_demo::fleet::OWNER_USER).await;
     let forbidden = http
         .post(app.url(&format!("/api/v1/fleet/readings/{other_id}/void")))
         .bearer_auth(&owner)
@@ -670,7 +670,7 @@ async fn fleet_reservations_and_shipments_on_the_parts_page(app: &TestApp) {
     let html = client.get(app.url("/fleet/parts")).send().await.expect("page").text().await.expect("html");
     assert!(html.contains(&format!("id=\"receive-{id}\"")) && html.contains("data-confirm"));
     // An owner may not receive; the service centre receives it from the page.
-    let owner = app.token(accord_web::fleet::demo::OWNER_USER).await;
+    let owner = app.token(accord_demo::fleet::OWNER_USER).await;
     let forbidden = http
         .post(app.url(&format!("/api/v1/fleet/shipments/{id}/receive")))
         .bearer_auth(&owner)

@@ -4,8 +4,8 @@
 //! decisions register limited to the quarter.
 
 use crate::app::TestApp;
+use accord_demo::fleet::DemoConfig;
 use accord_domain::Quarter;
-use accord_domain::fleet::demo::DemoConfig;
 use accord_store::testing::TestBackend;
 use rust_decimal::Decimal;
 

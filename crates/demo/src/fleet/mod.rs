@@ -5,13 +5,18 @@
 //! Everything is stored: machines, every reading, every work order, every history. Loading
 //! stays a few seconds because the history goes in multi-row INSERTs in one transaction.
 
-use super::{AS_OF_META, SERVICE_CENTRE_META};
-use crate::admin::UserForm;
-use crate::error::AppError;
+mod bulk;
+pub mod generate;
+
+pub use bulk::demo_bulk;
+pub use generate::{DemoConfig, DemoFleet};
+
+use accord_app::account::UserInput;
+use accord_app::directory::OrganisationInput;
+use accord_app::fleet::{AS_OF_META, SERVICE_CENTRE_META};
+use accord_app::{Actor, App, Error};
 use accord_domain::OrganisationId;
-use accord_domain::directory::OrganisationForm;
-use accord_domain::fleet::demo::{DemoConfig, DemoFleet};
-use accord_store::{Author, FleetBulk, Store, demo_bulk};
+use accord_store::{Author, FleetBulk, Store};
 use std::collections::HashMap;
 
 /// The service centre's organisation code in the demo.
@@ -37,11 +42,11 @@ async fn org(
     full: &str,
     short: &str,
     city: &str,
-) -> Result<OrganisationId, AppError> {
+) -> Result<OrganisationId, Error> {
     if let Ok(o) = store.organisation_by_code(code).await {
         return Ok(o.id);
     }
-    let form = OrganisationForm {
+    let input = OrganisationInput {
         side: side.into(),
         code: code.into(),
         kind: "enterprise".into(),
@@ -50,19 +55,18 @@ async fn org(
         address: Some(city.into()),
         ..Default::default()
     };
-    let data = form.validate().map_err(AppError::from)?;
-    Ok(store.organisation_create(Author::SYSTEM, &data).await?.id)
+    Ok(App::new(store.clone()).organisation_create(&Actor::operator(), &input).await?.id)
 }
 
 /// Loads the standard demo fleet unless the store already holds machines; returns the
 /// number of machines loaded.
-pub async fn load(store: &Store) -> Result<usize, AppError> {
+pub async fn load(store: &Store) -> Result<usize, Error> {
     load_config(store, DemoConfig::standard()).await
 }
 
 /// [`load`] with another size or period (tests place the fleet's history inside the plan's
 /// quarters this way).
-pub async fn load_config(store: &Store, config: DemoConfig) -> Result<usize, AppError> {
+pub async fn load_config(store: &Store, config: DemoConfig) -> Result<usize, Error> {
     if !store.fleet_snapshot().await?.machines.is_empty() {
         return Ok(0);
     }
@@ -78,7 +82,7 @@ pub async fn load_config(store: &Store, config: DemoConfig) -> Result<usize, App
     .await?;
     let mut owners: HashMap<OrganisationId, OrganisationId> = HashMap::new();
     for (i, o) in fleet.catalog.owners.iter().enumerate() {
-        let city = accord_domain::fleet::demo::DISTRICTS[o.district].0;
+        let city = generate::DISTRICTS[o.district].0;
         let id = org(store, &format!("KHV-FLEET-{:02}", i + 1), "KHV", &o.name, &o.name, city).await?;
         owners.insert(o.id, id);
     }
@@ -94,16 +98,16 @@ pub async fn load_config(store: &Store, config: DemoConfig) -> Result<usize, App
         if store.user_by_login(login).await.is_ok() {
             continue;
         }
-        let form = UserForm {
+        let input = UserInput {
             login: login.into(),
             display_name: name.into(),
-            password: Some(crate::demo::demo_password(login)),
+            password: Some(crate::demo_password(login)),
             role: "executor".into(),
             organisation: Some(org_code),
             locale: Some("ru".into()),
             ..Default::default()
         };
-        crate::admin::create_user(store, None, &form).await?;
+        App::new(store.clone()).user_create(&Actor::operator(), &input).await?;
     }
     let (parts, machines) =
         demo_bulk(&fleet, |o| owners.get(&o).copied().unwrap_or(o), |s| suppliers.get(&s).copied().unwrap_or(s));

@@ -1,21 +1,17 @@
-//! Demonstration data: the directory of the Mogilev Oblast – Khabarovsk Territory agreement,
-//! with users of every role on both sides. The UI marks an instance holding it.
-//!
-//! The signatories are those named in the agreement's announcement; departments and
-//! enterprises are the kinds the plan involves. Contact details are invented for the demo.
+//! The demo's directory: the organisations of both sides, the people the review invites and
+//! users of every role. The signatories are those named in the agreement's announcement;
+//! departments and enterprises are the kinds the plan involves. Contact details are invented.
+//! Everything is created through the directory's and accounts' use cases as the operator.
 
-use crate::admin::{UserForm, create_user};
-use crate::error::AppError;
-use accord_domain::directory::{OrganisationForm, PersonForm};
-use accord_store::{Author, Store, StoreError};
-
-pub const META_KEY: &str = "demo";
+use accord_app::account::UserInput;
+use accord_app::directory::{OrganisationInput, PersonInput};
+use accord_app::{Actor, App, Result};
 
 /// (code, side, kind, full name RU, short name RU, full name EN, short name EN, city)
 type Org =
     (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
 
-const ORGANISATIONS: &[Org] = &[
+pub(crate) const ORGANISATIONS: &[Org] = &[
     (
         "MOG-OIK",
         "BY",
@@ -260,7 +256,7 @@ const ORGANISATIONS: &[Org] = &[
 ];
 
 /// (organisation code, full name RU, full name EN, position RU, position EN)
-const PEOPLE: &[(&str, &str, &str, &str, &str)] = &[
+pub(crate) const PEOPLE: &[(&str, &str, &str, &str, &str)] = &[
     (
         "MOG-OIK",
         "Исаченко Анатолий Николаевич",
@@ -323,7 +319,7 @@ const PEOPLE: &[(&str, &str, &str, &str, &str)] = &[
 /// (login, display name, role, side, organisation code, locale). Password: `<login>-demo`.
 type DemoUser = (&'static str, &'static str, &'static str, Option<&'static str>, Option<&'static str>, &'static str);
 
-const USERS: &[DemoUser] = &[
+pub(crate) const USERS: &[DemoUser] = &[
     ("admin", "Администратор accord", "admin", None, None, "ru"),
     ("coord.by", "Ковалёва И. П. (координатор, Могилёв)", "coordinator", Some("BY"), None, "ru"),
     ("coord.khv", "Соколов А. И. (координатор, Хабаровск)", "coordinator", Some("KHV"), None, "ru"),
@@ -332,62 +328,23 @@ const USERS: &[DemoUser] = &[
     ("observer", "Наблюдатель (read-only)", "observer", None, None, "en"),
 ];
 
-/// The password of a demo user, printed for people trying accord out.
-pub fn demo_password(login: &str) -> String {
-    format!("{login}-demo")
-}
-
-/// A demo login with its role, for printing.
-pub struct DemoLogin {
-    pub login: &'static str,
-    pub password: String,
-    pub role: &'static str,
-}
-
-pub fn demo_logins() -> Vec<DemoLogin> {
-    USERS.iter().map(|(login, _, role, ..)| DemoLogin { login, password: demo_password(login), role }).collect()
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DemoError {
-    #[error("the store already holds data; use --force to add the demo data anyway")]
-    NotEmpty,
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl From<StoreError> for DemoError {
-    fn from(e: StoreError) -> Self {
-        DemoError::App(e.into())
-    }
-}
-
-/// What a load added (an item already present is left as it is).
+/// What the directory's part of a load added.
 #[derive(Debug, Default)]
-pub struct DemoSummary {
+pub(crate) struct Added {
     pub organisations: usize,
     pub people: usize,
     pub users: usize,
-    pub measures: usize,
-    pub trade_records: usize,
-    pub logistics_items: u64,
-    pub chain_indicators: usize,
-    pub review_periods: usize,
-    pub machines: usize,
 }
 
-/// Loads the demo directory. Refuses a store with data unless `force`; with `force` adds
-/// only what is missing, so it can be run again safely.
-pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> {
-    if !force && !store.is_empty().await? {
-        return Err(DemoError::NotEmpty);
-    }
-    let mut summary = DemoSummary::default();
+/// Creates the demo's organisations, people and users that are not there yet.
+pub(crate) async fn load(app: &App, operator: &Actor) -> Result<Added> {
+    let store = app.store();
+    let mut added = Added::default();
     for (code, side, kind, full_ru, short_ru, full_en, short_en, city) in ORGANISATIONS {
         if store.organisation_by_code(code).await.is_ok() {
             continue;
         }
-        let form = OrganisationForm {
+        let input = OrganisationInput {
             side: (*side).into(),
             code: (*code).into(),
             kind: (*kind).into(),
@@ -400,9 +357,8 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
             email: Some(format!("office@{}.example", code.to_ascii_lowercase())),
             ..Default::default()
         };
-        let data = form.validate().map_err(AppError::from)?;
-        store.organisation_create(Author::SYSTEM, &data).await?;
-        summary.organisations += 1;
+        app.organisation_create(operator, &input).await?;
+        added.organisations += 1;
     }
     for (code, name_ru, name_en, position_ru, position_en) in PEOPLE {
         let org = store.organisation_by_code(code).await?;
@@ -419,7 +375,7 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
         if existing.total > 0 {
             continue;
         }
-        let form = PersonForm {
+        let input = PersonInput {
             organisation_id: org.id.to_string(),
             full_name_ru: (*name_ru).into(),
             full_name_en: Some((*name_en).into()),
@@ -427,33 +383,25 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
             position_en: Some((*position_en).into()),
             ..Default::default()
         };
-        store.person_create(Author::SYSTEM, &form.validate().map_err(AppError::from)?).await?;
-        summary.people += 1;
+        app.person_create(operator, &input).await?;
+        added.people += 1;
     }
     for (login, name, role, side, org, locale) in USERS {
         if store.user_by_login(login).await.is_ok() {
             continue;
         }
-        let form = UserForm {
+        let input = UserInput {
             login: (*login).into(),
             display_name: (*name).into(),
-            password: Some(demo_password(login)),
+            password: Some(crate::demo_password(login)),
             role: (*role).into(),
             side: side.map(Into::into),
             organisation: org.map(Into::into),
             locale: Some((*locale).into()),
             ..Default::default()
         };
-        create_user(store, None, &form).await?;
-        summary.users += 1;
+        app.user_create(operator, &input).await?;
+        added.users += 1;
     }
-    summary.measures = crate::demo_plan::load(store).await?;
-    summary.trade_records = crate::trade::load_demo(store).await?;
-    let logistics = crate::logistics::load_reference(store, Author::SYSTEM).await?;
-    summary.logistics_items = logistics.inserted + logistics.updated;
-    summary.chain_indicators = crate::logistics::indicators::load_demo(store).await?;
-    summary.review_periods = crate::review::demo::load(store).await?;
-    summary.machines = crate::fleet::demo::load(store).await?;
-    store.set_meta(META_KEY, "1").await?;
-    Ok(summary)
+    Ok(added)
 }

@@ -14,8 +14,8 @@
 //! INSERTs, one transaction, not audited: see that method). About one measure in ten is then
 //! updated once by a coordinator, again in one transaction, so the audit log holds history.
 
-use crate::demo_plan;
-use crate::error::AppError;
+use crate::plan as demo_plan;
+use accord_app::Error as AppError;
 use accord_domain::Side;
 use accord_domain::plan::indicator::{Accumulation, Actual, Direction, IndicatorData, ValueKind};
 use accord_domain::plan::{Executor, MeasureData, MeasureForm, Status};

@@ -4,7 +4,7 @@
 //! by both coordinators; 2026Q3 open with its meeting proposed three months after the last,
 //! some reports accepted, one submitted, one returned, the rest missing (overdue).
 
-use crate::error::AppError;
+use accord_app::Error as AppError;
 use accord_domain::directory::Role;
 use accord_domain::plan::{Measure, Status};
 use accord_domain::review::{
@@ -43,7 +43,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
     if !store.review_periods().await?.is_empty() {
         return Ok(0);
     }
-    let Ok(plan) = crate::plan::resolve_plan(store, None).await else { return Ok(0) };
+    let Ok(plan) = accord_app::App::new(store.clone()).plan_resolve(None).await else { return Ok(0) };
     let coordinator = |login: &'static str, side: Side| async move {
         let user = store.user_by_login(login).await?;
         Ok::<Actor, AppError>(Actor { user: user.id, role: Role::Coordinator { side } })
@@ -85,8 +85,8 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
     }
     let calendar = accord_domain::review::HolidayCalendar::builtin();
     let app = accord_app::App::new(store.clone());
-    let first = Quarter::new(2025, 1).ok_or(AppError::NotFound)?;
-    let open = Quarter::new(2026, 3).ok_or(AppError::NotFound)?;
+    let first = Quarter::new(2025, 1).ok_or_else(|| AppError::internal("demo quarter"))?;
+    let open = Quarter::new(2026, 3).ok_or_else(|| AppError::internal("demo quarter"))?;
     let mut start: DateTime<Utc> =
         Utc.with_ymd_and_hms(2025, 4, 22, 7, 0, 0).single().ok_or_else(|| AppError::Internal("demo time".into()))?;
     let mut quarter = first;

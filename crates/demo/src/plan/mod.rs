@@ -5,7 +5,7 @@
 //! historical memory, and the quarterly videoconferences. Statuses and actuals are invented
 //! so that every screen has something to show: some measures on track, some late.
 
-use crate::error::AppError;
+use accord_app::Error as AppError;
 use accord_domain::plan::indicator::{IndicatorForm, parse_decimal};
 use accord_domain::plan::{MeasureForm, PlanForm, Signatory};
 use accord_domain::{Quarter, Side};
@@ -714,7 +714,7 @@ type DemoIndicator = (
 );
 
 /// Measure 1.'s turnover indicator is not here: the trade demo derives it from its own figures
-/// (`crate::trade::load_demo`), so the plan and the trade pages agree.
+/// (`crate::trade::load`), so the plan and the trade pages agree.
 const INDICATORS: &[DemoIndicator] = &[
     (
         "1.1.",
@@ -856,17 +856,17 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
     let plan = store.plan_create(Author::SYSTEM, &agreement, &plan).await?;
     let mut data = Vec::with_capacity(MEASURES.len());
     for (number, section, title_ru, title_en, term, by, khv, status, percent, tags) in MEASURES {
-        let refs: Vec<crate::plan::ExecutorRef> = [by, khv]
+        let refs: Vec<accord_app::plan::ExecutorRef> = [by, khv]
             .iter()
             .flat_map(|list| {
                 list.split(',')
                     .map(str::trim)
                     .filter(|c| !c.is_empty())
                     .enumerate()
-                    .map(|(i, code)| crate::plan::ExecutorRef { organisation: code.to_string(), lead: i == 0 })
+                    .map(|(i, code)| accord_app::plan::ExecutorRef { organisation: code.to_string(), lead: i == 0 })
             })
             .collect();
-        let executors = crate::plan::resolve_executors(store, &refs).await?;
+        let executors = accord_app::App::new(store.clone()).executors_resolve(&refs).await?;
         let form = MeasureForm {
             number: (*number).into(),
             section: (*section).into(),
@@ -892,14 +892,12 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         status: Some("in-progress".into()),
         ..Default::default()
     };
-    let executors = crate::plan::resolve_executors(
-        store,
-        &[
-            crate::plan::ExecutorRef { organisation: "MOG-OIK".into(), lead: true },
-            crate::plan::ExecutorRef { organisation: "KHV-GOV".into(), lead: true },
-        ],
-    )
-    .await?;
+    let executors = accord_app::App::new(store.clone())
+        .executors_resolve(&[
+            accord_app::plan::ExecutorRef { organisation: "MOG-OIK".into(), lead: true },
+            accord_app::plan::ExecutorRef { organisation: "KHV-GOV".into(), lead: true },
+        ])
+        .await?;
     store.measure_create(Author::SYSTEM, plan.id, &later.validate(executors)?).await?;
     let measures = store.measures_of_plan(plan.id).await?;
     if let Some(reefer) = measures.iter().find(|m| m.data.number.to_string() == "4.4.") {

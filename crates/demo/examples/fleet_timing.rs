@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p accord-domain --example fleet_timing -- [machines]`
 
-use accord_domain::fleet::demo::{DemoCatalog, DemoConfig, DemoMachine};
+use accord_demo::fleet::generate::{DemoCatalog, DemoConfig, DemoMachine};
 use accord_domain::fleet::kpi::{DateRange, GroupBy, aggregate};
 use accord_domain::fleet::meter::MeterNow;
 use accord_domain::fleet::regime::due_list;

@@ -2,20 +2,21 @@
 //! with accord, and chain indicators on the demo plan. Loaded through the use cases as the
 //! instance's operator; loading again adds nothing.
 
-use crate::error::AppError;
-use accord_app::logistics::{LinkInput, RecordInput, items_of, reference_document};
+use accord_app::Error as AppError;
+use accord_app::logistics::{LinkInput, RecordInput, reference_document};
 use accord_app::{Actor, App};
 use accord_domain::Quarter;
-use accord_store::{Author, LogisticsFile, LogisticsImportOutcome, LogisticsKind, Store};
+use accord_store::{LogisticsImportOutcome, Store};
 
-/// Loads the reference network, products, chains, parks and rates (the demo); loading them
-/// again changes nothing.
-pub async fn load_reference(store: &Store, author: Author<'_>) -> Result<LogisticsImportOutcome, AppError> {
-    let doc = reference_document()?;
-    let sections = LogisticsKind::ALL.to_vec();
-    let items = items_of(&doc, &sections)?;
-    let file = LogisticsFile { file_name: "reference".into(), format: "json".into(), sha256: String::new() };
-    Ok(store.logistics_replace(author, &sections, &items, &file).await?)
+/// Loads the reference network, products, chains, parks and rates (the demo) through the
+/// network import as the operator; loading them again changes nothing.
+pub async fn load_reference(store: &Store) -> Result<LogisticsImportOutcome, AppError> {
+    let app = App::new(store.clone());
+    let document = reference_document()?;
+    let bytes = accord_formats::logistics::write_json(&document)
+        .map_err(|e| AppError::internal(format!("reference logistics data: {e}")))?;
+    let report = app.network_import(&Actor::operator(), "reference.json", bytes.as_bytes(), false).await?;
+    Ok(report.outcome.unwrap_or_default())
 }
 
 /// The demo's chain indicators on measure 4.4 (refrigerated fish to Belarus): the number of
@@ -32,7 +33,7 @@ pub async fn load_demo(store: &Store) -> Result<usize, AppError> {
     if !store.logistics_indicator_links().await?.is_empty() {
         return Ok(0);
     }
-    let plan = crate::plan::resolve_plan(store, None).await?;
+    let plan = accord_app::App::new(store.clone()).plan_resolve(None).await?;
     let Some(measure) =
         store.measures_of_plan(plan.id).await?.into_iter().find(|m| m.data.number.to_string() == "4.4.")
     else {

@@ -1,0 +1,134 @@
+//! Loads the demo trade, its exchange rates and product groups, links the groups to the plan's
+//! measures and derives measure 1.'s turnover indicator from the trade itself.
+
+use accord_app::trade::SummaryRequest;
+use accord_app::{App, Error};
+use accord_domain::trade::{Currency, Granularity, PeriodRange, RateBasis, ReportedBy, Scope, Territory};
+use accord_store::{Author, Store, TradeFile};
+
+/// Loads the demo trade (both sides' statistics 2021-2026), its exchange rates and product
+/// groups; what is already there stays as it is. Returns the records stored.
+pub async fn load(store: &Store) -> Result<usize, Error> {
+    let demo = super::demo_trade();
+    let mut stored = 0;
+    for (source, records) in &demo.sources {
+        let mut aggregator = accord_domain::trade::Aggregator::new();
+        for record in records {
+            aggregator.add(record).map_err(|e| Error::Internal(e.to_string()))?;
+        }
+        let aggregated = aggregator.into_sorted();
+        let file = TradeFile {
+            file_name: source.file_name.clone(),
+            format: "demo".into(),
+            // Stands for the generator's output, which is the same on every run.
+            sha256: format!("demo-{}", source.side.code()),
+            rows_read: records.len() as u64,
+        };
+        store.trade_import(Author::SYSTEM, source, &file, &aggregated).await?;
+        stored += aggregated.len();
+    }
+    store.rates_import(Author::SYSTEM, "demo-rates", &demo.rates).await?;
+    let existing = store.product_groups().await?;
+    for group in &demo.groups {
+        if !existing.iter().any(|g| g.group.key == group.key) {
+            store.product_group_save(Author::SYSTEM, group, None).await?;
+        }
+    }
+    link_demo_groups(store).await?;
+    demo_turnover_indicator(store).await?;
+    Ok(stored)
+}
+
+/// Measure 1.'s indicator, "turnover of Belarus with the Khabarovsk Territory over the last four
+/// quarters", from the demo trade itself (Belarusian statistics): the 2024 figure as the
+/// baseline, a quarter of growth by 2027 as the target, and each complete quarter since 2025
+/// as an actual. Added once; a user's own indicators stay.
+async fn demo_turnover_indicator(store: &Store) -> Result<(), Error> {
+    const NAME: &str = "Товарооборот Беларуси с Хабаровским краем за четыре квартала";
+    let Ok(plan) = App::new(store.clone()).plan_resolve(None).await else { return Ok(()) };
+    let measures = store.measures_of_plan(plan.id).await?;
+    let Some(measure) = measures.iter().find(|m| m.data.number.to_string() == "1.") else { return Ok(()) };
+    if store.indicators_of(measure.id).await?.iter().any(|i| i.data.name_ru == NAME) {
+        return Ok(());
+    }
+    let (Some(first), Some(last)) = (accord_domain::Quarter::new(2024, 1), accord_domain::Quarter::new(2027, 4)) else {
+        return Ok(());
+    };
+    let request = SummaryRequest {
+        range: PeriodRange::quarters(first, last),
+        granularity: Granularity::Quarter,
+        by: None,
+        currency: Currency::Usd,
+        basis: RateBasis::MonthlyAverage,
+    };
+    let scope = Scope { first: Territory::BY, second: Territory::RU_KHA };
+    let Some(by) = accord_app::trade::Summariser::load(store).await?.one(&request, scope, ReportedBy::First)? else {
+        return Ok(());
+    };
+    let complete: Vec<(accord_domain::Quarter, rust_decimal::Decimal)> = by
+        .summary
+        .buckets
+        .iter()
+        .filter(|b| !b.incomplete)
+        .filter_map(|b| match b.bucket {
+            accord_domain::trade::Bucket::Quarter(q) => Some((q, b.figures.turnover)),
+            _ => None,
+        })
+        .collect();
+    let million = rust_decimal::Decimal::from(1_000_000);
+    let four_ending = |end: accord_domain::Quarter| -> Option<rust_decimal::Decimal> {
+        let mut sum = rust_decimal::Decimal::ZERO;
+        let mut q = end;
+        for _ in 0..4 {
+            sum += complete.iter().find(|(c, _)| *c == q)?.1;
+            q = q.prev();
+        }
+        Some((sum / million).round_dp(1))
+    };
+    let (Some(end_2024), Some(from_2025)) =
+        (accord_domain::Quarter::new(2024, 4), accord_domain::Quarter::new(2025, 1))
+    else {
+        return Ok(());
+    };
+    let Some(baseline) = four_ending(end_2024) else { return Ok(()) };
+    let target = (baseline * rust_decimal::Decimal::new(125, 2)).round();
+    let form = accord_domain::plan::indicator::IndicatorForm {
+        name_ru: NAME.into(),
+        name_en: Some("Trade of Belarus with the Khabarovsk Territory over four quarters".into()),
+        unit: "млн долл. США".into(),
+        direction: "increase".into(),
+        accumulation: "cumulative".into(),
+        value_kind: "quantity".into(),
+        baseline: Some(baseline.to_string()),
+        baseline_date: Some("2024-12-31".into()),
+        target: Some(target.to_string()),
+        yearly_targets: None,
+    };
+    let data = form.validate()?;
+    let indicator = store.indicator_create(Author::SYSTEM, measure.id, &data).await?;
+    for (quarter, _) in complete.iter().filter(|(q, _)| *q >= from_2025) {
+        if let Some(value) = four_ending(*quarter) {
+            store.indicator_set_actual(Author::SYSTEM, indicator.id, *quarter, Some(value)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Links the demo groups to the demo plan's measures they stand behind, where a group has no
+/// links yet (a user's own links stay).
+async fn link_demo_groups(store: &Store) -> Result<(), Error> {
+    let Ok(plan) = App::new(store.clone()).plan_resolve(None).await else { return Ok(()) };
+    let measures = store.measures_of_plan(plan.id).await?;
+    let groups = store.product_groups().await?;
+    for (key, numbers) in super::GROUP_MEASURES {
+        let Some(group) = groups.iter().find(|g| g.group.key == *key && g.measures.is_empty()) else { continue };
+        let ids: Vec<accord_domain::MeasureId> = numbers
+            .iter()
+            .filter_map(|n| measures.iter().find(|m| m.data.number.to_string() == *n).map(|m| m.id))
+            .collect();
+        if !ids.is_empty() {
+            store.product_group_link(Author::SYSTEM, &group.id, &ids).await?;
+        }
+    }
+    Ok(())
+}
