@@ -87,6 +87,6 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
     summary.chain_indicators = logistics::load_demo(store).await?;
     summary.review_periods = review::load(store).await?;
     summary.machines = fleet::load(store).await?;
-    store.set_meta(META_KEY, "1").await?;
+    app.seeder(&operator)?.fact(META_KEY, "1").await?;
     Ok(summary)
 }

@@ -12,7 +12,7 @@ use accord_domain::review::{
     ParticipantRole, ProtocolRef, ReportContent, WorkingHours, next_meeting,
 };
 use accord_domain::{DecisionId, MeetingId, OrganisationId, PersonId, Quarter, Side, UserId};
-use accord_store::{Author, PeriodStep, ReportStep, Store};
+use accord_store::{PeriodStep, ReportStep, Store};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 fn executor(organisation: OrganisationId, side: Side) -> Actor {
@@ -85,6 +85,8 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
     }
     let calendar = accord_domain::review::HolidayCalendar::builtin();
     let app = accord_app::App::new(store.clone());
+    let operator = accord_app::Actor::operator();
+    let seeder = app.seeder(&operator)?;
     let first = Quarter::new(2025, 1).ok_or_else(|| AppError::internal("demo quarter"))?;
     let open = Quarter::new(2026, 3).ok_or_else(|| AppError::internal("demo quarter"))?;
     let mut start: DateTime<Utc> =
@@ -98,7 +100,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
     };
     loop {
         let meeting_date = accord_domain::review::schedule::local(Side::By, start).date();
-        store.review_period_ensure(Author::SYSTEM, plan.id, quarter, Some(meeting_date)).await?;
+        seeder.review_period(plan.id, quarter, meeting_date).await?;
         created += 1;
         let step = created * 2;
         let is_open = quarter == open;
@@ -110,8 +112,9 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
                 let exec = executor(e.organisation, e.side);
                 let edit = ReportStep::Edit(content(measure, step + mi, &code));
                 let (organisation, measure_id) = (e.organisation, measure.id);
+                let seeder = &seeder;
                 let at = |steps: Vec<ReportStep>, who: Actor| async move {
-                    store.review_report_act(Author::SYSTEM, &who, quarter, organisation, measure_id, &steps).await
+                    seeder.review_report(&who, quarter, organisation, measure_id, &steps).await
                 };
                 if !is_open {
                     at(vec![edit, ReportStep::Submit], exec).await?;
@@ -149,9 +152,8 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
                 p.attendance = Attendance::Present;
             }
         }
-        store.review_meeting_save(Author::SYSTEM, &meeting).await?;
         let agenda = app.review_agenda_draft(&plan, &meeting, meeting_date).await?;
-        store.review_agenda_save(Author::SYSTEM, quarter, &agenda).await?;
+        seeder.review_meeting(&meeting, &agenda).await?;
         if is_open {
             break;
         }
@@ -190,9 +192,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
             }],
             decisions: decisions.clone(),
         };
-        store.review_minutes_edit(Author::SYSTEM, &content).await?;
-        store.review_minutes_approve(Author::SYSTEM, &coord_by, meeting.id).await?;
-        store.review_minutes_approve(Author::SYSTEM, &coord_khv, meeting.id).await?;
+        seeder.review_minutes(&content, meeting.id, [&coord_by, &coord_khv]).await?;
         // Earlier decisions: the first done, the second of all but the last meeting removed
         // from control; the last meeting's stay on control.
         let next_start = next_meeting(start, TimeDelta::minutes(120), WorkingHours::default(), &calendar)?.start;
@@ -201,7 +201,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
                 let mut d = store.review_decision(record.id).await?;
                 let to = if i == 0 { ControlStatus::Done } else { ControlStatus::RemovedFromControl };
                 d.set_control(&coord_by, to, None, Some("Выполнено к следующему заседанию"), next_start)?;
-                store.review_decision_save(Author::SYSTEM, &d).await?;
+                seeder.review_decision(&d).await?;
             }
         } else if let Some(record) = decisions.get(1) {
             let mut d: Decision = store.review_decision(record.id).await?;
@@ -212,9 +212,9 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
                 None,
                 next_start,
             )?;
-            store.review_decision_save(Author::SYSTEM, &d).await?;
+            seeder.review_decision(&d).await?;
         }
-        store.review_period_step(Author::SYSTEM, &coord_by, quarter, PeriodStep::Close).await?;
+        seeder.review_period_step(&coord_by, quarter, PeriodStep::Close).await?;
         start = next_start;
         quarter = quarter.next();
     }

@@ -20,7 +20,7 @@ use accord_domain::Side;
 use accord_domain::plan::indicator::{Accumulation, Actual, Direction, IndicatorData, ValueKind};
 use accord_domain::plan::{Executor, MeasureData, MeasureForm, Status};
 use accord_domain::{MeasureId, OrganisationId, Quarter};
-use accord_store::{Author, Store};
+use accord_store::Store;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -460,6 +460,9 @@ pub async fn generate(store: &Store, n: usize, phase: &dyn Fn(&str)) -> Result<S
         return Ok(summary);
     }
     let plan = store.plan_by_code(PLAN_CODE).await?;
+    let app = accord_app::App::new(store.clone());
+    let operator = accord_app::Actor::operator();
+    let seeder = app.seeder(&operator)?;
     let existing = store.measures_of_plan(plan.id).await?;
     if existing.iter().any(|m| m.data.number.parts().first().is_some_and(|top| *top >= FIRST_NUMBER)) {
         return Err(ScaleError::AlreadyGenerated);
@@ -489,7 +492,7 @@ pub async fn generate(store: &Store, n: usize, phase: &dyn Fn(&str)) -> Result<S
         data.push(measure);
     }
     phase(&format!("storing {n} measures (one transaction)"));
-    let counts = store.measures_import(Author::SYSTEM, plan.id, &data).await?;
+    let counts = seeder.measures(plan.id, &data).await?;
     summary.measures = counts.created;
     summary.measures_time = started.elapsed();
 
@@ -516,7 +519,7 @@ pub async fn generate(store: &Store, n: usize, phase: &dyn Fn(&str)) -> Result<S
         }
     }
     phase(&format!("storing {} indicators with their quarterly actuals (one transaction)", rows.len()));
-    let (indicators, values) = store.indicators_bulk_insert(&rows).await?;
+    let (indicators, values) = seeder.indicators(&rows).await?;
     summary.indicators = indicators;
     summary.values = values;
     summary.indicators_time = started.elapsed();
@@ -536,7 +539,7 @@ pub async fn generate(store: &Store, n: usize, phase: &dyn Fn(&str)) -> Result<S
         })
         .collect();
     phase(&format!("updating {} measures once (history, one transaction)", updated.len()));
-    let counts = store.measures_import(Author::user("coord.by"), plan.id, &updated).await?;
+    let counts = seeder.measures_by("coord.by", plan.id, &updated).await?;
     summary.updated = counts.updated;
     summary.history_time = started.elapsed();
     Ok(summary)

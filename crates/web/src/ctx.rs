@@ -5,7 +5,6 @@ use crate::auth::{FLASH_COOKIE, SESSION_COOKIE, cookie, is_secure, secret_hash};
 use crate::error::AppError;
 use crate::i18n::Tr;
 use accord_domain::directory::{Action, UserAccount, authorize};
-use accord_store::Author;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -45,9 +44,6 @@ impl Ctx {
     }
     pub fn can(&self, action: Action) -> bool {
         authorize(&self.user.role, action).is_ok()
-    }
-    pub fn author(&self) -> Author<'_> {
-        Author::user(self.user.login.as_str())
     }
     /// The signed-in user as the application layer's acting user.
     pub fn actor(&self) -> accord_app::Actor {

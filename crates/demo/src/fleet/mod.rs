@@ -16,7 +16,7 @@ use accord_app::directory::OrganisationInput;
 use accord_app::fleet::{AS_OF_META, SERVICE_CENTRE_META};
 use accord_app::{Actor, App, Error};
 use accord_domain::OrganisationId;
-use accord_store::{Author, FleetBulk, Store};
+use accord_store::{FleetBulk, Store};
 use std::collections::HashMap;
 
 /// The service centre's organisation code in the demo.
@@ -112,9 +112,11 @@ pub async fn load_config(store: &Store, config: DemoConfig) -> Result<usize, Err
     let (parts, machines) =
         demo_bulk(&fleet, |o| owners.get(&o).copied().unwrap_or(o), |s| suppliers.get(&s).copied().unwrap_or(s));
     let bulk = FleetBulk { models: &fleet.catalog.models, regimes: &fleet.catalog.regimes, machines, parts: &parts };
-    let outcome = store.fleet_bulk_load(Author::SYSTEM, &bulk).await?;
+    let app = App::new(store.clone());
+    let operator = Actor::operator();
+    let seeder = app.seeder(&operator)?;
+    let outcome = seeder.fleet(&bulk).await?;
     // Stock: every part in the central warehouse, fewer of the dear ones; oils by the litre.
-    let warehouse = store.fleet_warehouse(Author::SYSTEM, "Центральный склад, Хабаровск").await?;
     let today = fleet.config.today();
     let received = today.pred_opt().unwrap_or(today);
     let lines: Vec<_> = parts
@@ -132,8 +134,8 @@ pub async fn load_config(store: &Store, config: DemoConfig) -> Result<usize, Err
             (qty > 0).then(|| (bin, p.number.clone(), qty))
         })
         .collect();
-    store.fleet_stock_receive_many(Author::SYSTEM, warehouse, &lines, received).await?;
-    store.set_meta(SERVICE_CENTRE_META, &centre.to_string()).await?;
-    store.set_meta(AS_OF_META, &today.to_string()).await?;
+    seeder.warehouse("Центральный склад, Хабаровск", &lines, received).await?;
+    seeder.fact(SERVICE_CENTRE_META, &centre.to_string()).await?;
+    seeder.fact(AS_OF_META, &today.to_string()).await?;
     Ok(outcome.machines as usize)
 }

@@ -6,699 +6,16 @@
 //! so that every screen has something to show: some measures on track, some late.
 
 use accord_app::Error as AppError;
+use accord_app::plan::ExecutorRef;
+use accord_app::{Actor, App};
 use accord_domain::plan::indicator::{IndicatorForm, parse_decimal};
 use accord_domain::plan::{MeasureForm, PlanForm, Signatory};
 use accord_domain::{Quarter, Side};
-use accord_store::{Author, NewAgreement, Store};
+use accord_store::{NewAgreement, Store};
 
-/// (number, section, title RU, title EN, term, BY executors, KHV executors, status, percent, tags)
-type DemoMeasure = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    u8,
-    &'static str,
-);
+mod measures;
 
-const MEASURES: &[DemoMeasure] = &[
-    (
-        "1.",
-        "trade",
-        "Наращивание взаимного товарооборота",
-        "Growing mutual trade",
-        "2025-2027 гг.",
-        "MOG-FER",
-        "KHV-ECON",
-        "in-progress",
-        0,
-        "товарооборот",
-    ),
-    (
-        "1.1.",
-        "trade",
-        "Проведение ежеквартальных видеоконференций по продвижению продукции сторон",
-        "Quarterly videoconferences on promoting each side's products",
-        "ежеквартально",
-        "MOG-OIK, MOG-FER",
-        "KHV-GOV, KHV-ECON",
-        "in-progress",
-        60,
-        "видеоконференция",
-    ),
-    (
-        "1.2.",
-        "trade",
-        "Организация бизнес-миссии предприятий Могилёвской области в г. Хабаровск",
-        "Business mission of Mogilev enterprises to Khabarovsk",
-        "III квартал 2025 г.",
-        "MOG-FER",
-        "KHV-ECON",
-        "done",
-        100,
-        "бизнес-миссия",
-    ),
-    (
-        "1.3.",
-        "trade",
-        "Участие в Восточном экономическом форуме и выставке «Дальний Восток — Беларусь»",
-        "Taking part in the Eastern Economic Forum and the Far East — Belarus exhibition",
-        "ежегодно",
-        "MOG-FER, MAZ, MTZ",
-        "KHV-ECON",
-        "in-progress",
-        50,
-        "выставка",
-    ),
-    (
-        "1.4.",
-        "trade",
-        "Открытие торгового дома белорусских производителей в Хабаровске",
-        "Opening a trading house of Belarusian producers in Khabarovsk",
-        "II квартал 2026 г.",
-        "MOG-FER, BABUSHKINA",
-        "KHV-ECON",
-        "in-progress",
-        40,
-        "торговый дом",
-    ),
-    (
-        "1.5.",
-        "trade",
-        "Мониторинг взаимной торговли по данным таможенной статистики",
-        "Monitoring mutual trade on customs statistics",
-        "ежеквартально",
-        "MOG-FER",
-        "KHV-ECON",
-        "in-progress",
-        70,
-        "товарооборот",
-    ),
-    (
-        "1.6.",
-        "trade",
-        "Подготовка каталога экспортной продукции Хабаровского края для белорусских покупателей",
-        "Catalogue of Khabarovsk export goods for Belarusian buyers",
-        "IV квартал 2025 г.",
-        "MOG-FER",
-        "KHV-ECON, KHV-FISH",
-        "not-started",
-        0,
-        "",
-    ),
-    (
-        "2.",
-        "agriculture",
-        "Поставки продовольствия Могилёвской области в Хабаровский край",
-        "Mogilev food supplies to Khabarovsk Territory",
-        "2025-2027 гг.",
-        "MOG-AGRO",
-        "KHV-AGRO",
-        "in-progress",
-        0,
-        "продовольствие",
-    ),
-    (
-        "2.1.",
-        "agriculture",
-        "Организация прямых поставок молочной продукции в торговые сети Хабаровска",
-        "Direct dairy supplies to Khabarovsk retail chains",
-        "II квартал 2025 г.",
-        "BABUSHKINA, MOG-AGRO",
-        "KHV-AGRO",
-        "done",
-        100,
-        "продовольствие",
-    ),
-    (
-        "2.2.",
-        "agriculture",
-        "Поставки мясной продукции Могилёвского мясокомбината",
-        "Meat supplies from the Mogilev Meat Plant",
-        "IV квартал 2025 г.",
-        "MOG-MEAT",
-        "KHV-AGRO",
-        "in-progress",
-        55,
-        "продовольствие",
-    ),
-    (
-        "2.3.",
-        "agriculture",
-        "Дегустации и ярмарки белорусской продукции в Хабаровском крае",
-        "Tastings and fairs of Belarusian food in Khabarovsk Territory",
-        "ежегодно",
-        "MOG-AGRO, BABUSHKINA",
-        "KHV-AGRO",
-        "in-progress",
-        50,
-        "ярмарка",
-    ),
-    (
-        "2.4.",
-        "agriculture",
-        "Сертификация продукции для реализации на Дальнем Востоке",
-        "Certifying products for sale in the Far East",
-        "I квартал 2025 г.",
-        "MOG-AGRO",
-        "KHV-AGRO",
-        "done",
-        100,
-        "",
-    ),
-    (
-        "3.",
-        "trade",
-        "Поставки товаров Хабаровского края в Республику Беларусь",
-        "Khabarovsk goods to Belarus",
-        "2025-2027 гг.",
-        "MOG-FER",
-        "KHV-ECON",
-        "in-progress",
-        0,
-        "дальневосточная продукция",
-    ),
-    (
-        "3.1.",
-        "trade",
-        "Поставки дальневосточной рыбы и морепродуктов в Могилёвскую область",
-        "Far-East fish and seafood to Mogilev Oblast",
-        "IV квартал 2025 г.",
-        "MOG-AGRO",
-        "KHV-FISH, KHV-SEAFOOD",
-        "in-progress",
-        45,
-        "рыба, морепродукты",
-    ),
-    (
-        "3.2.",
-        "trade",
-        "Поставки дикоросов (ягоды, грибы, орехи) Хабаровского края",
-        "Wild berries, mushrooms and nuts from Khabarovsk Territory",
-        "III квартал 2025 г.",
-        "MOG-AGRO",
-        "KHV-BERRY",
-        "in-progress",
-        30,
-        "дикоросы",
-    ),
-    (
-        "3.3.",
-        "trade",
-        "Размещение продукции хабаровских производителей в торговых сетях Могилёва",
-        "Khabarovsk products in Mogilev retail chains",
-        "II квартал 2026 г.",
-        "MOG-FER",
-        "KHV-FISH, KHV-BERRY",
-        "not-started",
-        0,
-        "дальневосточная продукция",
-    ),
-    (
-        "4.",
-        "industry",
-        "Логистика без посредников",
-        "Logistics without intermediaries",
-        "2025-2027 гг.",
-        "MOG-FER, MOG-IND",
-        "KHV-IND",
-        "in-progress",
-        0,
-        "логистика",
-    ),
-    (
-        "4.1.",
-        "industry",
-        "Анализ действующих логистических цепочек и выявление посредников",
-        "Analysing current logistics chains and their intermediaries",
-        "II квартал 2025 г.",
-        "MOG-FER",
-        "KHV-IND",
-        "done",
-        100,
-        "логистика",
-    ),
-    (
-        "4.2.",
-        "industry",
-        "Организация контейнерных отправок по железной дороге Могилёв — Хабаровск",
-        "Container rail shipments Mogilev — Khabarovsk",
-        "IV квартал 2025 г.",
-        "MOG-IND",
-        "KHV-IND",
-        "in-progress",
-        50,
-        "логистика",
-    ),
-    (
-        "4.3.",
-        "industry",
-        "Создание консолидированного склада в Хабаровске",
-        "A consolidation warehouse in Khabarovsk",
-        "2026 г.",
-        "MOG-FER",
-        "KHV-IND, KHV-PARK",
-        "in-progress",
-        20,
-        "логистика",
-    ),
-    (
-        "4.4.",
-        "industry",
-        "Рефрижераторные перевозки рыбы и морепродуктов в Беларусь",
-        "Refrigerated transport of fish and seafood to Belarus",
-        "I квартал 2026 г.",
-        "MOG-AGRO",
-        "KHV-IND, KHV-FISH",
-        "not-started",
-        0,
-        "логистика, рыба",
-    ),
-    (
-        "5.",
-        "industry",
-        "Промышленная кооперация и локализация производства на Дальнем Востоке",
-        "Industrial cooperation and localisation in the Far East",
-        "2025-2027 гг.",
-        "MOG-IND",
-        "KHV-IND",
-        "in-progress",
-        0,
-        "локализация",
-    ),
-    (
-        "5.1.",
-        "industry",
-        "Создание многобрендового центра сборки и сервиса техники в индустриальном парке",
-        "A multi-brand assembly and service centre in the industrial park",
-        "2025-2026 гг.",
-        "MAZ, BELAZ, MTZ, MOG-IND",
-        "KHV-PARK, KHV-IND",
-        "in-progress",
-        35,
-        "сервисный центр",
-    ),
-    (
-        "5.1.1.",
-        "industry",
-        "Предоставление преференций резидентам индустриального парка",
-        "Preferences for industrial park residents",
-        "II квартал 2025 г.",
-        "MOG-IND",
-        "KHV-PARK, KHV-ECON",
-        "done",
-        100,
-        "сервисный центр",
-    ),
-    (
-        "5.1.2.",
-        "industry",
-        "Проектирование и оснащение сервисной зоны",
-        "Designing and equipping the service area",
-        "IV квартал 2025 г.",
-        "MAZ, MTZ",
-        "KHV-PARK",
-        "in-progress",
-        60,
-        "сервисный центр",
-    ),
-    (
-        "5.1.3.",
-        "industry",
-        "Склад запасных частей МАЗ, БЕЛАЗ, МТЗ",
-        "Spare parts warehouse for MAZ, BELAZ and MTZ",
-        "I квартал 2026 г.",
-        "MAZ, BELAZ, MTZ",
-        "KHV-PARK",
-        "in-progress",
-        25,
-        "сервисный центр, запчасти",
-    ),
-    (
-        "5.1.4.",
-        "industry",
-        "Обучение механиков сервисного центра на заводах-изготовителях",
-        "Training service centre mechanics at the factories",
-        "II квартал 2026 г.",
-        "MAZ, BELAZ, MTZ",
-        "KHV-PARK",
-        "not-started",
-        0,
-        "сервисный центр, обучение",
-    ),
-    (
-        "5.2.",
-        "industry",
-        "Сервисное обслуживание техники МАЗ, БЕЛАЗ, МТЗ, работающей в крае",
-        "Maintenance of MAZ, BELAZ and MTZ machinery working in the territory",
-        "постоянно",
-        "MAZ, BELAZ, MTZ",
-        "KHV-UTIL, KHV-ROADS",
-        "in-progress",
-        40,
-        "сервис",
-    ),
-    (
-        "5.3.",
-        "industry",
-        "Обновление парка коммунальной техники г. Хабаровска",
-        "Renewing Khabarovsk's municipal vehicle fleet",
-        "2026 г.",
-        "MAZ",
-        "KHV-UTIL",
-        "in-progress",
-        30,
-        "коммунальная техника",
-    ),
-    (
-        "5.4.",
-        "industry",
-        "Поставки тракторов МТЗ для сельхозпредприятий края",
-        "MTZ tractors for the territory's farms",
-        "ежегодно",
-        "MTZ",
-        "KHV-AGRO",
-        "in-progress",
-        50,
-        "",
-    ),
-    (
-        "5.5.",
-        "industry",
-        "Сборка лифтового оборудования на площадке индустриального парка",
-        "Assembling lift equipment at the industrial park",
-        "по отдельному плану",
-        "MOG-IND",
-        "KHV-PARK",
-        "postponed",
-        0,
-        "локализация",
-    ),
-    (
-        "6.",
-        "science",
-        "Научно-техническое сотрудничество",
-        "Scientific and technical cooperation",
-        "2025-2027 гг.",
-        "BRU",
-        "PNU",
-        "in-progress",
-        0,
-        "",
-    ),
-    (
-        "6.1.",
-        "science",
-        "Совместные исследования в области машиностроения и логистики",
-        "Joint research in engineering and logistics",
-        "2025-2027 гг.",
-        "BRU",
-        "PNU",
-        "in-progress",
-        30,
-        "наука",
-    ),
-    (
-        "6.2.",
-        "science",
-        "Научно-практическая конференция «Беларусь — Дальний Восток»",
-        "Conference Belarus — Far East",
-        "IV квартал 2025 г.",
-        "BRU",
-        "PNU",
-        "done",
-        100,
-        "наука",
-    ),
-    (
-        "6.3.",
-        "science",
-        "Обмен преподавателями и стажировки аспирантов",
-        "Lecturer exchanges and postgraduate internships",
-        "ежегодно",
-        "BRU",
-        "PNU",
-        "in-progress",
-        50,
-        "наука, молодёжь",
-    ),
-    (
-        "7.",
-        "youth",
-        "Работа с молодёжью",
-        "Youth work",
-        "2025-2027 гг.",
-        "MOG-YOUTH",
-        "KHV-YOUTH",
-        "in-progress",
-        0,
-        "молодёжь",
-    ),
-    (
-        "7.1.",
-        "youth",
-        "Обмен студенческими делегациями",
-        "Student delegation exchanges",
-        "ежегодно",
-        "MOG-YOUTH, BRU",
-        "KHV-YOUTH, PNU",
-        "in-progress",
-        50,
-        "молодёжь",
-    ),
-    (
-        "7.2.",
-        "youth",
-        "Молодёжный форум «Беларусь и Дальний Восток: общая история»",
-        "Youth forum Belarus and the Far East: a shared history",
-        "май 2025 г.",
-        "MOG-YOUTH",
-        "KHV-YOUTH",
-        "done",
-        100,
-        "молодёжь, 80 лет победы",
-    ),
-    (
-        "7.3.",
-        "youth",
-        "Летние трудовые отряды студентов на предприятиях сторон",
-        "Summer student work teams at the sides' enterprises",
-        "III квартал 2026 г.",
-        "MOG-YOUTH",
-        "KHV-YOUTH",
-        "in-progress",
-        20,
-        "молодёжь",
-    ),
-    (
-        "7.4.",
-        "youth",
-        "Онлайн-олимпиада школьников по истории",
-        "Online history olympiad for school pupils",
-        "I квартал 2026 г.",
-        "MOG-YOUTH",
-        "KHV-YOUTH",
-        "not-started",
-        0,
-        "молодёжь, историческая память",
-    ),
-    (
-        "7.5.",
-        "youth",
-        "Поступление молодёжи края в вузы Могилёвской области",
-        "Young people of the territory entering Mogilev universities",
-        "ежегодно",
-        "BRU",
-        "KHV-YOUTH",
-        "in-progress",
-        40,
-        "молодёжь, образование",
-    ),
-    (
-        "8.",
-        "culture",
-        "Культура и сохранение исторической памяти",
-        "Culture and historical memory",
-        "2025-2027 гг.",
-        "MOG-CULT",
-        "KHV-CULT",
-        "in-progress",
-        0,
-        "историческая память",
-    ),
-    (
-        "8.1.",
-        "culture",
-        "Мероприятия к 80-летию Победы в Великой Отечественной войне",
-        "Events for the 80th anniversary of the Victory",
-        "II квартал 2025 г.",
-        "MOG-CULT, MOG-YOUTH",
-        "KHV-CULT, KHV-YOUTH",
-        "done",
-        100,
-        "80 лет победы, историческая память",
-    ),
-    (
-        "8.2.",
-        "culture",
-        "Совместная выставка архивных документов о земляках-участниках войны",
-        "Joint exhibition of archive documents about fellow-countrymen in the war",
-        "IV квартал 2025 г.",
-        "MOG-CULT",
-        "KHV-CULT",
-        "in-progress",
-        70,
-        "историческая память",
-    ),
-    (
-        "8.3.",
-        "culture",
-        "Дни культуры Могилёвской области в Хабаровском крае",
-        "Mogilev Oblast culture days in Khabarovsk Territory",
-        "III квартал 2026 г.",
-        "MOG-CULT",
-        "KHV-CULT",
-        "in-progress",
-        15,
-        "культура",
-    ),
-    (
-        "8.4.",
-        "culture",
-        "Дни культуры Хабаровского края в Могилёвской области",
-        "Khabarovsk culture days in Mogilev Oblast",
-        "2027 г.",
-        "MOG-CULT",
-        "KHV-CULT",
-        "not-started",
-        0,
-        "культура",
-    ),
-    (
-        "8.5.",
-        "culture",
-        "Поисковые экспедиции и уход за воинскими захоронениями",
-        "Search expeditions and care of war graves",
-        "ежегодно",
-        "MOG-YOUTH",
-        "KHV-YOUTH",
-        "in-progress",
-        50,
-        "историческая память, молодёжь",
-    ),
-    (
-        "8.6.",
-        "culture",
-        "Документальный фильм о партизанах-дальневосточниках в Белоруссии",
-        "Documentary on Far-Eastern partisans in Belarus",
-        "до 1 декабря 2026 г.",
-        "MOG-CULT",
-        "KHV-CULT",
-        "in-progress",
-        10,
-        "историческая память",
-    ),
-    (
-        "9.",
-        "social",
-        "Социальное сотрудничество и туризм",
-        "Social cooperation and tourism",
-        "2025-2027 гг.",
-        "MOG-OIK",
-        "KHV-GOV",
-        "in-progress",
-        0,
-        "",
-    ),
-    (
-        "9.1.",
-        "social",
-        "Обмен опытом в здравоохранении и социальной защите",
-        "Sharing experience in health care and social protection",
-        "2026 г.",
-        "MOG-OIK",
-        "KHV-GOV",
-        "in-progress",
-        25,
-        "",
-    ),
-    (
-        "9.2.",
-        "social",
-        "Детский оздоровительный отдых в Беларуси для детей края",
-        "Health holidays in Belarus for the territory's children",
-        "ежегодно",
-        "MOG-YOUTH",
-        "KHV-YOUTH",
-        "in-progress",
-        50,
-        "молодёжь",
-    ),
-    (
-        "9.3.",
-        "social",
-        "Продвижение туристических маршрутов сторон",
-        "Promoting each side's tourist routes",
-        "II полугодие 2026 г.",
-        "MOG-FER",
-        "KHV-ECON",
-        "not-started",
-        0,
-        "туризм",
-    ),
-    (
-        "10.",
-        "other",
-        "Организация выполнения плана",
-        "Running the plan",
-        "2025-2027 гг.",
-        "MOG-OIK",
-        "KHV-GOV",
-        "in-progress",
-        0,
-        "",
-    ),
-    (
-        "10.1.",
-        "other",
-        "Назначение ответственных лиц и обмен контактами",
-        "Naming responsible persons and exchanging contacts",
-        "I квартал 2025 г.",
-        "MOG-OIK",
-        "KHV-GOV",
-        "done",
-        100,
-        "",
-    ),
-    (
-        "10.2.",
-        "other",
-        "Отчёт сторон о ходе выполнения плана",
-        "The sides' reports on the plan's progress",
-        "ежеквартально",
-        "MOG-OIK, MOG-FER",
-        "KHV-GOV, KHV-ECON",
-        "in-progress",
-        60,
-        "видеоконференция",
-    ),
-    (
-        "10.3.",
-        "other",
-        "Актуализация плана с учётом новых проектов",
-        "Updating the plan with new projects",
-        "по мере необходимости",
-        "MOG-OIK",
-        "KHV-GOV",
-        "in-progress",
-        20,
-        "",
-    ),
-];
+use measures::MEASURES;
 
 /// (measure number, name RU, unit, direction, accumulation, kind, baseline, target, actuals by quarter from 2025Q1)
 type DemoIndicator = (
@@ -831,10 +148,18 @@ const INDICATORS: &[DemoIndicator] = &[
 pub const PLAN_CODE: &str = "KHV-MOG-2025";
 
 /// Loads the demo plan unless a plan with its code exists. Returns how many measures it added.
+///
+/// The plan as signed is history (the seeder); what came after goes through the use cases: the
+/// signed text frozen as version 1 by the operator, a measure added since, the Khabarovsk
+/// coordinator's proposal to move a term (an amendment awaiting Mogilev), the indicators and
+/// their actuals.
 pub async fn load(store: &Store) -> Result<usize, AppError> {
     if store.plan_by_code(PLAN_CODE).await.is_ok() {
         return Ok(0);
     }
+    let app = App::new(store.clone());
+    let operator = Actor::operator();
+    let seeder = app.seeder(&operator)?;
     let plan = PlanForm {
         code: PLAN_CODE.into(),
         title_ru: "План мероприятий по реализации Соглашения между Правительством Республики Беларусь и Правительством Хабаровского края Российской Федерации о сотрудничестве в торгово-экономической, научно-технической, социальной и культурной областях на 2025–2027 годы".into(),
@@ -853,20 +178,20 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
             Signatory { side: Side::Khv, name: "Демешин Дмитрий Викторович".into(), post: "Губернатор Хабаровского края".into() },
         ],
     };
-    let plan = store.plan_create(Author::SYSTEM, &agreement, &plan).await?;
+    let plan = seeder.plan(&agreement, &plan).await?;
     let mut data = Vec::with_capacity(MEASURES.len());
     for (number, section, title_ru, title_en, term, by, khv, status, percent, tags) in MEASURES {
-        let refs: Vec<accord_app::plan::ExecutorRef> = [by, khv]
+        let refs: Vec<ExecutorRef> = [by, khv]
             .iter()
             .flat_map(|list| {
                 list.split(',')
                     .map(str::trim)
                     .filter(|c| !c.is_empty())
                     .enumerate()
-                    .map(|(i, code)| accord_app::plan::ExecutorRef { organisation: code.to_string(), lead: i == 0 })
+                    .map(|(i, code)| ExecutorRef { organisation: code.to_string(), lead: i == 0 })
             })
             .collect();
-        let executors = accord_app::App::new(store.clone()).executors_resolve(&refs).await?;
+        let executors = app.executors_resolve(&refs).await?;
         let form = MeasureForm {
             number: (*number).into(),
             section: (*section).into(),
@@ -880,10 +205,10 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         };
         data.push(form.validate(executors)?);
     }
-    let counts = store.measures_import(Author::SYSTEM, plan.id, &data).await?;
+    let counts = seeder.measures(plan.id, &data).await?;
     // The signed text is version 1; what came later shows in the difference and amendments.
     let signed_on = chrono::NaiveDate::from_ymd_opt(2025, 2, 4);
-    store.plan_freeze_version(Author::SYSTEM, plan.id, Some("Подписанный текст"), signed_on).await?;
+    app.plan_version_freeze(&operator, &plan, Some("Подписанный текст"), signed_on).await?;
     let later = MeasureForm {
         number: "10.4.".into(),
         section: "other".into(),
@@ -892,20 +217,20 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         status: Some("in-progress".into()),
         ..Default::default()
     };
-    let executors = accord_app::App::new(store.clone())
+    let executors = app
         .executors_resolve(&[
-            accord_app::plan::ExecutorRef { organisation: "MOG-OIK".into(), lead: true },
-            accord_app::plan::ExecutorRef { organisation: "KHV-GOV".into(), lead: true },
+            ExecutorRef { organisation: "MOG-OIK".into(), lead: true },
+            ExecutorRef { organisation: "KHV-GOV".into(), lead: true },
         ])
         .await?;
-    store.measure_create(Author::SYSTEM, plan.id, &later.validate(executors)?).await?;
+    seeder.measure(plan.id, &later.validate(executors)?).await?;
     let measures = store.measures_of_plan(plan.id).await?;
     if let Some(reefer) = measures.iter().find(|m| m.data.number.to_string() == "4.4.") {
-        let mut proposed = reefer.data.clone();
-        proposed.term = accord_domain::plan::Term::parse("II квартал 2026 г.");
+        let coordinator = Actor::user(store.user_by_login("coord.khv").await?);
+        let mut proposed = form_of(&reefer.data);
+        proposed.term = "II квартал 2026 г.".into();
         let reason = Some("Перевозчик готов начать отправки только со второго квартала".to_string());
-        store
-            .amendment_propose(Author::user("coord.khv"), Side::Khv, reefer.id, reefer.version, &proposed, reason)
+        app.measure_change(&coordinator, reefer.id, reefer.version, &proposed, reefer.data.executors.clone(), reason)
             .await?;
     }
     for (number, name, unit, direction, accumulation, kind, baseline, target, actuals) in INDICATORS {
@@ -920,13 +245,32 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
             target: Some((*target).into()),
             ..Default::default()
         };
-        let indicator = store.indicator_create(Author::SYSTEM, measure.id, &form.validate()?).await?;
+        let mut indicator = app.indicator_create(&operator, measure.id, &form).await?;
         let mut quarter = Quarter::new(2025, 1);
         for raw in *actuals {
-            let (Some(q), Some(value)) = (quarter, parse_decimal(raw)) else { break };
-            store.indicator_set_actual(Author::SYSTEM, indicator.id, q, Some(value)).await?;
+            let (Some(q), Some(_)) = (quarter, parse_decimal(raw)) else { break };
+            indicator =
+                app.indicator_actual_set(&operator, indicator.id, indicator.version, &q.to_string(), raw).await?;
             quarter = Some(q.next());
         }
     }
     Ok(counts.created)
+}
+
+/// A measure's data as the measure form carries it (to propose a change of one field).
+fn form_of(d: &accord_domain::plan::MeasureData) -> MeasureForm {
+    MeasureForm {
+        number: d.number.to_string(),
+        section: d.section.clone(),
+        title_ru: d.title_ru.clone(),
+        title_en: d.title_en.clone(),
+        description: d.description.clone(),
+        expected_result: d.expected_result.clone(),
+        term: d.term.raw.clone(),
+        status: Some(d.status.code().to_string()),
+        percent: Some(d.percent.to_string()),
+        weight: Some(d.weight.to_string()),
+        tags: Some(d.tags.join(", ")),
+        note: d.note.clone(),
+    }
 }

@@ -1,20 +1,24 @@
 //! Loads the demo trade, its exchange rates and product groups, links the groups to the plan's
 //! measures and derives measure 1.'s turnover indicator from the trade itself.
 
+use accord_app::trade::GroupInput;
 use accord_app::trade::SummaryRequest;
-use accord_app::{App, Error};
+use accord_app::{Actor, App, Error};
 use accord_domain::trade::{Currency, Granularity, PeriodRange, RateBasis, ReportedBy, Scope, Territory};
-use accord_store::{Author, Store, TradeFile};
+use accord_store::{Store, TradeFile};
 
 /// Loads the demo trade (both sides' statistics 2021-2026), its exchange rates and product
 /// groups; what is already there stays as it is. Returns the records stored.
 pub async fn load(store: &Store) -> Result<usize, Error> {
+    let app = App::new(store.clone());
+    let operator = Actor::operator();
+    let seeder = app.seeder(&operator)?;
     let demo = super::demo_trade();
     let mut stored = 0;
     for (source, records) in &demo.sources {
         let mut aggregator = accord_domain::trade::Aggregator::new();
         for record in records {
-            aggregator.add(record).map_err(|e| Error::Internal(e.to_string()))?;
+            aggregator.add(record).map_err(Error::internal)?;
         }
         let aggregated = aggregator.into_sorted();
         let file = TradeFile {
@@ -24,18 +28,34 @@ pub async fn load(store: &Store) -> Result<usize, Error> {
             sha256: format!("demo-{}", source.side.code()),
             rows_read: records.len() as u64,
         };
-        store.trade_import(Author::SYSTEM, source, &file, &aggregated).await?;
+        seeder.trade(source, &file, &aggregated).await?;
         stored += aggregated.len();
     }
-    store.rates_import(Author::SYSTEM, "demo-rates", &demo.rates).await?;
+    seeder.rates("demo-rates", &demo.rates).await?;
     let existing = store.product_groups().await?;
+    let has_plan = app.plan_resolve(None).await.is_ok();
     for group in &demo.groups {
-        if !existing.iter().any(|g| g.group.key == group.key) {
-            store.product_group_save(Author::SYSTEM, group, None).await?;
+        if existing.iter().any(|g| g.group.key == group.key) {
+            continue;
         }
+        let measures = super::GROUP_MEASURES
+            .iter()
+            .find(|(key, _)| *key == group.key)
+            .filter(|_| has_plan)
+            .map(|(_, numbers)| numbers.iter().map(|n| (*n).to_string()).collect());
+        let input = GroupInput {
+            key: Some(group.key.clone()),
+            name_ru: group.name_ru.clone(),
+            name_en: group.name_en.clone(),
+            prefixes: group.prefixes.iter().map(ToString::to_string).collect(),
+            exported_by: group.exported_by.map(|side| side.code().to_string()),
+            targets: group.targets.iter().map(|(year, money)| (*year, money.to_decimal().to_string())).collect(),
+            measures,
+            version: None,
+        };
+        app.product_group_save(&operator, &group.key, &input).await?;
     }
-    link_demo_groups(store).await?;
-    demo_turnover_indicator(store).await?;
+    demo_turnover_indicator(&app, &operator).await?;
     Ok(stored)
 }
 
@@ -43,7 +63,8 @@ pub async fn load(store: &Store) -> Result<usize, Error> {
 /// quarters", from the demo trade itself (Belarusian statistics): the 2024 figure as the
 /// baseline, a quarter of growth by 2027 as the target, and each complete quarter since 2025
 /// as an actual. Added once; a user's own indicators stay.
-async fn demo_turnover_indicator(store: &Store) -> Result<(), Error> {
+async fn demo_turnover_indicator(app: &App, operator: &Actor) -> Result<(), Error> {
+    let store = app.store();
     const NAME: &str = "Товарооборот Беларуси с Хабаровским краем за четыре квартала";
     let Ok(plan) = App::new(store.clone()).plan_resolve(None).await else { return Ok(()) };
     let measures = store.measures_of_plan(plan.id).await?;
@@ -104,30 +125,18 @@ async fn demo_turnover_indicator(store: &Store) -> Result<(), Error> {
         target: Some(target.to_string()),
         yearly_targets: None,
     };
-    let data = form.validate()?;
-    let indicator = store.indicator_create(Author::SYSTEM, measure.id, &data).await?;
+    let mut indicator = app.indicator_create(operator, measure.id, &form).await?;
     for (quarter, _) in complete.iter().filter(|(q, _)| *q >= from_2025) {
         if let Some(value) = four_ending(*quarter) {
-            store.indicator_set_actual(Author::SYSTEM, indicator.id, *quarter, Some(value)).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Links the demo groups to the demo plan's measures they stand behind, where a group has no
-/// links yet (a user's own links stay).
-async fn link_demo_groups(store: &Store) -> Result<(), Error> {
-    let Ok(plan) = App::new(store.clone()).plan_resolve(None).await else { return Ok(()) };
-    let measures = store.measures_of_plan(plan.id).await?;
-    let groups = store.product_groups().await?;
-    for (key, numbers) in super::GROUP_MEASURES {
-        let Some(group) = groups.iter().find(|g| g.group.key == *key && g.measures.is_empty()) else { continue };
-        let ids: Vec<accord_domain::MeasureId> = numbers
-            .iter()
-            .filter_map(|n| measures.iter().find(|m| m.data.number.to_string() == *n).map(|m| m.id))
-            .collect();
-        if !ids.is_empty() {
-            store.product_group_link(Author::SYSTEM, &group.id, &ids).await?;
+            indicator = app
+                .indicator_actual_set(
+                    operator,
+                    indicator.id,
+                    indicator.version,
+                    &quarter.to_string(),
+                    &value.to_string(),
+                )
+                .await?;
         }
     }
     Ok(())
