@@ -8,9 +8,9 @@ use crate::{
 use accord_app::{Actor, App};
 use accord_domain::Side;
 use accord_domain::directory::Locale;
+use accord_i18n::Tr;
 use accord_store::{Store, StoreError};
 use accord_web::AppState;
-use accord_web::i18n::Tr;
 use std::io::Read;
 
 pub use crate::error::CliError;
@@ -431,7 +431,7 @@ async fn serve(store: Store, addr: &str, demo: bool) -> Result<(), CliError> {
         accord_demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
         eprintln!("loaded the demonstration data");
     }
-    let state = AppState::new(store.clone()).await?;
+    let state = AppState::new(store.clone()).await.map_err(|e| CliError::other(format!("server: {e}")))?;
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::input(format!("--addr {addr}: {e}")))?;
     let local = listener.local_addr().map_err(|e| CliError::other(e.to_string()))?;

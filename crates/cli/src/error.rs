@@ -4,9 +4,8 @@
 //! something broken).
 
 use accord_domain::directory::Locale;
+use accord_i18n::Tr;
 use accord_store::StoreError;
-use accord_web::AppError;
-use accord_web::i18n::Tr;
 
 /// An error for the user: a message and the exit code.
 pub struct CliError {
@@ -54,38 +53,11 @@ impl From<accord_app::Error> for CliError {
     }
 }
 
-impl From<AppError> for CliError {
-    fn from(e: AppError) -> Self {
-        let tr = Tr::new(Locale::En);
-        let invalid = match &e {
-            AppError::Invalid(invalid) | AppError::Store(StoreError::Invalid(invalid)) => Some(invalid.clone()),
-            _ => None,
-        };
-        if let Some(invalid) = invalid {
-            let parts: Vec<String> =
-                invalid.0.iter().map(|f| format!("{}: {}", f.field, tr.reason(f.reason))).collect();
-            return CliError::input(format!("invalid input: {}", parts.join("; ")));
-        }
-        match e {
-            AppError::App(e) => CliError::from_app(e, &tr),
-            AppError::Store(StoreError::NotFound { entity }) => CliError::input(format!("{entity} not found")),
-            AppError::BadRequest(key) => CliError::input(tr.t(key)),
-            AppError::Store(e @ StoreError::Conflict { .. }) => CliError::other(e.to_string()),
-            AppError::Store(e @ StoreError::RateConflict { .. }) => CliError::input(e.to_string()),
-            AppError::Store(StoreError::Review(refusal)) => CliError::input(refusal.to_string()),
-            AppError::Store(StoreError::Refused { field, subject, value, message, .. }) => CliError::input(format!(
-                "refused: {message} (machine/subject {subject}, field {field}, value {value}); nothing was written"
-            )),
-            other => CliError::other(other.to_string()),
-        }
-    }
-}
-
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::UnsupportedUrl(_) => CliError::input(e.to_string()),
-            other => AppError::from(other).into(),
+            other => accord_app::Error::from(other).into(),
         }
     }
 }
