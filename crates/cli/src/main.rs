@@ -1,7 +1,6 @@
 //! `accord`: the one binary. Wires the store, the web server and the commands together;
 //! holds no business logic of its own.
 
-mod bench;
 mod commands;
 mod error;
 mod fleet;
