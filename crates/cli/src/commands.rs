@@ -77,39 +77,46 @@ fn read_password() -> Result<String, CliError> {
     Ok(password)
 }
 
-pub async fn run(cli: Cli) -> Result<(), CliError> {
-    match &cli.command {
-        Command::Bench(BenchCommand::Http { requests, postgres }) => {
-            return crate::bench::http(*requests, postgres.clone()).await;
+/// `accord bench …`: the benchmarks live in `accord-bench`; the command only hands over its
+/// flags (and this binary, which the HTTP and trade benchmarks start as child processes).
+async fn run_bench(bench: &BenchCommand, cli: &Cli) -> Result<(), CliError> {
+    let accord = || std::env::current_exe().map_err(|e| CliError::other(format!("cannot find the accord binary: {e}")));
+    match bench {
+        BenchCommand::Http { requests, postgres } => {
+            accord_bench::http::http(&accord()?, *requests, postgres.as_deref()).await?
         }
-        Command::Bench(BenchCommand::Plan { measures, postgres, postgres_fresh, duration, connections }) => {
-            let options = crate::bench::PlanOptions {
+        BenchCommand::Plan { measures, postgres, postgres_fresh, duration, connections } => {
+            let options = accord_bench::plan::PlanOptions {
                 measures: *measures,
                 postgres: postgres.clone(),
                 postgres_fresh: postgres_fresh.clone(),
                 duration: *duration,
                 connections: *connections,
             };
-            return crate::bench::plan(options).await;
+            accord_bench::plan::plan(&accord()?, options).await?
         }
-        Command::Bench(BenchCommand::Briefing { measures, runs }) => {
-            return crate::report::bench(*measures, *runs).await;
+        BenchCommand::Briefing { measures, runs } => accord_bench::briefing::briefing(*measures, *runs).await?,
+        BenchCommand::Fleet { machines } => accord_bench::fleet::fleet(*machines, cli.database.as_deref()).await?,
+        BenchCommand::Trade { rows, file } => accord_bench::trade::trade(&accord()?, *rows, file.clone()).await?,
+        BenchCommand::Logistics { nodes, legs_per_node, runs, dump, dump_reference } => {
+            let options = accord_bench::logistics::LogisticsOptions {
+                nodes: *nodes,
+                legs_per_node: *legs_per_node,
+                runs: *runs,
+                dump: dump.clone(),
+                dump_reference: dump_reference.clone(),
+            };
+            accord_bench::logistics::logistics(options).await?
         }
-        Command::Bench(BenchCommand::Fleet { machines }) => {
-            return crate::fleet::bench(*machines, cli.database.clone()).await;
-        }
-        Command::Bench(BenchCommand::Trade { rows, file }) => {
-            return crate::trade::bench(*rows, file.clone()).await;
-        }
-        Command::Bench(BenchCommand::Logistics { nodes, legs_per_node, runs, dump, dump_reference }) => {
-            let (nodes, legs, runs) = (*nodes, *legs_per_node, *runs);
-            let dumps = crate::logistics::BenchDumps { grid: dump.clone(), reference: dump_reference.clone() };
-            return tokio::task::spawn_blocking(move || crate::logistics::bench(nodes, legs, runs, &dumps))
-                .await
-                .map_err(|e| CliError::other(e.to_string()))?;
-        }
+    }
+    Ok(())
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match &cli.command {
+        Command::Bench(bench) => return run_bench(bench, &cli).await,
         Command::Trade(TradeCommand::Generate { rows, out, seed }) => {
-            return crate::trade::generate(*rows, out, *seed);
+            return Ok(accord_bench::trade::generate(*rows, out, *seed)?);
         }
         Command::Migrate => {
             let store = open_store(&cli).await?;

@@ -53,6 +53,20 @@ impl From<accord_app::Error> for CliError {
     }
 }
 
+/// A benchmark that could not run: a bad argument exits 2, anything else 1; a refusal or a store
+/// error is worded as everywhere else.
+impl From<accord_bench::BenchError> for CliError {
+    fn from(e: accord_bench::BenchError) -> Self {
+        use accord_bench::BenchError;
+        match e {
+            BenchError::Input(message) => CliError::input(message),
+            BenchError::Failed(message) => CliError::other(message),
+            BenchError::App(e) => e.into(),
+            BenchError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {

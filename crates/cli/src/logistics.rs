@@ -1,23 +1,16 @@
-//! `accord logistics routes|chain`, `accord import network`, `accord export network` and
-//! `accord bench logistics`.
+//! `accord logistics routes|chain|indicators|record`, `accord import network` and
+//! `accord export network`.
 
 use crate::commands::CliError;
 use accord_app::logistics::{
     ExclusionView, Loaded, NetworkFormat, RecordInput, RouteRequest, chain_answer, export, find_routes, load,
-    problem_lines,
 };
 use accord_app::{Actor, App};
-use accord_domain::logistics::{
-    CargoClass, Days, FixedRates, GridSpec, Product, Regime, RouteQuery, SearchGraph, ShelfLife, Unit, find_product,
-    grid_network,
-};
-use accord_domain::trade::{CommodityCode, Currency, Money};
+use accord_domain::trade::Currency;
 use accord_i18n::Tr;
 use accord_store::Store;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 fn currency(text: Option<&str>) -> Result<Option<Currency>, CliError> {
     text.map(|c| Currency::parse(c).map_err(|_| CliError::input(format!("--currency: {c:?} is not USD, RUB or BYN"))))
@@ -212,138 +205,6 @@ pub async fn export_network(store: &Store, format: &str, out: &Path) -> Result<(
     let bytes = export(store, format).await?;
     std::fs::write(out, &bytes).map_err(|e| CliError::other(format!("{}: {e}", out.display())))?;
     println!("wrote {} ({} bytes)", out.display(), bytes.len());
-    Ok(())
-}
-
-fn median(mut times: Vec<Duration>) -> (Duration, Duration) {
-    times.sort();
-    (times[times.len() / 2], times[0])
-}
-
-/// The benchmark's product: chilled berries with a 40-day journey budget, so the shelf-life
-/// limit takes part in the search.
-fn bench_product() -> Result<Product, CliError> {
-    Ok(Product {
-        key: "bench-chilled".into(),
-        code: CommodityCode::parse("0810").map_err(|e| CliError::other(e.to_string()))?,
-        name_ru: "Ягоды".into(),
-        name_en: "Berries".into(),
-        unit: Unit::Kg,
-        value_per_unit: Money::new(50_000, Currency::Rub),
-        mass_per_unit_kg: Decimal::ONE,
-        units_per_container: Decimal::from(20_000),
-        regime: Some(Regime::Chilled),
-        shelf_life: Some(ShelfLife { days: Days::whole(45), min_left_on_arrival: Days::whole(5) }),
-        cargo: vec![CargoClass::Reefer, CargoClass::Plant],
-        reduced_vat_food: true,
-        source: String::new(),
-    })
-}
-
-/// Where `accord bench logistics` writes the prepared graphs for the Python reference.
-pub struct BenchDumps {
-    pub grid: Option<std::path::PathBuf>,
-    pub reference: Option<std::path::PathBuf>,
-}
-
-fn dump_graph(path: &Path, graph: &SearchGraph, query: &RouteQuery) -> Result<(), CliError> {
-    let doc =
-        serde_json::json!({ "source": query.from.0, "target": query.to.0, "graph": graph.integer_view(query.to.0) });
-    std::fs::write(path, doc.to_string()).map_err(|e| CliError::other(format!("{}: {e}", path.display())))?;
-    println!(
-        "wrote the prepared graph to {} (python3 bench/logistics/pareto_reference.py {})",
-        path.display(),
-        path.display()
-    );
-    Ok(())
-}
-
-pub fn bench(nodes: u32, legs_per_node: u32, runs: usize, dumps: &BenchDumps) -> Result<(), CliError> {
-    let other = |e: &dyn std::fmt::Display| CliError::other(e.to_string());
-    let side = (f64::from(nodes.max(4))).sqrt().round() as u32;
-    if legs_per_node != 6 {
-        eprintln!(
-            "note: the grid generator links each node to its 4 neighbours by 1-2 modes both ways (about 6 legs a node); --legs-per-node {legs_per_node} is reported, not generated"
-        );
-    }
-    let t = Instant::now();
-    let net = grid_network(GridSpec { width: side, height: side, seed: 42 }).map_err(|e| other(&e))?;
-    println!(
-        "synthetic grid {side}x{side}: {} nodes, {} legs ({:.1} a node), built in {:.0?}",
-        net.nodes().len(),
-        net.legs().len(),
-        net.legs().len() as f64 / net.nodes().len() as f64,
-        t.elapsed()
-    );
-    let product = bench_product()?;
-    let corner = side * 2 / 5;
-    let query = RouteQuery {
-        from: net.find("G0").map_err(|e| other(&e))?,
-        to: net.find(&format!("G{}", corner * side + corner)).map_err(|e| other(&e))?,
-        date: NaiveDate::from_ymd_opt(2026, 3, 1).ok_or_else(|| CliError::other("date"))?,
-        max_legs: None,
-        containers: 1,
-        currency: Currency::Rub,
-        financing_percent: Decimal::from(21),
-    };
-    let fx = FixedRates::new(Currency::Rub, &[]).map_err(|e| other(&e))?;
-    if let Some(path) = &dumps.grid {
-        let graph = SearchGraph::prepare(&net, &product, &query, &fx).map_err(|e| other(&e))?;
-        dump_graph(path, &graph, &query)?;
-    }
-    let mut prepare = Vec::with_capacity(runs);
-    let mut search = Vec::with_capacity(runs);
-    let mut last = None;
-    for _ in 0..runs.max(1) {
-        let t = Instant::now();
-        let graph = SearchGraph::prepare(&net, &product, &query, &fx).map_err(|e| other(&e))?;
-        prepare.push(t.elapsed());
-        let t = Instant::now();
-        last = Some(graph.search(&net, &product, &query).map_err(|e| other(&e))?);
-        search.push(t.elapsed());
-    }
-    let total: Vec<Duration> = prepare.iter().zip(&search).map(|(a, b)| *a + *b).collect();
-    let (p_med, p_min) = median(prepare);
-    let (s_med, s_min) = median(search);
-    let (t_med, _) = median(total);
-    if let Some(r) = &last {
-        println!("Pareto routes: {}, labels: {}, shelf-life budget 40 days", r.routes.len(), r.labels);
-    }
-    println!("  prepare (legs converted, exclusions): median {p_med:.2?}, min {p_min:.2?}");
-    println!("  search (bounds + labels):            median {s_med:.2?}, min {s_min:.2?}");
-    println!("  full search, median of {runs}:            {t_med:.2?}   (target < 100 ms)");
-
-    let data = accord_formats::logistics::reference().map_err(|p| CliError::other(problem_lines(&p, 3)))?;
-    let berries = find_product(&data.products, "lingonberry-frozen").map_err(|e| other(&e))?;
-    let query = RouteQuery {
-        from: data.network.find("KHV").map_err(|e| other(&e))?,
-        to: data.network.find("MSQ").map_err(|e| other(&e))?,
-        date: NaiveDate::from_ymd_opt(2026, 3, 1).ok_or_else(|| CliError::other("date"))?,
-        max_legs: None,
-        containers: 1,
-        currency: Currency::Rub,
-        financing_percent: Decimal::from(21),
-    };
-    if let Some(path) = &dumps.reference {
-        let graph = SearchGraph::prepare(&data.network, berries, &query, &data.rates).map_err(|e| other(&e))?;
-        dump_graph(path, &graph, &query)?;
-    }
-    let reference_runs = 2000;
-    let mut times = Vec::with_capacity(reference_runs);
-    let mut routes = 0;
-    for _ in 0..reference_runs {
-        let t = Instant::now();
-        let graph = SearchGraph::prepare(&data.network, berries, &query, &data.rates).map_err(|e| other(&e))?;
-        let r = graph.search(&data.network, berries, &query).map_err(|e| other(&e))?;
-        times.push(t.elapsed());
-        routes = r.routes.len();
-    }
-    let (med, min) = median(times);
-    println!(
-        "reference network ({} nodes, {} legs), frozen lingonberries Khabarovsk → Minsk: {routes} Pareto routes, median {med:.1?}, min {min:.1?} over {reference_runs} runs (target < 1 ms)",
-        data.network.nodes().len(),
-        data.network.legs().len()
-    );
     Ok(())
 }
 

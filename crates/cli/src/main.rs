@@ -1,7 +1,6 @@
 //! `accord`: the one binary. Wires the store, the web server and the commands together;
 //! holds no business logic of its own.
 
-mod bench;
 mod commands;
 mod error;
 mod fleet;
@@ -469,8 +468,6 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         machines: usize,
     },
-    /// Generate a template CSV of N rows, import it with `accord import trade` (time, rows/s,
-    /// peak memory), then time trade summaries of several quarter ranges.
     /// Times the Pareto route search on a synthetic grid (with a shelf-life limit) and on the
     /// reference network.
     Logistics {
@@ -489,6 +486,8 @@ pub enum BenchCommand {
         #[arg(long)]
         dump_reference: Option<PathBuf>,
     },
+    /// Generate a template CSV of N rows, import it with `accord import trade` (time, rows/s,
+    /// peak memory), then time trade summaries of several quarter ranges.
     Trade {
         #[arg(long, default_value_t = 10_000_000)]
         rows: u64,

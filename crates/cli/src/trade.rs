@@ -1,10 +1,11 @@
-//! `accord import trade|rates`, `accord trade summary|generate` and `accord bench trade`.
+//! `accord import trade|rates` and `accord trade summary` (`accord trade generate` writes the
+//! benchmark's file: `accord_bench::trade::generate`).
 
 use crate::commands::CliError;
 use accord_app::trade::{ImportSummary, SummaryQuery, TradeImportOptions, summaries};
 use accord_app::{Actor, App};
 use accord_i18n::Tr;
-use accord_store::{Author, Store};
+use accord_store::Store;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -201,96 +202,4 @@ pub async fn summary(store: &Store, query: &SummaryQuery, json: bool) -> Result<
         );
     }
     Ok(())
-}
-
-pub fn generate(rows: u64, out: &Path, seed: u64) -> Result<(), CliError> {
-    let file =
-        std::fs::File::create(out).map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
-    let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-    accord_formats::trade::generate_template_csv(rows, seed, &mut writer)
-        .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
-    std::io::Write::flush(&mut writer).map_err(|e| CliError::other(e.to_string()))?;
-    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    println!("wrote {rows} rows ({:.1} MB) to {}", size as f64 / 1e6, out.display());
-    Ok(())
-}
-
-/// Generates a file, imports it with the real command in a child process (so its time and
-/// peak memory are the command's own), then times summaries of quarter ranges in-process.
-pub async fn bench(rows: u64, file: Option<PathBuf>) -> Result<(), CliError> {
-    let temp = tempfile_dir()?;
-    let file = file.unwrap_or_else(|| temp.join("trade.csv"));
-    let started = Instant::now();
-    generate(rows, &file, 1)?;
-    let generated = started.elapsed();
-    let exe = std::env::current_exe().map_err(|e| CliError::other(e.to_string()))?;
-    let data = temp.join("data");
-    let run = |args: &[&str]| {
-        std::process::Command::new(&exe)
-            .args(["--data", data.to_str().unwrap_or_default(), "-q"])
-            .args(args)
-            .output()
-            .map_err(|e| CliError::other(e.to_string()))
-    };
-    let file_text = file.to_str().unwrap_or_default().to_string();
-    let import_started = Instant::now();
-    let first = run(&["import", "trade", &file_text, "--source", "bench", "--side", "KHV"])?;
-    let import_time = import_started.elapsed();
-    if !first.status.success() {
-        return Err(CliError::other(format!("import failed: {}", String::from_utf8_lossy(&first.stderr))));
-    }
-    let again_started = Instant::now();
-    let again = run(&["import", "trade", &file_text, "--source", "bench", "--side", "KHV"])?;
-    let again_time = again_started.elapsed();
-    let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-    println!(
-        "accord bench trade — SQLite, {} logical CPUs",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    );
-    println!("file: {rows} rows, {:.1} MB, generated in {:.2} s", size as f64 / 1e6, generated.as_secs_f64());
-    println!(
-        "import (whole command):  {:.2} s, {:.0} rows/s   target > 2,000,000 rows/s",
-        import_time.as_secs_f64(),
-        rows as f64 / import_time.as_secs_f64()
-    );
-    println!("  {}", String::from_utf8_lossy(&first.stdout).trim());
-    println!(
-        "import again (same file): {:.2} s — {}",
-        again_time.as_secs_f64(),
-        String::from_utf8_lossy(&again.stdout).trim()
-    );
-    let url = format!("sqlite://{}", data.join("accord.db").display());
-    let store = Store::open(&url, accord_domain::Side::By).await?;
-    // The generated values are in USD, RUB and BYN: the demo's official rates convert them.
-    let rates = accord_demo::trade::demo_trade().rates;
-    store.rates_import(Author::SYSTEM, "demo-rates", &rates).await?;
-    let load_started = Instant::now();
-    let records = store.trade_data().await?.records.len();
-    println!(
-        "summary data load (first request after an import): {:.2} s, {records} records",
-        load_started.elapsed().as_secs_f64()
-    );
-    let mut times = Vec::new();
-    for (from, to) in
-        [("2021Q1", "2021Q4"), ("2024Q1", "2024Q4"), ("2025Q3", "2025Q3"), ("2021Q1", "2026Q3"), ("2023Q2", "2025Q1")]
-    {
-        let query = SummaryQuery { from: Some(from.into()), to: Some(to.into()), ..Default::default() };
-        let t = Instant::now();
-        let request = query.request(&store).await?;
-        let all = summaries(&store, &request).await?;
-        let elapsed = t.elapsed();
-        times.push(elapsed);
-        println!("summary {from} – {to}: {:.1} ms ({} scope summaries)", elapsed.as_secs_f64() * 1000.0, all.len());
-    }
-    let worst = times.iter().max().copied().unwrap_or_default();
-    println!("slowest summary: {:.1} ms   target < 50 ms", worst.as_secs_f64() * 1000.0);
-    store.close().await;
-    let _ = std::fs::remove_dir_all(&temp);
-    Ok(())
-}
-
-fn tempfile_dir() -> Result<PathBuf, CliError> {
-    let dir = std::env::temp_dir().join(format!("accord-bench-trade-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| CliError::other(e.to_string()))?;
-    Ok(dir)
 }

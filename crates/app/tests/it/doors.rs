@@ -1,5 +1,5 @@
-//! Doors only adapt: the sources of the doors (pages and API, the CLI) and of the demo loader
-//! hold no store write. Every change of state goes through a use case of this crate, so a
+//! Doors only adapt: the sources of the doors (pages and API, the CLI), of the demo loader and
+//! of the benchmarks hold no store write. Every change of state goes through a use case of this crate, so a
 //! store write there would be a rule skipped; the store's writes all take an `Author` or run
 //! in a `WriteTx`, which is what this test looks for.
 
@@ -24,7 +24,7 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 fn the_doors_and_the_demo_write_only_through_use_cases() {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for door in ["web/src", "cli/src", "demo/src"] {
+    for door in ["web/src", "cli/src", "demo/src", "bench/src"] {
         sources(&crates.join(door), &mut files);
     }
     assert!(files.len() > 20, "the doors' sources are found ({} files)", files.len());
