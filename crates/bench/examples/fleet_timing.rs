@@ -1,7 +1,7 @@
 //! Times the fleet figures at scale: the due list and the yearly KPI table over a generated
 //! fleet (10,000 machines by default).
 //!
-//! `cargo run --release -p accord-domain --example fleet_timing -- [machines]`
+//! `cargo run --release -p accord-bench --example fleet_timing -- [machines]`
 
 use accord_demo::fleet::generate::{DemoCatalog, DemoConfig, DemoMachine};
 use accord_domain::fleet::kpi::{DateRange, GroupBy, aggregate};

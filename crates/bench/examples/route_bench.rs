@@ -1,6 +1,6 @@
 //! Times the Pareto route search on a synthetic grid.
 //!
-//! `cargo run --release -p accord-domain --example route_bench -- [WIDTH HEIGHT SEED] [--dump FILE]`
+//! `cargo run --release -p accord-bench --example route_bench -- [WIDTH HEIGHT SEED] [--dump FILE]`
 //!
 //! Default: a 100 × 100 grid (10,000 nodes, about 59,400 legs), a chilled product with a
 //! 40-day shelf-life budget, from the corner node to node (40, 40). `--dump` writes the prepared
