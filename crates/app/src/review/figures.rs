@@ -2,43 +2,32 @@
 //! centre's readiness, the indicators the logistics chains measure, progress by dimension;
 //! gathered for the agenda and the briefing pack, and written as each language writes them.
 //!
-//! These read other modules' data through the store (nothing here changes it); the trade
-//! summaries use the domain's own `trade::summarise` with the same settings the trade pages
-//! use for a quarter in dollars.
+//! These read other modules' data (nothing here changes it): the trade summaries are the trade
+//! module's, with the settings the trade pages use for a quarter in dollars; the fleet's facts
+//! are the fleet module's.
 
-use crate::{App, Error, Result, Rule};
+use crate::{App, Result};
+use accord_domain::OrganisationId;
 use accord_domain::logistics::ChainFigure;
 use accord_domain::plan::{Measure, Plan};
 use accord_domain::quarter::Quarter;
 use accord_domain::review::agenda::measures_due_in;
 use accord_domain::review::{Agenda, AgendaInput, DimensionProgress, KeyFigure, Meeting};
-use accord_domain::trade::{
-    CodeLevel, Currency, Granularity, PeriodRange, ProductGroup, RateBasis, RateTable, ReportedBy, Scope, Summary,
-    SummaryOptions, Territory, summarise,
-};
-use accord_domain::{OrganisationId, Side};
+use accord_domain::trade::{Currency, Granularity, PeriodRange, RateBasis, ReportedBy, Scope};
 use accord_i18n::Tr;
-use accord_store::{QuarterFigures, Store, TradeData};
+use accord_store::{QuarterFigures, Store};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
-use std::str::FromStr;
-use std::sync::Arc;
-
-/// The fleet's facts this module reads (set by the fleet's loader): its service centre, and
-/// the day its data runs to.
-const SERVICE_CENTRE_META: &str = "fleet.service_centre";
-const AS_OF_META: &str = "fleet.as_of";
 
 /// The service centre's organisation, when the fleet has one.
 pub async fn fleet_service_centre(store: &Store) -> Result<Option<OrganisationId>> {
-    Ok(store.meta(SERVICE_CENTRE_META).await?.and_then(|v| OrganisationId::from_str(&v).ok()))
+    App::new(store.clone()).fleet_service_centre().await
 }
 
 /// The fleet's "today": the day its data runs to, or the real date.
 pub async fn fleet_today(store: &Store) -> Result<NaiveDate> {
-    let fixed = store.meta(AS_OF_META).await?.and_then(|v| NaiveDate::from_str(&v).ok());
-    Ok(fixed.unwrap_or_else(|| chrono::Utc::now().date_naive()))
+    App::new(store.clone()).fleet_today().await
 }
 
 /// The service centre's figures of the quarter as the agenda and the briefing pack show them:
@@ -97,34 +86,16 @@ pub fn service_centre_key_figures(now: &QuarterFigures, before: &QuarterFigures)
     Some(out)
 }
 
-/// The scopes a trade summary can be about, most specific first: the two regions of the
-/// agreement, Belarus and the Khabarovsk Territory, and the two countries.
-pub const TRADE_SCOPES: [Scope; 3] =
-    [Scope::REGIONS, Scope { first: Territory::BY, second: Territory::RU_KHA }, Scope::COUNTRIES];
-
 /// One scope's trade as one side reports it.
-#[derive(Debug, Clone)]
-pub struct ScopeTrade {
-    pub first: Territory,
-    pub second: Territory,
-    pub reported_by: Side,
-    pub summary: Summary,
-}
+pub use crate::trade::ScopeSummary as ScopeTrade;
 
-/// What trade summaries read, loaded once for however many the pack needs.
-pub struct TradeFigures {
-    data: Arc<TradeData>,
-    rates: Arc<RateTable>,
-    groups: Vec<ProductGroup>,
-}
+/// The trade summaries the review reads: the trade module's own, for quarters in dollars at
+/// monthly average rates, as the trade pages show a quarter.
+pub struct TradeFigures(crate::trade::Summariser);
 
 impl TradeFigures {
     pub async fn load(store: &Store) -> Result<TradeFigures> {
-        Ok(TradeFigures {
-            data: store.trade_data().await?,
-            rates: store.rate_table().await?,
-            groups: store.product_groups().await?.iter().map(|g| g.group.clone()).collect(),
-        })
+        Ok(TradeFigures(crate::trade::Summariser::load(store).await?))
     }
 
     /// One scope's quarters `from`…`to` in dollars, as one side reports them; `None` when that
@@ -136,50 +107,20 @@ impl TradeFigures {
         scope: Scope,
         reported_by: ReportedBy,
     ) -> Result<Option<ScopeTrade>> {
-        let range = PeriodRange::quarters(from, to);
-        let has_data = self.data.records.iter().any(|r| {
-            range.contains(r.key.period)
-                && scope.orient(r.key.reporter, r.key.partner, r.key.flow, reported_by).is_some()
-        });
-        if !has_data {
-            return Ok(None);
-        }
-        let options = SummaryOptions {
-            scope,
-            reported_by,
-            range,
+        let request = crate::trade::SummaryRequest {
+            range: PeriodRange::quarters(from, to),
             granularity: Granularity::Quarter,
             by: None,
             currency: Currency::Usd,
             basis: RateBasis::MonthlyAverage,
-            rates: &self.rates,
-            groups: &self.groups,
-            top: 10,
-            top_level: CodeLevel::Heading,
-            only_group: None,
         };
-        let summary = summarise(&self.data.records, &options).map_err(|e| match e {
-            accord_domain::trade::SummaryError::Rate(rate) => Error::Refused(
-                Rule::input("missing_rate", "error-missing-rate").arg("detail", rate.to_string()).detail(rate),
-            ),
-            other => Error::internal(other),
-        })?;
-        let reporter = match reported_by {
-            ReportedBy::First => scope.first,
-            ReportedBy::Second => scope.second,
-        };
-        Ok(Some(ScopeTrade {
-            first: scope.first,
-            second: scope.second,
-            reported_by: reporter.side().unwrap_or(Side::By),
-            summary,
-        }))
+        self.0.one(&request, scope, reported_by)
     }
 
     /// Every scope with data in the quarter, for each side that reports it.
     pub fn all(&self, quarter: Quarter) -> Result<Vec<ScopeTrade>> {
         let mut out = Vec::new();
-        for scope in TRADE_SCOPES {
+        for scope in crate::trade::SCOPES {
             for reported_by in [ReportedBy::First, ReportedBy::Second] {
                 out.extend(self.quarters(quarter, quarter, scope, reported_by)?);
             }

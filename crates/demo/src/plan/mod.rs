@@ -227,7 +227,7 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
     let measures = store.measures_of_plan(plan.id).await?;
     if let Some(reefer) = measures.iter().find(|m| m.data.number.to_string() == "4.4.") {
         let coordinator = Actor::user(store.user_by_login("coord.khv").await?);
-        let mut proposed = form_of(&reefer.data);
+        let mut proposed = MeasureForm::of(&reefer.data);
         proposed.term = "II квартал 2026 г.".into();
         let reason = Some("Перевозчик готов начать отправки только со второго квартала".to_string());
         app.measure_change(&coordinator, reefer.id, reefer.version, &proposed, reefer.data.executors.clone(), reason)
@@ -255,22 +255,4 @@ pub async fn load(store: &Store) -> Result<usize, AppError> {
         }
     }
     Ok(counts.created)
-}
-
-/// A measure's data as the measure form carries it (to propose a change of one field).
-fn form_of(d: &accord_domain::plan::MeasureData) -> MeasureForm {
-    MeasureForm {
-        number: d.number.to_string(),
-        section: d.section.clone(),
-        title_ru: d.title_ru.clone(),
-        title_en: d.title_en.clone(),
-        description: d.description.clone(),
-        expected_result: d.expected_result.clone(),
-        term: d.term.raw.clone(),
-        status: Some(d.status.code().to_string()),
-        percent: Some(d.percent.to_string()),
-        weight: Some(d.weight.to_string()),
-        tags: Some(d.tags.join(", ")),
-        note: d.note.clone(),
-    }
 }

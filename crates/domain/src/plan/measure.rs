@@ -143,6 +143,24 @@ pub struct MeasureForm {
 }
 
 impl MeasureForm {
+    /// The form as it shows a stored measure (to edit it, or to propose a change of it).
+    pub fn of(d: &MeasureData) -> MeasureForm {
+        MeasureForm {
+            number: d.number.to_string(),
+            section: d.section.clone(),
+            title_ru: d.title_ru.clone(),
+            title_en: d.title_en.clone(),
+            description: d.description.clone(),
+            expected_result: d.expected_result.clone(),
+            term: d.term.raw.clone(),
+            status: Some(d.status.code().into()),
+            percent: Some(d.percent.to_string()),
+            weight: Some(d.weight.to_string()),
+            tags: Some(d.tags.join(", ")),
+            note: d.note.clone(),
+        }
+    }
+
     /// Validates everything but the executors, which the caller resolves against the directory.
     pub fn validate(&self, executors: Vec<Executor>) -> Validated<MeasureData> {
         let mut c = Checker::default();
@@ -278,6 +296,28 @@ mod tests {
             (merged.status, merged.percent, merged.tags.clone(), merged.title_en.clone()),
             (Status::InProgress, 40, vec!["x".to_string()], Some("Old".into()))
         );
+    }
+
+    #[test]
+    fn a_stored_measure_shown_in_its_form_validates_back_to_itself() {
+        let data = MeasureForm {
+            number: "4.4".into(),
+            section: "logistics".into(),
+            title_ru: "Рефрижераторные отправки".into(),
+            title_en: Some("Reefer shipments".into()),
+            description: Some("Хабаровск — Могилёв".into()),
+            term: "I квартал 2026 г.".into(),
+            status: Some("in-progress".into()),
+            percent: Some("35".into()),
+            weight: Some("2".into()),
+            tags: Some("рыба, logistics".into()),
+            note: Some("через Владивосток".into()),
+            ..Default::default()
+        }
+        .validate(Vec::new())
+        .expect("valid");
+        let again = MeasureForm::of(&data).validate(Vec::new()).expect("still valid");
+        assert_eq!(again, data);
     }
 
     #[test]

@@ -307,21 +307,7 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<Measu
     let m = state.store().measure(id).await?;
     ctx.require(Action::EditMeasure { executors: &m.data.executors })?;
     let (names, _) = Names::load(&state, false).await?;
-    let d = &m.data;
-    let form = MeasureForm {
-        number: d.number.to_string(),
-        section: d.section.clone(),
-        title_ru: d.title_ru.clone(),
-        title_en: d.title_en.clone(),
-        description: d.description.clone(),
-        expected_result: d.expected_result.clone(),
-        term: d.term.raw.clone(),
-        status: Some(d.status.code().into()),
-        percent: Some(d.percent.to_string()),
-        weight: Some(d.weight.to_string()),
-        tags: Some(d.tags.join(", ")),
-        note: d.note.clone(),
-    };
+    let form = MeasureForm::of(&m.data);
     let executors = (names.codes(&m, Side::By), names.codes(&m, Side::Khv));
     render(&FormPage::new(&state, &ctx, form, executors, FormErrors::default(), Some((id, m.version))).await?)
 }
