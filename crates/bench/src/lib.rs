@@ -23,6 +23,8 @@
 //! - [`logistics`]: the Pareto route search (prepare + search, median and minimum) on a
 //!   synthetic grid with a shelf-life limit, and on the reference network; it can write both
 //!   prepared graphs as JSON for `bench/logistics/pareto_reference.py`.
+//! - [`recovery`]: imports of every kind killed part-way (none may leave a state between before
+//!   and after), and backups taken under writes (each must restore and verify).
 //!
 //! The benchmarks that start `accord` as child processes (http, plan, trade) are given the
 //! path of that binary: the CLI passes its own.
@@ -33,6 +35,7 @@ pub mod http;
 pub mod logistics;
 pub mod measure;
 pub mod plan;
+pub mod recovery;
 pub mod trade;
 
 /// Why a benchmark could not run (it never fails on a figure).

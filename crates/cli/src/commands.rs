@@ -98,6 +98,12 @@ async fn run_bench(bench: &BenchCommand, cli: &Cli) -> Result<(), CliError> {
         BenchCommand::Briefing { measures, runs } => accord_bench::briefing::briefing(*measures, *runs).await?,
         BenchCommand::Fleet { machines } => accord_bench::fleet::fleet(*machines, cli.database.as_deref()).await?,
         BenchCommand::Trade { rows, file } => accord_bench::trade::trade(&accord()?, *rows, file.clone()).await?,
+        BenchCommand::Crash { trials, postgres } => {
+            accord_bench::recovery::crash(&accord()?, *trials, postgres.as_deref()).await?
+        }
+        BenchCommand::Backup { backups, postgres } => {
+            accord_bench::recovery::backups(&accord()?, *backups, postgres.as_deref()).await?
+        }
         BenchCommand::Logistics { nodes, legs_per_node, runs, dump, dump_reference } => {
             let options = accord_bench::logistics::LogisticsOptions {
                 nodes: *nodes,

@@ -468,6 +468,25 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10_000)]
         machines: usize,
     },
+    /// Kill imports of every kind part-way (SIGKILL at a random moment) on stores restored from
+    /// the demo, and count states that are neither before nor after the import.
+    Crash {
+        /// Killed imports per kind.
+        #[arg(long, default_value_t = 20)]
+        trials: usize,
+        /// Run on PostgreSQL: a database URL psql can create databases from (one per trial).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
+    /// Take backups while a writer adds records, restore each into an empty SQLite folder and
+    /// count the ones that do not restore and verify.
+    Backup {
+        #[arg(long, default_value_t = 20)]
+        backups: usize,
+        /// Back up a PostgreSQL instance at this URL (an EMPTY database: the demo is loaded there).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Times the Pareto route search on a synthetic grid (with a shelf-life limit) and on the
     /// reference network.
     Logistics {
