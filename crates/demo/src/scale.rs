@@ -563,6 +563,7 @@ mod tests {
             Schedule::By { date: NaiveDate::MIN },
             Schedule::Recurring { every: accord_domain::plan::term::Every::Year },
             Schedule::Continuous,
+            Schedule::AsNeeded,
             Schedule::SeparatePlan,
             Schedule::Unparsed,
         ] {

@@ -27,6 +27,8 @@ pub enum Schedule {
     Recurring { every: Every },
     /// All the time ("постоянно"): never due, never overdue.
     Continuous,
+    /// When the need arises ("по мере необходимости"): no deadline, like `Continuous`.
+    AsNeeded,
     /// "По отдельному плану": its dates live in another document.
     SeparatePlan,
     /// Not understood; kept as text and flagged.
@@ -72,7 +74,7 @@ impl Term {
                 }
                 dates
             }
-            Schedule::Continuous | Schedule::SeparatePlan | Schedule::Unparsed => Vec::new(),
+            Schedule::Continuous | Schedule::AsNeeded | Schedule::SeparatePlan | Schedule::Unparsed => Vec::new(),
         }
     }
 
@@ -214,6 +216,10 @@ fn parse_schedule(raw: &str) -> Option<Schedule> {
         {
             return Some(Schedule::Continuous);
         }
+        "по мере необходимости" | "по необходимости" | "as needed" | "as required" | "when needed" =>
+        {
+            return Some(Schedule::AsNeeded);
+        }
         "по отдельному плану"
         | "по отдельным планам"
         | "under a separate plan"
@@ -223,19 +229,20 @@ fn parse_schedule(raw: &str) -> Option<Schedule> {
         }
         _ => {}
     }
-    // Leading words that do not change the meaning of the dates after them.
-    let (s, by) = match s.as_slice() {
+    // Leading words: some do not change the meaning of the dates after them; "до" names the
+    // first day that is too late, "не позднее" (and English "by") the last day that is in time.
+    let (s, lead) = match s.as_slice() {
         ["в", "течение", rest @ ..]
         | ["throughout", rest @ ..]
         | ["during", rest @ ..]
         | ["в", rest @ ..]
-        | ["in", rest @ ..] => (rest.to_vec(), false),
-        ["до", rest @ ..]
-        | ["не", "позднее", rest @ ..]
+        | ["in", rest @ ..] => (rest.to_vec(), Lead::None),
+        ["до", rest @ ..] | ["before", rest @ ..] => (rest.to_vec(), Lead::Before),
+        ["не", "позднее", rest @ ..]
         | ["by", rest @ ..]
         | ["until", rest @ ..]
-        | ["no", "later", "than", rest @ ..] => (rest.to_vec(), true),
-        _ => (s.clone(), false),
+        | ["no", "later", "than", rest @ ..] => (rest.to_vec(), Lead::NoLaterThan),
+        _ => (s.clone(), Lead::None),
     };
     let schedule = match s.as_slice() {
         // 2025 | 2025 - 2027
@@ -264,6 +271,14 @@ fn parse_schedule(raw: &str) -> Option<Schedule> {
             let start = NaiveDate::from_ymd_opt(year_of(y)?, (half - 1) * 6 + 1, 1)?;
             Some(Schedule::Within { start, end: period_end(start, Every::Half)? })
         }
+        // ноябрь - декабрь 2025 | november - december 2025
+        [a, "-", b, y] if month_of(a).is_some() && month_of(b).is_some() => {
+            let (year, first, last) = (year_of(y)?, month_of(a)?, month_of(b)?);
+            if first > last {
+                return None;
+            }
+            Some(Schedule::Within { start: NaiveDate::from_ymd_opt(year, first, 1)?, end: month_end(year, last)? })
+        }
         // июнь 2025 | june 2025
         [m, y] => {
             let (year, month) = (year_of(y)?, month_of(m)?);
@@ -281,11 +296,25 @@ fn parse_schedule(raw: &str) -> Option<Schedule> {
         }
         _ => None,
     }?;
-    // "до 2026 г." means no later than the end of that period.
-    Some(match (by, schedule) {
-        (true, Schedule::Within { end, .. }) => Schedule::By { date: end },
+    Some(match (lead, schedule) {
+        // "до 1 июля 2026 г.": the named day is already too late, so 30 June is the deadline;
+        // "до 2026 г." likewise means before 2026 begins: 31 December 2025.
+        (Lead::Before, Schedule::By { date }) => Schedule::By { date: date.pred_opt()? },
+        (Lead::Before, Schedule::Within { start, .. }) => Schedule::By { date: start.pred_opt()? },
+        // "не позднее 2026 г.": the period's last day is still in time.
+        (Lead::NoLaterThan, Schedule::Within { end, .. }) => Schedule::By { date: end },
         (_, other) => other,
     })
+}
+
+/// How a term's leading words bound the dates after them.
+#[derive(Debug, Clone, Copy)]
+enum Lead {
+    None,
+    /// "до …": the date named (or the period's first day) is the first day too late.
+    Before,
+    /// "не позднее …", "by …": the date named (or the period's last day) is the last day in time.
+    NoLaterThan,
 }
 
 #[cfg(test)]
@@ -338,10 +367,15 @@ mod tests {
 
     #[test]
     fn deadlines() {
-        assert_eq!(by("до 1 июля 2025 г."), d(2025, 7, 1));
+        // "до" excludes the day it names: due the day before.
+        assert_eq!(by("до 1 июля 2025 г."), d(2025, 6, 30));
+        assert_eq!(by("до 1 января 2026 г."), d(2025, 12, 31));
+        assert_eq!(by("до 2026 г."), d(2025, 12, 31), "before 2026 begins");
+        assert_eq!(by("до IV квартала 2025 г."), d(2025, 9, 30));
+        // "не позднее" and "by" include it.
         assert_eq!(by("не позднее 15 мая 2026 г."), d(2026, 5, 15));
+        assert_eq!(by("не позднее 2026 г."), d(2026, 12, 31));
         assert_eq!(by("by 1 July 2025"), d(2025, 7, 1));
-        assert_eq!(by("до 2026 г."), d(2026, 12, 31));
         assert_eq!(by("2025-09-30"), d(2025, 9, 30));
         assert_eq!(by("30.09.2025"), d(2025, 9, 30));
     }
@@ -354,12 +388,22 @@ mod tests {
         assert_eq!(Term::parse("постоянно").schedule, Schedule::Continuous);
         assert_eq!(Term::parse("по отдельному плану").schedule, Schedule::SeparatePlan);
         assert_eq!(Term::parse("Under a separate plan").schedule, Schedule::SeparatePlan);
+        let as_needed = Term::parse("По мере необходимости");
+        assert_eq!(as_needed.schedule, Schedule::AsNeeded);
+        assert!(!as_needed.needs_review(), "understood: it has no deadline");
+        assert_eq!(as_needed.due_dates(d(2025, 1, 1), d(2027, 12, 31)), Vec::<NaiveDate>::new());
+    }
+
+    #[test]
+    fn month_ranges() {
+        assert_eq!(within("ноябрь–декабрь 2025 г."), (d(2025, 11, 1), d(2025, 12, 31)));
+        assert_eq!(within("январь - март 2026"), (d(2026, 1, 1), d(2026, 3, 31)));
+        assert_eq!(Term::parse("декабрь–ноябрь 2025 г.").schedule, Schedule::Unparsed, "backwards");
     }
 
     #[test]
     fn garbage_is_kept_and_flagged() {
-        for raw in
-            ["", "когда-нибудь", "V квартал 2025", "31 февраля 2025", "1 квартал", "2025-2024", "по мере необходимости"]
+        for raw in ["", "когда-нибудь", "V квартал 2025", "31 февраля 2025", "1 квартал", "2025-2024"]
         {
             let term = Term::parse(raw);
             assert_eq!(term.schedule, Schedule::Unparsed, "{raw:?}");
