@@ -8,6 +8,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
 use super::TemplateColumn;
 use crate::FormatError;
+use crate::csv_cell::escape_text_cell;
 
 /// The blank template as CSV: the header only. In Russian it is written as Excel on a Russian
 /// system expects to open it (UTF-8 with a BOM, semicolons); in English with commas.
@@ -20,7 +21,7 @@ pub fn write_template_csv(mut writer: impl Write, lang: Lang) -> Result<(), Form
         Lang::En => b',',
     };
     let mut csv = csv::WriterBuilder::new().delimiter(delimiter).from_writer(writer);
-    csv.write_record(TemplateColumn::ALL.iter().map(|c| c.header(lang)))?;
+    csv.write_record(TemplateColumn::ALL.iter().map(|c| escape_text_cell(c.header(lang))))?;
     csv.flush()?;
     Ok(())
 }
@@ -35,10 +36,20 @@ pub fn write_template_records_csv<'a>(
     csv.write_record(TemplateColumn::ALL.iter().map(|c| c.key()))?;
     for r in records {
         let fields = record_fields(r);
-        csv.write_record(fields.iter().map(String::as_str))?;
+        csv.write_record(escaped_fields(&fields))?;
     }
     csv.flush()?;
     Ok(())
+}
+
+/// The columns of [`record_fields`] that are numbers: written as they are, so a negative amount
+/// stays a number; every other column is text and goes through [`escape_text_cell`].
+const NUMERIC_FIELDS: [usize; 3] = [5, 7, 8];
+
+pub(super) fn escaped_fields(fields: &[String; 10]) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+    fields.iter().enumerate().map(|(i, field)| {
+        if NUMERIC_FIELDS.contains(&i) { std::borrow::Cow::Borrowed(field.as_str()) } else { escape_text_cell(field) }
+    })
 }
 
 pub(super) fn record_fields(r: &TradeRecord) -> [String; 10] {
