@@ -165,7 +165,8 @@ impl App {
 /// Filters, sort and page of the machines table: `brand` (maz, belaz, …), `model` (id),
 /// `owner` (organisation id), `district`, `status` (in_service, …), `sort` (brand, model,
 /// owner, district, status, year), `dir` (asc|desc), `page`, `per_page`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MachineQuery {
     pub brand: Option<String>,
     pub model: Option<String>,

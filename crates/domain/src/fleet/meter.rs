@@ -255,8 +255,7 @@ impl MeterSeries {
         {
             return Err(MeterError::AboveLater { machine, meter, value, next: next.value, next_date: next.date });
         }
-        let cumulative =
-            seg.offset.checked_add(value).ok_or(MeterError::TooLarge { machine, meter, value, max })?;
+        let cumulative = seg.offset.checked_add(value).ok_or(MeterError::TooLarge { machine, meter, value, max })?;
         seg.readings.insert(pos, reading);
         Ok(cumulative)
     }
@@ -320,17 +319,16 @@ impl MeterSeries {
 
     /// Valid readings as (date, cumulative value), in order, across all meters.
     pub fn cumulative(&self) -> impl Iterator<Item = (NaiveDate, i64)> + '_ {
-        self.segments
-            .iter()
-            .flat_map(|s| s.readings.iter().filter(|r| r.is_valid()).map(move |r| (r.date, s.offset.saturating_add(r.value))))
+        self.segments.iter().flat_map(|s| {
+            s.readings.iter().filter(|r| r.is_valid()).map(move |r| (r.date, s.offset.saturating_add(r.value)))
+        })
     }
 
     /// The latest valid reading as (date, cumulative value).
     pub fn latest(&self) -> Option<(NaiveDate, i64)> {
-        self.segments
-            .iter()
-            .rev()
-            .find_map(|s| s.readings.iter().rev().find(|r| r.is_valid()).map(|r| (r.date, s.offset.saturating_add(r.value))))
+        self.segments.iter().rev().find_map(|s| {
+            s.readings.iter().rev().find(|r| r.is_valid()).map(|r| (r.date, s.offset.saturating_add(r.value)))
+        })
     }
 
     /// The last valid cumulative value on or before `date`.
@@ -410,7 +408,10 @@ mod tests {
         assert_eq!(s.add(Reading::new(rid(1), d(2024, 1, 10), max)), Ok(max));
         assert!(matches!(s.replace(d(2024, 2, 1), Some(i64::MAX), 0), Err(MeterError::TooLarge { .. })));
         assert!(matches!(s.replace(d(2024, 2, 1), None, i64::MAX), Err(MeterError::TooLarge { .. })));
-        assert_eq!(s.add(Reading::new(rid(2), d(2024, 1, 20), i64::MIN)).map_err(|e| e.key()), Err("fleet.error.meter_negative"));
+        assert_eq!(
+            s.add(Reading::new(rid(2), d(2024, 1, 20), i64::MIN)).map_err(|e| e.key()),
+            Err("fleet.error.meter_negative")
+        );
         // Meters replaced at their maximum again and again keep adding up without overflow.
         s.replace(d(2024, 2, 1), None, 0).expect("replace");
         assert_eq!(s.add(Reading::new(rid(3), d(2024, 2, 2), max)), Ok(2 * max));

@@ -215,8 +215,9 @@ fn executor_names_survive_joining_and_splitting() {
 
 #[test]
 fn formula_like_text_is_written_as_text_and_reads_back_as_typed() {
-    let hostile = "=HYPERLINK(\"http://x\",\"y\")";
-    let mut first = measure("-", "+7 визит", &[hostile, "Могилевский облисполком"], &["@партнёр"]);
+    // (A comma outside quotes separates executors on import, so the name has none.)
+    let hostile = "=HYPERLINK(\"http://x\")";
+    let mut first = measure("1.", "+7 визит", &[hostile, "Могилевский облисполком"], &["@партнёр"]);
     first.note = Some("'=уже с апострофом".to_string());
     first.expected_result = Some("- пункт списка".to_string());
     let table = ExportTable {
@@ -240,10 +241,10 @@ fn formula_like_text_is_written_as_text_and_reads_back_as_typed() {
         }
     }
     assert!(cells > 20);
-    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\"),\nМогилевский облисполком\""), "{text}");
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\"),\nМогилевский облисполком\""), "{text}");
     assert!(text.contains("'=1+1;"), "{text}");
     assert!(text.contains(";'-Раздел;"), "{text}");
-    assert!(text.contains("'-;'+7 визит;"), "{text}");
+    assert!(text.contains("1.;'+7 визит;"), "{text}");
     assert!(text.contains(";'@партнёр;"), "{text}");
     assert!(text.contains(";''=уже с апострофом"), "{text}");
     // Our own export re-imports to what was typed, without the added apostrophes.

@@ -23,7 +23,10 @@ macro_rules! on_both_backends_here {
     };
 }
 
-on_both_backends_here!(a_release_between_an_uploads_two_steps_keeps_the_file, releases_and_uploads_in_parallel_keep_files);
+on_both_backends_here!(
+    a_release_between_an_uploads_two_steps_keeps_the_file,
+    releases_and_uploads_in_parallel_keep_files
+);
 
 async fn two_measures(store: &Store) -> (accord_domain::MeasureId, accord_domain::MeasureId) {
     let (plan, maz, _) = plan_with_orgs(store).await;

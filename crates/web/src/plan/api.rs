@@ -31,7 +31,9 @@ use utoipa::{OpenApi, ToSchema};
         delete_measure_api,
         list_indicators,
         create_indicator,
-        put_actual
+        put_actual,
+        list_amendments,
+        decide
     ),
     components(schemas(
         MeasureDto,
@@ -41,7 +43,9 @@ use utoipa::{OpenApi, ToSchema};
         ExecutorDto,
         IndicatorDto,
         ActualDto,
-        ActualBody
+        ActualBody,
+        AmendmentDto,
+        DecisionBody
     ))
 )]
 pub struct ApiDoc;

@@ -1,6 +1,7 @@
 //! Writing the template: blank (for people to fill in) and with records (for the generator
 //! and for exports that must read back in).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use accord_domain::trade::{Lang, TradeRecord};
@@ -21,7 +22,7 @@ pub fn write_template_csv(mut writer: impl Write, lang: Lang) -> Result<(), Form
         Lang::En => b',',
     };
     let mut csv = csv::WriterBuilder::new().delimiter(delimiter).from_writer(writer);
-    csv.write_record(TemplateColumn::ALL.iter().map(|c| escape_text_cell(c.header(lang))))?;
+    csv.write_record(TemplateColumn::ALL.iter().map(|c| cell_bytes(escape_text_cell(c.header(lang)))))?;
     csv.flush()?;
     Ok(())
 }
@@ -46,10 +47,18 @@ pub fn write_template_records_csv<'a>(
 /// stays a number; every other column is text and goes through [`escape_text_cell`].
 const NUMERIC_FIELDS: [usize; 3] = [5, 7, 8];
 
-pub(super) fn escaped_fields(fields: &[String; 10]) -> impl Iterator<Item = std::borrow::Cow<'_, str>> {
+pub(super) fn escaped_fields(fields: &[String; 10]) -> impl Iterator<Item = Cow<'_, [u8]>> {
     fields.iter().enumerate().map(|(i, field)| {
-        if NUMERIC_FIELDS.contains(&i) { std::borrow::Cow::Borrowed(field.as_str()) } else { escape_text_cell(field) }
+        if NUMERIC_FIELDS.contains(&i) { Cow::Borrowed(field.as_bytes()) } else { cell_bytes(escape_text_cell(field)) }
     })
+}
+
+/// A cell as the CSV writer takes it.
+fn cell_bytes(cell: Cow<'_, str>) -> Cow<'_, [u8]> {
+    match cell {
+        Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+        Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+    }
 }
 
 pub(super) fn record_fields(r: &TradeRecord) -> [String; 10] {
