@@ -112,6 +112,7 @@ err-not-found = not found
 err-role-needs-side = a coordinator needs a side
 err-role-needs-organisation = an executor needs an organisation
 err-organisation-on-other-side = the organisation belongs to the other side
+err-too-large = larger than any real value
 error-status = Status
 error-back-home = Back to the home page
 error-title-forbidden = Forbidden

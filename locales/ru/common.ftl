@@ -113,6 +113,7 @@ err-not-found = не найдено
 err-role-needs-side = координатору нужно указать сторону
 err-role-needs-organisation = исполнителю нужно указать организацию
 err-organisation-on-other-side = организация относится к другой стороне
+err-too-large = больше любого реального значения
 error-status = Код ответа
 error-back-home = На главную
 error-title-forbidden = Доступ запрещён

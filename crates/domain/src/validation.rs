@@ -23,6 +23,8 @@ pub enum Reason {
     RoleNeedsSide,
     RoleNeedsOrganisation,
     OrganisationOnOtherSide,
+    /// A number above the largest value that makes sense for the field.
+    TooLarge,
 }
 
 impl Reason {
@@ -42,6 +44,7 @@ impl Reason {
             Reason::RoleNeedsSide => "role-needs-side",
             Reason::RoleNeedsOrganisation => "role-needs-organisation",
             Reason::OrganisationOnOtherSide => "organisation-on-other-side",
+            Reason::TooLarge => "too-large",
         }
     }
 }

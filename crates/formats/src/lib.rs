@@ -6,6 +6,7 @@
 //! the sheet, row and column a person can look up.
 
 pub mod backup;
+pub mod csv_cell;
 pub mod fleet;
 pub mod logistics;
 pub mod plan_table;
@@ -14,6 +15,7 @@ pub mod review;
 pub mod trade;
 pub mod xlsx;
 
+pub use csv_cell::{escape_text_cell, unescape_text_cell};
 pub use plan_table::{
     ExportMeasure, ExportSection, ExportTable, FormatError, MeasureRow, PlanRow, PlanTable, SectionRow, read_csv,
     read_xlsx, split_executors, write_csv, write_xlsx,

@@ -80,6 +80,7 @@ fn every_reason_has_a_message() {
         RoleNeedsSide,
         RoleNeedsOrganisation,
         OrganisationOnOtherSide,
+        TooLarge,
     ] {
         for tr in [Tr::new(Locale::Ru), Tr::new(Locale::En)] {
             assert_ne!(tr.reason(reason), format!("err-{}", reason.code()));

@@ -3,7 +3,7 @@
 //! Also the links between related measures.
 
 use crate::directory::new_uuid;
-use crate::{Author, Result, Store, StoreError, corrupt, parse_time};
+use crate::{Author, Backend, Result, Store, StoreError, WriteTx, corrupt, parse_time};
 use accord_domain::MeasureId;
 use accord_domain::audit::Change;
 use chrono::{DateTime, Utc};
@@ -68,19 +68,68 @@ impl Store {
         tokio::fs::read(self.blob_path(sha)?).await.map_err(corrupt("reading an attachment"))
     }
 
+    /// Serialises everything done to the blob of `sha` in write transactions, also between
+    /// processes: on SQLite the write transaction (`BEGIN IMMEDIATE`) already excludes every
+    /// other writer; on PostgreSQL a transaction advisory lock on the hash does.
+    async fn blob_lock_in(&self, w: &mut WriteTx<'_>, sha: &str) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            // The lock function returns void, which the Any driver cannot read: count instead.
+            sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS blob_lock")
+                .bind(sha)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Makes sure the blob of a row this transaction has just inserted exists on disk: a
+    /// release that ran between the upload's [`Self::blob_write`] and this transaction (it saw
+    /// no row yet) may have removed it; it is written again. Holds the blob's lock until the
+    /// commit, so no release can remove it from now on while the row is being committed.
+    pub(crate) async fn blob_hold_in(&self, w: &mut WriteTx<'_>, sha: &str, bytes: &[u8]) -> Result<()> {
+        self.blob_lock_in(w, sha).await?;
+        self.blob_write(bytes).await.map(|_| ())
+    }
+
     /// Removes the file of a content hash unless a measure attachment or a report's evidence
-    /// still uses it (called after the last row was deleted and committed).
+    /// still uses it (called after the last row was deleted and committed). The check and the
+    /// removal are one step under the blob's lock, inside a write transaction: an upload of the
+    /// same bytes either committed its row before (seen here, the file stays) or writes the
+    /// file again in its own transaction after this one (see [`Self::blob_hold_in`]).
     pub(crate) async fn blob_release(&self, sha: &str) -> Result<()> {
+        let path = self.blob_path(sha)?;
+        let mut w = self.begin_write(Author::SYSTEM).await?;
+        self.blob_lock_in(&mut w, sha).await?;
         let (others,): (i64,) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM attachments WHERE sha256 = $1) + (SELECT COUNT(*) FROM review_report_files WHERE sha256 = $1)",
         )
         .bind(sha)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *w.tx)
         .await?;
         if others == 0 {
-            let _ = tokio::fs::remove_file(self.blob_path(sha)?).await;
+            let _ = tokio::fs::remove_file(path).await;
         }
-        Ok(())
+        w.commit().await
+    }
+
+    /// The first step of an upload alone (the bytes written by hash, no record yet), so that
+    /// tests can put a release between it and the record.
+    #[doc(hidden)]
+    pub async fn testing_blob_write(&self, bytes: &[u8]) -> Result<String> {
+        self.blob_write(bytes).await
+    }
+
+    /// The second step of [`Self::attachment_add`]: the record of bytes already written.
+    #[doc(hidden)]
+    pub async fn testing_attachment_record(
+        &self,
+        author: Author<'_>,
+        measure: MeasureId,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        self.attachment_record(author, measure, file_name, content_type, bytes).await
     }
 
     /// Stores a file for a measure. The bytes go to disk first (by hash); the record and its
@@ -93,7 +142,20 @@ impl Store {
         content_type: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
-        let sha = self.blob_write(bytes).await?;
+        // Written outside the write lock (the bulk of the work); checked again inside it.
+        self.blob_write(bytes).await?;
+        self.attachment_record(author, measure, file_name, content_type, bytes).await
+    }
+
+    async fn attachment_record(
+        &self,
+        author: Author<'_>,
+        measure: MeasureId,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        let sha = sha256(bytes);
         let mut w = self.begin_write(author).await?;
         let id = new_uuid().to_string();
         let now = w.now_text();
@@ -113,6 +175,7 @@ impl Store {
         .execute(&mut *w.tx)
         .await
         .map_err(missing_measure)?;
+        self.blob_hold_in(&mut w, &sha, bytes).await?;
         let attachment = Attachment {
             id: id.clone(),
             measure_id: measure,

@@ -343,7 +343,8 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
+        let per_page = self.per_page.max(1);
+        (self.total.max(0).saturating_add(per_page - 1) / per_page).max(1)
     }
 }
 
@@ -361,11 +362,28 @@ impl Default for Paging {
 }
 
 impl Paging {
+    /// The highest page number asked for: a larger one (`page=9223372036854775807`) is read as
+    /// this, which lies past the end of any list and so gives an empty page, never an overflow.
+    pub const MAX_PAGE: i64 = 1_000_000_000;
+
+    /// 25 a page unless asked otherwise, at most 200.
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
-        Paging { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(25).clamp(1, 200) }
+        Self::within(page, per_page, 25, 200)
     }
-    pub(crate) fn offset(self) -> i64 {
-        (self.page - 1) * self.per_page
+
+    /// Page `page` (from 1, at most [`Self::MAX_PAGE`]) of `per_page` rows (`default_per_page`
+    /// when not given, from 1 to `max_per_page`).
+    pub fn within(page: Option<i64>, per_page: Option<i64>, default_per_page: i64, max_per_page: i64) -> Self {
+        Paging {
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
+            per_page: per_page.unwrap_or(default_per_page).clamp(1, max_per_page.max(1)),
+        }
+    }
+
+    /// The rows before this page: never negative and never overflowing, whatever the fields
+    /// hold (they are public, so a caller may have set them without [`Self::new`]).
+    pub fn offset(self) -> i64 {
+        (self.page.clamp(1, Self::MAX_PAGE) - 1).saturating_mul(self.per_page.max(0))
     }
 }
 
@@ -415,5 +433,34 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::Paging;
+
+    #[test]
+    fn huge_and_negative_pages_are_clamped() {
+        let huge = Paging::new(Some(i64::MAX), Some(i64::MAX));
+        assert_eq!((huge.page, huge.per_page), (Paging::MAX_PAGE, 200));
+        assert_eq!(huge.offset(), (Paging::MAX_PAGE - 1) * 200);
+        let low = Paging::new(Some(i64::MIN), Some(-5));
+        assert_eq!((low.page, low.per_page, low.offset()), (1, 1, 0));
+        assert_eq!(Paging::new(Some(3), Some(10)).offset(), 20);
+        assert_eq!(Paging::within(None, None, 50, 500).per_page, 50);
+        assert_eq!(Paging::within(Some(2), Some(10_000), 50, 500).per_page, 500);
+        // Fields set by hand cannot overflow the offset either.
+        assert_eq!(Paging { page: i64::MAX, per_page: i64::MAX }.offset(), i64::MAX);
+        assert_eq!(Paging { page: i64::MIN, per_page: 10 }.offset(), 0);
+        assert!(Paging { page: 2, per_page: -3 }.offset() >= 0);
+    }
+
+    #[test]
+    fn page_count_never_overflows() {
+        let page = super::Page::<()> { items: vec![], total: i64::MAX, page: 1, per_page: 200 };
+        assert!(page.pages() > 1);
+        let page = super::Page::<()> { items: vec![], total: 0, page: 1, per_page: 0 };
+        assert_eq!(page.pages(), 1);
     }
 }

@@ -58,7 +58,7 @@ pub struct ErrorDetail {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "accord API", description = "The JSON API of accord. Authenticate with `Authorization: Bearer <token>` (`accord user token LOGIN`)."),
-    paths(healthz, me, update_me, change_my_password, my_tokens, create_my_token, revoke_my_token),
+    paths(healthz, openapi_json, me, update_me, change_my_password, my_tokens, create_my_token, revoke_my_token),
     components(schemas(ErrorBody, ErrorDetail, Health, Me, LocaleInput, PasswordChange, TokenDto, NewToken, TokenInput)),
     modifiers(&BearerAuth)
 )]
@@ -81,6 +81,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(DirectoryApiDoc::openapi());
     doc.merge(AdminApiDoc::openapi());
     doc.merge(crate::plan::PlanApiDoc::openapi());
+    doc.merge(crate::trade::TradeApiDoc::openapi());
+    doc.merge(crate::logistics::LogisticsApiDoc::openapi());
+    doc.merge(crate::review::ReviewApiDoc::openapi());
+    doc.merge(crate::fleet::FleetApiDoc::openapi());
+    doc.merge(crate::fleet::RegimesApiDoc::openapi());
     doc.info.version = VERSION.to_string();
     doc
 }
@@ -96,6 +101,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
 }
 
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "system",
+    responses((status = 200, description = "this document (OpenAPI 3.1)", body = Object)))]
 async fn openapi_json() -> Response {
     axum::Json(openapi()).into_response()
 }

@@ -22,6 +22,7 @@ pub mod review;
 pub mod trade;
 pub mod write_routes;
 
+pub use api::openapi;
 pub use error::AppError;
 
 use accord_store::Store;

@@ -12,7 +12,8 @@ use serde::Deserialize;
 
 /// The figures' settings: `from`, `to` (dates, `to` included; default the last 365 days up to
 /// today), `by` machine|model|brand|owner|fleet (default model).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KpiQuery {
     pub from: Option<String>,
     pub to: Option<String>,

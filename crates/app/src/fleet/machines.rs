@@ -165,7 +165,8 @@ impl App {
 /// Filters, sort and page of the machines table: `brand` (maz, belaz, …), `model` (id),
 /// `owner` (organisation id), `district`, `status` (in_service, …), `sort` (brand, model,
 /// owner, district, status, year), `dir` (asc|desc), `page`, `per_page`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MachineQuery {
     pub brand: Option<String>,
     pub model: Option<String>,
@@ -276,8 +277,8 @@ fn machine_list(
     }
     let paging = Paging::new(q.page, q.per_page);
     let total = rows.len() as i64;
-    let start = ((paging.page - 1) * paging.per_page).min(total) as usize;
-    let items = rows.into_iter().skip(start).take(paging.per_page as usize).collect();
+    let start = usize::try_from(paging.offset().min(total)).unwrap_or(0);
+    let items = rows.into_iter().skip(start).take(usize::try_from(paging.per_page).unwrap_or(0)).collect();
     Ok(MachineList { items, total, page: paging.page, per_page: paging.per_page })
 }
 

@@ -33,7 +33,10 @@ impl ReadingInput {
         let machine = MachineId::from_str(self.machine.trim()).map_err(|_| invalid("machine", Reason::UnknownValue))?;
         let kind = meter_kind(&self.meter, "meter")?;
         let date = day(&self.date, "date")?;
-        let value = number(&self.value, "value")?;
+        let value: i64 = number(&self.value, "value")?;
+        if value > kind.max_value() {
+            return Err(invalid("value", Reason::TooLarge).into());
+        }
         Ok((machine, kind, date, value))
     }
 }

@@ -92,6 +92,7 @@ pub fn service_field(kind: ServiceKind, part: ServiceInput) -> &'static str {
 fn refusal_field(e: &RegimeError) -> &'static str {
     match e {
         RegimeError::NoBaseInterval { .. } | RegimeError::ZeroInterval { .. } => "base_km",
+        RegimeError::IntervalTooLarge { .. } => "base_km",
         RegimeError::Empty { .. } | RegimeError::NoLowestService { .. } | RegimeError::CycleTooLong { .. } => "cycle",
         RegimeError::BadEvery { kind, .. } => service_field(*kind, ServiceInput::Every),
         RegimeError::BadSeasonDay { kind, .. } => service_field(*kind, ServiceInput::Day),
@@ -109,6 +110,7 @@ fn refusal_field(e: &RegimeError) -> &'static str {
 fn refusal(subject: &str, e: &RegimeError) -> Error {
     let value = match e {
         RegimeError::BadEvery { every, .. } => every.to_string(),
+        RegimeError::IntervalTooLarge { value, .. } => value.to_string(),
         RegimeError::BadSeasonDay { month, day, .. } => format!("{day:02}.{month:02}"),
         RegimeError::ReplacesAbsent { kind, replaces, .. } | RegimeError::ReplacedTwice { kind, replaces, .. } => {
             format!("{} → {}", service_code(*kind), service_code(*replaces))

@@ -39,7 +39,8 @@ pub fn parse_currency(text: Option<&str>) -> Result<Option<Currency>> {
 
 /// A route query as query parameters: `from`, `to` (node code or name), `product` (key, code
 /// prefix or name), `date` (YYYY-MM-DD, default today), `max_legs`, `currency` (default RUB).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RoutesQuery {
     pub from: Option<String>,
     pub to: Option<String>,

@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 
 /// What an import is asked to do beyond the file itself: the API's query, the upload form's
 /// fields and the command's flags.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TradeImportOptions {
     /// The file's name, for the import log and the format (`.xlsx`).
     pub name: Option<String>,

@@ -43,7 +43,8 @@ fn month_bound(text: &str, end: bool) -> Option<YearMonth> {
 /// A summary's settings as query parameters, CLI flags or JSON: `from`/`to` quarters (2025Q1)
 /// or months (2025-03), `granularity` month|quarter|year, `by` quarter|group|hs2|hs4|hs6,
 /// `currency` USD|RUB|BYN, `basis` monthly-average|on-date.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     pub from: Option<String>,
     pub to: Option<String>,

@@ -50,6 +50,17 @@ impl MeterKind {
         }
     }
 
+    /// The largest value a meter of this kind can show or a machine can reach: 10,000,000 km,
+    /// 1,000,000 engine hours, 100,000,000 litres. A larger one is a typing mistake (or an
+    /// attack) and is refused, which also keeps every sum of meter values far from overflow.
+    pub const fn max_value(self) -> i64 {
+        match self {
+            MeterKind::Odometer => 10_000_000,
+            MeterKind::EngineHours => 1_000_000,
+            MeterKind::Fuel => 100_000_000,
+        }
+    }
+
     /// The key of the unit (km, h, l).
     pub fn unit_key(self) -> &'static str {
         match self {
@@ -170,6 +181,8 @@ pub enum MeterError {
     AboveLater { machine: MachineId, meter: MeterKind, value: i64, next: i64, next_date: NaiveDate },
     #[error("machine {machine}, {meter:?}: reading {value} is negative")]
     Negative { machine: MachineId, meter: MeterKind, value: i64 },
+    #[error("machine {machine}, {meter:?}: value {value} is above the largest possible {max}")]
+    TooLarge { machine: MachineId, meter: MeterKind, value: i64, max: i64 },
     #[error("machine {machine}, {meter:?}: reading of {date} is before the meter was fitted on {started_on}")]
     BeforeMeter { machine: MachineId, meter: MeterKind, date: NaiveDate, started_on: NaiveDate },
     #[error("machine {machine}, {meter:?}: meter replaced on {date}, before the last reading of {last_date}")]
@@ -186,6 +199,7 @@ impl MeterError {
             MeterError::Backwards { .. } => "fleet.error.meter_backwards",
             MeterError::AboveLater { .. } => "fleet.error.meter_above_later",
             MeterError::Negative { .. } => "fleet.error.meter_negative",
+            MeterError::TooLarge { .. } => "fleet.error.meter_too_large",
             MeterError::BeforeMeter { .. } => "fleet.error.meter_before_fitted",
             MeterError::ReplacedBeforeLastReading { .. } => "fleet.error.meter_replaced_early",
             MeterError::UnknownReading { .. } => "fleet.error.meter_unknown_reading",
@@ -221,6 +235,10 @@ impl MeterSeries {
         if value < 0 {
             return Err(MeterError::Negative { machine, meter, value });
         }
+        let max = meter.max_value();
+        if value > max {
+            return Err(MeterError::TooLarge { machine, meter, value, max });
+        }
         let seg_index = self.segments.partition_point(|s| s.started_on <= date);
         if seg_index == 0 {
             return Err(MeterError::BeforeMeter { machine, meter, date, started_on: self.segments[0].started_on });
@@ -237,7 +255,7 @@ impl MeterSeries {
         {
             return Err(MeterError::AboveLater { machine, meter, value, next: next.value, next_date: next.date });
         }
-        let cumulative = seg.offset + value;
+        let cumulative = seg.offset.checked_add(value).ok_or(MeterError::TooLarge { machine, meter, value, max })?;
         seg.readings.insert(pos, reading);
         Ok(cumulative)
     }
@@ -266,6 +284,10 @@ impl MeterSeries {
         if new_initial < 0 {
             return Err(MeterError::Negative { machine, meter, value: new_initial });
         }
+        let max = meter.max_value();
+        if let Some(value) = [Some(new_initial), old_final].into_iter().flatten().find(|v| *v > max) {
+            return Err(MeterError::TooLarge { machine, meter, value, max });
+        }
         let Some(seg) = self.segments.last() else {
             return Err(MeterError::BeforeMeter { machine, meter, date, started_on: date });
         };
@@ -286,24 +308,27 @@ impl MeterSeries {
             Some(v) => v,
             None => last,
         };
-        let offset = seg.offset + final_value - new_initial;
+        let offset = seg
+            .offset
+            .checked_add(final_value)
+            .and_then(|v| v.checked_sub(new_initial))
+            .ok_or(MeterError::TooLarge { machine, meter, value: final_value, max })?;
         self.segments.push(Segment { started_on: date, offset, initial: new_initial, readings: Vec::new() });
         Ok(())
     }
 
     /// Valid readings as (date, cumulative value), in order, across all meters.
     pub fn cumulative(&self) -> impl Iterator<Item = (NaiveDate, i64)> + '_ {
-        self.segments
-            .iter()
-            .flat_map(|s| s.readings.iter().filter(|r| r.is_valid()).map(move |r| (r.date, s.offset + r.value)))
+        self.segments.iter().flat_map(|s| {
+            s.readings.iter().filter(|r| r.is_valid()).map(move |r| (r.date, s.offset.saturating_add(r.value)))
+        })
     }
 
     /// The latest valid reading as (date, cumulative value).
     pub fn latest(&self) -> Option<(NaiveDate, i64)> {
-        self.segments
-            .iter()
-            .rev()
-            .find_map(|s| s.readings.iter().rev().find(|r| r.is_valid()).map(|r| (r.date, s.offset + r.value)))
+        self.segments.iter().rev().find_map(|s| {
+            s.readings.iter().rev().find(|r| r.is_valid()).map(|r| (r.date, s.offset.saturating_add(r.value)))
+        })
     }
 
     /// The last valid cumulative value on or before `date`.
@@ -330,7 +355,7 @@ impl MeterSeries {
         }
         let ((d0, v0), (d1, v1)) = (base?, end?);
         let days = (d1 - d0).num_days();
-        (days > 0).then(|| (v1 - v0) as f64 / days as f64)
+        (days > 0).then(|| v1.saturating_sub(v0) as f64 / days as f64)
     }
 
     /// The state the due list needs: latest value and usage per day over the window.
@@ -350,7 +375,7 @@ pub fn forecast_reach(state: MeterState, target: i64) -> Option<NaiveDate> {
     if state.per_day <= 0.0 || !state.per_day.is_finite() {
         return None;
     }
-    let days = ((target - state.value) as f64 / state.per_day).ceil();
+    let days = (target.saturating_sub(state.value) as f64 / state.per_day).ceil();
     if days > 36_500.0 {
         return None;
     }
@@ -368,6 +393,34 @@ mod tests {
 
     fn series() -> MeterSeries {
         MeterSeries::new(MachineId::new_at(7, [0; 10]), MeterKind::Odometer, d(2024, 1, 1), 0)
+    }
+
+    #[test]
+    fn absurd_values_are_refused_and_nothing_overflows() {
+        let mut s = series();
+        let max = MeterKind::Odometer.max_value();
+        for value in [max + 1, i64::MAX - 1, i64::MAX] {
+            assert_eq!(
+                s.add(Reading::new(rid(1), d(2024, 1, 10), value)),
+                Err(MeterError::TooLarge { machine: s.machine, meter: MeterKind::Odometer, value, max })
+            );
+        }
+        assert_eq!(s.add(Reading::new(rid(1), d(2024, 1, 10), max)), Ok(max));
+        assert!(matches!(s.replace(d(2024, 2, 1), Some(i64::MAX), 0), Err(MeterError::TooLarge { .. })));
+        assert!(matches!(s.replace(d(2024, 2, 1), None, i64::MAX), Err(MeterError::TooLarge { .. })));
+        assert_eq!(
+            s.add(Reading::new(rid(2), d(2024, 1, 20), i64::MIN)).map_err(|e| e.key()),
+            Err("fleet.error.meter_negative")
+        );
+        // Meters replaced at their maximum again and again keep adding up without overflow.
+        s.replace(d(2024, 2, 1), None, 0).expect("replace");
+        assert_eq!(s.add(Reading::new(rid(3), d(2024, 2, 2), max)), Ok(2 * max));
+        assert_eq!(s.latest(), Some((d(2024, 2, 2), 2 * max)));
+        let state = MeterState { value: i64::MAX - 1, read_on: d(2024, 1, 1), per_day: 1.0 };
+        assert_eq!(forecast_reach(state, i64::MIN), Some(d(2024, 1, 1)));
+        let low = MeterState { value: i64::MIN, read_on: d(2024, 1, 1), per_day: 1.0 };
+        assert_eq!(forecast_reach(low, i64::MAX), None, "beyond a century");
+        assert_eq!(MeterKind::EngineHours.max_value(), 1_000_000);
     }
 
     #[test]

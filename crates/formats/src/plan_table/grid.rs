@@ -280,7 +280,9 @@ pub(crate) fn csv_grid(text: &str, delimiter: u8) -> Result<Grid, Vec<Problem>> 
                 reason: Reason::new("problem-csv-unreadable").arg("detail", e),
             }]
         })?;
-        let mut cells: Vec<Value> = record.iter().map(Value::from_text).collect();
+        // Our own export prefixed formula-like text with `'` (see `csv_cell`): read it back as typed.
+        let mut cells: Vec<Value> =
+            record.iter().map(|cell| Value::from_text(crate::csv_cell::unescape_text_cell(cell))).collect();
         while cells.last().is_some_and(Value::is_empty) {
             cells.pop();
         }

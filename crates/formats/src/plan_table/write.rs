@@ -6,6 +6,8 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
+use crate::csv_cell::escape_text_cell;
+
 use super::{ExportMeasure, ExportSection, ExportTable, FormatError};
 
 const SHEET_NAME: &str = "План";
@@ -128,7 +130,8 @@ pub fn write_xlsx(table: &ExportTable) -> Result<Vec<u8>, FormatError> {
 }
 
 /// Writes the plan as semicolon-separated UTF-8 CSV with a BOM: title lines (first cell), an
-/// empty row, one header row, section rows as `;1. Title;;;;;`, then measures.
+/// empty row, one header row, section rows as `;1. Title;;;;;`, then measures. Every cell is
+/// text and goes through [`escape_text_cell`], which [`super::read_csv`] undoes.
 pub fn write_csv(table: &ExportTable) -> Result<Vec<u8>, FormatError> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -137,7 +140,7 @@ pub fn write_csv(table: &ExportTable) -> Result<Vec<u8>, FormatError> {
     let blank = || std::array::from_fn::<String, 7, _>(|_| String::new());
     for line in &table.title_lines {
         let mut record = blank();
-        record[0] = line.clone();
+        record[0] = escape_text_cell(line).into_owned();
         writer.write_record(&record)?;
     }
     if !table.title_lines.is_empty() {
@@ -148,11 +151,11 @@ pub fn write_csv(table: &ExportTable) -> Result<Vec<u8>, FormatError> {
         let text = section_text(section);
         if !text.is_empty() {
             let mut record = blank();
-            record[1] = text;
+            record[1] = escape_text_cell(&text).into_owned();
             writer.write_record(&record)?;
         }
         for measure in &section.measures {
-            writer.write_record(measure_cells(measure))?;
+            writer.write_record(measure_cells(measure).iter().map(|cell| escape_text_cell(cell).into_owned()))?;
         }
     }
     writer.into_inner().map_err(|e| FormatError::Io(e.into_error()))

@@ -212,3 +212,42 @@ fn executor_names_survive_joining_and_splitting() {
     let names = strings(&["ОАО «Завод, 1»", "ООО \"Порт, Ванино\"", "КГУП „Хабаровские авиалинии, 2“", "Минпром"]);
     assert_eq!(split_executors(&names.join(",\n")), names);
 }
+
+#[test]
+fn formula_like_text_is_written_as_text_and_reads_back_as_typed() {
+    // (A comma outside quotes separates executors on import, so the name has none.)
+    let hostile = "=HYPERLINK(\"http://x\")";
+    let mut first = measure("1.", "+7 визит", &[hostile, "Могилевский облисполком"], &["@партнёр"]);
+    first.note = Some("'=уже с апострофом".to_string());
+    first.expected_result = Some("- пункт списка".to_string());
+    let table = ExportTable {
+        title_lines: strings(&["=1+1"]),
+        sections: vec![ExportSection {
+            number: None,
+            title: "-Раздел".to_string(),
+            measures: vec![first, measure("2.", "Обычное", &["БелТПП"], &[])],
+        }],
+    };
+    let bytes = write_csv(&table).expect("write");
+    let text = String::from_utf8(bytes[3..].to_vec()).expect("UTF-8");
+    // Every cell the writer produced starts with a character no spreadsheet reads as a formula.
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(b';').from_reader(text.as_bytes());
+    let mut cells = 0;
+    for record in reader.records() {
+        for cell in record.expect("record").iter() {
+            cells += 1;
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "unescaped cell {cell:?} in\n{text}");
+        }
+    }
+    assert!(cells > 20);
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\"),\nМогилевский облисполком\""), "{text}");
+    assert!(text.contains("'=1+1;"), "{text}");
+    assert!(text.contains(";'-Раздел;"), "{text}");
+    assert!(text.contains("1.;'+7 визит;"), "{text}");
+    assert!(text.contains(";'@партнёр;"), "{text}");
+    assert!(text.contains(";''=уже с апострофом"), "{text}");
+    // Our own export re-imports to what was typed, without the added apostrophes.
+    let read = read_csv(&bytes).unwrap_or_else(|p| panic!("problems: {p:#?}"));
+    assert_eq!(to_export(&read), table);
+}

@@ -176,6 +176,7 @@ impl Store {
         .bind(&now)
         .execute(&mut *w.tx)
         .await?;
+        self.blob_hold_in(&mut w, &sha, bytes).await?;
         let evidence = ReportEvidence {
             id: id.clone(),
             report_id: report.id.to_string(),

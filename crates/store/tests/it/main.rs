@@ -51,6 +51,7 @@ on_both_backends!(
     fleet_cache_follows_writes_here_and_elsewhere,
 );
 
+mod files;
 mod fleet;
 mod logistics;
 use fleet::*;

@@ -28,6 +28,8 @@ pub mod pdf;
 mod regimes;
 
 pub use accord_app::fleet::{AS_OF_META, SERVICE_CENTRE_META};
+pub use api::FleetApiDoc;
+pub(crate) use regimes::RegimesApiDoc;
 
 use crate::AppState;
 use crate::error::AppError;

@@ -6,6 +6,7 @@
 use super::UPLOAD_LIMIT;
 use super::view::parse_currency;
 use crate::AppState;
+use crate::api::ErrorBody;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -23,6 +24,25 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        routes_api,
+        chains,
+        chain,
+        localisation,
+        network,
+        put_network,
+        indicator_links,
+        link_indicator,
+        unlink_indicator,
+        record_indicators
+    ),
+    components(schemas(ChainList, LocalisationList, LinkInput, RecordInput))
+)]
+pub struct LogisticsApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,6 +62,8 @@ pub fn upload_routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
 }
 
+#[utoipa::path(get, path = "/api/v1/logistics/routes", tag = "logistics", params(RoutesQuery),
+    responses((status = 200, description = "the routes found, cheapest first, with their landed cost", body = Object), (status = 400, description = "a malformed request", body = ErrorBody), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn routes_api(
     State(state): State<AppState>,
     api: ApiUser,
@@ -53,16 +75,20 @@ async fn routes_api(
     Ok(Json(find_routes(&loaded, &request)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CurrencyQuery {
     currency: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ChainList {
+    #[schema(value_type = Vec<Object>)]
     items: Vec<ChainSummary>,
 }
 
+#[utoipa::path(get, path = "/api/v1/logistics/chains", tag = "logistics", params(CurrencyQuery),
+    responses((status = 200, description = "every chain with its landed cost", body = ChainList), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn chains(
     State(state): State<AppState>,
     api: ApiUser,
@@ -74,6 +100,8 @@ async fn chains(
     Ok(Json(ChainList { items: chain_list(&loaded, currency) }))
 }
 
+#[utoipa::path(get, path = "/api/v1/logistics/chains/{key}", tag = "logistics", params(("key" = String, Path, description = "the chain's key"), CurrencyQuery),
+    responses((status = 200, description = "the chain, its cost lines and what-ifs", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn chain(
     State(state): State<AppState>,
     api: ApiUser,
@@ -86,24 +114,30 @@ async fn chain(
     Ok(Json(chain_answer(&loaded, &key, currency)?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct LocalisationList {
+    #[schema(value_type = Vec<Object>)]
     items: Vec<LocalisationAnswer>,
 }
 
+#[utoipa::path(get, path = "/api/v1/logistics/localisation", tag = "logistics",
+    responses((status = 200, description = "localisation of each product", body = LocalisationList), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
 async fn localisation(State(state): State<AppState>, api: ApiUser) -> Result<Json<LocalisationList>, AppError> {
     api.require(Action::Read)?;
     let loaded = load(state.store()).await?;
     Ok(Json(LocalisationList { items: localisations(&loaded)? }))
 }
 
+#[utoipa::path(get, path = "/api/v1/logistics/network", tag = "logistics",
+    responses((status = 200, description = "the whole network document (nodes, legs, tariffs, products, chains)", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
 async fn network(State(state): State<AppState>, api: ApiUser) -> Result<Response, AppError> {
     api.require(Action::Read)?;
     let body = export(state.store(), NetworkFormat::Json).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PutQuery {
     #[serde(default)]
     dry_run: bool,
@@ -111,6 +145,10 @@ struct PutQuery {
 
 /// Replaces the sections the body has (a JSON document or an XLSX workbook), all or nothing.
 /// A refused file is a 422 naming every problem, each at its JSON path or sheet and row.
+#[utoipa::path(put, path = "/api/v1/logistics/network", tag = "logistics", params(PutQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "a network JSON document or XLSX workbook"),
+    responses((status = 200, description = "what was (or, with dry_run, would be) replaced", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody),
+        (status = 422, description = "the file's problems, each at its JSON path or sheet and row", body = Object)), security(("bearer" = [])))]
 async fn put_network(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
@@ -138,12 +176,16 @@ async fn put_network(
 }
 
 /// Every plan indicator a chain measures, with the chain's figure now and the last recorded one.
+#[utoipa::path(get, path = "/api/v1/logistics/indicators", tag = "logistics",
+    responses((status = 200, description = "every plan indicator a chain measures, with the chain's figure now and the last recorded", body = [Object]), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
 async fn indicator_links(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<MeasuredLink>>, AppError> {
     api.require(Action::Read)?;
     let loaded = load(state.store()).await?;
     Ok(Json(state.app().chain_measured_links(&loaded).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/logistics/indicators", tag = "logistics", request_body = LinkInput,
+    responses((status = 200, description = "the link", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn link_indicator(
     State(state): State<AppState>,
     api: ApiUser,
@@ -152,6 +194,8 @@ async fn link_indicator(
     Ok(Json(state.app().chain_indicator_link(&api.actor(), &body).await?))
 }
 
+#[utoipa::path(delete, path = "/api/v1/logistics/indicators/{indicator}", tag = "logistics", params(("indicator" = String, Path, description = "the indicator's id")),
+    responses((status = 204, description = "unlinked"), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 async fn unlink_indicator(
     State(state): State<AppState>,
     api: ApiUser,
@@ -163,6 +207,8 @@ async fn unlink_indicator(
 
 /// Writes every linked chain's figure as the quarter's actual (or with `dry_run` only says
 /// what it would write).
+#[utoipa::path(post, path = "/api/v1/logistics/indicators/record", tag = "logistics", request_body = RecordInput,
+    responses((status = 200, description = "the actuals written (or that would be)", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn record_indicators(
     State(state): State<AppState>,
     api: ApiUser,

@@ -4,6 +4,7 @@
 //! and figures are read from there too.
 
 mod api;
+pub use api::LogisticsApiDoc;
 mod chains;
 mod forms;
 mod imports;

@@ -31,7 +31,9 @@ use utoipa::{OpenApi, ToSchema};
         delete_measure_api,
         list_indicators,
         create_indicator,
-        put_actual
+        put_actual,
+        list_amendments,
+        decide
     ),
     components(schemas(
         MeasureDto,
@@ -41,7 +43,9 @@ use utoipa::{OpenApi, ToSchema};
         ExecutorDto,
         IndicatorDto,
         ActualDto,
-        ActualBody
+        ActualBody,
+        AmendmentDto,
+        DecisionBody
     ))
 )]
 pub struct ApiDoc;
@@ -212,8 +216,7 @@ async fn list_measures(
     let plan = resolve_plan(state.store(), query.plan.as_deref()).await?;
     let today = chrono::Utc::now().with_timezone(&crate::layout::user_tz(&api.user)).date_naive();
     let filter = query.filter(&state, today).await?;
-    let per_page = query.per_page.unwrap_or(50).clamp(1, 500);
-    let paging = Paging { page: query.page.unwrap_or(1).max(1), per_page };
+    let paging = Paging::within(query.page, query.per_page, 50, 500);
     let page = state.store().measure_list(plan.id, &filter, paging).await?;
     let ids: Vec<_> = page.items.iter().map(|m| m.id).collect();
     let progress = state.store().measure_progress(plan.id, &ids).await?;
@@ -329,6 +332,7 @@ impl From<accord_store::Amendment> for AmendmentDto {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AmendmentQuery {
     plan: Option<String>,
 }
@@ -363,6 +367,7 @@ async fn decide(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DeleteParams {
     version: i64,
     reason: Option<String>,

@@ -4,6 +4,7 @@
 
 use super::{parse_quarter, period_or_default, plan_period};
 use crate::AppState;
+use crate::api::ErrorBody;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
 use accord_app::review::VersionedReport;
@@ -19,6 +20,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(periods, quarter, period_step, report, report_act, compare, decisions, ics, pack),
+    components(schemas(PeriodInfo, QuarterInfo))
+)]
+pub struct ReviewApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,8 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/review/{quarter}/pack", get(pack))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct PeriodInfo {
+    #[schema(value_type = Object)]
     period: ReportingPeriod,
     /// False for a quarter no one has opened yet (its defaults are shown).
     opened: bool,
@@ -41,6 +51,8 @@ struct PeriodInfo {
     version: i64,
 }
 
+#[utoipa::path(get, path = "/api/v1/review/periods", tag = "review",
+    responses((status = 200, description = "the plan's reporting periods, opened or not", body = [PeriodInfo]), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
 async fn periods(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<PeriodInfo>>, AppError> {
     api.require(Action::Read)?;
     let (_, plan) = plan_period(state.store()).await?;
@@ -52,16 +64,22 @@ async fn periods(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec
     Ok(Json(out))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct QuarterInfo {
+    #[schema(value_type = Object)]
     period: ReportingPeriod,
     opened: bool,
+    #[schema(value_type = Vec<Object>)]
     reports: Vec<Report>,
     /// Only accepted figures count; the rest are listed with their state.
+    #[schema(value_type = Object)]
     figures: accord_domain::review::Figures,
+    #[schema(value_type = Vec<Object>)]
     overdue: Vec<accord_domain::review::OverdueOrganisation>,
 }
 
+#[utoipa::path(get, path = "/api/v1/review/{quarter}", tag = "review", params(("quarter" = String, Path, description = "the quarter, e.g. 2026Q3")),
+    responses((status = 200, description = "the quarter's period, reports, accepted figures and overdue organisations", body = QuarterInfo), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn quarter(
     State(state): State<AppState>,
     api: ApiUser,
@@ -80,6 +98,9 @@ async fn quarter(
 
 /// `{"action": "open" | "start-review" | "close" | "reopen", "reason"}` or
 /// `{"action": "reschedule", "meeting_date", "deadline", "version"}`.
+#[utoipa::path(post, path = "/api/v1/review/{quarter}/period", tag = "review", params(("quarter" = String, Path, description = "the quarter, e.g. 2026Q3")),
+    request_body(content = Object, description = "`{\"action\": \"open\" | \"start-review\" | \"close\" | \"reopen\", \"reason\"}` or `{\"action\": \"reschedule\", \"meeting_date\", \"deadline\", \"version\"}`"),
+    responses((status = 200, description = "the period after the step", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn period_step(
     State(state): State<AppState>,
     api: ApiUser,
@@ -90,6 +111,8 @@ async fn period_step(
     Ok(Json(super::periods::period_act(&state, &api.actor(), q, &body).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/review/{quarter}/reports/{measure}/{organisation}", tag = "review", params(("quarter" = String, Path, description = "the quarter, e.g. 2026Q3"), ("measure" = String, Path, description = "the measure's id"), ("organisation" = String, Path, description = "the reporting organisation's id")),
+    responses((status = 200, description = "the report with its version", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 async fn report(
     State(state): State<AppState>,
     api: ApiUser,
@@ -104,6 +127,9 @@ async fn report(
 /// "problems", "help_needed", "actual_<indicator id>": "…"}` or `{"action": "return",
 /// "version", "comment"}` or `{"action": "accept", "version"}`. The answer is the report with
 /// its new version.
+#[utoipa::path(post, path = "/api/v1/review/{quarter}/reports/{measure}/{organisation}", tag = "review", params(("quarter" = String, Path, description = "the quarter, e.g. 2026Q3"), ("measure" = String, Path, description = "the measure's id"), ("organisation" = String, Path, description = "the reporting organisation's id")),
+    request_body(content = Object, description = "`{\"action\": \"save\"|\"submit\", \"version\", \"status\", \"percent\", \"done\", \"problems\", \"help_needed\", \"actual_<indicator id>\"}`, `{\"action\": \"return\", \"version\", \"comment\"}` or `{\"action\": \"accept\", \"version\"}`"),
+    responses((status = 200, description = "the report with its new version", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn report_act(
     State(state): State<AppState>,
     api: ApiUser,
@@ -114,12 +140,15 @@ async fn report_act(
     Ok(Json(super::reports::report_act(&state, &api.actor(), q, organisation, measure, &body).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CompareQuery {
     from: String,
     to: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/review/compare", tag = "review", params(CompareQuery),
+    responses((status = 200, description = "what changed between two quarters' snapshots", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn compare(
     State(state): State<AppState>,
     api: ApiUser,
@@ -134,12 +163,15 @@ async fn compare(
     Ok(Json(SnapshotComparison::compare(&a, &b)))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DecisionsQuery {
     /// Only the decisions linked to this measure.
     measure: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/review/decisions", tag = "review", params(DecisionsQuery),
+    responses((status = 200, description = "the decisions register", body = [Object]), (status = 400, description = "a malformed request", body = ErrorBody), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
 async fn decisions(
     State(state): State<AppState>,
     api: ApiUser,
@@ -155,6 +187,8 @@ async fn decisions(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/review/{quarter}/meeting.ics", tag = "review", params(("quarter" = String, Path, description = "the quarter, e.g. 2026Q3")),
+    responses((status = 200, description = "the meeting invitation", content_type = "text/calendar", body = String), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 async fn ics(State(state): State<AppState>, api: ApiUser, Path(raw): Path<String>) -> Result<Response, AppError> {
     api.require(Action::Read)?;
     let (_, q) = parse_quarter(state.store(), &raw).await?;
@@ -162,6 +196,8 @@ async fn ics(State(state): State<AppState>, api: ApiUser, Path(raw): Path<String
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/review/{quarter}/pack", tag = "review", params(("quarter" = String, Path, description = "the quarter, e.g. 2026Q3")),
+    responses((status = 200, description = "the briefing pack's data", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 async fn pack(
     State(state): State<AppState>,
     api: ApiUser,

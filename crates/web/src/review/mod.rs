@@ -6,6 +6,7 @@
 //! results into pages.
 
 mod api;
+pub use api::ReviewApiDoc;
 mod compare;
 mod decisions;
 mod evidence;

@@ -4,6 +4,7 @@
 
 use super::{UPLOAD_LIMIT, import_notes};
 use crate::AppState;
+use crate::api::ErrorBody;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -22,6 +23,33 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        summary,
+        mirror,
+        set_verdict,
+        groups,
+        save_group,
+        replace_group,
+        delete_group,
+        sources,
+        import_trade,
+        import_rates
+    ),
+    components(schemas(
+        SummaryList,
+        MirrorAnswer,
+        ProblemsBody,
+        ProblemsDetail,
+        ProblemDetail,
+        VerdictInput,
+        GroupInput
+    ))
+)]
+pub struct TradeApiDoc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,11 +68,14 @@ pub fn upload_routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct SummaryList {
+    #[schema(value_type = Vec<Object>)]
     items: Vec<ScopeSummary>,
 }
 
+#[utoipa::path(get, path = "/api/v1/trade/summary", tag = "trade", params(SummaryQuery),
+    responses((status = 200, description = "turnover, exports and imports per scope and bucket", body = SummaryList), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn summary(
     State(state): State<AppState>,
     api: ApiUser,
@@ -55,12 +86,22 @@ async fn summary(
     Ok(Json(SummaryList { items: summaries(state.store(), &request).await? }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct MirrorAnswer {
+    #[schema(value_type = Object)]
     report: MirrorReport,
+    #[schema(value_type = Vec<Object>)]
     verdicts: Vec<MirrorVerdict>,
 }
 
+#[utoipa::path(get, path = "/api/v1/trade/mirror", tag = "trade",
+    params(
+        ("exporter" = Option<String>, Query, description = "the exporting territory, default BY-MA"),
+        ("importer" = Option<String>, Query, description = "the importing territory, default RU-KHA"),
+        ("level" = Option<String>, Query, description = "hs2, hs4 or hs6 for a breakdown by code"),
+        SummaryQuery
+    ),
+    responses((status = 200, description = "the reconciliation and the verdicts on its pair", body = MirrorAnswer), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn mirror(
     State(state): State<AppState>,
     api: ApiUser,
@@ -72,6 +113,8 @@ async fn mirror(
 }
 
 /// Records a verdict; a verdict already recorded needs the `version` read.
+#[utoipa::path(put, path = "/api/v1/trade/mirror", tag = "trade", request_body = VerdictInput,
+    responses((status = 200, description = "the verdict as stored", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn set_verdict(
     State(state): State<AppState>,
     api: ApiUser,
@@ -80,12 +123,16 @@ async fn set_verdict(
     Ok(Json(state.app().mirror_verdict_set(&api.actor(), &body).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/trade/groups", tag = "trade",
+    responses((status = 200, description = "the product groups with their prefixes, targets and measures", body = [Object]), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
 async fn groups(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<StoredGroup>>, AppError> {
     api.require(Action::Read)?;
     Ok(Json(state.store().product_groups().await?.as_ref().clone()))
 }
 
 /// Creates a group (201); a body naming an existing group changes it, with its `version`.
+#[utoipa::path(post, path = "/api/v1/trade/groups", tag = "trade", request_body = GroupInput,
+    responses((status = 201, description = "the group as stored", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn save_group(
     State(state): State<AppState>,
     api: ApiUser,
@@ -96,6 +143,9 @@ async fn save_group(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
+#[utoipa::path(put, path = "/api/v1/trade/groups/{key}", tag = "trade", params(("key" = String, Path, description = "the group's key")),
+    request_body = GroupInput,
+    responses((status = 200, description = "the group as stored", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 async fn replace_group(
     State(state): State<AppState>,
     api: ApiUser,
@@ -105,11 +155,14 @@ async fn replace_group(
     Ok(Json(state.app().product_group_save(&api.actor(), &key, &body).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct VersionQuery {
     version: Option<i64>,
 }
 
+#[utoipa::path(delete, path = "/api/v1/trade/groups/{key}", tag = "trade", params(("key" = String, Path, description = "the group's key"), VersionQuery),
+    responses((status = 204, description = "deleted"), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_group(
     State(state): State<AppState>,
     api: ApiUser,
@@ -120,6 +173,8 @@ async fn delete_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/trade/sources", tag = "trade",
+    responses((status = 200, description = "the sources of trade statistics and what each holds", body = [Object]), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
 async fn sources(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<TradeSourceInfo>>, AppError> {
     api.require(Action::Read)?;
     Ok(Json(state.store().trade_sources().await?))
@@ -127,12 +182,12 @@ async fn sources(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec
 
 /// A file's problems as the API reports them: `problems` as sentences in the request's
 /// language, `details` the same with their parts for programs, `more` those left uncounted.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ProblemsBody {
     error: ProblemsDetail,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ProblemsDetail {
     code: &'static str,
     message: String,
@@ -141,7 +196,7 @@ struct ProblemsDetail {
     more: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct ProblemDetail {
     /// The workbook sheet; `csv`, `xml` or `json` for files without sheets.
     sheet: String,
@@ -151,6 +206,7 @@ struct ProblemDetail {
     column: String,
     /// The message id (`problem-…`) and its arguments.
     key: String,
+    #[schema(value_type = Object)]
     args: serde_json::Map<String, serde_json::Value>,
     /// `problems[i]` again.
     message: String,
@@ -202,6 +258,14 @@ struct ImportBody<'a> {
 
 /// Imports the body as a trade file. `201` when records were written, `200` for a dry run or
 /// a file the source already had; `403` before the file is read for a role that may not.
+#[utoipa::path(post, path = "/api/v1/trade/imports", tag = "trade", params(TradeImportOptions),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file: Comtrade CSV or the trade template (CSV or XLSX)"),
+    responses(
+        (status = 201, description = "records written", body = Object),
+        (status = 200, description = "a dry run, or a file the source already had", body = Object),
+        (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody),
+        (status = 422, description = "the file's problems, by sheet, row and column", body = ProblemsBody)
+    ), security(("bearer" = [])))]
 async fn import_trade(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,
@@ -228,6 +292,10 @@ struct RatesQuery {
 }
 
 /// Imports the body as a rate file (Bank of Russia XML or National Bank of Belarus JSON).
+#[utoipa::path(post, path = "/api/v1/trade/rates", tag = "trade",
+    params(("name" = Option<String>, Query, description = "the file's name"), ("dry_run" = Option<bool>, Query, description = "read and check only")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "Bank of Russia XML or National Bank of Belarus JSON"),
+    responses((status = 200, description = "rates inserted and unchanged", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 422, description = "the file's problems", body = ProblemsBody)), security(("bearer" = [])))]
 async fn import_rates(
     State(state): State<AppState>,
     Extension(tr): Extension<Tr>,

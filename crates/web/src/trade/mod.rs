@@ -12,6 +12,7 @@ mod overview;
 mod view;
 
 pub use accord_app::trade::{MirrorQuery, ScopeSummary, SummaryQuery, SummaryRequest};
+pub use api::TradeApiDoc;
 pub use measure::{MeasureTrade, measure_trade};
 pub(crate) use view::chart_options;
 

@@ -114,7 +114,7 @@ fn cycle_due(input: &MachineDueInput<'_>, today: NaiveDate) -> Option<DueService
         let i = kind.index();
         let Some(iv) = interval.meters[i] else { continue };
         let Some(base) = base_meters.0[i].or(input.meters_at_commissioning.0[i]) else { continue };
-        let target = base + i64::from(iv);
+        let target = base.saturating_add(i64::from(iv));
         due.due_meters.0[i] = Some(target);
         if let Some(state) = input.meters.0[i] {
             if state.value >= target {

@@ -76,6 +76,8 @@ pub enum RegimeError {
     DuplicateKind { regime: RegimeId, kind: ServiceKind },
     #[error("regime {regime}: an interval of zero")]
     ZeroInterval { regime: RegimeId },
+    #[error("regime {regime}: an interval of {value} is above the largest possible {max}")]
+    IntervalTooLarge { regime: RegimeId, value: u32, max: u32 },
     #[error("regime {regime}: {kind:?} cannot replace itself")]
     NestsItself { regime: RegimeId, kind: ServiceKind },
     #[error("regime {regime}: the cycle has no lowest service (one that replaces none)")]
@@ -102,6 +104,7 @@ impl RegimeError {
             RegimeError::BadSeasonDay { .. } => "fleet.error.regime_bad_season_day",
             RegimeError::DuplicateKind { .. } => "fleet.error.regime_duplicate_kind",
             RegimeError::ZeroInterval { .. } => "fleet.error.regime_zero_interval",
+            RegimeError::IntervalTooLarge { .. } => "fleet.error.regime_interval_too_large",
             RegimeError::NestsItself { .. } => "fleet.error.regime_nests_itself",
             RegimeError::NoLowestService { .. } => "fleet.error.regime_no_lowest",
             RegimeError::TwoLowestServices { .. } => "fleet.error.regime_two_lowest",
@@ -126,6 +129,7 @@ impl RegimeError {
             | RegimeError::NoBaseInterval { .. }
             | RegimeError::CycleTooLong { .. }
             | RegimeError::ZeroInterval { .. }
+            | RegimeError::IntervalTooLarge { .. }
             | RegimeError::NoLowestService { .. } => None,
         }
     }

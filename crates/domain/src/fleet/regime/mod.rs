@@ -164,6 +164,18 @@ impl Interval {
     pub fn is_empty(&self) -> bool {
         self.meters.iter().all(Option::is_none) && self.days.is_none()
     }
+    /// The longest calendar interval: ten years.
+    pub const MAX_DAYS: u32 = 3_660;
+    /// The first part above its largest sensible value (a meter's [`MeterKind::max_value`],
+    /// [`Self::MAX_DAYS`]), with that maximum.
+    pub fn too_large(&self) -> Option<(u32, u32)> {
+        let meter_max = |k: MeterKind| u32::try_from(k.max_value()).unwrap_or(u32::MAX);
+        MeterKind::ALL
+            .iter()
+            .filter_map(|&k| self.meters[k.index()].map(|v| (v, meter_max(k))))
+            .chain(self.days.map(|v| (v, Self::MAX_DAYS)))
+            .find(|(v, max)| v > max)
+    }
     /// Every part multiplied by `by` (a cycle level's period) and then by the factors.
     pub fn scaled(&self, by: u32, factors: CorrectionFactors) -> Interval {
         let f = |v: u32| factors.apply(v.saturating_mul(by));
@@ -306,6 +318,9 @@ impl Regime {
         }
         if base.meters.iter().chain(std::iter::once(&base.days)).any(|v| *v == Some(0)) {
             return Err(RegimeError::ZeroInterval { regime });
+        }
+        if let Some((value, max)) = base.too_large() {
+            return Err(RegimeError::IntervalTooLarge { regime, value, max });
         }
         let mut periods = Vec::with_capacity(cycle.len());
         let mut period: u32 = 1;

@@ -241,6 +241,17 @@ fn a_revised_regime_keeps_its_identity_and_is_checked() {
         mtz.revised(Interval::engine_hours(0), &mtz.cycle_services(), vec![]),
         Err(RegimeError::ZeroInterval { regime: mtz.id() })
     );
+    for (interval, value, max) in [
+        (Interval::engine_hours(u32::MAX), u32::MAX, 1_000_000),
+        (Interval::km(10_000_001), 10_000_001, 10_000_000),
+        (Interval::engine_hours(250).and_days(Interval::MAX_DAYS + 1), Interval::MAX_DAYS + 1, Interval::MAX_DAYS),
+    ] {
+        assert_eq!(
+            mtz.revised(interval, &mtz.cycle_services(), vec![]),
+            Err(RegimeError::IntervalTooLarge { regime: mtz.id(), value, max })
+        );
+    }
+    assert!(mtz.revised(Interval::engine_hours(1_000_000), &mtz.cycle_services(), vec![]).is_ok());
 }
 
 fn input<'a>(regime: &'a Regime, meters: MeterNow) -> MachineDueInput<'a> {

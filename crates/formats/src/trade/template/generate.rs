@@ -14,7 +14,7 @@ use accord_domain::trade::{
 };
 
 use super::TemplateColumn;
-use super::write::record_fields;
+use super::write::{escaped_fields, record_fields};
 use crate::FormatError;
 
 const BY_REGIONS: [&str; 7] = ["BY-MA", "BY-MI", "BY-BR", "BY-HO", "BY-HR", "BY-VI", "BY-HM"];
@@ -121,7 +121,7 @@ pub fn generate_template_csv(rows: u64, seed: u64, writer: impl Write) -> Result
     csv.write_record(TemplateColumn::ALL.iter().map(|c| c.key()))?;
     for record in generate_template_records(rows, seed) {
         let fields = record_fields(&record);
-        csv.write_record(fields.iter().map(String::as_str))?;
+        csv.write_record(escaped_fields(&fields))?;
     }
     csv.flush()?;
     Ok(())

@@ -375,3 +375,12 @@ fn bench_template_csv_reader() {
         );
     }
 }
+
+#[test]
+fn records_csv_escapes_text_columns_only() {
+    let fields: [String; 10] =
+        ["2025-03", "=cmd", "BY", "@RU", "0401", "-12.50", "BYN", "-1.000", "+2", "kg"].map(str::to_string);
+    let written: Vec<String> =
+        super::write::escaped_fields(&fields).map(|c| String::from_utf8_lossy(&c).into_owned()).collect();
+    assert_eq!(written, ["2025-03", "'=cmd", "BY", "'@RU", "0401", "-12.50", "BYN", "-1.000", "+2", "kg"]);
+}

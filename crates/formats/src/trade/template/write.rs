@@ -1,6 +1,7 @@
 //! Writing the template: blank (for people to fill in) and with records (for the generator
 //! and for exports that must read back in).
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use accord_domain::trade::{Lang, TradeRecord};
@@ -8,6 +9,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
 use super::TemplateColumn;
 use crate::FormatError;
+use crate::csv_cell::escape_text_cell;
 
 /// The blank template as CSV: the header only. In Russian it is written as Excel on a Russian
 /// system expects to open it (UTF-8 with a BOM, semicolons); in English with commas.
@@ -20,7 +22,7 @@ pub fn write_template_csv(mut writer: impl Write, lang: Lang) -> Result<(), Form
         Lang::En => b',',
     };
     let mut csv = csv::WriterBuilder::new().delimiter(delimiter).from_writer(writer);
-    csv.write_record(TemplateColumn::ALL.iter().map(|c| c.header(lang)))?;
+    csv.write_record(TemplateColumn::ALL.iter().map(|c| cell_bytes(escape_text_cell(c.header(lang)))))?;
     csv.flush()?;
     Ok(())
 }
@@ -35,10 +37,28 @@ pub fn write_template_records_csv<'a>(
     csv.write_record(TemplateColumn::ALL.iter().map(|c| c.key()))?;
     for r in records {
         let fields = record_fields(r);
-        csv.write_record(fields.iter().map(String::as_str))?;
+        csv.write_record(escaped_fields(&fields))?;
     }
     csv.flush()?;
     Ok(())
+}
+
+/// The columns of [`record_fields`] that are numbers: written as they are, so a negative amount
+/// stays a number; every other column is text and goes through [`escape_text_cell`].
+const NUMERIC_FIELDS: [usize; 3] = [5, 7, 8];
+
+pub(super) fn escaped_fields(fields: &[String; 10]) -> impl Iterator<Item = Cow<'_, [u8]>> {
+    fields.iter().enumerate().map(|(i, field)| {
+        if NUMERIC_FIELDS.contains(&i) { Cow::Borrowed(field.as_bytes()) } else { cell_bytes(escape_text_cell(field)) }
+    })
+}
+
+/// A cell as the CSV writer takes it.
+fn cell_bytes(cell: Cow<'_, str>) -> Cow<'_, [u8]> {
+    match cell {
+        Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+        Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+    }
 }
 
 pub(super) fn record_fields(r: &TradeRecord) -> [String; 10] {

@@ -13,6 +13,58 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        machines::machines,
+        machines::machine,
+        machines::update_machine,
+        machines::add_reading,
+        machines::readings,
+        machines::void_reading,
+        machines::warranties,
+        machines::add_warranty,
+        machines::assemblies,
+        machines::add_assembly,
+        machines::move_assembly,
+        machines::machine_assemblies,
+        orders::due,
+        orders::create_preventive,
+        orders::orders,
+        orders::order,
+        orders::order_action,
+        orders::issue_part,
+        orders::reservations,
+        orders::kpi,
+        orders::quarter,
+        parts::suggested,
+        parts::stock,
+        parts::shipments,
+        parts::add_shipment,
+        parts::receive_shipment,
+        parts::import
+    ),
+    components(schemas(
+        machines::MachineAssemblies,
+        orders::Numbers,
+        orders::OrderList,
+        orders::KpiAnswer,
+        parts::Created,
+        accord_app::fleet::MachineChange,
+        accord_app::fleet::ReadingInput,
+        accord_app::fleet::VoidInput,
+        accord_app::fleet::WarrantyInput,
+        accord_app::fleet::AssemblyInput,
+        accord_app::fleet::AssemblyMoveInput,
+        accord_app::fleet::PreventiveInput,
+        accord_app::fleet::WorkOrderStep,
+        accord_app::fleet::PartIssueInput,
+        accord_app::fleet::ShipmentInput,
+        accord_app::fleet::ShipmentReceipt
+    ))
+)]
+pub struct FleetApiDoc;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/fleet/machines", get(machines::machines))

@@ -2,6 +2,7 @@
 
 use super::bad;
 use crate::AppState;
+use crate::api::ErrorBody;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
 use accord_app::fleet::{DueRow, KpiQuery, PartIssueInput, PreventiveInput, WorkOrderStep};
@@ -21,15 +22,19 @@ fn order_id(id: &str) -> Result<WorkOrderId, AppError> {
     WorkOrderId::from_str(id.trim()).map_err(|_| AppError::NotFound)
 }
 
+#[utoipa::path(get, path = "/api/v1/fleet/due", tag = "fleet",
+    responses((status = 200, description = "the services due, most urgent first", body = [Object]), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn due(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<DueRow>>, AppError> {
     Ok(Json(state.app().fleet_due(&api.actor()).await?.1))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct Numbers {
     numbers: Vec<i64>,
 }
 
+#[utoipa::path(post, path = "/api/v1/fleet/due/orders", tag = "fleet", request_body = PreventiveInput,
+    responses((status = 201, description = "the numbers of the work orders opened", body = Numbers), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn create_preventive(
     State(state): State<AppState>,
     api: ApiUser,
@@ -39,7 +44,8 @@ pub(super) async fn create_preventive(
     Ok((StatusCode::CREATED, Json(Numbers { numbers })).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub(super) struct OrdersQuery {
     machine: Option<String>,
     open: Option<bool>,
@@ -47,12 +53,15 @@ pub(super) struct OrdersQuery {
     per_page: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct OrderList {
+    #[schema(value_type = Vec<Object>)]
     items: Vec<WorkOrderRow>,
     total: i64,
 }
 
+#[utoipa::path(get, path = "/api/v1/fleet/workorders", tag = "fleet", params(OrdersQuery),
+    responses((status = 200, description = "a page of work orders", body = OrderList), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn orders(
     State(state): State<AppState>,
     api: ApiUser,
@@ -69,6 +78,8 @@ pub(super) async fn orders(
     Ok(Json(OrderList { items: page.items, total: page.total }))
 }
 
+#[utoipa::path(get, path = "/api/v1/fleet/workorders/{id}", tag = "fleet", params(("id" = String, Path, description = "the work order's id")),
+    responses((status = 200, description = "the work order with its lines", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn order(
     State(state): State<AppState>,
     api: ApiUser,
@@ -79,6 +90,8 @@ pub(super) async fn order(
 
 /// A step of an order at its `version`; `sign_off` with `"close": true` also closes it, in the
 /// same transaction.
+#[utoipa::path(post, path = "/api/v1/fleet/workorders/{id}/actions", tag = "fleet", params(("id" = String, Path, description = "the work order's id")), request_body = WorkOrderStep,
+    responses((status = 200, description = "the work order after the step", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn order_action(
     State(state): State<AppState>,
     api: ApiUser,
@@ -89,6 +102,8 @@ pub(super) async fn order_action(
 }
 
 /// Issues parts from a bin to an order at its `version`.
+#[utoipa::path(post, path = "/api/v1/fleet/workorders/{id}/parts", tag = "fleet", params(("id" = String, Path, description = "the work order's id")), request_body = PartIssueInput,
+    responses((status = 200, description = "the work order with the part issued", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 403, description = "the role may not", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "the version read is not the current one", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn issue_part(
     State(state): State<AppState>,
     api: ApiUser,
@@ -99,6 +114,8 @@ pub(super) async fn issue_part(
 }
 
 /// What a work order holds in stock.
+#[utoipa::path(get, path = "/api/v1/fleet/workorders/{id}/reservations", tag = "fleet", params(("id" = String, Path, description = "the work order's id")),
+    responses((status = 200, description = "the parts reserved for the work order", body = [Object]), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn reservations(
     State(state): State<AppState>,
     api: ApiUser,
@@ -107,15 +124,19 @@ pub(super) async fn reservations(
     Ok(Json(state.app().fleet_reservations(&api.actor(), order_id(&id)?).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct KpiAnswer {
     from: NaiveDate,
     /// Exclusive.
     to: NaiveDate,
+    #[schema(value_type = Vec<Object>)]
     rows: Vec<KpiRow>,
+    #[schema(value_type = Option<Object>)]
     total: Option<KpiRow>,
 }
 
+#[utoipa::path(get, path = "/api/v1/fleet/kpi", tag = "fleet", params(KpiQuery),
+    responses((status = 200, description = "availability, downtime and service figures per group", body = KpiAnswer), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn kpi(
     State(state): State<AppState>,
     api: ApiUser,
@@ -125,6 +146,8 @@ pub(super) async fn kpi(
     Ok(Json(KpiAnswer { from: table.range_from, to: table.range_to, rows: table.rows, total: table.total }))
 }
 
+#[utoipa::path(get, path = "/api/v1/fleet/quarters/{quarter}", tag = "fleet", params(("quarter" = String, Path, description = "the quarter, e.g. 2026Q3")),
+    responses((status = 200, description = "the service centre's figures for the quarter", body = Object), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody)), security(("bearer" = [])))]
 pub(super) async fn quarter(
     State(state): State<AppState>,
     api: ApiUser,

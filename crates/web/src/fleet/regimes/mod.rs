@@ -9,6 +9,7 @@
 //! version changed since as 409, nothing saved either way.
 
 mod api;
+pub(crate) use api::RegimesApiDoc;
 mod pages;
 
 use crate::AppState;
