@@ -6,7 +6,9 @@
 //! the sheet, row and column a person can look up.
 
 pub mod backup;
+pub mod encoding;
 pub mod fleet;
+pub mod limits;
 pub mod logistics;
 pub mod plan_table;
 pub mod problem;
