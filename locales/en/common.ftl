@@ -241,3 +241,22 @@ problem-xlsx-too-large = { $limit ->
     [shared_strings] the workbook has { $value } text values, at most { $max } are allowed
    *[other] a part of the workbook unpacks to { $value } bytes, at most { $max } are allowed
 }
+## limits and encodings (issue 15)
+problem-file-too-large = the file has { $value } bytes, at most { $max } are allowed for a file of this kind: split it
+problem-csv-too-large = { $limit ->
+    [fields] the row has { $value } fields, at most { $max } are allowed: is the delimiter right?
+    [cells] the file has more than { $max } cells ({ $value } so far): split it
+   *[other] the row is { $value } bytes long or more, at most { $max } are allowed: is this a CSV file, with line breaks?
+}
+problem-json-too-large = { $limit ->
+    [depth] the JSON nests lists and objects { $value } deep, at most { $max } are allowed
+   *[other] the JSON has { $value } bytes, at most { $max } are allowed
+}
+problem-text-utf8-invalid = the text is UTF-8 but has a byte that is not (0x{ $byte }): the file is damaged or mixes encodings; save it as UTF-8 again
+problem-text-encoding-unknown = the text is neither UTF-8 nor Windows-1251 (byte 0x{ $byte }): save the file as CSV UTF-8
+problem-json-syntax = not valid JSON: the error is at line { $line }, column { $column }
+problem-json-ends-early = the JSON ends early, at line { $line }, column { $column }: truncated?
+problem-json-field-missing = the field “{ $field }” is missing
+problem-json-field-unknown = unknown field “{ $field }” (expected: { $expected })
+problem-json-value-unknown = unknown value “{ $value }” (expected: { $expected })
+problem-json-type-invalid = wrong value: { $found }, expected { $expected }

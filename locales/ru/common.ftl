@@ -242,3 +242,22 @@ problem-xlsx-too-large = { $limit ->
     [shared_strings] в книге { $value } строковых значений, допустимо не более { $max }
    *[other] часть книги после распаковки занимает { $value } байт, допустимо не более { $max }
 }
+## limits and encodings (issue 15)
+problem-file-too-large = в файле { $value } байт, для файла этого вида допустимо не более { $max }: разделите его
+problem-csv-too-large = { $limit ->
+    [fields] в строке { $value } полей, допустимо не более { $max }: верен ли разделитель?
+    [cells] в файле больше { $max } ячеек (уже { $value }): разделите его
+   *[other] длина строки { $value } байт или больше, допустимо не более { $max }: это точно CSV-файл, с переводами строк?
+}
+problem-json-too-large = { $limit ->
+    [depth] списки и объекты JSON вложены на глубину { $value }, допустимо не более { $max }
+   *[other] в JSON { $value } байт, допустимо не более { $max }
+}
+problem-text-utf8-invalid = текст в UTF-8, но в нём есть байт не из UTF-8 (0x{ $byte }): файл повреждён или в нём смешаны кодировки; сохраните его заново в UTF-8
+problem-text-encoding-unknown = текст не в UTF-8 и не в Windows-1251 (байт 0x{ $byte }): сохраните файл как «CSV UTF-8»
+problem-json-syntax = ошибка в JSON: строка { $line }, позиция { $column }
+problem-json-ends-early = JSON обрывается на строке { $line }, позиция { $column }: возможно, файл загружен не полностью
+problem-json-field-missing = нет поля «{ $field }»
+problem-json-field-unknown = неизвестное поле «{ $field }» (ожидаются: { $expected })
+problem-json-value-unknown = неизвестное значение «{ $value }» (ожидается одно из: { $expected })
+problem-json-type-invalid = неверное значение: { $found }, ожидается { $expected }

@@ -334,7 +334,7 @@ async fn import_plan(
     file: &std::path::Path,
     options: accord_app::plan::ImportOptions,
 ) -> Result<(), CliError> {
-    let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+    let bytes = crate::error::read_whole(file, tr)?;
     let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let report = match app.plan_import(actor, &name, &bytes, &options).await {
         Ok(report) => report,

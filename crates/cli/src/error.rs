@@ -47,6 +47,16 @@ impl CliError {
     }
 }
 
+/// Reads a file that is read whole (plan tables, fleet, network and rate files), refusing one
+/// larger than `accord_formats::limits::FILE_BYTES` before reading it, in the reader's language.
+pub fn read_whole(file: &std::path::Path, tr: &Tr) -> Result<Vec<u8>, CliError> {
+    match accord_formats::limits::read_file(file) {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(problem)) => Err(CliError::from_app(accord_app::Error::InvalidFile(vec![problem]), tr)),
+        Err(e) => Err(CliError::input(format!("cannot read {}: {e}", file.display()))),
+    }
+}
+
 impl From<accord_app::Error> for CliError {
     fn from(e: accord_app::Error) -> Self {
         CliError::from_app(e, &Tr::new(Locale::En))

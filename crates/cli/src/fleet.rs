@@ -102,7 +102,7 @@ pub async fn import(
 ) -> Result<(), CliError> {
     // Whoever may not import is told so before the file is even opened.
     app.fleet_import_check(actor).await.map_err(|e| CliError::from_app(e, tr))?;
-    let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+    let bytes = crate::error::read_whole(file, tr)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match app.fleet_import(actor, kind, &name, &bytes, dry_run).await {
         Ok(summary) => {
@@ -123,7 +123,7 @@ pub async fn import(
         }
         Err(accord_app::Error::InvalidFile(problems)) => {
             for p in problems.iter().take(50) {
-                eprintln!("{}: {p}", file.display());
+                eprintln!("{}: {}", file.display(), tr.problem(p));
             }
             Err(CliError::input(format!("{} problem(s) in {}; nothing was imported", problems.len(), file.display())))
         }

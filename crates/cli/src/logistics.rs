@@ -163,7 +163,7 @@ fn problem_line(tr: &Tr, p: &accord_formats::Problem) -> String {
 
 /// `accord import network FILE`: as the acting user, all or nothing.
 pub async fn import_network(app: &App, actor: &Actor, tr: &Tr, file: &Path, dry_run: bool) -> Result<(), CliError> {
-    let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+    let bytes = crate::error::read_whole(file, tr)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let report = match app.network_import(actor, &name, &bytes, dry_run).await {
         Ok(report) => report,

@@ -130,7 +130,7 @@ pub async fn import_trade(
 pub async fn import_rates(app: &App, actor: &Actor, tr: &Tr, files: &[PathBuf], dry_run: bool) -> Result<(), CliError> {
     let mut read = Vec::with_capacity(files.len());
     for file in files {
-        let bytes = std::fs::read(file).map_err(|e| CliError::input(format!("cannot read {}: {e}", file.display())))?;
+        let bytes = crate::error::read_whole(file, tr)?;
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         read.push((name, bytes));
     }

@@ -7,7 +7,9 @@
 
 pub mod backup;
 pub mod csv_cell;
+pub mod encoding;
 pub mod fleet;
+pub mod limits;
 pub mod logistics;
 pub mod plan_table;
 pub mod problem;

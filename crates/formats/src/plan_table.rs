@@ -140,10 +140,12 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<PlanTable, Vec<Problem>> {
 }
 
 /// Reads a plan table from CSV: UTF-8 with or without BOM (UTF-16 with BOM and Windows-1251
-/// are accepted too, as Excel writes them), delimited by semicolons, commas or tabs, whichever
-/// gives a recognisable header. The sheet is called "csv".
+/// are accepted too, as Excel writes them; see [`crate::encoding`] for the rule, and a file in
+/// none of them is refused), delimited by semicolons, commas or tabs, whichever gives a
+/// recognisable header. The sheet is called "csv". Held to [`crate::limits::CSV_LIMITS`].
 pub fn read_csv(bytes: &[u8]) -> Result<PlanTable, Vec<Problem>> {
-    let text = grid::decode_text(bytes);
+    crate::limits::check_file_size(grid::CSV_SHEET, bytes.len() as u64).map_err(|p| vec![p])?;
+    let text = crate::encoding::decode(bytes).map_err(|p| vec![p])?;
     let mut best: Option<header::Missing> = None;
     for delimiter in [b';', b',', b'\t'] {
         let grid = grid::csv_grid(&text, delimiter)?;

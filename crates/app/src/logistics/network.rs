@@ -30,9 +30,15 @@ pub enum NetworkFormat {
 }
 
 impl NetworkFormat {
-    /// XLSX is a ZIP archive; anything else is read as JSON.
-    pub fn detect(bytes: &[u8]) -> NetworkFormat {
-        if bytes.starts_with(b"PK\x03\x04") { NetworkFormat::Xlsx } else { NetworkFormat::Json }
+    /// XLSX is a ZIP archive, and so is a file named `.xlsx` (a damaged one is then refused
+    /// as an unreadable workbook, not as "not JSON"); anything else is read as JSON.
+    pub fn detect(file_name: &str, bytes: &[u8]) -> NetworkFormat {
+        let named = file_name.to_ascii_lowercase();
+        if bytes.starts_with(b"PK\x03\x04") || named.ends_with(".xlsx") || named.ends_with(".xlsm") {
+            NetworkFormat::Xlsx
+        } else {
+            NetworkFormat::Json
+        }
     }
 
     pub fn parse(text: &str) -> Option<NetworkFormat> {
@@ -78,11 +84,12 @@ fn rule_reason(key: &str, args: &[(&str, String)]) -> Reason {
 /// A problem of a logistics document where a person finds it: the sheet and row of a
 /// workbook, or the JSON path (`legs[3]`, in `column`, on the pseudo sheet `json`).
 pub fn json_problem(p: &JsonProblem, format: NetworkFormat) -> Problem {
-    let reason = match &p.explained {
-        Some((key, detail)) => rule_reason(key, &[("detail", detail.clone())]),
+    let reason = match (&p.keyed, &p.explained) {
+        (Some(reason), _) => reason.clone(),
+        (None, Some((key, detail))) => rule_reason(key, &[("detail", detail.clone())]),
         // The parser's own words: the file's shape is wrong.
-        None if p.path.is_empty() => Reason::new("problem-logistics-document-invalid").arg("detail", &p.reason),
-        None => Reason::new("problem-logistics-item-invalid").arg("detail", &p.reason),
+        (None, None) if p.path.is_empty() => Reason::new("problem-logistics-document-invalid").arg("detail", &p.reason),
+        (None, None) => Reason::new("problem-logistics-item-invalid").arg("detail", &p.reason),
     };
     match (format, path_to_row(&p.path)) {
         (NetworkFormat::Xlsx, Some((sheet, row))) => {
@@ -216,7 +223,7 @@ impl App {
         dry_run: bool,
     ) -> Result<NetworkImportReport> {
         authorize(&actor.role(), Action::ManageLogistics)?;
-        let format = NetworkFormat::detect(bytes);
+        let format = NetworkFormat::detect(file_name, bytes);
         let doc = match format {
             NetworkFormat::Json => {
                 read_json(bytes).map_err(|p| Error::InvalidFile(p.iter().map(|p| json_problem(p, format)).collect()))?

@@ -24,14 +24,6 @@ fn problem(sheet: &str, row: u32, column: &str, reason: Reason) -> Problem {
     Problem { sheet: sheet.to_string(), row, column: column.to_string(), reason }
 }
 
-fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1251.decode(bytes).0.into_owned(),
-    }
-}
-
 fn grid(bytes: &[u8]) -> Result<Grid, Vec<Problem>> {
     if bytes.starts_with(b"PK") {
         let mut book = crate::xlsx::open(bytes).map_err(|p| vec![p])?;
@@ -68,18 +60,25 @@ fn grid(bytes: &[u8]) -> Result<Grid, Vec<Problem>> {
             .collect();
         return Ok(Grid { sheet, rows });
     }
-    let text = decode(bytes);
-    let first = text.lines().next().unwrap_or_default();
+    use crate::limits::{CSV_LIMITS, LimitedCsv, count_cells};
+    crate::limits::check_file_size("csv", bytes.len() as u64).map_err(|p| vec![p])?;
+    let text = crate::encoding::decode(bytes).map_err(|p| vec![p])?;
+    // The first line, at most a record's length of it, says the delimiter.
+    let head = &text.as_bytes()[..text.len().min(CSV_LIMITS.line_bytes as usize)];
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
     let delimiter =
-        [b';', b',', b'\t'].into_iter().max_by_key(|d| first.matches(char::from(*d)).count()).unwrap_or(b';');
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+        [b';', b',', b'\t'].into_iter().max_by_key(|d| first.iter().filter(|b| *b == d).count()).unwrap_or(b';');
+    let mut builder = csv::ReaderBuilder::new();
+    builder.delimiter(delimiter).has_headers(false).flexible(true);
+    let mut reader = LimitedCsv::new(&mut builder, text.as_bytes(), CSV_LIMITS);
+    let mut record = csv::ByteRecord::new();
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            vec![problem("csv", i as u32 + 1, "", Reason::new("problem-csv-unreadable").arg("detail", e))]
-        })?;
-        rows.push(record.iter().map(|c| c.trim().to_string()).collect());
+    let mut cells = 0;
+    let fail = |fault: crate::limits::CsvFault| vec![fault.problem("problem-csv-unreadable")];
+    while reader.read(&mut record).map_err(fail)? {
+        count_cells(&mut cells, record.len(), reader.position().line(), &CSV_LIMITS).map_err(fail)?;
+        // The text is UTF-8 and the delimiters ASCII, so every field is UTF-8 too.
+        rows.push(record.iter().map(|c| String::from_utf8_lossy(c).trim().to_string()).collect());
     }
     Ok(Grid { sheet: "csv".into(), rows })
 }

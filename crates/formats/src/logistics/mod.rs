@@ -18,6 +18,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 
+use crate::Reason;
+
+/// A document that does not parse, with where: the line and column serde stopped at.
+pub fn json_syntax(e: &serde_json::Error) -> Reason {
+    let key = if e.is_eof() { "problem-json-ends-early" } else { "problem-json-syntax" };
+    Reason::new(key).arg("line", e.line()).arg("column", e.column())
+}
+
 #[cfg(test)]
 mod tests;
 mod xlsx;
@@ -73,6 +81,9 @@ pub struct JsonProblem {
     /// the words-free detail that completes the translated message. `None` for a file that
     /// does not parse (the reason is the parser's).
     pub explained: Option<(&'static str, String)>,
+    /// The problem as a translatable reason (`problem-json-…`, `problem-logistics-…`) when the
+    /// file's shape is wrong in a way we can name; `reason` stays the English for logs.
+    pub keyed: Option<Reason>,
 }
 
 impl fmt::Display for JsonProblem {
@@ -86,7 +97,38 @@ impl fmt::Display for JsonProblem {
 }
 
 fn problem(path: String, item: Option<String>, reason: impl Into<String>) -> JsonProblem {
-    JsonProblem { path, item, reason: reason.into(), explained: None }
+    let reason = reason.into();
+    let keyed = serde_reason(&reason);
+    JsonProblem { path, item, reason, explained: None, keyed }
+}
+
+/// A problem with its translatable reason.
+fn keyed(path: String, reason: Reason) -> JsonProblem {
+    JsonProblem { path, item: None, reason: reason.to_string(), explained: None, keyed: Some(reason) }
+}
+
+/// serde's own wording of an item it could not read, as a reason with the names it gives:
+/// a missing or unknown field, an unknown variant, a value of the wrong type. `None` for other
+/// texts (a domain type's own parse error), which are shown as they are.
+pub fn serde_reason(text: &str) -> Option<Reason> {
+    let quoted =
+        |rest: &str| rest.strip_prefix('`')?.split_once('`').map(|(name, after)| (name.to_string(), after.to_string()));
+    let expected = |after: &str| after.split_once("expected ").map_or(String::new(), |(_, e)| e.to_string());
+    if let Some(rest) = text.strip_prefix("missing field ") {
+        let (field, _) = quoted(rest)?;
+        return Some(Reason::new("problem-json-field-missing").arg("field", field));
+    }
+    if let Some(rest) = text.strip_prefix("unknown field ") {
+        let (field, after) = quoted(rest)?;
+        return Some(Reason::new("problem-json-field-unknown").arg("field", field).arg("expected", expected(&after)));
+    }
+    if let Some(rest) = text.strip_prefix("unknown variant ") {
+        let (value, after) = quoted(rest)?;
+        return Some(Reason::new("problem-json-value-unknown").arg("value", value).arg("expected", expected(&after)));
+    }
+    let rest = text.strip_prefix("invalid type: ").or_else(|| text.strip_prefix("invalid value: "))?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    Some(Reason::new("problem-json-type-invalid").arg("found", found).arg("expected", expected))
 }
 
 /// A problem a domain rule found: the English reason for logs, the key and detail to translate.
@@ -97,7 +139,7 @@ fn explained(
     key: &'static str,
     detail: String,
 ) -> JsonProblem {
-    JsonProblem { path, item, reason: reason.into(), explained: Some((key, detail)) }
+    JsonProblem { path, item, reason: reason.into(), explained: Some((key, detail)), keyed: None }
 }
 
 /// How a raw item names itself, before it is parsed: its code or key, or a leg's ends and mode.
@@ -114,7 +156,7 @@ fn item_name(section: &str, v: &Value) -> Option<String> {
 fn section<T: DeserializeOwned>(doc: &Value, name: &str, problems: &mut Vec<JsonProblem>) -> Vec<T> {
     let Some(v) = doc.get(name) else { return Vec::new() };
     let Some(items) = v.as_array() else {
-        problems.push(problem(name.to_string(), None, "expected a list"));
+        problems.push(keyed(name.to_string(), Reason::new("problem-logistics-not-list")));
         return Vec::new();
     };
     let mut out = Vec::with_capacity(items.len());
@@ -130,27 +172,25 @@ fn section<T: DeserializeOwned>(doc: &Value, name: &str, problems: &mut Vec<Json
 /// Reads a document; every item that does not parse is a problem with its path.
 pub fn read_json(bytes: &[u8]) -> Result<LogisticsDocument, Vec<JsonProblem>> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let doc: Value =
-        serde_json::from_slice(body).map_err(|e| vec![problem(String::new(), None, format!("not JSON: {e}"))])?;
+    crate::limits::check_json(body, &crate::limits::JSON_LIMITS)
+        .map_err(|reason| vec![keyed(String::new(), reason)])?;
+    let doc: Value = serde_json::from_slice(body).map_err(|e| vec![keyed(String::new(), json_syntax(&e))])?;
     let Some(object) = doc.as_object() else {
-        return Err(vec![problem(
-            String::new(),
-            None,
-            "expected a JSON object with sections nodes, legs, products, ...",
-        )]);
+        return Err(vec![keyed(String::new(), Reason::new("problem-logistics-not-object"))]);
     };
     let mut problems = Vec::new();
     match object.get("format").and_then(Value::as_str) {
         Some(FORMAT) | None => {}
-        Some(other) => {
-            problems.push(problem("format".into(), None, format!("unknown format {other:?}: expected {FORMAT:?}")))
-        }
+        Some(other) => problems.push(keyed(
+            "format".into(),
+            Reason::new("problem-logistics-format-unknown").arg("value", other).arg("expected", FORMAT),
+        )),
     }
     const KNOWN: [&str; 9] =
         ["format", "note", "nodes", "legs", "products", "chains", "parks", "localisations", "rates"];
     for key in object.keys() {
         if !KNOWN.contains(&key.as_str()) {
-            problems.push(problem(key.clone(), None, "unknown section"));
+            problems.push(keyed(key.clone(), Reason::new("problem-logistics-section-unknown")));
         }
     }
     let rates = match object.get("rates") {
@@ -165,7 +205,10 @@ pub fn read_json(bytes: &[u8]) -> Result<LogisticsDocument, Vec<JsonProblem>> {
                     None
                 }
                 None => {
-                    problems.push(problem("rates.base".into(), None, "missing the base currency"));
+                    problems.push(keyed(
+                        "rates.base".into(),
+                        Reason::new("problem-json-field-missing").arg("field", "base"),
+                    ));
                     None
                 }
             }

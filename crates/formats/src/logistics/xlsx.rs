@@ -205,6 +205,7 @@ fn cell_value(text: &str, cell: Cell) -> Result<Value, Reason> {
                 .collect(),
         )),
         Cell::Json => {
+            crate::limits::check_json(text.as_bytes(), &crate::limits::JSON_LIMITS)?;
             serde_json::from_str(text).map_err(|e| Reason::new("problem-logistics-not-json").arg("detail", e))
         }
     }

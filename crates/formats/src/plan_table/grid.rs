@@ -231,58 +231,23 @@ impl<'a> XlsxSheets<'a> {
     }
 }
 
-/// Turns CSV bytes into text the way Excel users produce them: UTF-8 (BOM or not), UTF-16
-/// with a BOM ("Unicode text"), or Windows-1251 (Russian Excel's "CSV (разделители — запятые)").
-pub(crate) fn decode_text(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
-        return String::from_utf16_lossy(&units);
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        let units: Vec<u16> = rest.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
-        return String::from_utf16_lossy(&units);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => bytes.iter().map(|&b| cp1251_char(b)).collect(),
-    }
-}
-
-/// Windows-1251 bytes 0x80..=0xBF; 0xC0..=0xFF are А..я in order.
-const CP1251_HIGH: [char; 64] = [
-    'Ђ', 'Ѓ', '‚', 'ѓ', '„', '…', '†', '‡', '€', '‰', 'Љ', '‹', 'Њ', 'Ќ', 'Ћ', 'Џ', //
-    'ђ', '‘', '’', '“', '”', '•', '–', '—', '\u{FFFD}', '™', 'љ', '›', 'њ', 'ќ', 'ћ', 'џ', //
-    '\u{A0}', 'Ў', 'ў', 'Ј', '¤', 'Ґ', '¦', '§', 'Ё', '©', 'Є', '«', '¬', '\u{AD}', '®', 'Ї', //
-    '°', '±', 'І', 'і', 'ґ', 'µ', '¶', '·', 'ё', '№', 'є', '»', 'ј', 'Ѕ', 'ѕ', 'ї',
-];
-
-fn cp1251_char(byte: u8) -> char {
-    match byte {
-        0x00..=0x7F => char::from(byte),
-        0x80..=0xBF => CP1251_HIGH[usize::from(byte - 0x80)],
-        _ => char::from_u32(0x0410 + u32::from(byte - 0xC0)).unwrap_or('\u{FFFD}'),
-    }
-}
-
 pub(crate) fn csv_grid(text: &str, delimiter: u8) -> Result<Grid, Vec<Problem>> {
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    use crate::limits::{CSV_LIMITS, LimitedCsv, count_cells};
+    let mut builder = csv::ReaderBuilder::new();
+    builder.has_headers(false).flexible(true).delimiter(delimiter);
+    let mut reader = LimitedCsv::new(&mut builder, text.as_bytes(), CSV_LIMITS);
+    let mut record = csv::ByteRecord::new();
     let mut rows = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            vec![Problem {
-                sheet: CSV_SHEET.to_string(),
-                row: u32::try_from(index + 1).unwrap_or(u32::MAX),
-                column: String::new(),
-                reason: Reason::new("problem-csv-unreadable").arg("detail", e),
-            }]
-        })?;
-        // Our own export prefixed formula-like text with `'` (see `csv_cell`): read it back as typed.
-        let mut cells: Vec<Value> =
-            record.iter().map(|cell| Value::from_text(crate::csv_cell::unescape_text_cell(cell))).collect();
+    let mut cells_read = 0;
+    let fail = |fault: crate::limits::CsvFault| vec![fault.problem("problem-csv-unreadable")];
+    while reader.read(&mut record).map_err(fail)? {
+        count_cells(&mut cells_read, record.len(), reader.position().line(), &CSV_LIMITS).map_err(fail)?;
+        // The text is UTF-8 and the delimiters ASCII, so every field is UTF-8 too. Our own export
+        // prefixed formula-like text with `'` (see `csv_cell`): read it back as typed.
+        let mut cells: Vec<Value> = record
+            .iter()
+            .map(|f| Value::from_text(crate::csv_cell::unescape_text_cell(&String::from_utf8_lossy(f))))
+            .collect();
         while cells.last().is_some_and(Value::is_empty) {
             cells.pop();
         }

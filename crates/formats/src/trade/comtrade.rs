@@ -144,7 +144,7 @@ enum Row {
 
 /// Reads a Comtrade CSV row by row: records, problems, and notes on rows skipped on purpose.
 pub struct ComtradeReader<R: Read> {
-    csv: csv::Reader<BufReader<R>>,
+    csv: crate::limits::LimitedCsv<BufReader<R>>,
     record: csv::ByteRecord,
     layout: ComtradeLayout,
     index: [Option<usize>; FIELDS],
@@ -163,13 +163,14 @@ impl<R: Read> ComtradeReader<R> {
             let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
             sniff_delimiter(&start[..start.iter().position(|b| *b == b'\n').unwrap_or(start.len())])
         };
-        let mut csv =
-            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(buffered);
+        let mut builder = csv::ReaderBuilder::new();
+        builder.has_headers(false).flexible(true).delimiter(delimiter);
+        let mut csv = crate::limits::LimitedCsv::new(&mut builder, buffered, crate::limits::CSV_LIMITS);
         let mut header = csv::ByteRecord::new();
-        match csv.read_byte_record(&mut header) {
+        match csv.read(&mut header) {
             Ok(true) => {}
             Ok(false) => return Err(file_problem(0, Reason::new("problem-file-empty"))),
-            Err(e) => return Err(file_problem(0, Reason::new("problem-header-unreadable").arg("detail", e))),
+            Err(fault) => return Err(fault.problem("problem-header-unreadable")),
         }
         let names: Vec<String> = header
             .iter()
@@ -388,18 +389,26 @@ impl<R: Read> Iterator for ComtradeReader<R> {
             return None;
         }
         loop {
-            match self.csv.read_byte_record(&mut self.record) {
+            match self.csv.read(&mut self.record) {
                 Ok(false) => return None,
                 Ok(true) if self.record.iter().all(|f| f.trim_ascii().is_empty()) => continue,
-                Ok(true) => match self.parse_row() {
-                    Ok(Row::Record(r)) => return Some(Ok(r)),
-                    Ok(Row::Skip(reason)) => self.skip(reason),
-                    Err(p) => return Some(Err(p)),
-                },
-                Err(e) => {
+                // UN Comtrade writes UTF-8; a record that is not is refused, never read with
+                // U+FFFD in its fields.
+                Ok(true) => {
+                    if let Err(e) = std::str::from_utf8(self.record.as_slice()) {
+                        let byte = self.record.as_slice()[e.valid_up_to()];
+                        let reason = Reason::new("problem-text-utf8-invalid").arg("byte", format!("{byte:02X}"));
+                        return Some(Err(file_problem(u64::from(self.line()), reason)));
+                    }
+                    match self.parse_row() {
+                        Ok(Row::Record(r)) => return Some(Ok(r)),
+                        Ok(Row::Skip(reason)) => self.skip(reason),
+                        Err(p) => return Some(Err(p)),
+                    }
+                }
+                Err(fault) => {
                     self.failed = true;
-                    let line = e.position().map_or(0, |p| p.line());
-                    return Some(Err(file_problem(line, Reason::new("problem-file-unreadable").arg("detail", e))));
+                    return Some(Err(fault.problem("problem-file-unreadable")));
                 }
             }
         }

@@ -370,6 +370,8 @@ fn read_nbrb_json(bytes: &[u8]) -> Result<RateFile, Vec<Problem>> {
         let reason = Reason::new(key).arg("detail", &e);
         vec![problem(JSON_SHEET, e.line(), "", reason)]
     };
+    crate::limits::check_json(bytes, &crate::limits::JSON_LIMITS)
+        .map_err(|reason| vec![problem(JSON_SHEET, 0, "", reason)])?;
     // An array from exrates/rates, one object from exrates/rates/{id}. (Raw numbers cannot go
     // through serde's untagged enums, hence the look at the first character.)
     let list: Vec<NbrbRate> = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {

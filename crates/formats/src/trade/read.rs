@@ -213,7 +213,11 @@ pub fn read_trade_file(
     let head = &head[..n];
     let small = size < SPLIT_AT;
     if small || is_xlsx(&name, head) {
-        let bytes = std::fs::read(path).map_err(io_error(path))?;
+        // A workbook is read whole: held to the size of files read whole.
+        let bytes = match crate::limits::read_file(path).map_err(io_error(path))? {
+            Ok(bytes) => bytes,
+            Err(problem) => return Err(TradeReadError::problems(vec![problem], 0)),
+        };
         let read = read_trade_bytes(&name, &bytes, format);
         progress(size, size);
         return read;
@@ -252,12 +256,27 @@ fn read_template_in_two(
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<TradeRead, TradeReadError> {
     let mut file = BufReader::new(File::open(path).map_err(io_error(path))?);
+    // Neither the header nor the line across the middle is read further than a record may be
+    // long (`CSV_LIMITS`): a file of one 200 MB line is refused here, not read into memory.
+    let limit = crate::limits::CSV_LIMITS.line_bytes;
+    let too_long = |row: u64| {
+        let reason =
+            Reason::new("problem-csv-too-large").arg("limit", "line_bytes").arg("value", limit + 1).arg("max", limit);
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        TradeReadError::problems(vec![Problem { sheet: "csv".into(), row, column: String::new(), reason }], 0)
+    };
     let mut header = Vec::new();
-    file.read_until(b'\n', &mut header).map_err(io_error(path))?;
+    (&mut file).take(limit + 1).read_until(b'\n', &mut header).map_err(io_error(path))?;
+    if header.len() as u64 > limit {
+        return Err(too_long(1));
+    }
     let mut middle = size / 2;
     file.seek(SeekFrom::Start(middle)).map_err(io_error(path))?;
     let mut rest_of_line = Vec::new();
-    middle += file.read_until(b'\n', &mut rest_of_line).map_err(io_error(path))? as u64;
+    middle += (&mut file).take(limit + 1).read_until(b'\n', &mut rest_of_line).map_err(io_error(path))? as u64;
+    if rest_of_line.len() as u64 > limit {
+        return Err(too_long(count_lines(path, size / 2).map_err(io_error(path))? + 1));
+    }
     let open_at = |start: u64, len: u64| -> Result<_, TradeReadError> {
         let mut f = File::open(path).map_err(io_error(path))?;
         f.seek(SeekFrom::Start(start)).map_err(io_error(path))?;

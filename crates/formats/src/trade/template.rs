@@ -38,6 +38,8 @@ use accord_domain::trade::{
 };
 
 use super::number::{NumberError, parse_non_negative};
+use crate::encoding::{RecordText, TextEncoding as Encoding};
+use crate::limits::{CSV_LIMITS, CsvFault, LimitedCsv};
 use crate::{Problem, Reason};
 use columns::Layout;
 pub use columns::TemplateColumn;
@@ -78,13 +80,6 @@ impl ReadReport {
             self.more_problems += 1;
         }
     }
-}
-
-/// Text encodings a template CSV may come in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Utf8,
-    Windows1251,
 }
 
 /// Parses the fields of one row, remembering recent flows and units: these repeat on every
@@ -245,10 +240,11 @@ fn optional_quantity(raw: &[u8]) -> Result<Option<Quantity>, Reason> {
 /// As an iterator it yields every data row as a record or a problem (blank rows are skipped);
 /// [`TemplateCsvReader::read_into`] feeds an aggregator directly and collects the problems.
 pub struct TemplateCsvReader<R: Read> {
-    csv: csv::Reader<BufReader<R>>,
+    csv: LimitedCsv<BufReader<R>>,
     record: csv::ByteRecord,
     layout: Layout,
     parser: RowParser,
+    text: RecordText,
     rows: u64,
     failed: bool,
 }
@@ -257,43 +253,42 @@ impl<R: Read> TemplateCsvReader<R> {
     /// Reads the header. Fails when the file is empty, unreadable, or misses required columns.
     pub fn new(reader: R) -> Result<TemplateCsvReader<R>, Problem> {
         let mut buffered = BufReader::with_capacity(1 << 16, reader);
-        let (delimiter, encoding) = {
+        let delimiter = {
             let start = buffered
                 .fill_buf()
                 .map_err(|e| file_problem(Reason::new("problem-file-unreadable").arg("detail", e)))?;
             let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
             let line_end = start.iter().position(|b| *b == b'\n').unwrap_or(start.len());
-            let line = &start[..line_end];
-            // Only the header is inspected: a file whose header is not UTF-8 came from Excel's
-            // "CSV" on a Russian system, which writes Windows-1251.
-            let encoding = if std::str::from_utf8(line).is_ok() { Encoding::Utf8 } else { Encoding::Windows1251 };
-            (sniff_delimiter(line), encoding)
+            sniff_delimiter(&start[..line_end])
         };
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .buffer_capacity(1 << 16)
-            .from_reader(buffered);
+        let mut builder = csv::ReaderBuilder::new();
+        builder.has_headers(false).flexible(true).delimiter(delimiter);
+        let mut csv = LimitedCsv::new(&mut builder, buffered, CSV_LIMITS);
         let mut record = csv::ByteRecord::new();
         let header = loop {
-            match csv.read_byte_record(&mut record) {
+            match csv.read(&mut record) {
                 Ok(true) if record.iter().all(|f| f.trim_ascii().is_empty()) => continue,
                 Ok(true) => break record.clone(),
                 Ok(false) => return Err(file_problem(Reason::new("problem-file-empty"))),
-                Err(e) => return Err(file_problem(Reason::new("problem-header-unreadable").arg("detail", e))),
+                Err(fault) => return Err(fault.problem("problem-header-unreadable")),
             }
         };
-        let parser = RowParser::new(encoding);
-        let names: Vec<String> = header.iter().map(|cell| parser.text(cell).into_owned()).collect();
         let line = header.position().map_or(1, |p| p.line());
-        let layout = Layout::resolve(&names).map_err(|reason| Problem {
+        let at_header = |reason| Problem {
             sheet: CSV_SHEET.to_string(),
             row: u32::try_from(line).unwrap_or(u32::MAX),
             column: String::new(),
             reason,
-        })?;
-        Ok(TemplateCsvReader { csv, record, layout, parser, rows: 0, failed: false })
+        };
+        // A header that is not ASCII decides the encoding (see `crate::encoding`); an ASCII one
+        // leaves it to the first data row that is not.
+        let bytes = header.as_slice().strip_prefix(b"\xEF\xBB\xBF").unwrap_or(header.as_slice());
+        let encoding = RecordText::decide(bytes).map_err(at_header)?;
+        let text = RecordText::new(encoding);
+        let parser = RowParser::new(text.encoding());
+        let names: Vec<String> = header.iter().map(|cell| parser.text(cell).into_owned()).collect();
+        let layout = Layout::resolve(&names).map_err(at_header)?;
+        Ok(TemplateCsvReader { csv, record, layout, parser, text, rows: 0, failed: false })
     }
 
     /// The column headers as found in the file, in file order.
@@ -317,7 +312,7 @@ impl<R: Read> TemplateCsvReader<R> {
             return None;
         }
         loop {
-            match self.csv.read_byte_record(&mut self.record) {
+            match self.csv.read(&mut self.record) {
                 Ok(false) => return None,
                 Ok(true) => {
                     if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
@@ -326,15 +321,9 @@ impl<R: Read> TemplateCsvReader<R> {
                     self.rows += 1;
                     return Some(Ok(()));
                 }
-                Err(e) => {
+                Err(fault) => {
                     self.failed = true;
-                    let line = e.position().map_or(0, |p| p.line());
-                    return Some(Err(Problem {
-                        sheet: CSV_SHEET.to_string(),
-                        row: u32::try_from(line).unwrap_or(u32::MAX),
-                        column: String::new(),
-                        reason: Reason::new("problem-file-unreadable").arg("detail", e),
-                    }));
+                    return Some(Err(fault_problem(fault)));
                 }
             }
         }
@@ -345,6 +334,10 @@ impl<R: Read> TemplateCsvReader<R> {
     }
 
     fn parse_current(&mut self) -> Result<TradeRecord, Problem> {
+        if let Err(reason) = self.text.check(self.record.as_slice()) {
+            return Err(Problem { sheet: CSV_SHEET.to_string(), row: self.line(), column: String::new(), reason });
+        }
+        self.parser.encoding = self.text.encoding();
         let (record, layout) = (&self.record, &self.layout);
         let field = |c: TemplateColumn| layout.index(c).and_then(|i| record.get(i)).unwrap_or(b"");
         match self.parser.parse(field) {
@@ -434,6 +427,10 @@ pub fn read_template_csv(bytes: &[u8]) -> Result<Vec<TradeRecord>, Vec<Problem>>
         }
     }
     if problems.is_empty() { Ok(records) } else { Err(problems) }
+}
+
+fn fault_problem(fault: CsvFault) -> Problem {
+    fault.problem("problem-file-unreadable")
 }
 
 fn file_problem(reason: Reason) -> Problem {
