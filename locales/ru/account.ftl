@@ -19,3 +19,10 @@ account-token-create = Создать токен
 account-token-once = Скопируйте токен сейчас: он показывается один раз.
 account-rule-no-account = У оператора экземпляра нет своей учётной записи: укажите пользователя через --as.
 account-rule-user-disabled = Учётная запись { $login } отключена.
+# Sign-in protection, demo accounts, token expiry (issue 15)
+sign-in-demo-refused = Демо-учётные записи с опубликованными паролями работают только на сервере, запущенном в демо-режиме (accord serve --demo). Попросите администратора задать вам пароль.
+token-expiry-invalid = Срок действия токена: число дней (например, 90d), часов (12h) или недель (2w), не более { $max } дней; пусто — бессрочно.
+field-expires = Действует до
+account-token-expired = истёк
+account-token-no-expiry = бессрочно
+account-token-days = { $days } дн.

@@ -31,6 +31,10 @@ pub enum Error {
     /// A rule of the domain refused the change.
     #[error("{0}")]
     Refused(Rule),
+    /// Too many failed attempts lately (signing in, one's own password): try again after
+    /// `retry_after_secs` seconds. Nothing was checked.
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
     /// Something broke that the actor cannot fix (the database, stored data).
     #[error("internal error: {0}")]
     Internal(String),
@@ -115,7 +119,7 @@ impl Error {
         match self {
             Error::Invalid(_) | Error::InvalidFile(_) | Error::NotFound { .. } => true,
             Error::Refused(rule) => rule.kind == RuleKind::Input,
-            Error::Forbidden(_) | Error::Stale { .. } | Error::Internal(_) => false,
+            Error::Forbidden(_) | Error::Stale { .. } | Error::TooManyAttempts { .. } | Error::Internal(_) => false,
         }
     }
 }

@@ -49,11 +49,27 @@ use accord_store::Store;
 #[derive(Clone)]
 pub struct App {
     store: Store,
+    /// The sign-in throttle's state, shared by the clones of one App (one per server).
+    guard: std::sync::Arc<account::SignInGuard>,
+    /// Whether the demo accounts' published passwords are accepted (a server run with `--demo`
+    /// on a store holding the demo).
+    demo_accounts: bool,
 }
 
 impl App {
     pub fn new(store: Store) -> App {
-        App { store }
+        App { store, guard: Default::default(), demo_accounts: false }
+    }
+
+    /// The same application with the demo accounts' published passwords accepted or not.
+    pub fn with_demo_accounts(mut self, accepted: bool) -> App {
+        self.demo_accounts = accepted;
+        self
+    }
+
+    /// Whether the demo accounts' published passwords are accepted.
+    pub fn demo_accounts(&self) -> bool {
+        self.demo_accounts
     }
 
     /// The store, for the reads that every signed-in role may make (lists, pages, figures).

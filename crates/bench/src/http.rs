@@ -41,7 +41,10 @@ pub(crate) async fn run_to_end(mut cmd: Command) -> Result<String> {
 pub(crate) async fn start(accord: &Path, data: &Path, database: Option<&str>) -> Result<(Server, Duration)> {
     let started = Instant::now();
     let mut cmd = command(accord, data, database);
-    cmd.args(["serve", "--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::null()).kill_on_drop(true);
+    cmd.args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
     let mut child = cmd.spawn().map_err(|e| BenchError::failed(format!("cannot start the server: {e}")))?;
     let stdout = child.stdout.take().ok_or_else(|| BenchError::failed("no server stdout"))?;
     let mut lines = BufReader::new(stdout).lines();

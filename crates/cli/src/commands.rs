@@ -141,11 +141,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     migrate(&store, cli.quiet).await?;
     let tr = translator(&cli);
     let result = match cli.command {
-        Command::Serve { addr, demo } => serve(store.clone(), &addr, demo).await,
+        Command::Serve { addr, demo, trust_proxy } => serve(store.clone(), &addr, demo, trust_proxy).await,
         Command::Demo { force, scale } => {
             let started = std::time::Instant::now();
             let summary = accord_demo::load(&store, force).await.map_err(|e| match e {
-                accord_demo::DemoError::NotEmpty => CliError::input(e.to_string()),
+                accord_demo::DemoError::NotEmpty | accord_demo::DemoError::RealAccounts { .. } => {
+                    CliError::input(e.to_string())
+                }
                 accord_demo::DemoError::App(app) => app.into(),
             })?;
             println!(
@@ -424,10 +426,13 @@ async fn user(app: &App, actor: &Actor, command: &UserCommand) -> Result<(), Cli
             println!("password changed for {}; their sessions have ended", user.login);
             Ok(())
         }
-        UserCommand::Token { login, label } => {
-            let input = accord_app::account::TokenInput { label: label.clone() };
+        UserCommand::Token { login, label, expires } => {
+            let input = accord_app::account::TokenInput { label: label.clone(), expires: expires.clone() };
             let token = app.token_create(actor, Some(login), &input).await?;
             println!("{}", token.secret);
+            if let Some(at) = token.expires_at {
+                eprintln!("expires {}", at.format("%Y-%m-%d %H:%M UTC"));
+            }
             Ok(())
         }
         UserCommand::Disable { login } => {
@@ -438,13 +443,17 @@ async fn user(app: &App, actor: &Actor, command: &UserCommand) -> Result<(), Cli
     }
 }
 
-async fn serve(store: Store, addr: &str, demo: bool) -> Result<(), CliError> {
+async fn serve(store: Store, addr: &str, demo: bool, trust_proxy: bool) -> Result<(), CliError> {
     let started = std::time::Instant::now();
     if demo && store.is_empty().await? {
         accord_demo::load(&store, false).await.map_err(|e| CliError::other(e.to_string()))?;
         eprintln!("loaded the demonstration data");
     }
-    let state = AppState::new(store.clone()).await.map_err(|e| CliError::other(format!("server: {e}")))?;
+    let options = accord_web::ServeOptions { demo, trust_proxy };
+    let state = AppState::new(store.clone(), options).await.map_err(|e| CliError::other(format!("server: {e}")))?;
+    if demo && !state.is_demo() {
+        eprintln!("this store does not hold the demo data: --demo ignored, the demo accounts stay refused");
+    }
     let listener =
         tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::input(format!("--addr {addr}: {e}")))?;
     let local = listener.local_addr().map_err(|e| CliError::other(e.to_string()))?;

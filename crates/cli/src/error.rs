@@ -41,6 +41,9 @@ impl CliError {
                 if text == rule.key { rule.to_string() } else { text }
             }
             Error::Stale { .. } => tr.ta("error-conflict", &[]),
+            Error::TooManyAttempts { retry_after_secs } => {
+                tr.ta("error-too-many-attempts", &[("seconds", retry_after_secs.to_string())])
+            }
             Error::Internal(detail) => detail.clone(),
         };
         CliError { code, message }

@@ -51,9 +51,14 @@ pub enum Command {
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, env = "ACCORD_ADDR", default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Load the demonstration data first if the store is empty, and print the demo logins.
+        /// Run the demo: load the demonstration data first if the store is empty, accept the
+        /// demo accounts' published passwords (only on a store that holds the demo) and print them.
         #[arg(long)]
         demo: bool,
+        /// A reverse proxy in front sets X-Forwarded-For: throttle sign-ins by the address it
+        /// names, not the proxy's.
+        #[arg(long, env = "ACCORD_TRUST_PROXY")]
+        trust_proxy: bool,
     },
     /// Apply pending migrations and print what was applied.
     Migrate,
@@ -77,7 +82,8 @@ pub enum Command {
     User(UserCommand),
     /// Load the demonstration data into an empty store.
     Demo {
-        /// Add the demo data to a store that already holds data (only what is missing).
+        /// Add the demo data to a store that already holds data (only what is missing; never the
+        /// demo accounts to a store with accounts of its own).
         #[arg(long)]
         force: bool,
         /// Then add N generated measures (with indicators, quarterly actuals and some history)
@@ -283,6 +289,10 @@ pub enum UserCommand {
         login: String,
         #[arg(long)]
         label: Option<String>,
+        /// How long the token lives, e.g. 90d, 12h, 2w (at most 3650 days); without it, until
+        /// revoked (or until the user's password changes).
+        #[arg(long, value_name = "LIFETIME")]
+        expires: Option<String>,
     },
     /// Disable a user: sign-in, sessions and tokens stop working.
     Disable { login: String },

@@ -20,9 +20,10 @@ use accord_store::{Store, StoreError};
 /// The instance fact that marks a store holding the demo.
 pub const META_KEY: &str = accord_app::instance::DEMO_META_KEY;
 
-/// The password of a demo user, printed for people trying accord out.
+/// The password of a demo user, printed for people trying accord out. Accepted only by a
+/// server that runs the demo (`accord serve --demo`).
 pub fn demo_password(login: &str) -> String {
-    format!("{login}-demo")
+    accord_domain::directory::sign_in::demo_password(login)
 }
 
 /// A demo login with its role, for printing.
@@ -41,6 +42,10 @@ pub fn demo_logins() -> Vec<DemoLogin> {
 pub enum DemoError {
     #[error("the store already holds data; use --force to add the demo data anyway")]
     NotEmpty,
+    #[error(
+        "the store has accounts of its own (e.g. {login}): the demo, whose accounts have published passwords, is not added to it"
+    )]
+    RealAccounts { login: String },
     #[error(transparent)]
     App(#[from] accord_app::Error),
 }
@@ -66,10 +71,20 @@ pub struct DemoSummary {
 }
 
 /// Loads the demo directory. Refuses a store with data unless `force`; with `force` adds
-/// only what is missing, so it can be run again safely.
+/// only what is missing, so it can be run again safely. Never goes into a store that has
+/// accounts other than the demo's (the demo's accounts have published passwords, and the demo
+/// acts through them): refused whole, nothing written.
 pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> {
     if !force && !store.is_empty().await? {
         return Err(DemoError::NotEmpty);
+    }
+    if let Some(real) = store
+        .user_list()
+        .await?
+        .into_iter()
+        .find(|u| !accord_domain::directory::sign_in::DEMO_LOGINS.contains(&u.login.as_str()))
+    {
+        return Err(DemoError::RealAccounts { login: real.login.to_string() });
     }
     let app = App::new(store.clone());
     let operator = Actor::operator();
@@ -89,4 +104,19 @@ pub async fn load(store: &Store, force: bool) -> Result<DemoSummary, DemoError> 
     summary.machines = fleet::load(store).await?;
     app.seeder(&operator)?.fact(META_KEY, "1").await?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_domain::directory::sign_in::DEMO_LOGINS;
+
+    #[test]
+    fn every_demo_account_is_one_the_server_knows_as_the_demo_s() {
+        for (login, ..) in crate::directory::USERS {
+            assert!(DEMO_LOGINS.contains(login), "{login}");
+        }
+        for login in [crate::fleet::TECHNICIAN, crate::fleet::OWNER_USER] {
+            assert!(DEMO_LOGINS.contains(&login), "{login}");
+        }
+    }
 }

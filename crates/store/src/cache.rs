@@ -112,6 +112,7 @@ pub(crate) struct CachedSession {
 pub(crate) struct CachedToken {
     pub token_id: String,
     pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
     pub user: UserAccount,
 }
 

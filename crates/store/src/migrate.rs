@@ -56,6 +56,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(17, "0017_amendment_kinds"),
     common!(18, "0018_review_versions"),
     common!(19, "0019_fleet_regime_versions"),
+    common!(20, "0020_token_expiry"),
 ];
 
 /// A migration that `migrate` applied.

@@ -31,6 +31,15 @@ pub struct TokenInfo {
     pub label: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// When the token stops working; `None`: when revoked.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl TokenInfo {
+    /// Whether the token had expired at `now` (it is refused, but still listed until revoked).
+    pub fn is_expired(&self, now: &DateTime<Utc>) -> bool {
+        self.expires_at.is_some_and(|at| at <= *now)
+    }
 }
 
 impl Store {
@@ -96,59 +105,71 @@ impl Store {
         token_hash: &str,
     ) -> Result<String> {
         let mut w = self.begin_write(author).await?;
-        let id = self.token_create_in(&mut w, user, label, token_hash).await?;
+        let id = self.token_create_in(&mut w, user, label, token_hash, None).await?;
         w.commit().await?;
         Ok(id)
     }
 
-    /// Stores a new API token's hash in the caller's transaction; returns the token's id.
+    /// Stores a new API token's hash in the caller's transaction, with the moment it expires
+    /// (`None`: when revoked); returns the token's id.
     pub async fn token_create_in(
         &self,
         w: &mut WriteTx<'_>,
         user: UserId,
         label: Option<&str>,
         token_hash: &str,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<String> {
         let id = new_uuid().to_string();
-        sqlx::query("INSERT INTO api_tokens (id, user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(user.to_string())
-            .bind(label)
-            .bind(token_hash)
-            .bind(w.now_text())
-            .execute(&mut *w.tx)
-            .await?;
-        let after = serde_json::json!({ "user_id": user, "label": label });
+        let expires = expires_at.map(timestamp_text);
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, label, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(user.to_string())
+        .bind(label)
+        .bind(token_hash)
+        .bind(w.now_text())
+        .bind(&expires)
+        .execute(&mut *w.tx)
+        .await?;
+        let after = serde_json::json!({ "user_id": user, "label": label, "expires_at": expires });
         w.audit(accord_domain::audit::Change::create("api_token", &id, &after)).await?;
         Ok(id)
     }
 
-    /// The user a live token belongs to; notes when the token was last used.
+    /// The user a live token belongs to (not revoked, not expired, its user not disabled);
+    /// notes when the token was last used.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<UserAccount>> {
         let head = self.head().await?;
+        let now = Utc::now();
         let (read_at, mut token, mut changed) = match self.cache.tokens.get(token_hash, head) {
             Some((read_at, token)) => (read_at, token, false),
             None => {
                 let row = sqlx::query(
                     "SELECT u.id, u.login, u.display_name, u.role, u.side, u.organisation_id, u.locale, u.disabled, u.version, t.id AS token_id, \
-                     t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+                     t.last_used_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
                 )
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
                 let last_used: Option<String> = row.try_get("last_used_at")?;
+                let expires: Option<String> = row.try_get("expires_at")?;
                 let token = CachedToken {
                     token_id: row.try_get("token_id")?,
                     last_used_at: last_used.as_deref().map(parse_time).transpose()?,
+                    expires_at: expires.as_deref().map(parse_time).transpose()?,
                     user: crate::directory::user_from_row_pub(&row)?,
                 };
                 (std::time::Instant::now(), token, true)
             }
         };
+        if token.expires_at.is_some_and(|at| at <= now) {
+            return Ok(None);
+        }
         // "Last used" to the minute is enough; writing on every request would queue every API
         // call behind SQLite's single writer.
-        let now = Utc::now();
         if token.last_used_at.is_none_or(|at| now - at > Duration::seconds(60)) {
             sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
                 .bind(timestamp_text(now))
@@ -167,7 +188,7 @@ impl Store {
 
     pub async fn token_list(&self, user: UserId) -> Result<Vec<TokenInfo>> {
         let rows = sqlx::query(
-            "SELECT id, label, created_at, last_used_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at",
+            "SELECT id, label, created_at, last_used_at, expires_at FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at",
         )
         .bind(user.to_string())
         .fetch_all(&self.pool)
@@ -175,11 +196,13 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let last: Option<String> = row.try_get("last_used_at")?;
+                let expires: Option<String> = row.try_get("expires_at")?;
                 Ok(TokenInfo {
                     id: row.try_get("id")?,
                     label: row.try_get("label")?,
                     created_at: parse_time(&row.try_get::<String, _>("created_at")?)?,
                     last_used_at: last.as_deref().map(parse_time).transpose()?,
+                    expires_at: expires.as_deref().map(parse_time).transpose()?,
                 })
             })
             .collect()

@@ -4,7 +4,8 @@
 
 use crate::AppState;
 use crate::auth::{
-    LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_HOURS, cookie, is_secure, new_secret, set_cookie,
+    LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_HOURS, client_address, cookie, is_secure, new_secret,
+    safe_redirect, set_cookie,
 };
 use crate::ctx::{CsrfForm, Ctx, Lang, constant_time_eq};
 use crate::error::AppError;
@@ -20,7 +21,6 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use std::time::Instant;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,12 +48,8 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths: an open redirect would let a link send users anywhere.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
-        _ => "/".to_string(),
-    }
+    safe_redirect(next)
 }
 
 async fn login_form(
@@ -104,8 +100,7 @@ async fn login(
         return Err(AppError::Csrf);
     }
     let login = input.login.trim().to_ascii_lowercase();
-    let keys = [format!("login:{login}"), format!("ip:{}", peer.ip())];
-    let now = Instant::now();
+    let address = client_address(&headers, peer.ip(), state.trusts_proxy()).to_string();
     let retry = |error: String| LoginPage {
         chrome: Chrome::public(tr, state.is_demo(), tr.t("sign-in-title")),
         csrf: input.csrf.clone(),
@@ -113,17 +108,25 @@ async fn login(
         next: safe_next(input.next.as_deref()),
         error: Some(error),
     };
-    if let Err(AppError::TooManyAttempts { wait_secs }) = state.throttle().check(&keys, now) {
-        let message = tr.ta("error-too-many-attempts", &[("seconds", wait_secs.to_string())]);
-        return render_status(StatusCode::TOO_MANY_REQUESTS, &retry(message));
-    }
     let ttl = chrono::Duration::hours(SESSION_TTL_HOURS);
-    let Some(signed) = state.app().sign_in(&login, &input.password, ttl).await? else {
-        state.throttle().failed(&keys, now);
-        tracing::info!(login = %login, "failed sign-in");
-        return render_status(StatusCode::UNAUTHORIZED, &retry(tr.t("sign-in-failed")));
+    let signed = match state.app().sign_in_from(&login, &input.password, Some(&address), ttl).await {
+        Ok(Some(signed)) => signed,
+        Ok(None) => {
+            tracing::info!(login = %login, address = %address, "failed sign-in");
+            return render_status(StatusCode::UNAUTHORIZED, &retry(tr.t("sign-in-failed")));
+        }
+        Err(accord_app::Error::TooManyAttempts { retry_after_secs }) => {
+            tracing::info!(login = %login, address = %address, "sign-in throttled");
+            let message = tr.ta("error-too-many-attempts", &[("seconds", retry_after_secs.to_string())]);
+            let mut response = render_status(StatusCode::TOO_MANY_REQUESTS, &retry(message))?;
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+            return Ok(response);
+        }
+        Err(accord_app::Error::Forbidden(rule)) => {
+            return render_status(StatusCode::FORBIDDEN, &retry(tr.ta(&rule.key, &rule.args)));
+        }
+        Err(other) => return Err(other.into()),
     };
-    state.throttle().succeeded(&keys[0]);
     let secure = is_secure(&headers);
     let mut response = Redirect::to(&safe_next(input.next.as_deref())).into_response();
     let session = set_cookie(SESSION_COOKIE, &signed.token, Some(SESSION_TTL_HOURS * 3600), true, secure);
@@ -170,6 +173,7 @@ struct AccountPage {
     new_token: Option<String>,
     password_errors: FormErrors,
     tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 async fn account_page(
@@ -186,6 +190,7 @@ async fn account_page(
         new_token,
         password_errors,
         tz: crate::layout::user_tz(&ctx.user),
+        now: chrono::Utc::now(),
         chrome,
     })
 }

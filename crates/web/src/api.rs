@@ -168,7 +168,7 @@ async fn update_me(
 }
 
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "system", request_body = PasswordChange,
-    responses((status = 204), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)), security(("bearer" = [])))]
 async fn change_my_password(
     State(state): State<AppState>,
     api: ApiUser,
@@ -184,6 +184,8 @@ pub struct TokenDto {
     pub label: Option<String>,
     pub created_at: String,
     pub last_used_at: Option<String>,
+    /// When the token stops working; absent: when revoked.
+    pub expires_at: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "system", responses((status = 200, body = [TokenDto])), security(("bearer" = [])))]
@@ -197,6 +199,7 @@ async fn my_tokens(State(state): State<AppState>, api: ApiUser) -> Result<Json<V
                 label: t.label,
                 created_at: timestamp_text(t.created_at),
                 last_used_at: t.last_used_at.map(timestamp_text),
+                expires_at: t.expires_at.map(timestamp_text),
             })
             .collect(),
     ))
@@ -206,6 +209,9 @@ async fn my_tokens(State(state): State<AppState>, api: ApiUser) -> Result<Json<V
 pub struct NewToken {
     /// Shown once; only its hash is kept.
     pub token: String,
+    pub id: String,
+    /// When the token stops working; absent: when revoked.
+    pub expires_at: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "system", request_body = TokenInput,
@@ -216,7 +222,8 @@ async fn create_my_token(
     Json(input): Json<TokenInput>,
 ) -> Result<(StatusCode, Json<NewToken>), AppError> {
     let token = state.app().token_create(&api.actor(), None, &input).await?;
-    Ok((StatusCode::CREATED, Json(NewToken { token: token.secret })))
+    let expires_at = token.expires_at.map(timestamp_text);
+    Ok((StatusCode::CREATED, Json(NewToken { token: token.secret, id: token.id, expires_at })))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "system", params(("id" = String, Path)),

@@ -1,14 +1,12 @@
-//! HTTP's part of signing in: cookies and the sign-in throttle. Passwords and secrets are the
+//! HTTP's part of signing in: cookies, the client's address for the throttle, and where a
+//! redirect may go. Passwords and secrets are the
 //! application layer's (`accord_app::account`); the secret helpers are re-exported for the
 //! session cookie and the sign-in form's CSRF cookie.
 
 pub use accord_app::account::{new_secret, secret_hash};
 
-use crate::error::AppError;
 use axum::http::HeaderMap;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::IpAddr;
 
 pub const SESSION_COOKIE: &str = "accord_session";
 pub const PRE_SESSION_COOKIE: &str = "accord_presession";
@@ -48,61 +46,54 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, http_only: bool
     out
 }
 
-/// Slows down repeated failed sign-ins per login and per client address: after a few free
-/// attempts each further failure doubles the wait, up to a quarter of an hour.
-#[derive(Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+/// The client's address for the sign-in throttle: the connection's, or, when the operator
+/// says a reverse proxy is trusted (`--trust-proxy`), the last address in `X-Forwarded-For`
+/// (the one that proxy saw; what a client writes in front of it is ignored).
+pub fn client_address(headers: &HeaderMap, peer: IpAddr, trust_proxy: bool) -> IpAddr {
+    if !trust_proxy {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        .unwrap_or(peer)
 }
 
-const FREE_ATTEMPTS: u32 = 5;
-const MAX_WAIT: Duration = Duration::from_secs(15 * 60);
+/// Where to send a browser after signing in (or any redirect whose target a user supplied):
+/// only a path of this site. It must be visible ASCII (so no raw space or CR/LF) starting with
+/// one `/`, and neither it nor its percent-decoded form may hold `//`, `\` or a control
+/// character (`%09`, `%0d%0a`); anything else gives `/`.
+pub fn safe_redirect(next: Option<&str>) -> String {
+    let Some(next) = next else { return "/".to_string() };
+    let decoded = percent_decoded(next);
+    let clean =
+        |s: &str| s.starts_with('/') && !s.contains("//") && !s.contains('\\') && !s.chars().any(char::is_control);
+    let visible = next.bytes().all(|b| b.is_ascii_graphic());
+    if next.len() <= 2000 && visible && clean(next) && clean(&decoded) { next.to_string() } else { "/".to_string() }
+}
 
-impl Throttle {
-    fn wait_for(failures: u32) -> Duration {
-        if failures < FREE_ATTEMPTS {
-            return Duration::ZERO;
+/// `%XX` sequences decoded to bytes (kept as they are when malformed), lossily as text.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b)))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
-        let exponent = (failures - FREE_ATTEMPTS).min(10);
-        Duration::from_secs(1 << exponent).min(MAX_WAIT)
+        out.push(bytes[i]);
+        i += 1;
     }
-
-    /// `Err` with the seconds to wait when any of the keys is still cooling down.
-    pub fn check(&self, keys: &[String], now: Instant) -> Result<(), AppError> {
-        let map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for key in keys {
-            if let Some((failures, last)) = map.get(key) {
-                let until = *last + Self::wait_for(*failures);
-                if until > now {
-                    let wait_secs = (until - now).as_secs().max(1);
-                    return Err(AppError::TooManyAttempts { wait_secs });
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub fn failed(&self, keys: &[String], now: Instant) {
-        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() > 100_000 {
-            // Forget the oldest half rather than grow without bound under a spray attack.
-            let mut entries: Vec<_> = map.iter().map(|(k, (_, t))| (k.clone(), *t)).collect();
-            entries.sort_by_key(|(_, t)| *t);
-            for (k, _) in entries.into_iter().take(50_000) {
-                map.remove(&k);
-            }
-        }
-        for key in keys {
-            let entry = map.entry(key.clone()).or_insert((0, now));
-            entry.0 += 1;
-            entry.1 = now;
-        }
-    }
-
-    pub fn succeeded(&self, login_key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.remove(login_key);
-    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -110,24 +101,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn throttle_waits_longer_after_each_failure() {
-        let throttle = Throttle::default();
-        let keys = vec!["login:a".to_string(), "ip:1".to_string()];
-        let t0 = Instant::now();
-        for _ in 0..FREE_ATTEMPTS - 1 {
-            throttle.failed(&keys, t0);
+    fn redirects_go_only_to_paths_of_this_site() {
+        for good in ["/", "/plan", "/plan/measures?q=1&page=2", "/account#tokens", "/measures/%D0%90"] {
+            assert_eq!(safe_redirect(Some(good)), good, "{good}");
         }
-        assert!(throttle.check(&keys, t0).is_ok());
-        throttle.failed(&keys, t0);
-        assert!(matches!(throttle.check(&keys, t0), Err(AppError::TooManyAttempts { wait_secs: 1 })));
-        throttle.failed(&keys, t0);
-        assert!(matches!(throttle.check(&keys, t0), Err(AppError::TooManyAttempts { wait_secs: 2 })));
-        assert!(throttle.check(&keys, t0 + Duration::from_secs(3)).is_ok());
-        // Another address for another login is not slowed down.
-        assert!(throttle.check(&["login:b".to_string(), "ip:2".to_string()], t0).is_ok());
-        throttle.succeeded("login:a");
-        assert!(throttle.check(&["login:a".to_string()], t0).is_ok());
-        assert_eq!(Throttle::wait_for(100), MAX_WAIT);
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "\\evil.example",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/%0d%0aSet-Cookie:%20x=1",
+            "/\r\nLocation: x",
+            "/%2f/evil.example",
+            "/%5cevil.example",
+            "https://evil.example",
+            "evil.example",
+            "/a b",
+            "/плана",
+            "/x%00",
+            "",
+        ] {
+            assert_eq!(safe_redirect(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_redirect(None), "/");
+        assert_eq!(safe_redirect(Some(&format!("/{}", "a".repeat(3000)))), "/");
+    }
+
+    #[test]
+    fn the_client_address_comes_from_the_proxy_only_when_trusted() {
+        let peer: IpAddr = "10.0.0.5".parse().expect("ip");
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "1.2.3.4, 203.0.113.7".parse().expect("header"));
+        assert_eq!(client_address(&headers, peer, false), peer);
+        assert_eq!(client_address(&headers, peer, true), "203.0.113.7".parse::<IpAddr>().expect("ip"));
+        headers.insert("x-forwarded-for", "not an address".parse().expect("header"));
+        assert_eq!(client_address(&headers, peer, true), peer);
+        assert_eq!(client_address(&HeaderMap::new(), peer, true), peer);
     }
 
     #[test]

@@ -24,8 +24,6 @@ pub enum AppError {
     SignInRequired { next: String },
     #[error("CSRF token missing or wrong")]
     Csrf,
-    #[error("too many failed sign-ins; wait {wait_secs} s")]
-    TooManyAttempts { wait_secs: u64 },
     #[error("not found")]
     NotFound,
     #[error("bad request: {0}")]
@@ -82,6 +80,8 @@ pub struct ErrorInfo {
     pub fields: Vec<(&'static str, String)>,
     /// Every problem of a refused file, with its sheet, row and column.
     pub problems: Vec<accord_formats::Problem>,
+    /// Seconds before trying again (a 429's `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ErrorInfo {
@@ -94,6 +94,7 @@ impl ErrorInfo {
             field: None,
             fields: Vec::new(),
             problems: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -132,8 +133,17 @@ fn app_info(error: &accord_app::Error) -> ErrorInfo {
             RuleKind::State => rule_info(StatusCode::CONFLICT, rule),
             RuleKind::Input => rule_info(StatusCode::UNPROCESSABLE_ENTITY, rule),
         },
+        Error::TooManyAttempts { retry_after_secs } => too_many(*retry_after_secs),
         Error::Internal(_) => ErrorInfo::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal"),
     }
+}
+
+/// 429 with the seconds to wait (also sent as `Retry-After`).
+fn too_many(seconds: u64) -> ErrorInfo {
+    let mut info = ErrorInfo::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "error-too-many-attempts");
+    info.args.push(("seconds", seconds.to_string()));
+    info.retry_after = Some(seconds);
+    info
 }
 
 impl AppError {
@@ -188,12 +198,6 @@ impl AppError {
                 ErrorInfo::new(StatusCode::UNAUTHORIZED, "unauthorized", "error-unauthorized")
             }
             AppError::Csrf => ErrorInfo::new(StatusCode::FORBIDDEN, "csrf", "error-csrf"),
-            AppError::TooManyAttempts { wait_secs } => {
-                let mut info =
-                    ErrorInfo::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "error-too-many-attempts");
-                info.args.push(("seconds", wait_secs.to_string()));
-                info
-            }
             AppError::BadRequest(key) => ErrorInfo::new(StatusCode::BAD_REQUEST, "bad_request", key),
             AppError::Store(_) | AppError::Internal(_) => {
                 ErrorInfo::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "error-internal")
@@ -213,6 +217,9 @@ impl IntoResponse for AppError {
             tracing::error!(error = %self, "request failed");
         }
         let mut response = (info.status, self.to_string()).into_response();
+        if let Some(seconds) = info.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(info);
         response
     }

@@ -30,7 +30,6 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -41,6 +40,17 @@ use tower_http::trace::TraceLayer;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// How the operator starts the server (`accord serve` flags).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeOptions {
+    /// `--demo`: the demo accounts may sign in (when the store holds the demo), `/login` shows
+    /// them, pages carry the demo banner.
+    pub demo: bool,
+    /// `--trust-proxy`: the client's address is the last one in `X-Forwarded-For` (set by the
+    /// reverse proxy in front), not the connection's.
+    pub trust_proxy: bool,
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -49,18 +59,21 @@ pub struct AppState {
 
 struct Inner {
     app: accord_app::App,
-    throttle: auth::Throttle,
-    demo: AtomicBool,
+    demo: bool,
+    trust_proxy: bool,
 }
 
 impl AppState {
-    pub async fn new(store: Store) -> Result<AppState, AppError> {
-        let demo = store.meta(accord_app::instance::DEMO_META_KEY).await?.is_some();
+    /// The server's state. Demo mode needs both the operator's `--demo` and a store that holds
+    /// the demo (the instance fact `accord_app::instance::DEMO_META_KEY`).
+    pub async fn new(store: Store, options: ServeOptions) -> Result<AppState, AppError> {
+        let holds_demo = store.meta(accord_app::instance::DEMO_META_KEY).await?.is_some();
+        let demo = options.demo && holds_demo;
         Ok(AppState {
             inner: Arc::new(Inner {
-                app: accord_app::App::new(store),
-                throttle: auth::Throttle::default(),
-                demo: AtomicBool::new(demo),
+                app: accord_app::App::new(store).with_demo_accounts(demo),
+                demo,
+                trust_proxy: options.trust_proxy,
             }),
         })
     }
@@ -71,14 +84,13 @@ impl AppState {
     pub fn store(&self) -> &Store {
         self.inner.app.store()
     }
-    pub fn throttle(&self) -> &auth::Throttle {
-        &self.inner.throttle
-    }
+    /// Whether the server runs the demo (see [`AppState::new`]).
     pub fn is_demo(&self) -> bool {
-        self.inner.demo.load(Ordering::Relaxed)
+        self.inner.demo
     }
-    pub fn set_demo(&self) {
-        self.inner.demo.store(true, Ordering::Relaxed);
+    /// Whether `X-Forwarded-For` is believed (`--trust-proxy`).
+    pub fn trusts_proxy(&self) -> bool {
+        self.inner.trust_proxy
     }
 }
 

@@ -86,6 +86,9 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         if info.status == axum::http::StatusCode::UNAUTHORIZED {
             out.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if let Some(seconds) = info.retry_after {
+            out.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+        }
         return out;
     }
     let user = match session {
@@ -100,7 +103,11 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
         tr.t(&format!("error-title-{}", title_key(info.status.as_u16()))),
         message,
     );
-    (info.status, page.render_html()).into_response()
+    let mut out = (info.status, page.render_html()).into_response();
+    if let Some(seconds) = info.retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+    }
+    out
 }
 
 fn title_key(status: u16) -> &'static str {
@@ -141,7 +148,7 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_handler_becomes_a_500_page_and_the_app_keeps_serving() {
         let Some(test) = TestStore::new(TestBackend::Sqlite).await else { return };
-        let state = AppState::new(test.store.clone()).await.expect("state");
+        let state = AppState::new(test.store.clone(), crate::ServeOptions::default()).await.expect("state");
         let routes =
             Router::new().route("/boom", get(boom)).route("/fine", get(|| async { "fine" })).with_state(state.clone());
         let app = with_layers(routes, state);

@@ -2,6 +2,7 @@
 
 use super::own_account;
 use super::secrets::{MIN_PASSWORD_CHARS, hash_password, verify_password};
+use super::sessions::login_key;
 use crate::{Actor, App, Error, Result, Rule};
 use accord_domain::directory::{Action, Locale, UserAccount, authorize};
 use accord_domain::validation::{Invalid, Reason};
@@ -25,10 +26,14 @@ pub struct LocaleInput {
 }
 
 impl App {
-    /// Changes the actor's own password; every session of theirs ends with it.
+    /// Changes the actor's own password; every session of theirs ends with it and every API
+    /// token of theirs is revoked. Wrong current passwords count against the login like failed
+    /// sign-ins (a stolen token cannot guess the password faster than the sign-in form).
     pub async fn own_password_change(&self, actor: &Actor, input: &PasswordChange) -> Result<()> {
         let account = own_account(actor)?;
         authorize(&actor.role(), Action::ManageAccount { own: true })?;
+        let key = login_key(account.login.as_str());
+        self.guard.admit(&key, None)?;
         let (current, hash) =
             self.store.user_credentials(account.login.as_str()).await?.ok_or(Error::not_found("user"))?;
         if !verify_password(input.current.clone(), hash).await {
@@ -36,6 +41,7 @@ impl App {
                 Rule::input("password_current_wrong", "password-current-wrong").field("current"),
             ));
         }
+        self.guard.succeeded(&key, None);
         if input.new_password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(Invalid::one("new_password", Reason::TooShort).into());
         }

@@ -7,26 +7,51 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
+/// The most password hashes (argon2id, 19 MiB each) computed at once in this process; more
+/// wait their turn, so that a burst of sign-ins cannot take every core and much memory.
+pub const HASHING_AT_ONCE: usize = 2;
+
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(HASHING_AT_ONCE));
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The most password hashes that ran at the same moment in this process so far (a figure for
+/// measurements and tests).
+pub fn hashing_peak() -> usize {
+    PEAK.load(Ordering::Relaxed)
+}
+
+/// Runs one password hash on a blocking thread, once a permit of [`HASHING`] is free.
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let _permit = HASHING.acquire().await.map_err(|e| Error::internal(format!("password hashing: {e}")))?;
+    let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+    PEAK.fetch_max(now, Ordering::SeqCst);
+    let done = tokio::task::spawn_blocking(work).await;
+    IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    done.map_err(|e| Error::internal(format!("password hashing task: {e}")))
+}
+
 /// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
 pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| Error::internal(format!("password hashing: {e}")))
     })
-    .await
-    .map_err(|e| Error::internal(format!("password hashing task: {e}")))?
+    .await?
 }
 
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         PasswordHash::new(&hash)
             .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false)

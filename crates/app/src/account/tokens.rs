@@ -1,9 +1,11 @@
 //! API tokens: a user makes and revokes their own; an administrator (or the operator at the
-//! shell, `accord user token LOGIN`) anyone's.
+//! shell, `accord user token LOGIN`) anyone's. A token may expire (`expires`); a change of the
+//! owner's password revokes every token of theirs (`accord_store`'s users module).
 
 use super::own_account;
 use super::secrets::{new_secret, secret_hash};
 use crate::{Actor, App, Error, Result, Rule};
+use accord_domain::directory::sign_in::{MAX_TOKEN_DAYS, token_lifetime};
 use accord_domain::directory::{Action, UserAccount, authorize};
 use accord_domain::validation::{Invalid, Reason};
 use serde::Deserialize;
@@ -14,13 +16,18 @@ use serde::Deserialize;
 pub struct TokenInput {
     /// What the token is for (e.g. the program that uses it); up to 100 characters.
     pub label: Option<String>,
+    /// How long the token lives: `90d` (days), `12h`, `2w`; empty or absent: until revoked.
+    /// At most 3650 days.
+    pub expires: Option<String>,
 }
 
-/// A token just made: its id, and its secret, shown this once (only its hash is kept).
+/// A token just made: its id, its secret, shown this once (only its hash is kept), and when
+/// it expires (if it does).
 #[derive(Debug, Clone)]
 pub struct NewToken {
     pub id: String,
     pub secret: String,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl App {
@@ -31,16 +38,22 @@ impl App {
         if label.is_some_and(|l| l.chars().count() > 100) {
             return Err(Invalid::one("label", Reason::TooLong).into());
         }
+        let lifetime = token_lifetime(input.expires.as_deref().unwrap_or_default()).map_err(|_| {
+            Error::Refused(
+                Rule::input("token_expiry", "token-expiry-invalid").arg("max", MAX_TOKEN_DAYS).field("expires"),
+            )
+        })?;
         if owner.disabled {
             return Err(Error::Refused(
                 Rule::input("user_disabled", "account-rule-user-disabled").arg("login", &owner.login),
             ));
         }
         let secret = new_secret();
+        let expires_at = lifetime.map(|l| chrono::Utc::now() + l);
         let mut w = self.store.begin_write(actor.author()).await?;
-        let id = self.store.token_create_in(&mut w, owner.id, label, &secret_hash(&secret)).await?;
+        let id = self.store.token_create_in(&mut w, owner.id, label, &secret_hash(&secret), expires_at).await?;
         w.commit().await?;
-        Ok(NewToken { id, secret })
+        Ok(NewToken { id, secret, expires_at })
     }
 
     /// Revokes a token of `owner` (a login; `None`: the actor's own account).

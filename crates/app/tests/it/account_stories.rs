@@ -19,6 +19,10 @@ on_both_backends!(
     ones_own_language_is_a_versioned_audited_change,
     signing_in_and_out,
     the_operator_and_other_users_accounts,
+    failed_sign_ins_slow_the_login_not_its_neighbours,
+    a_burst_of_sign_ins_runs_few_hashes,
+    demo_passwords_work_only_on_a_demo_server,
+    tokens_expire_and_end_with_a_password_change,
 );
 
 fn ttl() -> chrono::Duration {
@@ -171,7 +175,7 @@ async fn the_operator_and_other_users_accounts(app: App) {
     let world = World::new(app, false).await;
     let app = &world.app;
     let operator = Actor::operator();
-    let label = TokenInput { label: Some("1C".into()) };
+    let label = TokenInput { label: Some("1C".into()), ..Default::default() };
     // The operator has no account of its own, but issues tokens to users.
     let change = PasswordChange { current: "x".into(), new_password: "long-enough".into() };
     assert!(matches!(app.own_password_change(&operator, &change).await, Err(Error::Forbidden(_))));
@@ -196,4 +200,140 @@ async fn the_operator_and_other_users_accounts(app: App) {
     app.user_disable(&operator, "exec.belaz").await.expect("disabled");
     let refused = app.token_create(&operator, Some("exec.belaz"), &label).await;
     assert!(matches!(refused, Err(Error::Refused(ref r)) if r.code == "user_disabled"), "{refused:?}");
+}
+
+/// A user with a password, made through the use case.
+async fn account_with_password(app: &App, login: &str, password: &str) {
+    let input = UserInput {
+        login: login.into(),
+        display_name: login.into(),
+        password: Some(password.into()),
+        role: "executor".into(),
+        organisation: Some("maz".into()),
+        ..Default::default()
+    };
+    app.user_create(&Actor::operator(), &input).await.expect("created");
+}
+
+async fn failed_sign_ins_slow_the_login_not_its_neighbours(app: App) {
+    let world = World::new(app, false).await;
+    let app = &world.app;
+    account_with_password(app, "petrov", "petrov-password").await;
+    account_with_password(app, "sidorov", "sidorov-password").await;
+    let proxy = Some("192.0.2.1");
+    // 50 wrong passwords for petrov from one address: five are checked, the rest refused
+    // unchecked, each saying when to come back.
+    let (mut wrong, mut refused) = (0, 0);
+    for _ in 0..50 {
+        match app.sign_in_from("petrov", "guess-guess", proxy, ttl()).await {
+            Ok(None) => wrong += 1,
+            Err(Error::TooManyAttempts { retry_after_secs }) => {
+                assert!((1..=60).contains(&retry_after_secs), "{retry_after_secs}");
+                refused += 1;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((wrong, refused), (5, 45));
+    // Petrov is under attack: even his own password waits, from anywhere.
+    let own = app.sign_in_from("petrov", "petrov-password", Some("198.51.100.9"), ttl()).await;
+    assert!(matches!(own, Err(Error::TooManyAttempts { .. })), "{own:?}");
+    // Sidorov, behind the same proxy, signs in at once.
+    let signed = app.sign_in_from("sidorov", "sidorov-password", proxy, ttl()).await.expect("answer");
+    assert_eq!(signed.expect("signed in").user.login.as_str(), "sidorov");
+    // A spray over many logins fills the address; a login that has not failed still gets in.
+    for i in 0..60 {
+        let _ = app.sign_in_from(&format!("nobody{i}"), "guess-guess", proxy, ttl()).await;
+    }
+    assert!(matches!(app.sign_in_from("nobody0", "guess", proxy, ttl()).await, Err(Error::TooManyAttempts { .. })));
+    assert!(app.sign_in_from("sidorov", "sidorov-password", proxy, ttl()).await.expect("answer").is_some());
+    // Wrong current passwords count like failed sign-ins (per user, whatever the door).
+    let sidorov = Actor::user(world.store().user_by_login("sidorov").await.expect("user"));
+    let wrong = PasswordChange { current: "not-it".into(), new_password: "another-password".into() };
+    for _ in 0..5 {
+        assert!(matches!(app.own_password_change(&sidorov, &wrong).await, Err(Error::Refused(_))));
+    }
+    let throttled = app.own_password_change(&sidorov, &wrong).await;
+    assert!(matches!(throttled, Err(Error::TooManyAttempts { .. })), "{throttled:?}");
+}
+
+async fn a_burst_of_sign_ins_runs_few_hashes(app: App) {
+    let world = World::new(app, false).await;
+    let app = world.app.clone();
+    account_with_password(&app, "ivanov", "ivanov-password").await;
+    // Twelve at once for one login: the check and the count are one step, so five get to the
+    // password check and seven are refused without one.
+    let attempts = (0..12).map(|_| {
+        let app = app.clone();
+        tokio::spawn(async move { app.sign_in_from("ivanov", "guess-guess", Some("203.0.113.5"), ttl()).await })
+    });
+    let mut checked = 0;
+    let mut refused = 0;
+    for attempt in attempts {
+        match attempt.await.expect("task") {
+            Ok(None) => checked += 1,
+            Err(Error::TooManyAttempts { .. }) => refused += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!((checked, refused), (5, 7));
+    // And never more than the bound of password hashes at the same moment in this process.
+    let peak = accord_app::account::hashing_peak();
+    assert!((1..=accord_app::account::HASHING_AT_ONCE).contains(&peak), "peak {peak}");
+}
+
+async fn demo_passwords_work_only_on_a_demo_server(app: App) {
+    let world = World::new(app, false).await;
+    let app = &world.app;
+    account_with_password(app, "tech.service", "tech.service-demo").await;
+    let refused = app.sign_in("tech.service", "tech.service-demo", ttl()).await;
+    assert!(matches!(refused, Err(Error::Forbidden(ref r)) if r.code == "demo_account"), "{refused:?}");
+    let demo = app.clone().with_demo_accounts(true);
+    assert!(demo.sign_in("tech.service", "tech.service-demo", ttl()).await.expect("answer").is_some());
+    // A demo login with a password of its own signs in anywhere.
+    app.user_password_set(&Actor::operator(), "tech.service", "a-real-password").await.expect("set");
+    assert!(app.sign_in("tech.service", "a-real-password", ttl()).await.expect("answer").is_some());
+}
+
+async fn tokens_expire_and_end_with_a_password_change(app: App) {
+    let world = World::new(app, false).await;
+    let app = &world.app;
+    let store = world.store();
+    let operator = Actor::operator();
+    let input = TokenInput { label: Some("1C".into()), expires: Some("90d".into()) };
+    let token = app.token_create(&operator, Some("exec.maz"), &input).await.expect("token");
+    let expires = token.expires_at.expect("an expiry");
+    let days = (expires - chrono::Utc::now()).num_hours() as f64 / 24.0;
+    assert!((89.9..=90.0).contains(&days), "{days}");
+    assert!(store.token_user(&secret_hash(&token.secret)).await.expect("read").is_some());
+    let forever = app.token_create(&operator, Some("exec.maz"), &TokenInput::default()).await.expect("token");
+    assert_eq!(forever.expires_at, None);
+    let bad = TokenInput { expires: Some("soon".into()), ..Default::default() };
+    let refused = app.token_create(&operator, Some("exec.maz"), &bad).await;
+    assert!(matches!(refused, Err(Error::Refused(ref r)) if r.field == Some("expires")), "{refused:?}");
+    // A token past its expiry is refused, and listed as such until revoked.
+    let user = store.user_by_login("exec.maz").await.expect("user");
+    let old = accord_app::account::new_secret();
+    let mut w = store.begin_write(accord_store::Author::SYSTEM).await.expect("write");
+    let past = Some(chrono::Utc::now() - chrono::Duration::minutes(1));
+    store.token_create_in(&mut w, user.id, Some("old"), &secret_hash(&old), past).await.expect("token");
+    w.commit().await.expect("commit");
+    assert!(store.token_user(&secret_hash(&old)).await.expect("read").is_none());
+    let listed = store.token_list(user.id).await.expect("list");
+    assert_eq!(listed.iter().filter(|t| t.is_expired(&chrono::Utc::now())).count(), 1);
+    assert_eq!(listed.len(), 3);
+    // An administrator's new password revokes every token of the user, audited, in the same
+    // transaction as the password.
+    let entries = audit_entries(store).await;
+    app.user_password_set(&world.actor(Who::Admin), "exec.maz", "a-new-password").await.expect("set");
+    assert!(store.token_user(&secret_hash(&token.secret)).await.expect("read").is_none());
+    assert!(store.token_user(&secret_hash(&forever.secret)).await.expect("read").is_none());
+    assert!(store.token_list(user.id).await.expect("list").is_empty());
+    assert_eq!(audit_entries(store).await, entries + 4, "the password and three revocations");
+    // One's own new password does the same.
+    let mine = app.token_create(&operator, Some("exec.maz"), &TokenInput::default()).await.expect("token");
+    let own = Actor::user(store.user_by_login("exec.maz").await.expect("user"));
+    let change = PasswordChange { current: "a-new-password".into(), new_password: "a-third-password".into() };
+    app.own_password_change(&own, &change).await.expect("changed");
+    assert!(store.token_user(&secret_hash(&mine.secret)).await.expect("read").is_none());
 }

@@ -112,6 +112,29 @@ fn users_are_added_listed_given_tokens_and_disabled() {
 }
 
 #[test]
+fn tokens_may_expire_and_the_demo_stays_out_of_real_stores() {
+    let data = Data::new();
+    let added = data.accord_with_stdin(
+        &["user", "add", "--login", "ivanova", "--name", "Иванова", "--role", "admin", "--password-stdin"],
+        Some("a-long-password\n"),
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    let token = data.accord(&["user", "token", "ivanova", "--expires", "90d"]);
+    assert!(token.status.success(), "{}", stderr(&token));
+    assert_eq!(stdout(&token).trim().len(), 43, "only the token on stdout");
+    let expected = (chrono::Utc::now() + chrono::Duration::days(90)).format("%Y-%m-%d").to_string();
+    assert!(stderr(&token).contains(&format!("expires {expected}")), "{}", stderr(&token));
+    let refused = data.accord(&["user", "token", "ivanova", "--expires", "soon"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    // A store with accounts of its own gets no demo accounts (published passwords), even forced.
+    let demo = data.accord(&["demo", "--force"]);
+    assert_eq!(demo.status.code(), Some(2));
+    assert!(stderr(&demo).contains("accounts of its own (e.g. ivanova)"), "{}", stderr(&demo));
+    let users = stdout(&data.accord(&["user", "list"]));
+    assert!(!users.lines().any(|l| l.starts_with("admin") || l.starts_with("coord.by")), "{users}");
+}
+
+#[test]
 fn user_and_audit_commands_obey_the_user_named_with_as() {
     let data = Data::new();
     assert!(data.accord(&["demo"]).status.success());

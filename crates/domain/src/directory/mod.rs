@@ -3,6 +3,7 @@
 pub mod authz;
 pub mod organisation;
 pub mod person;
+pub mod sign_in;
 pub mod user;
 
 pub use authz::{Action, Forbidden, authorize};

@@ -186,7 +186,8 @@ impl Store {
 
     /// Changes a user in the caller's transaction if they are still at `expected_version`:
     /// name, role, language, disabled, and the password hash when one is given, in one row
-    /// write and one audit entry. Disabling or a new password ends the user's sessions.
+    /// write and one audit entry. Disabling or a new password ends the user's sessions; a new password also revokes the
+    /// user's API tokens.
     pub async fn user_update_in(
         &self,
         w: &mut WriteTx<'_>,
@@ -231,6 +232,9 @@ impl Store {
             Change::update("user", id, &AuditedUser::from(&before), &AuditedUser::from(&after)).with_reason(reason),
         )
         .await?;
+        if password_hash.is_some() {
+            revoke_tokens(w, id).await?;
+        }
         Ok(after)
     }
 
@@ -279,6 +283,28 @@ impl Store {
         check_version("user", current.version, expected_version)?;
         Ok(current)
     }
+}
+
+/// Revokes every live API token of a user (a new password: whoever held a token with the old
+/// one loses it too), each with its audit entry like a revocation by hand.
+async fn revoke_tokens(w: &mut WriteTx<'_>, user: UserId) -> Result<()> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user.to_string())
+        .fetch_all(&mut *w.tx)
+        .await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(w.now_text())
+        .bind(user.to_string())
+        .execute(&mut *w.tx)
+        .await?;
+    let before = serde_json::json!({ "user_id": user });
+    for id in ids {
+        w.audit(Change::delete("api_token", &id, &before).with_reason(Some("password changed".to_string()))).await?;
+    }
+    Ok(())
 }
 
 async fn end_sessions(w: &mut WriteTx<'_>, user: UserId) -> Result<()> {

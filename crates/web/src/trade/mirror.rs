@@ -153,7 +153,8 @@ async fn set_verdict(
     State(state): State<AppState>,
     CsrfForm(ctx, form): CsrfForm<VerdictForm>,
 ) -> Result<Response, AppError> {
-    let back = if form.back.starts_with("/trade/mirror") { form.back.clone() } else { "/trade/mirror".to_string() };
+    let back = crate::auth::safe_redirect(Some(&form.back));
+    let back = if back.starts_with("/trade/mirror") { back } else { "/trade/mirror".to_string() };
     match state.app().mirror_verdict_set(&ctx.actor(), &form.verdict).await {
         Ok(_) => Ok(redirect_with_flash(&ctx, &back, "flash-saved")),
         Err(error) => {

@@ -2,7 +2,7 @@
 
 use accord_store::Store;
 use accord_store::testing::{TestBackend, TestStore};
-use accord_web::AppState;
+use accord_web::{AppState, ServeOptions};
 use reqwest::Client;
 use tokio::sync::oneshot;
 
@@ -26,6 +26,15 @@ impl TestApp {
         backend: TestBackend,
         fleet: Option<accord_demo::fleet::DemoConfig>,
     ) -> Option<TestApp> {
+        Self::spawn_with(backend, fleet, ServeOptions { demo: true, trust_proxy: false }).await
+    }
+
+    /// With the server's options (`--demo`, `--trust-proxy`) as given.
+    pub async fn spawn_with(
+        backend: TestBackend,
+        fleet: Option<accord_demo::fleet::DemoConfig>,
+        options: ServeOptions,
+    ) -> Option<TestApp> {
         let test_store = TestStore::new(backend).await?;
         let store = test_store.store.clone();
         // The rest of the demo then goes into a store that is not empty: forced.
@@ -34,7 +43,7 @@ impl TestApp {
             accord_demo::fleet::load_config(&store, config).await.expect("demo fleet");
         }
         accord_demo::load(&store, preloaded).await.expect("demo data");
-        let state = AppState::new(store.clone()).await.expect("state");
+        let state = AppState::new(store.clone(), options).await.expect("state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (stop, stopped) = oneshot::channel::<()>();

@@ -14,5 +14,6 @@ mod plan_stories;
 mod review_more_stories;
 mod review_stories;
 mod routes;
+mod sign_in_stories;
 mod stories;
 mod trade_stories;

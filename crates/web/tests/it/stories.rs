@@ -83,6 +83,8 @@ async fn failed_sign_ins_are_slowed_down(app: &TestApp) {
     // Even the right password waits until the cool-down has passed.
     let response = app.post_login(&client, "coord.by", "coord.by-demo").await;
     assert_eq!(response.status(), 429);
+    let wait: u64 = response.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds");
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
     assert!(response.text().await.expect("body").contains("Слишком много неудачных попыток"));
 }
 
@@ -578,4 +580,6 @@ async fn api_tokens_from_the_account_page(app: &TestApp) {
         "a new password ends the web sessions"
     );
     assert_eq!(app.post_login(&app.client(), "exec.maz", "new-password-1").await.status(), 303);
+    let after = http.get(app.url("/api/v1/me")).bearer_auth(&second).send().await.expect("get");
+    assert_eq!(after.status(), 401, "a new password revokes the API tokens, the one used too");
 }

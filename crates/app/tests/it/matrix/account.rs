@@ -116,11 +116,11 @@ pub async fn attempt(world: &World, use_case: UseCase, who: Who) -> Outcome {
             outcome(use_case, who, app.own_locale_change(&own, &LocaleInput { locale: "en".into() }).await)
         }
         UseCase::TokenCreate => {
-            let input = TokenInput { label: Some("1C".into()) };
+            let input = TokenInput { label: Some("1C".into()), ..Default::default() };
             outcome(use_case, who, app.token_create(&actor, Some("exec.maz"), &input).await)
         }
         UseCase::TokenRevoke => {
-            let input = TokenInput { label: Some("to revoke".into()) };
+            let input = TokenInput { label: Some("to revoke".into()), ..Default::default() };
             let token = app.token_create(&Actor::operator(), Some("exec.maz"), &input).await.expect("token");
             outcome(use_case, who, app.token_revoke(&actor, Some("exec.maz"), &token.id).await)
         }
