@@ -51,7 +51,8 @@ fn as_slices<'a>(rows: &'a [Vec<&'a str>]) -> Vec<&'a [&'a str]> {
 const FLEET: &str = "Марка;Модель;VIN;Заводской номер;Год выпуска;Владелец;Район;Статус;Ввод в эксплуатацию;Пробег;Моточасы\n\
 МАЗ;МАЗ-5440;Y3M544000R0000001;;2023;KHV-VODO;Хабаровск;в эксплуатации;01.03.2023;12000;\n\
 Беларус;Беларус-82.1;;SN-82-0001;2021;KHV-AGRO;Бикинский;в ремонте;2021-06-15;;3400\n";
-const METERS: &str = "machine;meter;date;value\nSN-1;моточасы;2024-05-01;1 200\nY3M544000R0000001;odometer;01.06.2024;15000\n";
+const METERS: &str =
+    "machine;meter;date;value\nSN-1;моточасы;2024-05-01;1 200\nY3M544000R0000001;odometer;01.06.2024;15000\n";
 const WORK_ORDERS: &str = "machine;kind;opened_at;started_at;finished_at;signed_by;operation;hours\n\
 SN-1;ремонт;2024-05-01 08:00;2024-05-01 09:00;2024-05-02 17:00;Иванов И. И.;замена масла;2,5\n\
 SN-2;maintenance;2024-05-03;;;;;\n";
@@ -109,8 +110,16 @@ fn main() {
     }
     let trade = csv_rows(TRADE);
     write("trade_template_xlsx", "rows.xlsx", &workbook("Данные", &as_slices(&trade)));
-    write("trade_template_xlsx", "template-ru.xlsx", &accord_formats::trade::write_template_xlsx(Lang::Ru).expect("ru"));
-    write("trade_template_xlsx", "template-en.xlsx", &accord_formats::trade::write_template_xlsx(Lang::En).expect("en"));
+    write(
+        "trade_template_xlsx",
+        "template-ru.xlsx",
+        &accord_formats::trade::write_template_xlsx(Lang::Ru).expect("ru"),
+    );
+    write(
+        "trade_template_xlsx",
+        "template-en.xlsx",
+        &accord_formats::trade::write_template_xlsx(Lang::En).expect("en"),
+    );
     write("trade_template_csv", "rows.csv", TRADE.as_bytes());
     let (doc, json) = small_network();
     write("network_json", "small-network.json", &json);
