@@ -238,7 +238,9 @@ impl<R: Read + Seek> ArchiveReader<R> {
         let name = format!("files/{}", entry.sha256);
         let part = self.zip.by_name(&name).map_err(|_| BackupError::Checksum { part: name.clone() })?;
         let mut bytes = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0).min(64 * 1024 * 1024));
-        part.take(entry.size + 1).read_to_end(&mut bytes)?;
+        // One byte more than the manifest says, to notice a longer part (a size near u64::MAX
+        // in a damaged manifest must not overflow).
+        part.take(entry.size.saturating_add(1)).read_to_end(&mut bytes)?;
         if bytes.len() as u64 != entry.size || hex(Sha256::digest(&bytes)) != entry.sha256 {
             return Err(BackupError::Checksum { part: name });
         }

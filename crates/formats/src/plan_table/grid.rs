@@ -4,6 +4,7 @@
 //! same rules and a CSV file behaves like a workbook without merged cells.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
@@ -106,10 +107,18 @@ impl Grid {
         let width = used_width.max(merge_width);
         let height = rows.len();
         let mut covered = HashMap::new();
+        // Merged regions never overlap in a file Excel wrote; a merge that runs into a cell an
+        // earlier one covers is not followed further, so the work stays within the grid's cells
+        // however many overlapping merges a file declares (fuzzing: plan_xlsx-1).
         for (index, merge) in merges.iter().enumerate() {
-            for row in merge.first_row..=merge.last_row.min(height.saturating_sub(1)) {
+            'merge: for row in merge.first_row..=merge.last_row.min(height.saturating_sub(1)) {
                 for col in merge.first_col..=merge.last_col.min(width.saturating_sub(1)) {
-                    covered.entry((row, col)).or_insert(index);
+                    match covered.entry((row, col)) {
+                        Entry::Occupied(_) => break 'merge,
+                        Entry::Vacant(cell) => {
+                            cell.insert(index);
+                        }
+                    }
                 }
             }
         }

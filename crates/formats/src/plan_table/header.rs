@@ -138,7 +138,11 @@ fn header_at(grid: &Grid, row: usize) -> Result<Header, Missing> {
     let mut columns: [Option<Column>; KINDS] = Default::default();
     for col in 0..grid.width() {
         // A caption merged across columns ("Ответственные исполнители" over both sides) is
-        // read in each of them; the first column of a kind wins.
+        // read in each of them; the first column of a kind wins, so it is read once, in its
+        // first column (a merge over a whole sheet costs one caption a row: plan_xlsx-1).
+        if grid.merge_at(row, col).is_some_and(|m| m.first_col < col) {
+            continue;
+        }
         if let Value::Text(caption) = grid.shown(row, col)
             && let Some(kind) = classify(caption)
             && columns[kind.slot()].is_none()

@@ -5,6 +5,7 @@
 
 mod csv_files;
 mod fixture;
+mod fuzz_regressions;
 mod layouts;
 mod problems;
 mod round_trip;

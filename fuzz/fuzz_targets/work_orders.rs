@@ -1,0 +1,7 @@
+//! The fleet's work orders file, CSV (UTF-8 or Windows-1251) or XLSX (first sheet).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = accord_formats::fleet::read_work_orders(data);
+});
