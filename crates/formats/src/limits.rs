@@ -312,4 +312,32 @@ mod tests {
         std::fs::write(&path, b"a;b\n").expect("write");
         assert_eq!(read_file(&path).expect("io").expect("small"), b"a;b\n");
     }
+
+    #[test]
+    fn the_readme_lists_every_limit_with_its_figure() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+        let section = readme.split("## Limits on files").nth(1).expect("a section Limits on files");
+        let section = section.split("\n## ").next().unwrap_or_default();
+        let x = crate::xlsx::LIMITS;
+        let mib = |n: u64| format!("{} MiB", n / (1024 * 1024));
+        let rows = [
+            ("`LIMITS.parts`", format!("{}", x.parts).replace("1000", "1,000")),
+            ("`LIMITS.part_bytes`", mib(x.part_bytes)),
+            ("`LIMITS.total_bytes`", mib(x.total_bytes)),
+            ("`LIMITS.cells`", "2,000,000".to_string()),
+            ("`LIMITS.columns`", x.columns.to_string()),
+            ("`LIMITS.shared_strings`", "2,000,000".to_string()),
+            ("`CSV_LIMITS.line_bytes`", mib(CSV_LIMITS.line_bytes)),
+            ("`CSV_LIMITS.fields`", "1,000".to_string()),
+            ("`CSV_LIMITS.cells`", "2,000,000".to_string()),
+            ("`JSON_LIMITS.bytes`", mib(JSON_LIMITS.bytes)),
+            ("`JSON_LIMITS.depth`", JSON_LIMITS.depth.to_string()),
+            ("`FILE_BYTES`", mib(FILE_BYTES)),
+        ];
+        assert_eq!((x.cells, x.shared_strings, CSV_LIMITS.fields, CSV_LIMITS.cells), (2_000_000, 2_000_000, 1_000, 2_000_000));
+        for (constant, figure) in rows {
+            let line = section.lines().find(|l| l.contains(constant)).unwrap_or_else(|| panic!("no row for {constant}"));
+            assert!(line.contains(&format!("| {figure}")), "{constant}: the README says {line}, the code {figure}");
+        }
+    }
 }

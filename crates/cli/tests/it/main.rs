@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 mod instance;
+mod limits;
 mod review;
 
 struct Data(tempfile::TempDir);
