@@ -334,9 +334,13 @@ mod tests {
             ("`JSON_LIMITS.depth`", JSON_LIMITS.depth.to_string()),
             ("`FILE_BYTES`", mib(FILE_BYTES)),
         ];
-        assert_eq!((x.cells, x.shared_strings, CSV_LIMITS.fields, CSV_LIMITS.cells), (2_000_000, 2_000_000, 1_000, 2_000_000));
+        assert_eq!(
+            (x.cells, x.shared_strings, CSV_LIMITS.fields, CSV_LIMITS.cells),
+            (2_000_000, 2_000_000, 1_000, 2_000_000)
+        );
         for (constant, figure) in rows {
-            let line = section.lines().find(|l| l.contains(constant)).unwrap_or_else(|| panic!("no row for {constant}"));
+            let line =
+                section.lines().find(|l| l.contains(constant)).unwrap_or_else(|| panic!("no row for {constant}"));
             assert!(line.contains(&format!("| {figure}")), "{constant}: the README says {line}, the code {figure}");
         }
     }
