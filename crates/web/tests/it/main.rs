@@ -7,6 +7,7 @@ mod briefing_stories;
 mod browser;
 mod fleet_regime_stories;
 mod fleet_stories;
+mod file_limits_stories;
 mod limits_stories;
 mod logistics_stories;
 mod openapi;
