@@ -260,6 +260,8 @@ async fn users_sessions_and_tokens(store: Store) {
     // A new password ends every session; disabling ends token access too.
     store.user_set_password(ADMIN, &login, "hash-2").await.expect("passwd");
     assert!(store.session_user("session-hash").await.expect("read").is_none());
+    // A new password revokes the API tokens as well (issue 15): the token is gone already.
+    assert!(store.token_list(user.id).await.expect("list").is_empty(), "a new password revokes the tokens");
     let update =
         UserUpdate { display_name: user.display_name.clone(), role: user.role, locale: Locale::En, disabled: true };
     let err = store.user_update(ADMIN, user.id, 1, &update).await.unwrap_err();
@@ -267,8 +269,8 @@ async fn users_sessions_and_tokens(store: Store) {
     let disabled = store.user_update(ADMIN, user.id, 2, &update).await.expect("disable");
     assert!(disabled.disabled);
     assert!(store.token_user("token-hash").await.expect("read").is_none());
-    store.token_revoke(ADMIN, user.id, &token_id).await.expect("revoke");
-    assert!(store.token_list(user.id).await.expect("list").is_empty());
+    let again = store.token_revoke(ADMIN, user.id, &token_id).await;
+    assert!(matches!(again, Err(StoreError::NotFound { .. })), "revoked once, by the password change: {again:?}");
     let history = store.audit_history("user", &user.id.to_string()).await.expect("history");
     assert!(history.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("hash-")), "no password hash in the log");
     assert_eq!(store.audit_verify().await.expect("verify").first_break, None);
