@@ -20,6 +20,19 @@ const fn route(method: &'static str, path: &'static str, use_cases: &'static [Us
     WriteRoute { method, path, use_cases }
 }
 
+/// A period's steps: one form on the page, one endpoint in the API.
+const PERIOD_STEPS: &[UseCase] = &[
+    UseCase::PeriodOpen,
+    UseCase::PeriodStartReview,
+    UseCase::PeriodClose,
+    UseCase::PeriodReopen,
+    UseCase::PeriodReschedule,
+];
+
+/// A report's steps: one form on the page, one endpoint in the API.
+const REPORT_STEPS: &[UseCase] =
+    &[UseCase::ReportSave, UseCase::ReportSubmit, UseCase::ReportReturn, UseCase::ReportAccept];
+
 pub const WRITE_ROUTES: &[WriteRoute] = &[
     // plan: pages
     route("POST", "/plan/measures", &[UseCase::MeasureCreate]),
@@ -44,22 +57,8 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     route("PUT", "/api/v1/indicators/{id}/actuals/{quarter}", &[UseCase::IndicatorActualSet]),
     route("POST", "/api/v1/amendments/{id}/decision", &[UseCase::AmendmentDecide]),
     // review: pages
-    route(
-        "POST",
-        "/review/{quarter}",
-        &[
-            UseCase::PeriodOpen,
-            UseCase::PeriodStartReview,
-            UseCase::PeriodClose,
-            UseCase::PeriodReopen,
-            UseCase::PeriodReschedule,
-        ],
-    ),
-    route(
-        "POST",
-        "/review/{quarter}/report/{measure}/{organisation}",
-        &[UseCase::ReportSave, UseCase::ReportSubmit, UseCase::ReportReturn, UseCase::ReportAccept],
-    ),
+    route("POST", "/review/{quarter}", PERIOD_STEPS),
+    route("POST", "/review/{quarter}/report/{measure}/{organisation}", REPORT_STEPS),
     route("POST", "/review/{quarter}/report/{measure}/{organisation}/files", &[UseCase::EvidenceAdd]),
     route("POST", "/review/files/{id}/delete", &[UseCase::EvidenceDelete]),
     route(
@@ -86,22 +85,8 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     ),
     route("POST", "/review/decisions", &[UseCase::DecisionControl]),
     // review: API
-    route(
-        "POST",
-        "/api/v1/review/{quarter}/period",
-        &[
-            UseCase::PeriodOpen,
-            UseCase::PeriodStartReview,
-            UseCase::PeriodClose,
-            UseCase::PeriodReopen,
-            UseCase::PeriodReschedule,
-        ],
-    ),
-    route(
-        "POST",
-        "/api/v1/review/{quarter}/reports/{measure}/{organisation}",
-        &[UseCase::ReportSave, UseCase::ReportSubmit, UseCase::ReportReturn, UseCase::ReportAccept],
-    ),
+    route("POST", "/api/v1/review/{quarter}/period", PERIOD_STEPS),
+    route("POST", "/api/v1/review/{quarter}/reports/{measure}/{organisation}", REPORT_STEPS),
     // directory: pages
     route("POST", "/directory/organisations", &[UseCase::OrganisationCreate]),
     route("POST", "/directory/organisations/{id}", &[UseCase::OrganisationChange]),
