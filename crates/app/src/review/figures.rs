@@ -7,7 +7,6 @@
 //! are the fleet module's.
 
 use crate::{App, Result};
-use accord_domain::OrganisationId;
 use accord_domain::logistics::ChainFigure;
 use accord_domain::plan::{Measure, Plan};
 use accord_domain::quarter::Quarter;
@@ -20,16 +19,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// The service centre's organisation, when the fleet has one.
-pub async fn fleet_service_centre(store: &Store) -> Result<Option<OrganisationId>> {
-    App::new(store.clone()).fleet_service_centre().await
-}
-
-/// The fleet's "today": the day its data runs to, or the real date.
-pub async fn fleet_today(store: &Store) -> Result<NaiveDate> {
-    App::new(store.clone()).fleet_today().await
-}
-
 /// The service centre's figures of the quarter as the agenda and the briefing pack show them:
 /// machines on the books, КТГ, КВ, MTBF, MTTR, the share of preventive services done on time
 /// and the work orders open at the quarter's end, each with the quarter before for the change.
@@ -37,7 +26,7 @@ pub async fn fleet_today(store: &Store) -> Result<NaiveDate> {
 /// the quarter ends after the fleet's data does (its as-of date): past it every machine reads
 /// as ready and idle, figures that would be extrapolated rather than measured.
 pub async fn service_centre_figures(store: &Store, quarter: Quarter) -> Result<Option<Vec<KeyFigure>>> {
-    if quarter.last_day() > fleet_today(store).await? {
+    if quarter.last_day() > App::new(store.clone()).fleet_today().await? {
         return Ok(None);
     }
     let now = store.fleet_quarter_figures(quarter).await?;

@@ -11,17 +11,14 @@ mod mirror;
 mod overview;
 mod view;
 
-pub use accord_app::trade::{MirrorQuery, ScopeSummary, SummaryQuery, SummaryRequest};
+pub use accord_app::trade::{MirrorQuery, ScopeSummary, Summariser, SummaryQuery, SummaryRequest};
 pub use api::TradeApiDoc;
 pub use measure::{MeasureTrade, measure_trade};
 pub(crate) use view::chart_options;
 
 use crate::AppState;
-use crate::error::AppError;
 use crate::i18n::Tr;
 use accord_app::trade::ImportSummary;
-use accord_domain::trade::{ReportedBy, Scope};
-use accord_store::Store;
 use axum::Router;
 
 /// Trade files sent to the API or uploaded: the size up to which a file is read in one part.
@@ -39,42 +36,6 @@ pub fn routes() -> Router<AppState> {
 /// The routes that take trade and rate files (a larger body limit than the rest).
 pub fn upload_routes() -> Router<AppState> {
     imports::upload_routes().merge(api::upload_routes())
-}
-
-/// The summaries as the web crate's handlers and documents read them (refusals as [`AppError`]);
-/// the figures are `accord_app::trade`'s.
-pub struct Summariser(accord_app::trade::Summariser);
-
-impl Summariser {
-    pub async fn load(store: &Store) -> Result<Summariser, AppError> {
-        Ok(Summariser(accord_app::trade::Summariser::load(store).await?))
-    }
-
-    /// One scope's figures as one side reports them; `None` when that side reports nothing.
-    pub fn one(
-        &self,
-        request: &SummaryRequest,
-        scope: Scope,
-        reported_by: ReportedBy,
-    ) -> Result<Option<ScopeSummary>, AppError> {
-        Ok(self.0.one(request, scope, reported_by)?)
-    }
-
-    /// One product group's own figures in a scope, as one side reports them.
-    pub fn of_group(
-        &self,
-        request: &SummaryRequest,
-        scope: Scope,
-        reported_by: ReportedBy,
-        group_key: &str,
-    ) -> Result<Option<ScopeSummary>, AppError> {
-        Ok(self.0.of_group(request, scope, reported_by, group_key)?)
-    }
-
-    /// Every scope that has data in the range, for each side that reports it.
-    pub fn all(&self, request: &SummaryRequest) -> Result<Vec<ScopeSummary>, AppError> {
-        Ok(self.0.all(request)?)
-    }
 }
 
 /// The rows an import left out, one line each in the reader's language, and how many more.

@@ -3,7 +3,7 @@
 
 use crate::Result;
 use crate::error::fluent_id;
-use crate::review::figures::{figure_change, figure_value, fleet_service_centre, service_centre_figures};
+use crate::review::figures::{figure_change, figure_value, service_centre_figures};
 use accord_domain::plan::{Indicator, Measure, Status};
 use accord_domain::quarter::Quarter;
 use accord_domain::{MeasureId, OrganisationId};
@@ -195,7 +195,7 @@ pub(super) async fn service_centre_section(
     measures: &[Measure],
 ) -> Result<Option<Section>> {
     let Some(figures) = service_centre_figures(store, quarter).await? else { return Ok(None) };
-    let centre = fleet_service_centre(store).await?;
+    let centre = crate::App::new(store.clone()).fleet_service_centre().await?;
     let en = tr.is_en();
     let of_centre: Vec<String> = measures
         .iter()
