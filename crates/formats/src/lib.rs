@@ -9,6 +9,7 @@ pub mod backup;
 pub mod csv_cell;
 pub mod encoding;
 pub mod fleet;
+pub mod hostile;
 pub mod limits;
 pub mod logistics;
 pub mod plan_table;

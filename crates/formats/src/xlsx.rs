@@ -308,40 +308,11 @@ fn sheet_extent<R: Read>(part: R, limits: &Limits) -> Result<Extent, Reason> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    /// A minimal workbook whose one sheet holds `cells` (reference, value) and declares `dimension`.
-    fn workbook(dimension: Option<&str>, cells: &[(&str, &str)]) -> Vec<u8> {
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let options = zip::write::SimpleFileOptions::default();
-        let mut part = |name: &str, text: String| {
-            zip.start_file(name, options).expect("part");
-            zip.write_all(text.as_bytes()).expect("write");
-        };
-        part("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into());
-        part("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into());
-        part("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="План" sheetId="1" r:id="rId1"/></sheets></workbook>"#.into());
-        part("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.into());
-        let dimension = dimension.map(|d| format!(r#"<dimension ref="{d}"/>"#)).unwrap_or_default();
-        let rows: String = cells
-            .iter()
-            .map(|(r, v)| {
-                let row: String = r.chars().skip_while(char::is_ascii_alphabetic).collect();
-                format!(r#"<row r="{row}"><c r="{r}" t="inlineStr"><is><t>{v}</t></is></c></row>"#)
-            })
-            .collect();
-        part(
-            "xl/worksheets/sheet1.xml",
-            format!(
-                r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dimension}<sheetData>{rows}</sheetData></worksheet>"#
-            ),
-        );
-        zip.finish().expect("zip").into_inner()
-    }
+    use crate::hostile::{declared_range_bomb, workbook};
 
     #[test]
     fn two_far_apart_cells_are_refused_before_any_allocation() {
-        let bomb = workbook(Some("A1:XFD1048576"), &[("A1", "x"), ("XFD1048576", "y")]);
+        let bomb = declared_range_bomb();
         assert!(bomb.len() < 5_000, "a few kilobytes: {}", bomb.len());
         let problem = check(&bomb, &LIMITS).expect_err("refused");
         assert_eq!(problem.reason.key, "problem-xlsx-too-large");

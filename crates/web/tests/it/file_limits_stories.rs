@@ -1,17 +1,20 @@
-//! Hostile files over HTTP (the file limits), on both backends: a long line and a deep JSON are refused (422)
-//! naming the row and the limit, and fleet problems come translated, never as raw keys.
+//! Hostile files over HTTP (the file limits), on both backends: a long line, a deep JSON and the declared-range
+//! bomb are refused (422) naming the row or sheet and the limit, and fleet problems come translated, never as raw keys.
 
-use crate::app::TestApp;
+use crate::app::{TestApp, csrf_in};
 use crate::on_both_backends;
+use accord_formats::hostile;
 use serde_json::Value;
 
-on_both_backends!(a_long_line_and_a_deep_json_are_refused_naming_the_limit,);
+on_both_backends!(
+    a_long_line_and_a_deep_json_are_refused_naming_the_limit,
+    the_declared_range_bomb_is_refused_at_every_door,
+);
 
 async fn a_long_line_and_a_deep_json_are_refused_naming_the_limit(app: &TestApp) {
     let http = reqwest::Client::new();
     let admin = app.token("admin").await;
-    let mut long = b"period;flow;reporter;partner;code;value;currency\n".to_vec();
-    long.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
+    let long = hostile::long_line("period;flow;reporter;partner;code;value;currency", 3 * 1024 * 1024);
     let refused = http
         .post(app.url("/api/v1/trade/imports?name=long.csv&source=Могилевоблстат&lang=en"))
         .bearer_auth(&admin)
@@ -29,7 +32,7 @@ async fn a_long_line_and_a_deep_json_are_refused_naming_the_limit(app: &TestApp)
         (Some("problem-csv-too-large"), Some("line_bytes"))
     );
 
-    let deep = String::from_utf8([b"[".repeat(5_000), b"]".repeat(5_000)].concat()).expect("ascii");
+    let deep = hostile::deep_json(5_000);
     let refused =
         http.put(app.url("/api/v1/logistics/network")).bearer_auth(&admin).body(deep).send().await.expect("put");
     assert_eq!(refused.status(), 422);
@@ -49,4 +52,41 @@ async fn a_long_line_and_a_deep_json_are_refused_naming_the_limit(app: &TestApp)
     let text = refused.text().await.expect("body");
     assert!(text.contains("not a whole number"), "{text}");
     assert!(!text.contains("\"problem-fleet-invalid(") && !text.contains("problem-file-empty\""), "{text}");
+}
+
+/// The 5 KB workbook that declares every cell of a sheet (it used to abort the server) is refused
+/// naming the limit through each door that reads a workbook, and the server keeps serving.
+async fn the_declared_range_bomb_is_refused_at_every_door(app: &TestApp) {
+    let http = reqwest::Client::new();
+    let admin = app.token("admin").await;
+    let bomb = hostile::declared_range_bomb();
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/trade/imports?name=bomb.xlsx&source=Могилевоблстат&lang=en"),
+        (reqwest::Method::PUT, "/api/v1/logistics/network?lang=en"),
+        (reqwest::Method::POST, "/api/v1/fleet/imports/fleet?file_name=bomb.xlsx&lang=en"),
+    ] {
+        let refused =
+            http.request(method, app.url(path)).bearer_auth(&admin).body(bomb.clone()).send().await.expect("send");
+        assert_eq!(refused.status(), 422, "{path}");
+        // The network's refusals list problems with their JSON paths; the others, as text with
+        // details beside: both carry the key and the translated sentence.
+        let body = refused.text().await.expect("body");
+        assert!(body.contains("\"problem-xlsx-too-large\""), "{path}: {body}");
+        assert!(body.contains("the sheet reaches column number 16384, at most column 702"), "{path}: {body}");
+    }
+
+    let client = app.sign_in("coord.by").await;
+    let csrf = csrf_in(&app.page(&client, "/plan/import").await);
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .text("plan", "KHV-MOG-2025")
+        .text("dry_run", "1")
+        .part("file", reqwest::multipart::Part::bytes(bomb).file_name("plan.xlsx"));
+    let refused = client.post(app.url("/plan/import?lang=en")).multipart(form).send().await.expect("post");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("body");
+    assert!(html.contains("the sheet reaches column number 16384"), "{html}");
+
+    let health = http.get(app.url("/healthz")).send().await.expect("healthz");
+    assert_eq!(health.status(), 200, "still serving");
 }
