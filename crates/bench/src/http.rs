@@ -84,7 +84,7 @@ pub(crate) async fn stop(mut server: Server) {
 }
 
 /// The CSRF token of the sign-in page's form.
-fn csrf_token(html: &str) -> Result<String> {
+pub(crate) fn csrf_token(html: &str) -> Result<String> {
     html.split("name=\"_csrf\" value=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
@@ -92,9 +92,9 @@ fn csrf_token(html: &str) -> Result<String> {
         .ok_or_else(|| BenchError::failed("no CSRF token on the sign-in page"))
 }
 
-/// Signs in as the demo administrator through the form, as a browser does; returns the
+/// Signs in as a demo user through the form, as a browser does; returns the
 /// `Cookie` header value (for load generators that take a header, not a cookie store).
-pub(crate) async fn session_cookie(base: &str) -> Result<String> {
+pub(crate) async fn session_cookie(base: &str, login: &str) -> Result<String> {
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().map_err(BenchError::other)?;
     let mut jar: Vec<(String, String)> = Vec::new();
@@ -117,12 +117,7 @@ pub(crate) async fn session_cookie(base: &str) -> Result<String> {
     let signed_in = client
         .post(format!("{base}/login"))
         .header(reqwest::header::COOKIE, pre)
-        .form(&[
-            ("login", "admin"),
-            ("password", &accord_demo::demo_password("admin")),
-            ("_csrf", &csrf),
-            ("next", "/"),
-        ])
+        .form(&[("login", login), ("password", &accord_demo::demo_password(login)), ("_csrf", &csrf), ("next", "/")])
         .send()
         .await
         .map_err(BenchError::other)?;

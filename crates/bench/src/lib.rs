@@ -23,6 +23,9 @@
 //! - [`logistics`]: the Pareto route search (prepare + search, median and minimum) on a
 //!   synthetic grid with a shelf-life limit, and on the reference network; it can write both
 //!   prepared graphs as JSON for `bench/logistics/pareto_reference.py`.
+//! - [`hostile`]: the declared-range workbook, a one-line CSV of tens of megabytes and a JSON
+//!   nested 100,000 deep through every import of the command line, the API and the plan
+//!   import page; each answer's time and peak memory.
 //! - [`recovery`]: imports of every kind killed part-way (none may leave a state between before
 //!   and after), and backups taken under writes (each must restore and verify).
 //!
@@ -31,6 +34,7 @@
 
 pub mod briefing;
 pub mod fleet;
+pub mod hostile;
 pub mod http;
 pub mod logistics;
 pub mod measure;

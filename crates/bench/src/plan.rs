@@ -252,7 +252,7 @@ pub async fn plan(accord: &Path, options: PlanOptions) -> Result<()> {
     let (server, startup) = start(accord, &data, database).await?;
     let pid = server.child.id();
     let base = server.base.clone();
-    let cookie = session_cookie(&base).await?;
+    let cookie = session_cookie(&base, "admin").await?;
     let bearer = format!("Bearer {token}");
     let html_bytes = check_route(&base, HTML_ROUTE, ("Cookie", &cookie), false).await?;
     let json_bytes = check_route(&base, JSON_ROUTE, ("Authorization", &bearer), true).await?;

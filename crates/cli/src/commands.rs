@@ -104,6 +104,9 @@ async fn run_bench(bench: &BenchCommand, cli: &Cli) -> Result<(), CliError> {
         BenchCommand::Backup { backups, postgres } => {
             accord_bench::recovery::backups(&accord()?, *backups, postgres.as_deref()).await?
         }
+        BenchCommand::Hostile { megabytes, postgres } => {
+            accord_bench::hostile::hostile(&accord()?, *megabytes, postgres.as_deref()).await?
+        }
         BenchCommand::Logistics { nodes, legs_per_node, runs, dump, dump_reference } => {
             let options = accord_bench::logistics::LogisticsOptions {
                 nodes: *nodes,

@@ -497,6 +497,17 @@ pub enum BenchCommand {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// Send the files that used to stop the service (the declared-range workbook, a line of
+    /// tens of megabytes, a JSON nested 100,000 deep) through every import of the command line,
+    /// the API and the plan import page; print each answer's time and peak memory.
+    Hostile {
+        /// MiB of the one-line CSV (60: just under the size of a file read whole).
+        #[arg(long, default_value_t = 60)]
+        megabytes: usize,
+        /// Run on PostgreSQL at this URL (an EMPTY database: the demo is loaded there).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// Times the Pareto route search on a synthetic grid (with a shelf-life limit) and on the
     /// reference network.
     Logistics {
