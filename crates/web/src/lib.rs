@@ -20,6 +20,7 @@ mod middleware;
 pub mod plan;
 pub mod review;
 pub mod trade;
+mod upload;
 pub mod write_routes;
 
 pub use api::openapi;

@@ -10,6 +10,7 @@ use crate::api::ErrorBody;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::upload::Upload;
 use accord_app::logistics::{
     ChainAnswer, ChainSummary, LinkInput, LocalisationAnswer, MeasuredLink, NetworkFormat, NetworkImportReport,
     RecordInput, RecordOutcome, RouteAnswer, RoutesQuery, chain_answer, chain_list, export, find_routes, load,
@@ -17,7 +18,6 @@ use accord_app::logistics::{
 };
 use accord_domain::directory::Action;
 use accord_domain::logistics::ChainIndicatorLink;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -154,7 +154,7 @@ async fn put_network(
     Extension(tr): Extension<Tr>,
     api: ApiUser,
     Query(query): Query<PutQuery>,
-    body: Bytes,
+    Upload(body): Upload,
 ) -> Result<Response, AppError> {
     match state.app().network_import(&api.actor(), "api", &body, query.dry_run).await {
         Ok(report) => Ok(Json::<NetworkImportReport>(report).into_response()),

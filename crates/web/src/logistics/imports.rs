@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -32,6 +32,7 @@ async fn import_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 async fn import_upload(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let (mut csrf, mut file_name, mut bytes, mut dry_run) = (String::new(), String::new(), Vec::new(), false);
@@ -41,7 +42,7 @@ async fn import_upload(
             "dry_run" => dry_run = true,
             "file" => {
                 file_name = field.file_name().unwrap_or("network").to_string();
-                bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error-bad-form"))?.to_vec();
+                bytes = crate::upload::field(field, crate::upload::reserve(&headers)).await?;
             }
             _ => {}
         }

@@ -10,6 +10,7 @@ use accord_domain::plan::Plan;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -50,6 +51,7 @@ async fn import_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 pub(super) async fn import(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     ctx.require(Action::CreateMeasure)?;
@@ -61,8 +63,7 @@ pub(super) async fn import(
         match name.as_str() {
             "file" => {
                 let file_name = field.file_name().unwrap_or("plan.xlsx").to_string();
-                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error-bad-form"))?;
-                file = Some((file_name, bytes.to_vec()));
+                file = Some((file_name, crate::upload::field(field, crate::upload::reserve(&headers)).await?));
             }
             other => {
                 let value = field.text().await.map_err(|_| AppError::BadRequest("error-bad-form"))?;

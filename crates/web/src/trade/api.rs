@@ -8,6 +8,7 @@ use crate::api::ErrorBody;
 use crate::ctx::ApiUser;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::upload::Upload;
 use accord_app::trade::{
     GroupInput, ImportSummary, MORE_PROBLEMS, MirrorQuery, ScopeSummary, SummaryQuery, TradeImportOptions,
     VerdictInput, summaries,
@@ -16,7 +17,6 @@ use accord_domain::directory::Action;
 use accord_domain::trade::MirrorReport;
 use accord_formats::Problem;
 use accord_store::{MirrorVerdict, RatesOutcome, StoredGroup, TradeSourceInfo};
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -271,10 +271,10 @@ async fn import_trade(
     Extension(tr): Extension<Tr>,
     api: ApiUser,
     Query(options): Query<TradeImportOptions>,
-    body: Bytes,
+    Upload(body): Upload,
 ) -> Result<Response, AppError> {
     let name = options.name.clone().unwrap_or_else(|| "upload.csv".to_string());
-    let summary = match state.app().trade_import(&api.actor(), &name, body.to_vec(), &options).await {
+    let summary = match state.app().trade_import(&api.actor(), &name, body, &options).await {
         Ok(summary) => summary,
         Err(accord_app::Error::InvalidFile(problems)) => return Ok(problems_response(problems, &tr)),
         Err(e) => return Err(e.into()),
@@ -301,10 +301,10 @@ async fn import_rates(
     Extension(tr): Extension<Tr>,
     api: ApiUser,
     Query(q): Query<RatesQuery>,
-    body: Bytes,
+    Upload(body): Upload,
 ) -> Result<Response, AppError> {
     let name = q.name.unwrap_or_else(|| "rates".to_string());
-    let files = [(name, body.to_vec())];
+    let files = [(name, body)];
     let outcomes = match state.app().rates_import(&api.actor(), &files, q.dry_run.unwrap_or(false)).await {
         Ok(outcomes) => outcomes,
         Err(accord_app::Error::InvalidFile(problems)) => return Ok(problems_response(problems, &tr)),

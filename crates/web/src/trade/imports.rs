@@ -12,7 +12,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -103,6 +103,7 @@ async fn import_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 async fn import_upload(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     ctx.require(Action::Read)?;
@@ -114,8 +115,7 @@ async fn import_upload(
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or("trade.csv").to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error-bad-form"))?;
-            file = Some((file_name, bytes.to_vec()));
+            file = Some((file_name, crate::upload::field(field, crate::upload::reserve(&headers)).await?));
             continue;
         }
         let value = field.text().await.map_err(|_| AppError::BadRequest("error-bad-form"))?;

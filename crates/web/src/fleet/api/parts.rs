@@ -10,7 +10,7 @@ use accord_store::{FleetImportOutcome, ShipmentId, ShipmentRow, StockRow};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -98,12 +98,13 @@ pub(super) async fn import(
     api: ApiUser,
     Path(kind): Path<String>,
     Query(q): Query<ImportQuery>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
     let kind = ImportKind::from_what(&kind).ok_or(AppError::NotFound)?;
     let (app, actor) = (state.app(), api.actor());
     app.fleet_import_check(&actor).await?;
-    let bytes = axum::body::to_bytes(body, IMPORT_LIMIT).await.map_err(|_| AppError::BadRequest("error-bad-form"))?;
+    let bytes = crate::upload::read(&headers, body).await?;
     let name = q.file_name.unwrap_or_else(|| format!("{}.csv", kind.what()));
     let summary = app.fleet_import(&actor, kind, &name, &bytes, q.dry_run).await?;
     let status = match &summary.outcome {
