@@ -46,14 +46,18 @@ fn series_from(machine: MachineId, kind: MeterKind, segments: Vec<Segment>) -> R
     serde_json::from_value(value).map_err(corrupt("meter series"))
 }
 
-/// Keeps a checkpoint a week at most in a history series, the last one the latest value.
-fn checkpoint(series: &mut Vec<(NaiveDate, i64)>, day: NaiveDate, value: i64) {
-    let len = series.len();
-    match series.last_mut() {
-        Some(last) if last.0 > day => {}
-        Some(last) if (day - last.0).num_days() < 7 && len > 1 => *last = (day, value),
-        _ => series.push((day, value)),
+/// Every valid reading of a series as a history point, one per day (the day's last value):
+/// the figures of any range are read from these points, so none may be thinned away.
+fn history_points(series: &MeterSeries) -> Vec<(NaiveDate, i64)> {
+    let mut points: Vec<(NaiveDate, i64)> = Vec::new();
+    for (day, value) in series.cumulative() {
+        match points.last_mut() {
+            Some(last) if last.0 == day => last.1 = value,
+            Some(last) if last.0 > day => {}
+            _ => points.push((day, value)),
+        }
     }
+    points
 }
 
 async fn load_series(
@@ -128,11 +132,7 @@ async fn refresh_meter_now(w: &mut WriteTx<'_>, machine: MachineId, series: &[Me
             MeterKind::EngineHours => &mut history.engine_hours,
             MeterKind::Fuel => continue,
         };
-        for (day, v) in s.cumulative() {
-            if target.last().is_none_or(|l| l.0 < day) {
-                checkpoint(target, day, v);
-            }
-        }
+        *target = history_points(s);
     }
     sqlx::query("UPDATE fleet_histories SET body = $1 WHERE machine_id = $2")
         .bind(json(&history)?)

@@ -492,3 +492,38 @@ pub async fn fleet_cache_follows_writes_here_and_elsewhere(store: Store) {
     assert_eq!(now.value, before.value + 8);
     assert_cache_fresh(&store, "a reading in another process").await;
 }
+
+/// Issue 16, F1: a range's engine hours and kilometres come from every reading, none thinned
+/// away. One machine read daily from 1 January to 1 April 2025: 12 h and 300 km a day from 1 to
+/// 15 January, 6 h and 150 km a day after. By hand, January (from the reading of 1 January to
+/// that of 1 February): 15 × 12 + 16 × 6 = 276 h and 15 × 300 + 16 × 150 = 6,900 km; February:
+/// 28 × 6 = 168 h and 28 × 150 = 4,200 km; 10 to 20 January: 6 × 12 + 5 × 6 = 102 h.
+pub async fn fleet_range_figures_read_every_reading(store: Store) {
+    let fleet = load_small(&store).await;
+    let machine = new_machine(&fleet, "Y3M544000R0000009", "SN-F1");
+    let id = machine.machine.id;
+    store.fleet_register(ADMIN, &[machine], None, day(2025, 1, 1)).await.expect("register");
+    let mut readings = Vec::new();
+    let (mut hours, mut km) = (0, 0);
+    for offset in 0..91 {
+        let date = day(2025, 1, 1) + chrono::Days::new(offset);
+        readings.push(NewReading { machine: id, kind: MeterKind::EngineHours, date, value: hours });
+        readings.push(NewReading { machine: id, kind: MeterKind::Odometer, date, value: km });
+        let (h, k) = if offset < 15 { (12, 300) } else { (6, 150) };
+        hours += h;
+        km += k;
+    }
+    store.fleet_readings_add(ADMIN, &readings, None).await.expect("readings");
+    let figures = |first: NaiveDate, last: NaiveDate| {
+        let store = store.clone();
+        async move {
+            let range = DateRange::inclusive(first, last).expect("range");
+            let table = store.fleet_kpi(range, GroupBy::Machine, |m| m.id == id).await.expect("kpi");
+            let row = table.rows.first().expect("the machine's row");
+            (row.sums.engine_hours, row.sums.km)
+        }
+    };
+    assert_eq!(figures(day(2025, 1, 1), day(2025, 1, 31)).await, (276, 6_900), "January");
+    assert_eq!(figures(day(2025, 2, 1), day(2025, 2, 28)).await, (168, 4_200), "February");
+    assert_eq!(figures(day(2025, 1, 10), day(2025, 1, 20)).await.0, 102, "10 to 20 January");
+}

@@ -49,6 +49,7 @@ on_both_backends!(
     fleet_preventive_orders_reserve_parts_and_shipments_arrive,
     fleet_regime_revisions_are_audited_and_stay_with_their_model,
     fleet_cache_follows_writes_here_and_elsewhere,
+    fleet_range_figures_read_every_reading,
 );
 
 mod files;
