@@ -129,6 +129,7 @@ error-forbidden = Your role may not do that.
 error-unauthorized = Sign in first (API clients: a token in the Authorization: Bearer header).
 error-csrf = The form is stale or was not sent from an accord page. Reload the page and try again.
 error-too-many-attempts = Too many failed sign-ins. Try again in { $seconds } s.
+error-upload-too-large = The file is larger than this form accepts: plan tables, attachments and evidence up to 10 MiB, trade and fleet files up to 64 MiB, logistics files up to 32 MiB.
 error-upload-unreadable = The file did not arrive whole (the upload was cut off or is larger than allowed).
 error-bad-form = The form is not filled in correctly.
 error-bad-json = The request body is not JSON of the expected shape.

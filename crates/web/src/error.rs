@@ -85,7 +85,7 @@ pub struct ErrorInfo {
 }
 
 impl ErrorInfo {
-    fn new(status: StatusCode, code: &'static str, key: &str) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, key: &str) -> Self {
         ErrorInfo {
             status,
             code,

@@ -8,7 +8,7 @@ use crate::layout::ErrorPage;
 use accord_domain::directory::Locale;
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::any::Any;
@@ -55,8 +55,14 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
     let path = request.uri().path().to_string();
     let session = cookie(request.headers(), crate::auth::SESSION_COOKIE).map(crate::auth::secret_hash);
     let response = next.run(request).await;
-    let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
-        return response;
+    let info = match response.extensions().get::<ErrorInfo>() {
+        Some(info) => info.clone(),
+        // A body past a route's limit is refused by the limit layer (or axum's extractors) before
+        // any handler: a bare 413 that a user would see as an empty page.
+        None if response.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ErrorInfo::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "error-upload-too-large")
+        }
+        None => return response,
     };
     // A refused field is named with its reason, on a page as in the API: a page that fell back
     // to this one has no highlighted fields to point at.
@@ -115,7 +121,7 @@ fn title_key(status: u16) -> &'static str {
         403 => "forbidden",
         404 => "not-found",
         409 => "conflict",
-        422 | 400 => "bad-input",
+        422 | 413 | 400 => "bad-input",
         429 => "slow-down",
         _ => "internal",
     }

@@ -87,6 +87,18 @@ async fn the_declared_range_bomb_is_refused_at_every_door(app: &TestApp) {
     let html = refused.text().await.expect("body");
     assert!(html.contains("the sheet reaches column number 16384"), "{html}");
 
+    // Past the page's body limit (10 MiB and the form) the limit layer answers before any handler: a page
+    // that says why, not an empty 413.
+    let csrf = csrf_in(&app.page(&client, "/plan/import").await);
+    let big = hostile::long_line("a;b", 12 * 1024 * 1024);
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .part("file", reqwest::multipart::Part::bytes(big).file_name("plan.csv"));
+    let refused = client.post(app.url("/plan/import?lang=en")).multipart(form).send().await.expect("post");
+    assert_eq!(refused.status(), 413);
+    let html = refused.text().await.expect("body");
+    assert!(html.contains("larger than this form accepts: plan tables, attachments and evidence up to 10 MiB"), "{html}");
+
     let health = http.get(app.url("/healthz")).send().await.expect("healthz");
     assert_eq!(health.status(), 200, "still serving");
 }
