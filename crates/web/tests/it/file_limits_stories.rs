@@ -97,7 +97,10 @@ async fn the_declared_range_bomb_is_refused_at_every_door(app: &TestApp) {
     let refused = client.post(app.url("/plan/import?lang=en")).multipart(form).send().await.expect("post");
     assert_eq!(refused.status(), 413);
     let html = refused.text().await.expect("body");
-    assert!(html.contains("larger than this form accepts: plan tables, attachments and evidence up to 10 MiB"), "{html}");
+    assert!(
+        html.contains("larger than this form accepts: plan tables, attachments and evidence up to 10 MiB"),
+        "{html}"
+    );
 
     let health = http.get(app.url("/healthz")).send().await.expect("healthz");
     assert_eq!(health.status(), 200, "still serving");
