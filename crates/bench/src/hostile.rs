@@ -90,6 +90,8 @@ const CLI_CASES: &[(&str, &[&str])] = &[
 
 /// Runs `accord … import KIND FILE` to its end: exit code, time, peak memory, standard error.
 fn run_import(accord: &Path, data: &Path, database: Option<&str>, kind: &str, file: &Path) -> Result<Answer> {
+    // On PostgreSQL nothing else makes the data folder.
+    std::fs::create_dir_all(data).map_err(BenchError::other)?;
     let errors = data.join("import.stderr");
     let mut cmd = std::process::Command::new(accord);
     cmd.arg("--data").arg(data).args(["-q", "--lang", "en"]);
