@@ -14,8 +14,12 @@ problem-fleet-invalid = “{ $value }” is { $expected ->
     [kind] not a kind of work order: preventive, repair, assembly, warranty or inspection
     [datetime] not a date and time: YYYY-MM-DD HH:MM
     [hours] not a number of hours
+    [service] not a service: ТО-1, ТО-2, ТО-3, СО (spring's or autumn's by the month), “СО весна”, “СО осень”
    *[other] not valid here
 }
+problem-fleet-service-not-preventive = a service is given only on a preventive work order
+problem-fleet-decommissioned-date-status = a write-off date is given but the machine is not decommissioned
+problem-fleet-decommissioned-before-commissioned = the write-off date is before commissioning
 problem-fleet-unknown-model = the model “{ $value }” is not in the catalogue
 problem-fleet-unknown-owner = no organisation has the code “{ $value }”
 problem-fleet-unknown-machine = no machine has the VIN or serial number “{ $value }”
@@ -372,3 +376,4 @@ fleet-error-regime_replaces_absent = Regime: { $value }: the replaced service is
 fleet-error-regime_replaced_twice = Regime: { $value }: another service already replaces it.
 fleet-error-regime_nesting_loop = Regime: { $value } is not linked to the lowest service; the services replace each other in a loop.
 fleet-error-regime_model_changed = A regime cannot move to another model or engine.
+fleet-error-range_after_data = The fleet's data ends on { $value }: there is no data for { $subject }.

@@ -14,8 +14,12 @@ problem-fleet-invalid = «{ $value }» — { $expected ->
     [kind] не вид заказ-наряда: preventive, repair, assembly, warranty или inspection
     [datetime] не дата и время: ГГГГ-ММ-ДД ЧЧ:ММ
     [hours] не число часов
+    [service] не вид ТО: ТО-1, ТО-2, ТО-3, СО (весна или осень по месяцу), «СО весна», «СО осень»
    *[other] неверное значение
 }
+problem-fleet-service-not-preventive = вид ТО указывают только для заказ-наряда на ТО (вид preventive)
+problem-fleet-decommissioned-date-status = дата списания указана, а машина не списана (состояние decommissioned)
+problem-fleet-decommissioned-before-commissioned = дата списания раньше ввода в эксплуатацию
 problem-fleet-unknown-model = модели «{ $value }» нет в каталоге
 problem-fleet-unknown-owner = нет организации с кодом «{ $value }»
 problem-fleet-unknown-machine = нет машины с VIN или заводским номером «{ $value }»
@@ -372,3 +376,4 @@ fleet-error-regime_replaces_absent = Регламент: { $value } — заме
 fleet-error-regime_replaced_twice = Регламент: { $value } — это ТО уже заменяет другое.
 fleet-error-regime_nesting_loop = Регламент: { $value } не связано с низшим ТО — виды ТО заменяют друг друга по кругу.
 fleet-error-regime_model_changed = Регламент нельзя перенести на другую модель или двигатель.
+fleet-error-range_after_data = Данные парка заканчиваются { $value }: за период { $subject } данных нет.

@@ -257,10 +257,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let actor = acting(&cli, &app).await?;
             crate::fleet::kpi(&app, &actor, from, to, by.as_deref(), json).await
         }
-        Command::Fleet(FleetCommand::Due { json }) => {
+        Command::Fleet(FleetCommand::Due { ref today, json }) => {
             let app = App::new(store.clone());
             let actor = acting(&cli, &app).await?;
-            crate::fleet::due(&app, &actor, json).await
+            crate::fleet::due(&app, &actor, today.as_deref(), json).await
         }
         Command::Import(ImportCommand::Rates { ref files, dry_run }) => {
             let app = App::new(store.clone());

@@ -30,6 +30,15 @@ pub async fn kpi(app: &App, actor: &Actor, from: &str, to: &str, by: Option<&str
     })?;
     let by = parse_by(by).map_err(|_| CliError::input("--by: machine, model, brand or owner"))?;
     let table = app.fleet_kpi(actor, range, by).await?;
+    if !json {
+        match table.data_end {
+            None => println!("no readings or work orders are recorded yet: no figures"),
+            Some(end) if table.clipped => {
+                println!("the fleet's data ends on {end}: figures from {from} to {end} (both included)")
+            }
+            Some(_) => {}
+        }
+    }
     if json {
         let text = serde_json::to_string_pretty(&table).map_err(|e| CliError::other(e.to_string()))?;
         println!("{text}");
@@ -64,9 +73,16 @@ pub async fn kpi(app: &App, actor: &Actor, from: &str, to: &str, by: Option<&str
     Ok(())
 }
 
-/// The due list, overdue first, of the machines the actor sees (the operator: all).
-pub async fn due(app: &App, actor: &Actor, json: bool) -> Result<(), CliError> {
-    let (today, rows) = app.fleet_due(actor).await?;
+/// The due list, overdue first, of the machines the actor sees (the operator: all), as of
+/// `today` (the fleet's today without it).
+pub async fn due(app: &App, actor: &Actor, today: Option<&str>, json: bool) -> Result<(), CliError> {
+    let (today, rows) = match today {
+        Some(text) => {
+            let today = date("--today", text)?;
+            (today, app.fleet_due_on(actor, today).await?)
+        }
+        None => app.fleet_due(actor).await?,
+    };
     if json {
         let text = serde_json::to_string_pretty(&rows).map_err(|e| CliError::other(e.to_string()))?;
         println!("{text}");

@@ -154,6 +154,9 @@ pub enum FleetCommand {
     },
     /// The due list of preventive services, overdue first.
     Due {
+        /// The day the list is drawn up for (YYYY-MM-DD; default the fleet's today).
+        #[arg(long)]
+        today: Option<String>,
         #[arg(long)]
         json: bool,
     },

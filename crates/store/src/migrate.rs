@@ -57,6 +57,7 @@ const MIGRATIONS: &[Migration] = &[
     common!(18, "0018_review_versions"),
     common!(19, "0019_fleet_regime_versions"),
     common!(20, "0020_token_expiry"),
+    per_backend!(21, "0021_work_order_closed_at"),
 ];
 
 /// A migration that `migrate` applied.

@@ -194,6 +194,7 @@ fn map_fleet(
                 factors: CorrectionFactors::of(OperatingCategory::I, Climate::Cold),
             },
             meters,
+            decommissioned_on: r.decommissioned_on,
         });
     }
     if !problems.is_empty() {
@@ -234,6 +235,7 @@ fn map_orders(snap: &FleetSnapshot, bytes: &[u8]) -> Result<(usize, Pending)> {
         let mut o = WorkOrder::new(WorkOrderId(uuid::Uuid::now_v7()), machine, r.kind, r.opened_at, Default::default());
         o.started_at = r.started_at;
         o.finished_at = r.finished_at;
+        o.service = r.service;
         o.downtime_start = r.started_at.or(Some(r.opened_at));
         o.downtime_end = r.finished_at;
         o.status = match (r.started_at, r.finished_at, &r.signed_by) {
@@ -244,6 +246,7 @@ fn map_orders(snap: &FleetSnapshot, bytes: &[u8]) -> Result<(usize, Pending)> {
         };
         if let (Some(by), Some(at)) = (&r.signed_by, r.finished_at) {
             o.sign_off = Some(SignOff { by: by.clone(), at });
+            o.closed_at = Some(at);
         }
         if let Some(op) = &r.operation {
             o.work.push(WorkLine {

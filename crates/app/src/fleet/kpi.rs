@@ -11,7 +11,7 @@ use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 
 /// The figures' settings: `from`, `to` (dates, `to` included; default the last 365 days up to
-/// today), `by` machine|model|brand|owner|fleet (default model).
+/// the last day the fleet has data for), `by` machine|model|brand|owner|fleet (default model).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct KpiQuery {
@@ -44,8 +44,8 @@ pub(crate) fn range_refused(e: &accord_domain::fleet::kpi::RangeError, first: Na
 }
 
 impl KpiQuery {
-    /// The period and grouping asked for, as of `today`.
-    pub fn resolve(&self, today: NaiveDate) -> Result<(DateRange, GroupBy)> {
+    /// The period and grouping asked for; an open end is `default_last`.
+    pub fn resolve(&self, default_last: NaiveDate) -> Result<(DateRange, GroupBy)> {
         let date = |v: &Option<String>, field: &'static str| -> Result<Option<NaiveDate>> {
             match given(v) {
                 Some(t) => Ok(Some(
@@ -54,7 +54,7 @@ impl KpiQuery {
                 None => Ok(None),
             }
         };
-        let last = date(&self.to, "to")?.unwrap_or_else(|| today.pred_opt().unwrap_or(today));
+        let last = date(&self.to, "to")?.unwrap_or(default_last);
         let first = date(&self.from, "from")?.unwrap_or_else(|| last.checked_sub_days(Days::new(364)).unwrap_or(last));
         let range = DateRange::inclusive(first, last).map_err(|e| range_refused(&e, first, last))?;
         Ok((range, parse_by(self.by.as_deref())?))
@@ -69,9 +69,13 @@ impl App {
         Ok(self.store.fleet_kpi(range, by, |m| scope.sees(m)).await?)
     }
 
-    /// The figures a query asks for, as of the fleet's today.
+    /// The figures a query asks for; without dates, the year up to the fleet's last day of data
+    /// (or up to yesterday when nothing is recorded yet).
     pub async fn fleet_kpi_query(&self, actor: &Actor, q: &KpiQuery) -> Result<(DateRange, GroupBy, KpiTable)> {
-        let (range, by) = q.resolve(self.fleet_today().await?)?;
+        let today = self.fleet_today().await?;
+        let yesterday = today.pred_opt().unwrap_or(today);
+        let last = self.store.fleet_data_end().await?.map_or(yesterday, |end| end.min(yesterday));
+        let (range, by) = q.resolve(last)?;
         Ok((range, by, self.fleet_kpi(actor, range, by).await?))
     }
 

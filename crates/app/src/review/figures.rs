@@ -281,6 +281,7 @@ mod tests {
             mttr: None,
             on_time: Some(0.8),
             open_work_orders: open,
+            data_end: None,
         }
     }
 

@@ -369,6 +369,7 @@ impl FleetWorld {
         let new = accord_store::NewMachine {
             machine: machine.clone(),
             meters: vec![(MeterKind::EngineHours, 0), (MeterKind::Odometer, 0)],
+            decommissioned_on: None,
         };
         let store = world.store();
         store.fleet_register(Author::SYSTEM, &[new], None, self.today).await.expect("machine");

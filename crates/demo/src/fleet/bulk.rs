@@ -42,6 +42,7 @@ pub fn demo_bulk<'a>(
                 work_orders: &d.work_orders,
                 history: HistoryData {
                     states: d.states.clone(),
+                    open_orders: Vec::new(),
                     failures: d.failures.clone(),
                     services: d.services.clone(),
                     costs: d.costs.clone(),

@@ -180,6 +180,9 @@ pub struct WorkOrder {
     pub outside: Vec<OutsideService>,
     pub waits: Vec<WaitPeriod>,
     pub sign_off: Option<SignOff>,
+    /// When it was closed (orders closed before this was kept: the sign-off's time).
+    #[serde(default)]
+    pub closed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -253,6 +256,7 @@ impl WorkOrder {
             outside: Vec::new(),
             waits: Vec::new(),
             sign_off: None,
+            closed_at: None,
         }
     }
 
@@ -320,6 +324,7 @@ impl WorkOrder {
                     return Err(WorkOrderError::SignOffRequired { order: self.id, machine: self.machine });
                 }
                 self.status = S::Closed;
+                self.closed_at = Some(at);
             }
             _ => return Err(invalid(self, &action)),
         }

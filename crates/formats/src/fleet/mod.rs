@@ -10,9 +10,10 @@
 use crate::{Problem, Reason};
 use accord_domain::fleet::machine::{Arrival, Brand, MachineStatus, SerialNumber, Vin};
 use accord_domain::fleet::meter::MeterKind;
+use accord_domain::fleet::regime::ServiceKind;
 use accord_domain::fleet::work_order::WorkOrderKind;
 use calamine::{Data, Reader};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 /// A table read from a file: its sheet name ("csv" for CSV) and its rows of text cells.
 struct Grid {
@@ -217,10 +218,12 @@ pub struct MachineLine {
     pub commissioned_on: Option<NaiveDate>,
     pub odometer: Option<i64>,
     pub engine_hours: Option<i64>,
+    /// The day a decommissioned machine was written off (off the books from that day).
+    pub decommissioned_on: Option<NaiveDate>,
 }
 
 /// The register template's columns, in template order.
-pub const FLEET_COLUMNS: [&str; 14] = [
+pub const FLEET_COLUMNS: [&str; 15] = [
     "brand",
     "model",
     "modification",
@@ -235,6 +238,7 @@ pub const FLEET_COLUMNS: [&str; 14] = [
     "commissioned_on",
     "odometer",
     "engine_hours",
+    "decommissioned_on",
 ];
 
 fn status(t: &str) -> Option<MachineStatus> {
@@ -258,7 +262,7 @@ fn arrival(t: &str) -> Option<Arrival> {
 
 /// Reads the machine register template.
 pub fn read_fleet(bytes: &[u8]) -> Result<Vec<MachineLine>, Vec<Problem>> {
-    const C: [Column; 14] = [
+    const C: [Column; 15] = [
         Column { key: "brand", names: &["brand", "марка"], required: true },
         Column { key: "model", names: &["model", "модель"], required: true },
         Column { key: "modification", names: &["modification", "модификация"], required: false },
@@ -277,6 +281,9 @@ pub fn read_fleet(bytes: &[u8]) -> Result<Vec<MachineLine>, Vec<Problem>> {
         },
         Column { key: "odometer", names: &["odometer", "пробег"], required: false },
         Column { key: "engine_hours", names: &["engine_hours", "моточасы"], required: false },
+        Column {
+            key: "decommissioned_on", names: &["decommissioned_on", "дата списания", "списана"], required: false
+        },
     ];
     debug_assert!(C.iter().zip(FLEET_COLUMNS).all(|(c, k)| c.key == k));
     let g = grid(bytes)?;
@@ -297,6 +304,15 @@ pub fn read_fleet(bytes: &[u8]) -> Result<Vec<MachineLine>, Vec<Problem>> {
         let commissioned_on = l.parse(11, "date", parse_date);
         let odometer = l.parse(12, "whole", parse_int);
         let engine_hours = l.parse(13, "whole", parse_int);
+        let decommissioned_on = l.parse(14, "date", parse_date);
+        if decommissioned_on.is_some() && st.is_some_and(|s| s != MachineStatus::Decommissioned) {
+            l.bad(14, Reason::new("problem-fleet-decommissioned-date-status"));
+        }
+        if let (Some(on), Some(off)) = (commissioned_on, decommissioned_on)
+            && off < on
+        {
+            l.bad(14, Reason::new("problem-fleet-decommissioned-before-commissioned"));
+        }
         if vin.is_none() && serial.is_none() && l.opt(4).is_none() && l.opt(5).is_none() {
             l.bad(4, Reason::new("problem-fleet-vin-or-serial"));
         }
@@ -319,6 +335,7 @@ pub fn read_fleet(bytes: &[u8]) -> Result<Vec<MachineLine>, Vec<Problem>> {
                 commissioned_on,
                 odometer,
                 engine_hours,
+                decommissioned_on,
             });
         }
     }
@@ -383,6 +400,8 @@ pub struct WorkOrderLine {
     pub signed_by: Option<String>,
     pub operation: Option<String>,
     pub hours: Option<rust_decimal::Decimal>,
+    /// The preventive service done (ТО-1, ТО-2, ТО-3, СО).
+    pub service: Option<ServiceKind>,
 }
 
 pub fn work_order_kind(t: &str) -> Option<WorkOrderKind> {
@@ -396,9 +415,28 @@ pub fn work_order_kind(t: &str) -> Option<WorkOrderKind> {
     })
 }
 
+/// A service by its name: ТО-1, ТО-2, ТО-3, or a seasonal service: "СО весна" / "СО осень",
+/// or plain "СО", which is the one before the coming season (spring's when done from March to
+/// August, autumn's otherwise), by the month the order was opened (`month`).
+pub fn service_kind(t: &str, month: Option<u32>) -> Option<ServiceKind> {
+    let f = fold(t).replace('.', "");
+    Some(match f.as_str() {
+        "то1" | "to1" => ServiceKind::To1,
+        "то2" | "to2" => ServiceKind::To2,
+        "то3" | "to3" => ServiceKind::To3,
+        "совесна" | "совесеннее" | "spring" => ServiceKind::Spring,
+        "соосень" | "соосеннее" | "autumn" => ServiceKind::Autumn,
+        "со" | "seasonal" | "сезонное" => match month? {
+            3..=8 => ServiceKind::Spring,
+            _ => ServiceKind::Autumn,
+        },
+        _ => return None,
+    })
+}
+
 /// Reads the work orders template.
 pub fn read_work_orders(bytes: &[u8]) -> Result<Vec<WorkOrderLine>, Vec<Problem>> {
-    const C: [Column; 8] = [
+    const C: [Column; 9] = [
         Column { key: "machine", names: &["machine", "машина", "vin"], required: true },
         Column { key: "kind", names: &["kind", "вид"], required: true },
         Column { key: "opened_at", names: &["opened_at", "открыт"], required: true },
@@ -407,6 +445,7 @@ pub fn read_work_orders(bytes: &[u8]) -> Result<Vec<WorkOrderLine>, Vec<Problem>
         Column { key: "signed_by", names: &["signed_by", "подписал"], required: false },
         Column { key: "operation", names: &["operation", "операция"], required: false },
         Column { key: "hours", names: &["hours", "часы"], required: false },
+        Column { key: "service", names: &["service", "вид то", "то"], required: false },
     ];
     let g = grid(bytes)?;
     let h = header(&g, &C)?;
@@ -421,6 +460,11 @@ pub fn read_work_orders(bytes: &[u8]) -> Result<Vec<WorkOrderLine>, Vec<Problem>
         let started_at = l.parse(3, WHEN, parse_datetime);
         let finished_at = l.parse(4, WHEN, parse_datetime);
         let hours = l.parse(7, "hours", |t| t.replace(',', ".").parse::<rust_decimal::Decimal>().ok());
+        let month = opened_at.map(|t| t.month());
+        let service = l.parse(8, "service", |t| service_kind(t, month));
+        if service.is_some() && kind.is_some_and(|k| k != WorkOrderKind::Preventive) {
+            l.bad(8, Reason::new("problem-fleet-service-not-preventive"));
+        }
         if let (Some(machine), Some(kind), Some(opened_at)) = (machine, kind, opened_at) {
             out.push(WorkOrderLine {
                 at: At { sheet: g.sheet.clone(), line: number },
@@ -432,6 +476,7 @@ pub fn read_work_orders(bytes: &[u8]) -> Result<Vec<WorkOrderLine>, Vec<Problem>
                 signed_by: l.opt(5),
                 operation: l.opt(6),
                 hours,
+                service,
             });
         }
     }
@@ -471,5 +516,14 @@ mod tests {
         let o = read_work_orders(w.as_bytes()).expect("orders");
         assert_eq!(o[0].kind, WorkOrderKind::Repair);
         assert!(o[0].finished_at < o[0].started_at, "the order's own rule is the domain's, not the reader's");
+        let w = "машина;вид;открыт;окончен;вид ТО\nSN-1;ТО;2025-04-02 08:00;2025-04-02 16:00;ТО-2\n\
+                 SN-1;ТО;2025-10-02 08:00;;СО\nSN-1;ТО;2025-04-09 08:00;;со\nSN-1;ремонт;2025-04-09 08:00;;ТО-1\n";
+        let problems = read_work_orders(w.as_bytes()).expect_err("a service on a repair");
+        assert_eq!((problems[0].row, problems[0].column.as_str()), (5, "вид ТО"));
+        let o = read_work_orders(w.rsplit_once("SN-1;ремонт").map_or(w, |(a, _)| a).as_bytes()).expect("orders");
+        let services: Vec<_> = o.iter().map(|r| r.service).collect();
+        assert_eq!(services, [Some(ServiceKind::To2), Some(ServiceKind::Autumn), Some(ServiceKind::Spring)]);
+        let bad = read_work_orders("machine;kind;opened_at;service\nSN-1;то;2025-04-02;ТО-9\n".as_bytes());
+        assert_eq!(bad.expect_err("unknown service")[0].column, "service");
     }
 }

@@ -18,6 +18,18 @@ use std::str::FromStr;
 pub struct NewMachine {
     pub machine: Machine,
     pub meters: Vec<(MeterKind, i64)>,
+    /// The day a machine registered as decommissioned was written off; without one it was
+    /// never on the books here (off from its commissioning).
+    pub decommissioned_on: Option<NaiveDate>,
+}
+
+impl NewMachine {
+    /// The first day off the books: a decommissioned machine's write-off day.
+    fn off_books(&self) -> Option<NaiveDate> {
+        (self.machine.status == MachineStatus::Decommissioned)
+            .then(|| self.decommissioned_on.or(self.machine.commissioned_on))
+            .flatten()
+    }
 }
 
 impl Store {
@@ -100,7 +112,7 @@ impl Store {
             for (kind, value) in &new.meters {
                 due.meters_at_commissioning = due.meters_at_commissioning.with(*kind, *value);
             }
-            insert_machine(w, m, None, &due).await?;
+            insert_machine(w, m, new.off_books(), &due).await?;
             let started = m.commissioned_on.unwrap_or(w.now.date_naive());
             for (kind, value) in &new.meters {
                 sqlx::query(

@@ -14,9 +14,10 @@ use crate::directory::new_uuid;
 use crate::{Author, Result, Store, StoreError, WriteTx, corrupt};
 use accord_domain::OrganisationId;
 use accord_domain::audit::Change;
-use accord_domain::fleet::kpi::{CostEntry, DayState, Failure, ServiceDone, StateSpan};
+use accord_domain::fleet::kpi::{CostEntry, ServiceDone, closed_marks, open_order};
+use accord_domain::fleet::machine::Machine;
 use accord_domain::fleet::parts::PartNumber;
-use accord_domain::fleet::regime::{CycleMark, Regime};
+use accord_domain::fleet::regime::{CycleMark, MachineDueInput, MeterReadings, Regime, due_point};
 use accord_domain::fleet::work_order::{Action, WorkLine, WorkOrder, WorkOrderKind, WorkOrderStatus};
 use accord_domain::trade::{Currency, Money};
 use accord_domain::{MachineId, WorkOrderId};
@@ -55,13 +56,6 @@ pub struct WorkOrderFilter {
     pub owners: Option<Vec<OrganisationId>>,
 }
 
-fn order_machine_state(order: &WorkOrder) -> DayState {
-    match order.kind {
-        WorkOrderKind::Preventive | WorkOrderKind::Inspection => DayState::Maintenance,
-        _ => DayState::Repair,
-    }
-}
-
 fn status_json(status: &str) -> String {
     // Waiting statuses are stored as `waiting:parts`.
     match status.split_once(':') {
@@ -94,16 +88,15 @@ async fn create_orders(w: &mut WriteTx<'_>, orders: &[WorkOrder]) -> Result<Vec<
         flag_in(w, &mut o).await?;
         insert_order(w, next, &o).await?;
         w.audit(Change::create("fleet_work_order", o.id, &o)).await?;
-        if o.status == WorkOrderStatus::Closed {
-            note_closed(w, &o).await?;
-        }
+        note_order(w, None, &o).await?;
         numbers.push(next);
         next += 1;
     }
     Ok(numbers)
 }
 
-pub(super) const ORDER_COLUMNS: &str = "id, number, machine_id, kind, status, opened_at, finished_at, body, version";
+pub(super) const ORDER_COLUMNS: &str =
+    "id, number, machine_id, kind, status, opened_at, finished_at, closed_at, body, version";
 
 pub(super) fn order_binds(number: i64, o: &WorkOrder) -> Result<Vec<Bind>> {
     Ok(vec![
@@ -114,6 +107,7 @@ pub(super) fn order_binds(number: i64, o: &WorkOrder) -> Result<Vec<Bind>> {
         Bind::T(status_code(o.status)),
         Bind::T(datetime_text(o.opened_at)),
         Bind::O(o.finished_at.map(datetime_text)),
+        Bind::O(o.closed_at.map(datetime_text)),
         Bind::T(json(o)?),
         Bind::I(1),
     ])
@@ -147,10 +141,12 @@ pub(super) async fn update_order(w: &mut WriteTx<'_>, o: &WorkOrder, version: i6
     o.validate().map_err(|e| refused(e.key(), "finished_at", o.machine, &e, &e))?;
     w.touch_machine(o.machine);
     let done = sqlx::query(
-        "UPDATE fleet_work_orders SET status = $1, finished_at = $2, body = $3, version = version + 1 WHERE id = $4 AND version = $5",
+        "UPDATE fleet_work_orders SET status = $1, finished_at = $2, closed_at = $3, body = $4, version = version + 1 \
+         WHERE id = $5 AND version = $6",
     )
     .bind(status_code(o.status))
     .bind(o.finished_at.map(datetime_text))
+    .bind(o.closed_at.map(datetime_text))
     .bind(json(o)?)
     .bind(o.id.to_string())
     .bind(version)
@@ -162,64 +158,118 @@ pub(super) async fn update_order(w: &mut WriteTx<'_>, o: &WorkOrder, version: i6
     Ok(())
 }
 
-/// A closed order's marks on its machine: the downtime span, a failure (repairs), the
-/// service done (preventive, with the cycle step it completes), the cost net of warranty.
-async fn note_closed(w: &mut WriteTx<'_>, o: &WorkOrder) -> Result<()> {
+/// An order's marks on its machine, after it was created or changed (`before`: as it was).
+/// While it is not closed it stands in the history as an open order, whose downtime the
+/// figures count from its start to its completion or on to the range's end; when it is closed
+/// it leaves its downtime span, a failure (repairs), the service done (preventive, with the
+/// due point the regime set and the cycle step it completes) and its cost net of warranty.
+async fn note_order(w: &mut WriteTx<'_>, before: Option<&WorkOrder>, o: &WorkOrder) -> Result<()> {
     w.touch_machine(o.machine);
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT m.due_state, COALESCE(h.body, '') FROM fleet_machines m LEFT JOIN fleet_histories h ON h.machine_id = m.id WHERE m.id = $1")
-            .bind(o.machine.to_string())
-            .fetch_optional(&mut *w.tx)
-            .await?;
-    let Some((due, hist)) = row else { return Ok(()) };
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT m.body, m.due_state, COALESCE(h.body, '') FROM fleet_machines m LEFT JOIN fleet_histories h ON h.machine_id = m.id WHERE m.id = $1",
+    )
+    .bind(o.machine.to_string())
+    .fetch_optional(&mut *w.tx)
+    .await?;
+    let Some((machine, due, hist)) = row else { return Ok(()) };
     let mut due: DueState = unjson("due state", &due)?;
     let mut history: HistoryData = if hist.is_empty() { HistoryData::default() } else { unjson("history", &hist)? };
-    let end = o.finished_at.unwrap_or(o.opened_at);
-    if let Some(start) = o.downtime_start {
-        let to = o.downtime_end.unwrap_or(end).date().succ_opt().unwrap_or(end.date());
-        if start.date() < to {
-            history.states.push(StateSpan { from: start.date(), to, state: order_machine_state(o) });
-            history.states.sort_by_key(|s| s.from);
-        }
-    }
-    if matches!(o.kind, WorkOrderKind::Repair | WorkOrderKind::Warranty) {
-        let hours = o.downtime_start.map_or(0.0, |s| (o.downtime_end.unwrap_or(end) - s).num_minutes() as f64 / 60.0);
-        history.failures.push(Failure { date: o.opened_at.date(), repair_hours: hours.max(0.0) });
-    }
-    if o.kind == WorkOrderKind::Preventive {
-        history.services.push(ServiceDone { due: o.opened_at.date(), done: Some(end.date()) });
-        if let Some(kind) = o.service {
-            let regimes: Vec<(String,)> = sqlx::query_as(
-                "SELECT r.body FROM fleet_regimes r JOIN fleet_machines m ON m.model_id = r.model_id WHERE m.id = $1",
-            )
+    history.open_orders.retain(|open| open.order != o.id);
+    history.open_orders.extend(open_order(o));
+    let closing = o.status == WorkOrderStatus::Closed && before.is_none_or(|b| b.status != WorkOrderStatus::Closed);
+    if closing {
+        let machine: Machine = unjson("machine", &machine)?;
+        note_closed(w, o, &machine, &mut due, &mut history).await?;
+        sqlx::query("UPDATE fleet_machines SET due_state = $1 WHERE id = $2")
+            .bind(json(&due)?)
             .bind(o.machine.to_string())
-            .fetch_all(&mut *w.tx)
+            .execute(&mut *w.tx)
             .await?;
-            if let Some((body,)) = regimes.first() {
-                let regime: Regime = unjson("regime", body)?;
-                if regime.seasonal().iter().any(|s| s.kind == kind) {
-                    due.last_seasonal.retain(|(k, _)| *k != kind);
-                    due.last_seasonal.push((kind, end.date()));
-                } else if let Some(step) = regime.step_after(due.last_cycle.map_or(0, |c| c.step), kind) {
-                    due.last_cycle = Some(CycleMark { step, date: end.date(), meters: o.meters });
-                }
-            }
-        }
     }
-    if let Ok(cost) = o.cost(Money::new(LABOUR_RATE_KOPECKS, Currency::Rub)) {
-        history.costs.push(CostEntry { date: end.date(), minor: cost.total.minor - cost.under_warranty.minor });
-    }
-    sqlx::query("UPDATE fleet_machines SET due_state = $1 WHERE id = $2")
-        .bind(json(&due)?)
-        .bind(o.machine.to_string())
-        .execute(&mut *w.tx)
-        .await?;
     sqlx::query("UPDATE fleet_histories SET body = $1 WHERE machine_id = $2")
         .bind(json(&history)?)
         .bind(o.machine.to_string())
         .execute(&mut *w.tx)
         .await?;
     Ok(())
+}
+
+/// A closed order's lasting marks (see [`note_order`]).
+async fn note_closed(
+    w: &mut WriteTx<'_>,
+    o: &WorkOrder,
+    machine: &Machine,
+    due: &mut DueState,
+    history: &mut HistoryData,
+) -> Result<()> {
+    let end = o.finished_at.or(o.downtime_end).unwrap_or(o.opened_at);
+    let (span, failure) = closed_marks(o);
+    if let Some(span) = span {
+        let at = history.states.partition_point(|s| s.from <= span.from);
+        history.states.insert(at, span);
+    }
+    if let Some(failure) = failure {
+        let at = history.failures.partition_point(|f| f.date <= failure.date);
+        history.failures.insert(at, failure);
+    }
+    if o.kind == WorkOrderKind::Preventive {
+        let regimes: Vec<(String,)> = sqlx::query_as("SELECT body FROM fleet_regimes WHERE model_id = $1")
+            .bind(machine.model.to_string())
+            .fetch_all(&mut *w.tx)
+            .await?;
+        let regimes = regimes.iter().map(|(b,)| unjson::<Regime>("regime", b)).collect::<Result<Vec<_>>>()?;
+        let regime = regimes
+            .iter()
+            .find(|r| r.engine().is_some() && r.engine() == machine.engine.as_ref())
+            .or_else(|| regimes.first());
+        if let (Some(regime), Some(commissioned_on)) = (regime, machine.commissioned_on) {
+            let readings: MeterReadings<'_> = [&history.odometer, &history.engine_hours, &[]];
+            let input = MachineDueInput {
+                machine: o.machine,
+                regime,
+                factors: machine.factors,
+                commissioned_on,
+                meters_at_commissioning: due.meters_at_commissioning,
+                last_cycle: due.last_cycle,
+                last_seasonal: &due.last_seasonal,
+                meters: Default::default(),
+            };
+            // On time against the regime's due point, not the day the order was opened.
+            if let Some(point) = due_point(&input, o.service, readings) {
+                let service = ServiceDone { due: point, done: Some(end.date()) };
+                let at = history.services.partition_point(|s| s.due <= point);
+                history.services.insert(at, service);
+            }
+            if let Some(kind) = o.service {
+                if regime.seasonal().iter().any(|s| s.kind == kind) {
+                    due.last_seasonal.retain(|(k, _)| *k != kind);
+                    due.last_seasonal.push((kind, end.date()));
+                } else if let Some(step) = regime.step_after(due.last_cycle.map_or(0, |c| c.step), kind) {
+                    // An order that did not record the meters at intake (a file's) takes them
+                    // from the readings, so the next service is counted from the right base.
+                    let mut meters = o.meters;
+                    for (i, series) in readings.iter().enumerate() {
+                        if meters.0[i].is_none() {
+                            meters.0[i] = value_on(series, o.opened_at.date());
+                        }
+                    }
+                    due.last_cycle = Some(CycleMark { step, date: end.date(), meters });
+                }
+            }
+        }
+    }
+    if let Ok(cost) = o.cost(Money::new(LABOUR_RATE_KOPECKS, Currency::Rub)) {
+        let entry = CostEntry { date: end.date(), minor: cost.total.minor - cost.under_warranty.minor };
+        let at = history.costs.partition_point(|c| c.date <= entry.date);
+        history.costs.insert(at, entry);
+    }
+    Ok(())
+}
+
+/// The last reading on or before `day` (the meter at the start of that day).
+fn value_on(series: &[(NaiveDate, i64)], day: NaiveDate) -> Option<i64> {
+    let i = series.partition_point(|(d, _)| *d <= day);
+    i.checked_sub(1).and_then(|j| series.get(j)).map(|(_, v)| *v)
 }
 
 impl Store {
@@ -461,8 +511,8 @@ async fn change_order(
     flag_in(w, &mut order).await?;
     update_order(w, &order, version).await?;
     w.audit(Change::update("fleet_work_order", id, &before, &order)).await?;
+    note_order(w, Some(&before), &order).await?;
     if order.status == WorkOrderStatus::Closed && before.status != WorkOrderStatus::Closed {
-        note_closed(w, &order).await?;
         // A closed order needs nothing more: its reservations go back to free stock.
         release(w, id, None).await?;
     }

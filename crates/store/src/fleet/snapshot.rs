@@ -5,7 +5,7 @@
 use super::{ID_LIST, OPEN_STATUSES, brand_code, date, kind_of, unjson};
 use crate::{Result, Store, StoreError, corrupt};
 use accord_domain::RegimeId;
-use accord_domain::fleet::kpi::{CostEntry, Failure, ServiceDone, StateSpan};
+use accord_domain::fleet::kpi::{CostEntry, Failure, OpenOrder, ServiceDone, StateSpan};
 use accord_domain::fleet::machine::{Machine, MachineKind, Model};
 use accord_domain::fleet::meter::{MeterNow, MeterSnapshot, MeterState};
 use accord_domain::fleet::regime::{CycleMark, DueService, MachineDueInput, Regime, ServiceKind, due_list};
@@ -87,6 +87,9 @@ pub struct DueState {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HistoryData {
     pub states: Vec<StateSpan>,
+    /// Work orders not closed yet (their downtime still runs, or awaits sign-off).
+    #[serde(default)]
+    pub open_orders: Vec<OpenOrder>,
     pub failures: Vec<Failure>,
     pub services: Vec<ServiceDone>,
     pub costs: Vec<CostEntry>,

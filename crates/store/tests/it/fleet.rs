@@ -55,6 +55,7 @@ fn new_machine(fleet: &DemoFleet, vin: &str, serial: &str) -> NewMachine {
             factors: CorrectionFactors::NEUTRAL,
         },
         meters: vec![(MeterKind::Odometer, 0), (MeterKind::EngineHours, 0)],
+        decommissioned_on: None,
     }
 }
 

@@ -167,6 +167,33 @@ pub fn next_service(input: &MachineDueInput<'_>, today: NaiveDate) -> Option<Due
     best
 }
 
+/// Cumulative readings per meter kind (in [`MeterKind::index`] order), each `(day, value)`
+/// sorted by day: what a due point is read from.
+pub type MeterReadings<'a> = [&'a [(NaiveDate, i64)]; 3];
+
+/// The day a service fell due by its regime, counted from the machine's last service of its
+/// cycle (or its season): the calendar limit or the first day a meter reading reached its due
+/// value, whichever came first. `kind` names the service done (a seasonal service is due on its
+/// date; any other, or none named, is the cycle's next). `None` when the regime sets no limit
+/// that was reached or dated.
+pub fn due_point(input: &MachineDueInput<'_>, kind: Option<ServiceKind>, readings: MeterReadings<'_>) -> Option<NaiveDate> {
+    if let Some(s) = kind.and_then(|k| input.regime.seasonal.iter().find(|s| s.kind == k)) {
+        let last = input.last_seasonal.iter().find(|(k, _)| *k == s.kind).map_or(input.commissioned_on, |&(_, d)| d);
+        return seasonal_due(s, last);
+    }
+    let due = cycle_due(input, input.commissioned_on)?;
+    let mut point = due.due_date;
+    for kind in MeterKind::ALL {
+        let (Some(target), Some(series)) = (due.due_meters.0[kind.index()], readings.get(kind.index())) else { continue };
+        if let Some(&(day, _)) = series.iter().find(|(_, v)| *v >= target)
+            && point.is_none_or(|p| day < p)
+        {
+            point = Some(day);
+        }
+    }
+    point
+}
+
 /// Every machine's next service, overdue first, then by forecast day (unknown last).
 /// One allocation for the result; decommissioned machines are the caller's to leave out.
 pub fn due_list(inputs: &[MachineDueInput<'_>], today: NaiveDate) -> Vec<DueService> {

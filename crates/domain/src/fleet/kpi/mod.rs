@@ -1,21 +1,47 @@
 //! Readiness and efficiency figures per machine, model, brand, owner or the whole fleet, over a
 //! date range.
 //!
-//! Input is compact: per machine, the days it is on the books, its *day states* as sorted,
-//! non-overlapping spans (a day not covered by a span is a standby day: ready, not worked),
-//! failures with their repair hours, preventive services with their due and done days, costs,
-//! and cumulative meter checkpoints. One pass per machine yields additive sums
-//! ([`KpiSums`]); the figures ([`Kpi`]) are ratios of summed sums, so a model's КТГ is its
-//! machine-days ready over its machine-days on the books, never an average of machine ratios.
+//! Definitions (the README's "Fleet figures" gives the same with their sources):
+//! - **КТГ**, coefficient of technical readiness (коэффициент технической готовности, the
+//!   day-based form used in Russian road transport, cf. ГОСТ 27.002 "готовность"): machine-days
+//!   ready / machine-days on the books. A day is not ready when any downtime touches it: a
+//!   repair from its start to its completion, or to the range's end while it is still open,
+//!   whatever its sign-off; maintenance; waiting for parts, a technician or the customer.
+//! - **КВ**, release coefficient (коэффициент выпуска): machine-days worked / machine-days on
+//!   the books. A day is worked when the machine's day states record it so, or when its meter
+//!   grew between the reading of that day and the reading of the next. Where the readings
+//!   cannot tell (no reading on either side, or growth over a gap of several days) the
+//!   machine's КВ is unknown and it is left out of the group's КВ, never counted as idle.
+//! - **MTBF** = engine hours operated / failures; **MTTR** = repair hours / repairs;
+//!   availability = MTBF / (MTBF + MTTR) (the inherent availability of ГОСТ 27.002).
+//! - **On-time share of preventive services**: services done by their due point / services
+//!   that fell due in the range; the due point is the regime's, whichever of the meter and
+//!   calendar limits comes first; a service that fell due and was not done counts as late.
+//!
+//! Input is compact: per machine, the days it is on the books, its *day states* as sorted
+//! spans (a day not covered by a span is a standby day: ready, not worked), the work orders
+//! still open, failures with their repair hours, preventive services with their due and done
+//! days, costs, and cumulative meter readings, one per day read. One pass per machine yields
+//! additive sums ([`KpiSums`]); the figures ([`Kpi`]) are ratios of summed sums, so a model's
+//! КТГ is its machine-days ready over its machine-days on the books, never an average of
+//! machine ratios.
 //!
 //! Mining-truck figures use the time model W (working), R (repair and maintenance), S (standby),
 //! T (calendar): W is engine hours operated, R the hours of not-ready days, T the hours on the
 //! books, S = T − W − R. At day granularity physical availability (W+S)/T equals КТГ; the two
 //! differ once downtime is counted in hours.
 
+mod orders;
+mod sums;
+#[cfg(test)]
+mod tests;
+
+pub use orders::{closed_marks, is_failure, open_order, order_state};
+pub use sums::machine_sums;
+
 use crate::fleet::machine::Brand;
-use crate::{MachineId, ModelId, OrganisationId};
-use chrono::NaiveDate;
+use crate::{MachineId, ModelId, OrganisationId, WorkOrderId};
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -42,6 +68,30 @@ impl DayState {
     pub fn is_ready(self) -> bool {
         matches!(self, DayState::Working | DayState::Standby)
     }
+
+    /// Which state a day shows when spans overlap: any downtime over work, a repair over
+    /// waiting over maintenance.
+    pub(crate) fn rank(self) -> u8 {
+        match self {
+            DayState::Standby => 0,
+            DayState::Working => 1,
+            DayState::Maintenance => 2,
+            DayState::WaitingForCustomer => 3,
+            DayState::WaitingForTechnician => 4,
+            DayState::WaitingForParts => 5,
+            DayState::Repair => 6,
+        }
+    }
+
+    pub(crate) const BY_RANK: [DayState; 7] = [
+        DayState::Standby,
+        DayState::Working,
+        DayState::Maintenance,
+        DayState::WaitingForCustomer,
+        DayState::WaitingForTechnician,
+        DayState::WaitingForParts,
+        DayState::Repair,
+    ];
 
     /// The downtime reason of a not-ready day.
     pub fn downtime(self) -> Option<DowntimeReason> {
@@ -99,6 +149,41 @@ pub struct StateSpan {
     pub state: DayState,
 }
 
+/// The days a downtime from `start` to `end` touches, as `[from, to)`: the day it starts to
+/// the day it ends, that day included unless it ends at its very start (midnight).
+pub fn downtime_days(start: NaiveDateTime, end: NaiveDateTime) -> (NaiveDate, NaiveDate) {
+    let from = start.date();
+    let last_touched = if end.time() == chrono::NaiveTime::MIN && end.date() > from { end.date() } else { end.date().succ_opt().unwrap_or(end.date()) };
+    (from, last_touched.max(from))
+}
+
+/// A work order not closed yet, as the figures count it: its downtime runs from its start to
+/// its completion, or to the end of the range while it is still open, whatever its sign-off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenOrder {
+    pub order: WorkOrderId,
+    /// The day it was opened (a repair's failure is counted on that day).
+    pub opened: NaiveDate,
+    /// The state of its downtime days.
+    pub state: DayState,
+    /// When the machine stopped (`None`: the order has not stopped it yet).
+    pub down_from: Option<NaiveDateTime>,
+    /// When the machine was back (`None`: still down).
+    pub down_to: Option<NaiveDateTime>,
+    /// A repair after a failure: counts in MTBF and MTTR.
+    pub failure: bool,
+}
+
+impl OpenOrder {
+    /// The repair hours of this order up to `until` (the end of the range): from its downtime
+    /// start to its end, or to `until` while it is still down.
+    pub fn repair_hours(&self, until: NaiveDateTime) -> f64 {
+        let Some(start) = self.down_from else { return 0.0 };
+        let end = self.down_to.map_or(until, |t| t.min(until));
+        ((end - start).num_minutes() as f64 / 60.0).max(0.0)
+    }
+}
+
 /// A failure and the hours its repair took.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
@@ -134,12 +219,18 @@ pub struct MachineHistory<'a> {
     /// First day off the books (decommissioning), if any.
     pub off_books: Option<NaiveDate>,
     pub states: &'a [StateSpan],
+    /// Work orders not closed yet (their days and failures are not in `states`, `failures`).
+    pub open_orders: &'a [OpenOrder],
     pub failures: &'a [Failure],
     pub services: &'a [ServiceDone],
+    /// Due points of services that fell due and have not been done (sorted).
+    pub services_missed: &'a [NaiveDate],
     pub costs: &'a [CostEntry],
-    /// Cumulative odometer checkpoints (date, km); empty without an odometer.
+    /// Cumulative odometer readings (date, km), one per day read, the day's last; the value
+    /// of a day's reading is taken as the meter at the start of that day; empty without an
+    /// odometer.
     pub odometer: &'a [(NaiveDate, i64)],
-    /// Cumulative engine-hour checkpoints (date, hours).
+    /// Cumulative engine-hour readings (date, hours), as the odometer's.
     pub engine_hours: &'a [(NaiveDate, i64)],
 }
 
@@ -207,7 +298,15 @@ pub struct KpiSums {
     pub machines: u32,
     pub days_on_books: u64,
     pub days_ready: u64,
+    /// Machine-days worked, of the machines whose worked days are known.
     pub days_worked: u64,
+    /// Machine-days on the books of the machines whose worked days are known: КВ's
+    /// denominator.
+    #[serde(default)]
+    pub kv_days_on_books: u64,
+    /// Machines whose worked days are known.
+    #[serde(default)]
+    pub kv_machines: u32,
     /// Not-ready days by [`DowntimeReason`] (in `DowntimeReason::ALL` order).
     pub downtime_days: [u64; 5],
     pub failures: u64,
@@ -233,6 +332,8 @@ impl KpiSums {
         self.days_on_books += o.days_on_books;
         self.days_ready += o.days_ready;
         self.days_worked += o.days_worked;
+        self.kv_days_on_books += o.kv_days_on_books;
+        self.kv_machines += o.kv_machines;
         for (a, b) in self.downtime_days.iter_mut().zip(o.downtime_days) {
             *a += b;
         }
@@ -257,7 +358,7 @@ impl KpiSums {
     pub fn figures(&self) -> Kpi {
         Kpi {
             ktg: ktg(self.days_ready, self.days_on_books),
-            kv: kv(self.days_worked, self.days_on_books),
+            kv: kv(self.days_worked, self.kv_days_on_books),
             mtbf: mtbf(self.engine_hours as f64, self.failures),
             mttr: mttr(self.repair_hours, self.failures),
             availability: availability(self.engine_hours as f64, self.repair_hours, self.failures),
@@ -300,7 +401,8 @@ pub fn ktg(days_ready: u64, days_on_books: u64) -> Option<f64> {
     ratio(days_ready as f64, days_on_books as f64)
 }
 
-/// КВ, release coefficient = machine-days worked / machine-days on the books.
+/// КВ, release coefficient = machine-days worked / machine-days on the books (of the machines
+/// whose worked days are known).
 pub fn kv(days_worked: u64, days_on_books: u64) -> Option<f64> {
     ratio(days_worked as f64, days_on_books as f64)
 }
@@ -346,85 +448,6 @@ pub fn physical_availability(w: f64, s: f64, t: f64) -> Option<f64> {
 /// Use of availability = W / (W + S).
 pub fn use_of_availability(w: f64, s: f64) -> Option<f64> {
     ratio(w, w + s)
-}
-
-/// The cumulative value at the start of `date`, interpolated linearly between checkpoints
-/// (held flat before the first and after the last).
-fn value_at(points: &[(NaiveDate, i64)], date: NaiveDate) -> Option<i64> {
-    let i = points.partition_point(|(d, _)| *d < date);
-    match (i.checked_sub(1).and_then(|j| points.get(j)), points.get(i)) {
-        (None, None) => None,
-        (Some(&(_, v)), None) | (None, Some(&(_, v))) => Some(v),
-        (Some(&(d0, v0)), Some(&(d1, v1))) => {
-            let span = (d1 - d0).num_days();
-            if span <= 0 {
-                return Some(v1);
-            }
-            let part = (date - d0).num_days();
-            Some(v0 + (v1 - v0) * part / span)
-        }
-    }
-}
-
-fn growth(points: &[(NaiveDate, i64)], from: NaiveDate, to: NaiveDate) -> i64 {
-    match (value_at(points, from), value_at(points, to)) {
-        (Some(a), Some(b)) => (b - a).max(0),
-        _ => 0,
-    }
-}
-
-/// The sums of one machine over a range (zero machines when it is not on the books in it).
-pub fn machine_sums(h: &MachineHistory<'_>, range: DateRange) -> KpiSums {
-    let mut s = KpiSums::default();
-    let from = h.on_books.max(range.from);
-    let to = h.off_books.map_or(range.to, |off| off.min(range.to));
-    if to <= from {
-        return s;
-    }
-    s.machines = 1;
-    s.days_on_books = (to - from).num_days() as u64;
-    let start = h.states.partition_point(|sp| sp.to <= from);
-    let mut not_ready = 0u64;
-    for sp in &h.states[start..] {
-        if sp.from >= to {
-            break;
-        }
-        let days = (sp.to.min(to) - sp.from.max(from)).num_days().max(0) as u64;
-        match sp.state.downtime() {
-            Some(reason) => {
-                s.downtime_days[reason.index()] += days;
-                not_ready += days;
-            }
-            None if sp.state == DayState::Working => s.days_worked += days,
-            None => {}
-        }
-    }
-    s.days_ready = s.days_on_books.saturating_sub(not_ready);
-    // Slices are sorted by date: binary-search the range instead of scanning the whole history.
-    let (f0, f1) = (h.failures.partition_point(|f| f.date < from), h.failures.partition_point(|f| f.date < to));
-    for f in &h.failures[f0..f1.max(f0)] {
-        s.failures += 1;
-        s.repair_hours += f.repair_hours;
-    }
-    let (v0, v1) = (h.services.partition_point(|v| v.due < from), h.services.partition_point(|v| v.due < to));
-    for sv in &h.services[v0..v1.max(v0)] {
-        s.services_due += 1;
-        s.services_on_time += u64::from(sv.done.is_some_and(|d| d <= sv.due));
-    }
-    let (c0, c1) = (h.costs.partition_point(|c| c.date < from), h.costs.partition_point(|c| c.date < to));
-    s.cost_minor = h.costs[c0..c1.max(c0)].iter().map(|c| c.minor).sum();
-    s.km = growth(h.odometer, from, to);
-    if !h.odometer.is_empty() {
-        s.cost_minor_with_km = s.cost_minor;
-    }
-    s.engine_hours = growth(h.engine_hours, from, to);
-    if h.mining {
-        s.mining_t = s.days_on_books as f64 * 24.0;
-        s.mining_r = not_ready as f64 * 24.0;
-        s.mining_w = (s.engine_hours as f64).min(s.mining_t - s.mining_r).max(0.0);
-        s.mining_s = (s.mining_t - s.mining_w - s.mining_r).max(0.0);
-    }
-    s
 }
 
 /// How rows are grouped.
@@ -487,154 +510,3 @@ pub fn aggregate(histories: &[MachineHistory<'_>], range: DateRange, by: GroupBy
     rows
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fleet::machine::tests::d;
-
-    fn span(from: NaiveDate, to: NaiveDate, state: DayState) -> StateSpan {
-        StateSpan { from, to, state }
-    }
-
-    #[test]
-    fn ranges_refuse_reversed_and_empty() {
-        assert_eq!(
-            DateRange::new(d(2024, 2, 1), d(2024, 1, 1)),
-            Err(RangeError::Reversed { from: d(2024, 2, 1), to: d(2024, 1, 1) })
-        );
-        assert!(matches!(DateRange::new(d(2024, 1, 1), d(2024, 1, 1)), Err(RangeError::Empty { .. })));
-        assert_eq!(DateRange::inclusive(d(2024, 1, 1), d(2024, 12, 31)).map(|r| r.days()), Ok(366));
-        assert_eq!(DateRange::inclusive(d(2024, 1, 1), d(2024, 1, 1)).map(|r| r.days()), Ok(1));
-    }
-
-    #[test]
-    fn formulas_by_hand() {
-        assert_eq!(ktg(90, 100), Some(0.9));
-        assert_eq!(ktg(0, 0), None);
-        assert_eq!(kv(60, 100), Some(0.6));
-        assert_eq!(mtbf(1_000.0, 4), Some(250.0));
-        assert_eq!(mtbf(1_000.0, 0), None);
-        assert_eq!(mttr(20.0, 4), Some(5.0));
-        // 250 / (250 + 5)
-        assert_eq!(availability(1_000.0, 20.0, 4), Some(250.0 / 255.0));
-        assert_eq!(preventive_on_time(3, 4), Some(0.75));
-        // 1,234,567.89 ₽ over 98,765 km = 12.5001… → 12.50.
-        assert_eq!(cost_per_unit(123_456_789, 98_765), Some(Decimal::new(1250, 2)));
-        assert_eq!(cost_per_unit(1, 0), None);
-        assert_eq!(mechanical_availability(600.0, 200.0), Some(0.75));
-        assert_eq!(physical_availability(600.0, 120.0, 960.0), Some(0.75));
-        assert_eq!(use_of_availability(600.0, 120.0), Some(600.0 / 720.0));
-    }
-
-    #[test]
-    fn one_machine_over_a_range() {
-        let brand = Brand::Belaz;
-        let states = [
-            span(d(2024, 1, 1), d(2024, 1, 6), DayState::Working),
-            span(d(2024, 1, 8), d(2024, 1, 10), DayState::Repair),
-            span(d(2024, 1, 10), d(2024, 1, 12), DayState::WaitingForParts),
-            span(d(2024, 1, 12), d(2024, 1, 20), DayState::Working),
-            span(d(2024, 1, 25), d(2024, 1, 26), DayState::Maintenance),
-            span(d(2024, 1, 26), d(2024, 2, 10), DayState::Working),
-        ];
-        let failures =
-            [Failure { date: d(2024, 1, 8), repair_hours: 30.0 }, Failure { date: d(2024, 2, 5), repair_hours: 6.0 }];
-        let services = [
-            ServiceDone { due: d(2024, 1, 25), done: Some(d(2024, 1, 25)) },
-            ServiceDone { due: d(2024, 1, 28), done: Some(d(2024, 1, 29)) },
-            ServiceDone { due: d(2024, 1, 30), done: None },
-            ServiceDone { due: d(2024, 3, 1), done: None },
-        ];
-        let costs = [CostEntry { date: d(2024, 1, 9), minor: 10_000_000 }, CostEntry { date: d(2024, 2, 1), minor: 1 }];
-        let hours = [(d(2024, 1, 1), 1_000), (d(2024, 1, 11), 1_100), (d(2024, 2, 10), 1_400)];
-        let km = [(d(2024, 1, 1), 50_000), (d(2024, 2, 1), 53_100)];
-        let h = MachineHistory {
-            machine: MachineId::new_at(1, [0; 10]),
-            model: ModelId::new_at(1, [0; 10]),
-            brand: &brand,
-            owner: OrganisationId::new_at(1, [0; 10]),
-            mining: true,
-            on_books: d(2023, 6, 1),
-            off_books: None,
-            states: &states,
-            failures: &failures,
-            services: &services,
-            costs: &costs,
-            odometer: &km,
-            engine_hours: &hours,
-        };
-        // January 2024: 31 days on the books.
-        let jan = DateRange::new(d(2024, 1, 1), d(2024, 2, 1)).expect("range");
-        let s = machine_sums(&h, jan);
-        assert_eq!(s.days_on_books, 31);
-        // Not ready: repair 2 + parts 2 + maintenance 1 = 5; ready 26.
-        assert_eq!(s.days_ready, 26);
-        assert_eq!(s.downtime(DowntimeReason::Repair), 2);
-        assert_eq!(s.downtime(DowntimeReason::WaitingForParts), 2);
-        assert_eq!(s.downtime(DowntimeReason::Maintenance), 1);
-        // Worked: 5 + 8 + 6 (26..31 Jan) = 19.
-        assert_eq!(s.days_worked, 19);
-        // Hours: at 1 Feb, 1,100 + 300 × 21/30 = 1,310; used 310.
-        assert_eq!(s.engine_hours, 310);
-        assert_eq!(s.km, 3_100);
-        assert_eq!((s.failures, s.repair_hours), (1, 30.0));
-        assert_eq!((s.services_due, s.services_on_time), (3, 1));
-        assert_eq!(s.cost_minor, 10_000_000);
-        let k = s.figures();
-        assert_eq!(k.ktg, Some(26.0 / 31.0));
-        assert_eq!(k.kv, Some(19.0 / 31.0));
-        assert_eq!(k.mtbf, Some(310.0));
-        assert_eq!(k.mttr, Some(30.0));
-        // 100,000 ₽ / 3,100 km = 32.26; / 310 h = 322.58.
-        assert_eq!(k.cost_per_km, Some(Decimal::new(3226, 2)));
-        assert_eq!(k.cost_per_engine_hour, Some(Decimal::new(32258, 2)));
-        // T = 744 h, R = 120, W = 310, S = 314.
-        assert_eq!((s.mining_t, s.mining_r, s.mining_w, s.mining_s), (744.0, 120.0, 310.0, 314.0));
-        assert_eq!(k.mechanical_availability, Some(310.0 / 430.0));
-        assert_eq!(k.physical_availability, Some(624.0 / 744.0));
-        assert_eq!(k.use_of_availability, Some(310.0 / 624.0));
-        // Decommissioned on 16 January: 15 days on the books.
-        let gone = MachineHistory { off_books: Some(d(2024, 1, 16)), ..h };
-        assert_eq!(machine_sums(&gone, jan).days_on_books, 15);
-        // Commissioned after the range: not counted.
-        let later = MachineHistory { on_books: d(2024, 3, 1), ..h };
-        assert_eq!(machine_sums(&later, jan).machines, 0);
-    }
-
-    fn bare<'a>(n: u64, brand: &'a Brand, states: &'a [StateSpan]) -> MachineHistory<'a> {
-        MachineHistory {
-            machine: MachineId::new_at(n, [0; 10]),
-            model: ModelId::new_at(n, [0; 10]),
-            brand,
-            owner: OrganisationId::new_at(1, [0; 10]),
-            mining: false,
-            on_books: d(2023, 1, 1),
-            off_books: None,
-            states,
-            failures: &[],
-            services: &[],
-            costs: &[],
-            odometer: &[],
-            engine_hours: &[],
-        }
-    }
-
-    #[test]
-    fn groups_sum_before_dividing() {
-        let (maz, mtz) = (Brand::Maz, Brand::Mtz);
-        let repair = [span(d(2024, 1, 1), d(2024, 1, 11), DayState::Repair)];
-        let hs = [bare(1, &maz, &repair), bare(2, &maz, &[]), bare(3, &mtz, &[])];
-        let range = DateRange::new(d(2024, 1, 1), d(2024, 1, 21)).expect("range");
-        let rows = aggregate(&hs, range, GroupBy::Brand);
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].key, GroupKey::Brand(Brand::Maz));
-        // MAZ: 40 machine-days, 10 of them in repair: КТГ 30 / 40.
-        assert_eq!(rows[0].kpi.ktg, Some(0.75));
-        assert_eq!(rows[1].kpi.ktg, Some(1.0));
-        let fleet = aggregate(&hs, range, GroupBy::Fleet);
-        assert_eq!(fleet[0].sums.days_on_books, 60);
-        assert_eq!(fleet[0].kpi.ktg, Some(50.0 / 60.0));
-        assert_eq!(aggregate(&hs, range, GroupBy::Machine).len(), 3);
-        assert_eq!(aggregate(&hs, range, GroupBy::Owner).len(), 1);
-    }
-}
