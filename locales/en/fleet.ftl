@@ -106,12 +106,12 @@ fleet-by-owner = by owner
 fleet-by-machine = by machine
 fleet-availability = Availability
 fleet-formulas = How the figures are computed
-fleet-formula-ktg = Technical readiness (KTG) = machine-days ready / machine-days on the books. Days in repair, in service or waiting (for parts, a technician, the customer) are not ready.
-fleet-formula-kv = Release (KV) = machine-days worked / machine-days on the books.
-fleet-formula-mtbf = Mean time between failures = engine hours in the period / failures.
-fleet-formula-mttr = Mean time to repair = repair hours / repairs.
+fleet-formula-ktg = Technical readiness (KTG; readiness as in GOST 27.002-2015, in the day-based form of Russian road transport) = machine-days ready / machine-days on the books. A day is not ready when a downtime touches it: a repair from its start to its completion, or to the period's end while it is not finished, signed off or not; a service; waiting for parts, a technician, the customer.
+fleet-formula-kv = Release (KV) = machine-days worked / machine-days on the books. A day is worked when recorded so, or when the meter grew from that day's reading to the next day's. Where the readings cannot tell (no reading near, growth over several days at once) the machine's KV is unknown ("—") and left out of its group's KV.
+fleet-formula-mtbf = Mean operating time between failures (GOST 27.002-2015) = engine hours in the period / failures (repairs after a failure, closed or not).
+fleet-formula-mttr = Mean time to restoration (GOST 27.002-2015) = hours down in repair / repairs; a repair not finished counts to the period's end.
 fleet-formula-availability = Availability = MTBF / (MTBF + MTTR).
-fleet-formula-on-time = Services on time = services done by their due day / services that fell due.
+fleet-formula-on-time = Services on time = services done by their due point under the regime / services that fell due in the period. The due point is whichever comes first: a meter reading reaching the interval, or the calendar day; a service not done after it fell due is late.
 fleet-formula-cost = Cost per km (engine hour) = repair and service cost net of warranty / km (engine hours); per km counts machines with an odometer only.
 fleet-usage-chart = Use over the year by month
 fleet-last-year = Last 12 months
@@ -377,3 +377,6 @@ fleet-error-regime_replaced_twice = Regime: { $value }: another service already 
 fleet-error-regime_nesting_loop = Regime: { $value } is not linked to the lowest service; the services replace each other in a loop.
 fleet-error-regime_model_changed = A regime cannot move to another model or engine.
 fleet-error-range_after_data = The fleet's data ends on { $value }: there is no data for { $subject }.
+fleet-data-end = The fleet's data ends on { $date }: the figures stop there.
+fleet-no-data = Nothing is recorded for the fleet yet (no readings, no work orders): no figures.
+fleet-kv-partial = KV over { $known } of { $machines } machines: the others' readings cannot tell it.

@@ -5,6 +5,7 @@
 mod account_stories;
 mod directory_stories;
 mod doors;
+mod fleet_figures;
 mod fleet_stories;
 mod instance_stories;
 mod logistics_stories;

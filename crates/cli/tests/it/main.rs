@@ -603,6 +603,21 @@ fn fleet_imports_check_on_a_dry_run_and_refuse_a_reading_going_backwards() {
     let due = data.accord(&["fleet", "due", "--json"]);
     assert!(due.status.success(), "{}", stderr(&due));
     let rows: serde_json::Value = serde_json::from_str(&stdout(&due)).expect("json");
+    // The due list drawn up for another day: ten years on, every service with a calendar
+    // interval is overdue; a day that is not a date is refused naming the flag.
+    let overdue = |today: &str| {
+        let out = data.accord(&["fleet", "due", "--today", today, "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+        let rows = rows.as_array().cloned().unwrap_or_default();
+        (rows.iter().filter(|r| r["overdue"] == true).count(), rows.len())
+    };
+    let (now_overdue, listed) = overdue("2025-01-01");
+    assert_eq!(overdue("2035-01-01"), (listed, listed), "ten years on, everything is overdue");
+    assert!(now_overdue < listed, "{now_overdue} of {listed} overdue as of the demo's day");
+    let bad = data.accord(&["fleet", "due", "--today", "soon"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--today"), "{}", stderr(&bad));
     let machine = &rows[0]["machine"];
     let ident = machine["vin"].as_str().or_else(|| machine["serial"].as_str()).expect("an identifier").to_string();
     let file = data.0.path().join("meters.csv");

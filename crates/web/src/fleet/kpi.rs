@@ -27,6 +27,8 @@ struct KpiPage {
     rows: Vec<KpiLine>,
     total: Option<KpiLine>,
     chart: String,
+    /// Where the figures stop short of the period asked for, or that there are none yet.
+    notes: Vec<String>,
 }
 
 pub(super) async fn kpi_page(
@@ -74,6 +76,16 @@ pub(super) async fn kpi_page(
     } else {
         trend_lines(&tr.t("fleet-kpi-chart"), &labels, &series, "%")
     };
+    let mut notes = Vec::new();
+    match table.data_end {
+        None => notes.push(tr.t("fleet-no-data")),
+        Some(end) if table.clipped => notes.push(tr.ta("fleet-data-end", &[("date", tr.day(end))])),
+        Some(_) => {}
+    }
+    if let Some(t) = table.total.as_ref().filter(|t| t.sums.kv_machines < t.sums.machines) {
+        let args = [("known", t.sums.kv_machines.to_string()), ("machines", t.sums.machines.to_string())];
+        notes.push(tr.ta("fleet-kv-partial", &args));
+    }
     let line = |r: &KpiRow| kpi_line(tr, group_name(tr, &r.key, &snap, &owners), r.sums.machines, &r.kpi);
     render(&KpiPage {
         chrome: Chrome::new(&ctx, state.is_demo(), "fleet", tr.t("fleet-kpi-title")).crumb("fleet-title", "/fleet"),
@@ -83,5 +95,6 @@ pub(super) async fn kpi_page(
         rows: table.rows.iter().map(line).collect(),
         total: table.total.as_ref().map(line),
         chart,
+        notes,
     })
 }

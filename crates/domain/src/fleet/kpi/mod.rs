@@ -153,7 +153,11 @@ pub struct StateSpan {
 /// the day it ends, that day included unless it ends at its very start (midnight).
 pub fn downtime_days(start: NaiveDateTime, end: NaiveDateTime) -> (NaiveDate, NaiveDate) {
     let from = start.date();
-    let last_touched = if end.time() == chrono::NaiveTime::MIN && end.date() > from { end.date() } else { end.date().succ_opt().unwrap_or(end.date()) };
+    let last_touched = if end.time() == chrono::NaiveTime::MIN && end.date() > from {
+        end.date()
+    } else {
+        end.date().succ_opt().unwrap_or(end.date())
+    };
     (from, last_touched.max(from))
 }
 
@@ -509,4 +513,3 @@ pub fn aggregate(histories: &[MachineHistory<'_>], range: DateRange, by: GroupBy
     rows.sort_by(|a, b| a.key.cmp(&b.key));
     rows
 }
-

@@ -176,7 +176,11 @@ pub type MeterReadings<'a> = [&'a [(NaiveDate, i64)]; 3];
 /// value, whichever came first. `kind` names the service done (a seasonal service is due on its
 /// date; any other, or none named, is the cycle's next). `None` when the regime sets no limit
 /// that was reached or dated.
-pub fn due_point(input: &MachineDueInput<'_>, kind: Option<ServiceKind>, readings: MeterReadings<'_>) -> Option<NaiveDate> {
+pub fn due_point(
+    input: &MachineDueInput<'_>,
+    kind: Option<ServiceKind>,
+    readings: MeterReadings<'_>,
+) -> Option<NaiveDate> {
     if let Some(s) = kind.and_then(|k| input.regime.seasonal.iter().find(|s| s.kind == k)) {
         let last = input.last_seasonal.iter().find(|(k, _)| *k == s.kind).map_or(input.commissioned_on, |&(_, d)| d);
         return seasonal_due(s, last);
@@ -184,7 +188,9 @@ pub fn due_point(input: &MachineDueInput<'_>, kind: Option<ServiceKind>, reading
     let due = cycle_due(input, input.commissioned_on)?;
     let mut point = due.due_date;
     for kind in MeterKind::ALL {
-        let (Some(target), Some(series)) = (due.due_meters.0[kind.index()], readings.get(kind.index())) else { continue };
+        let (Some(target), Some(series)) = (due.due_meters.0[kind.index()], readings.get(kind.index())) else {
+            continue;
+        };
         if let Some(&(day, _)) = series.iter().find(|(_, v)| *v >= target)
             && point.is_none_or(|p| day < p)
         {
