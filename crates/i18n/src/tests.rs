@@ -137,7 +137,10 @@ fn every_argument_a_problem_chooses_by_has_its_words() {
         (
             "problem-fleet-invalid",
             "expected",
-            &["vin", "serial", "year", "status", "arrival", "date", "whole", "meter", "kind", "datetime", "hours"],
+            &[
+                "vin", "serial", "year", "status", "arrival", "date", "whole", "meter", "kind", "datetime", "hours",
+                "service",
+            ],
         ),
     ];
     for tr in [Tr::new(Locale::Ru), Tr::new(Locale::En)] {

@@ -338,6 +338,8 @@ struct RowKeys {
     /// Bit 0: an executor on the Belarusian side; bit 1: on the Khabarovsk side.
     sides: u8,
     due_sort: Option<chrono::NaiveDate>,
+    /// A recurring term's period: due at the end of each one, not only at the plan's end.
+    every: Option<accord_domain::plan::term::Every>,
 }
 
 fn side_bit(side: Side) -> u8 {
@@ -411,6 +413,10 @@ impl PlanSnapshot {
                     status: data.status,
                     sides: data.executors.iter().fold(0, |bits, e| bits | side_bit(e.side)),
                     due_sort: row.due_sort.as_deref().and_then(|d| d.parse().ok()),
+                    every: match data.term.schedule {
+                        accord_domain::plan::term::Schedule::Recurring { every } => Some(every),
+                        _ => None,
+                    },
                 }
             })
             .collect();
@@ -457,7 +463,11 @@ impl PlanSnapshot {
             section.is_none_or(|s| keys.section == s)
                 && side.is_none_or(|bit| keys.sides & bit != 0)
                 && filter.status.is_none_or(|status| keys.status == status)
-                && due.is_none_or(|(start, end)| keys.due_sort.is_some_and(|d| d >= start && d <= end))
+                && due.is_none_or(|(start, end)| match keys.every {
+                    // Due in every period it recurs in, until the plan's end (its last due day).
+                    Some(every) => every.ends_within(start, end) && keys.due_sort.is_some_and(|d| d >= start),
+                    None => keys.due_sort.is_some_and(|d| d >= start && d <= end),
+                })
                 && overdue_before
                     .is_none_or(|today| keys.due_sort.is_some_and(|d| d < today) && !keys.status.is_closed())
         };

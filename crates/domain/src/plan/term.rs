@@ -15,6 +15,32 @@ pub enum Every {
     Year,
 }
 
+impl Every {
+    /// Whether a period of this length ends on a day from `start` to `end` (both included):
+    /// months end every month, quarters in March, June, September and December, halves in
+    /// June and December, years in December.
+    pub fn ends_within(self, start: NaiveDate, end: NaiveDate) -> bool {
+        let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1);
+        while let Some(first) = month {
+            let Some(last) = period_end(first, Every::Month) else { return false };
+            if first > end {
+                return false;
+            }
+            let closes = match self {
+                Every::Month => true,
+                Every::Quarter => last.month() % 3 == 0,
+                Every::Half => last.month() % 6 == 0,
+                Every::Year => last.month() == 12,
+            };
+            if closes && last >= start && last <= end {
+                return true;
+            }
+            month = last.succ_opt();
+        }
+        false
+    }
+}
+
 /// What a term means on the calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -423,6 +449,15 @@ mod tests {
         assert_eq!(yearly, vec![d(2025, 12, 31), d(2026, 12, 31), d(2027, 12, 31)]);
         let term = Term::parse("ежеквартально");
         assert_eq!(term.next_due(d(2026, 11, 27), start, end), Some(d(2026, 12, 31)));
+        // Which periods end within the fourth quarter of 2026, and within its first month.
+        let (q4, oct) = ((d(2026, 10, 1), d(2026, 12, 31)), (d(2026, 10, 1), d(2026, 10, 31)));
+        for every in [Every::Month, Every::Quarter, Every::Half, Every::Year] {
+            assert!(every.ends_within(q4.0, q4.1), "{every:?} ends in Q4");
+        }
+        assert!(Every::Month.ends_within(oct.0, oct.1));
+        assert!(!Every::Quarter.ends_within(oct.0, oct.1));
+        assert!(!Every::Year.ends_within(d(2026, 4, 1), d(2026, 6, 30)));
+        assert!(Every::Half.ends_within(d(2026, 4, 1), d(2026, 6, 30)));
         assert_eq!(Term::parse("постоянно").due_dates(start, end), Vec::<NaiveDate>::new());
         assert_eq!(Term::parse("IV квартал 2025").final_due(start, end), Some(d(2025, 12, 31)));
     }

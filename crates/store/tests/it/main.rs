@@ -382,7 +382,16 @@ async fn plan_measures_filters_and_import(store: Store) {
         ["1.1."],
         "done ones are never overdue"
     );
-    assert_eq!(list(MeasureFilter { due: accord_domain::Quarter::new(2026, 2), ..Default::default() }).await, ["1.1."]);
+    // A quarterly measure is due in every quarter of the plan (issue 16), not only in its last.
+    assert_eq!(
+        list(MeasureFilter { due: accord_domain::Quarter::new(2026, 2), ..Default::default() }).await,
+        ["1.1.", "10."]
+    );
+    assert_eq!(list(MeasureFilter { due: accord_domain::Quarter::new(2025, 3), ..Default::default() }).await, ["10."]);
+    assert!(
+        list(MeasureFilter { due: accord_domain::Quarter::new(2031, 1), ..Default::default() }).await.is_empty(),
+        "nothing recurs after the plan's end"
+    );
     let by_term = list(MeasureFilter { sort: MeasureSort::Term, ..Default::default() }).await;
     assert_eq!(by_term, ["2.", "1.1.", "1.", "10."]);
     let by_term_descending =
