@@ -107,7 +107,9 @@ fn every_chain_and_localisation_case_computes() {
     }
 }
 
-/// The MTZ case by hand from the reference data (see the README's localisation section).
+/// The MTZ case by hand from the reference data at its planning rate (26.80 RUB a BYN; the
+/// demo's pages use the trade module's official rate of the date where it has one, which gives
+/// other figures: see the web story and the README's localisation section).
 #[test]
 fn mtz_localisation_by_hand() {
     let d = data();
@@ -136,7 +138,7 @@ fn mtz_localisation_by_hand() {
     // fixed 12,000,000 + lease 600,000 + property tax 0 = 12,600,000;
     // operating break-even 12,600,000 / 781,027.88 = 16.13 → 17;
     // set-up 150,000,000 over the 5 preference years: (12,600,000 + 30,000,000) / 781,027.88
-    // = 54.54 → 55 (the 58 does not follow from these data: see the README).
+    // = 54.54 → 55 (58 at the demo's official rate, where the saving is 899,354.97).
     let (w, wo) = (&r.with_preferences, &r.without_preferences);
     assert_eq!(w.first_year.margin_per_unit, dec("781027.88"));
     assert_eq!(w.first_year.break_even_volume, Some(dec("17")));
