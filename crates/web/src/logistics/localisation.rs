@@ -57,6 +57,7 @@ struct Card {
     preferences: String,
     split: Vec<SplitRow>,
     saving: String,
+    whole: String,
     year_one: Vec<(String, String, String)>,
     horizon_title: String,
     horizon: Vec<(String, String, String)>,
@@ -189,6 +190,7 @@ fn card(tr: &Tr, a: &LocalisationAnswer) -> Card {
         preferences: tr.ta("logistics-loc-preferences", &[("years", r.preference_years.to_string())]),
         split,
         saving: amount(tr, r.saving.saving_per_unit),
+        whole: tr.percent(Some(Decimal::ONE_HUNDRED), 1, false),
         year_one: year_one_rows(tr, w, wo, r.setup_recovery_years.get()),
         horizon_title: tr.ta(
             "logistics-loc-horizon",
