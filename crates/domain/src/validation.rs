@@ -25,6 +25,10 @@ pub enum Reason {
     OrganisationOnOtherSide,
     /// A number above the largest value that makes sense for the field.
     TooLarge,
+    /// A number outside the field's stated range (the form states it beside the field).
+    OutOfRange,
+    /// Text where a number is expected.
+    NotANumber,
 }
 
 impl Reason {
@@ -45,6 +49,8 @@ impl Reason {
             Reason::RoleNeedsOrganisation => "role-needs-organisation",
             Reason::OrganisationOnOtherSide => "organisation-on-other-side",
             Reason::TooLarge => "too-large",
+            Reason::OutOfRange => "out-of-range",
+            Reason::NotANumber => "not-a-number",
         }
     }
 }

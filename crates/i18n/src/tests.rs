@@ -81,6 +81,8 @@ fn every_reason_has_a_message() {
         RoleNeedsOrganisation,
         OrganisationOnOtherSide,
         TooLarge,
+        OutOfRange,
+        NotANumber,
     ] {
         for tr in [Tr::new(Locale::Ru), Tr::new(Locale::En)] {
             assert_ne!(tr.reason(reason), format!("err-{}", reason.code()));

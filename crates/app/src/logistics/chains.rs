@@ -1,11 +1,13 @@
 //! Chains and their landed cost with what-ifs (without intermediaries, over the cheapest
-//! route, at twice the volume), and the localisation cases built on them.
+//! route, at twice the volume), and the localisation cases built on them over a horizon the
+//! reader chooses (years, discount rate, useful life, set-up recovery years).
 
+use super::routes::{NodeRef, node_ref};
 use super::{Loaded, refused};
 use crate::Result;
 use accord_domain::logistics::{
-    Chain, DayRange, LandedCost, LocalisationResult, RouteQuery, WhatIf, chain_legs, compare, landed_cost, localise,
-    search_routes,
+    Chain, DayRange, Horizon, LandedCost, LocalisationResult, RouteQuery, WhatIf, chain_legs, compare, landed_cost,
+    localise, search_routes,
 };
 use accord_domain::trade::{Currency, Money};
 use rust_decimal::Decimal;
@@ -148,6 +150,31 @@ pub fn chain_list(loaded: &Loaded, currency: Option<Currency>) -> Vec<ChainSumma
         .collect()
 }
 
+/// The horizon as query parameters of the page and the API, as typed (so a form can show
+/// them again): `years` (1-30, default 10), `discount_percent` (0-100, default 12),
+/// `useful_life_years` (1-30, default 10), `recovery_years` (1-30, default the park's
+/// preference period).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocalisationQuery {
+    pub years: Option<String>,
+    pub discount_percent: Option<String>,
+    pub useful_life_years: Option<String>,
+    pub recovery_years: Option<String>,
+}
+
+impl LocalisationQuery {
+    /// The horizon, or every bad field named.
+    pub fn horizon(&self) -> Result<Horizon> {
+        Ok(Horizon::parse(
+            self.years.as_deref(),
+            self.discount_percent.as_deref(),
+            self.useful_life_years.as_deref(),
+            self.recovery_years.as_deref(),
+        )?)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct LocalisationAnswer {
     pub key: String,
@@ -156,12 +183,16 @@ pub struct LocalisationAnswer {
     pub finished_chain: String,
     pub kit_chain: String,
     pub annual_volume: Decimal,
+    /// Where each chain ends: the finished goods at the rail terminal where the buyer takes
+    /// them, the kits at the park.
+    pub finished_lands_at: Option<NodeRef>,
+    pub kit_lands_at: Option<NodeRef>,
     pub finished: LandedCost,
     pub kit: LandedCost,
     pub result: LocalisationResult,
 }
 
-pub fn localisations(loaded: &Loaded) -> Result<Vec<LocalisationAnswer>> {
+pub fn localisations(loaded: &Loaded, horizon: &Horizon) -> Result<Vec<LocalisationAnswer>> {
     let mut out = Vec::new();
     for case in &loaded.data.localisations {
         let mut finished = loaded.chain(&case.finished_chain)?.clone();
@@ -170,7 +201,7 @@ pub fn localisations(loaded: &Loaded) -> Result<Vec<LocalisationAnswer>> {
         kit.currency = case.currency;
         let finished = cost_of(loaded, &finished)?;
         let kit = cost_of(loaded, &kit)?;
-        let result = localise(case, &loaded.data.parks, &finished, &kit, &loaded.fx())
+        let result = localise(case, &loaded.data.parks, &finished, &kit, &loaded.fx(), horizon)
             .map_err(|e| refused(e.key(), e.detail()))?;
         out.push(LocalisationAnswer {
             key: case.key.clone(),
@@ -179,6 +210,8 @@ pub fn localisations(loaded: &Loaded) -> Result<Vec<LocalisationAnswer>> {
             finished_chain: case.finished_chain.clone(),
             kit_chain: case.kit_chain.clone(),
             annual_volume: case.annual_volume,
+            finished_lands_at: finished.nodes.last().map(|n| node_ref(loaded, *n)),
+            kit_lands_at: kit.nodes.last().map(|n| node_ref(loaded, *n)),
             finished,
             kit,
             result,

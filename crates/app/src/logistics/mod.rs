@@ -28,7 +28,9 @@ mod items;
 mod network;
 mod routes;
 
-pub use chains::{ChainAnswer, ChainSummary, LocalisationAnswer, Variant, chain_answer, chain_list, localisations};
+pub use chains::{
+    ChainAnswer, ChainSummary, LocalisationAnswer, LocalisationQuery, Variant, chain_answer, chain_list, localisations,
+};
 pub use indicators::{LinkInput, LinkableIndicator, MeasuredLink, RecordInput, RecordOutcome, RecordedFigure, figure};
 pub use items::{LegSave, NodeSave, network_field};
 pub use network::{NetworkFormat, NetworkImportReport, export, items_of, json_problem, reference_document};

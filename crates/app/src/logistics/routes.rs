@@ -122,7 +122,7 @@ pub struct RouteAnswer {
     pub labels: usize,
 }
 
-fn node_ref(loaded: &Loaded, id: NodeId) -> NodeRef {
+pub(crate) fn node_ref(loaded: &Loaded, id: NodeId) -> NodeRef {
     let n = loaded.data.network.node(id);
     NodeRef { code: n.code.to_string(), name_ru: n.name_ru.clone(), name_en: n.name_en.clone() }
 }

@@ -27,8 +27,9 @@ pub use chain::{
 pub use fx::{FirstOf, FixedRate, FixedRateError, FixedRates, Fx, FxError};
 pub use indicator::{ChainFigure, ChainIndicatorLink, ChainMetric, LinkError};
 pub use localisation::{
-    Localisation, LocalisationCase, LocalisationError, LocalisationFigures, LocalisationResult, Park, Terms,
-    evaluate_localisation, localise,
+    Horizon, HorizonFigures, Localisation, LocalisationCase, LocalisationError, LocalisationFigures,
+    LocalisationResult, Park, RatePercent, SavingComponent, SavingGroup, SavingSplit, SavingSubtotal, Scenario, Terms,
+    YearFlow, Years, evaluate_localisation, evaluate_scenarios, localise, split_saving,
 };
 pub use network::{
     BadNodeCode, CargoClass, Dwell, Leg, LegId, LegRef, LookupError, Mode, Network, NetworkError, Node, NodeCode,

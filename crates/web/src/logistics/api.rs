@@ -12,9 +12,9 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::upload::Upload;
 use accord_app::logistics::{
-    ChainAnswer, ChainSummary, LinkInput, LocalisationAnswer, MeasuredLink, NetworkFormat, NetworkImportReport,
-    RecordInput, RecordOutcome, RouteAnswer, RoutesQuery, chain_answer, chain_list, export, find_routes, load,
-    localisations,
+    ChainAnswer, ChainSummary, LinkInput, LocalisationAnswer, LocalisationQuery, MeasuredLink, NetworkFormat,
+    NetworkImportReport, RecordInput, RecordOutcome, RouteAnswer, RoutesQuery, chain_answer, chain_list, export,
+    find_routes, load, localisations,
 };
 use accord_domain::directory::Action;
 use accord_domain::logistics::ChainIndicatorLink;
@@ -120,12 +120,20 @@ struct LocalisationList {
     items: Vec<LocalisationAnswer>,
 }
 
-#[utoipa::path(get, path = "/api/v1/logistics/localisation", tag = "logistics",
-    responses((status = 200, description = "localisation of each product", body = LocalisationList), (status = 401, description = "no or a wrong token", body = ErrorBody)), security(("bearer" = [])))]
-async fn localisation(State(state): State<AppState>, api: ApiUser) -> Result<Json<LocalisationList>, AppError> {
+/// Each localisation case, before VAT in the case's currency: the saving per unit split by
+/// cost line, year one's figures and the horizon's cash flows, NPV and paybacks, with the
+/// park's preferences (for its preference years) and without.
+#[utoipa::path(get, path = "/api/v1/logistics/localisation", tag = "logistics", params(LocalisationQuery),
+    responses((status = 200, description = "localisation of each product over the horizon", body = LocalisationList), (status = 401, description = "no or a wrong token", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody)), security(("bearer" = [])))]
+async fn localisation(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(query): Query<LocalisationQuery>,
+) -> Result<Json<LocalisationList>, AppError> {
     api.require(Action::Read)?;
+    let horizon = query.horizon()?;
     let loaded = load(state.store()).await?;
-    Ok(Json(LocalisationList { items: localisations(&loaded)? }))
+    Ok(Json(LocalisationList { items: localisations(&loaded, &horizon)? }))
 }
 
 #[utoipa::path(get, path = "/api/v1/logistics/network", tag = "logistics",

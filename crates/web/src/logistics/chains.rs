@@ -1,5 +1,5 @@
-//! Chains: the list with each chain's landed cost, one chain's waterfall and what-ifs with the
-//! plan indicators it measures, and the localisation cases.
+//! Chains: the list with each chain's landed cost, and one chain's waterfall and what-ifs with
+//! the plan indicators it measures.
 
 use super::view::{CURRENCIES, chrome, day_range, days, key_text, money, name, parse_currency};
 use crate::AppState;
@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::layout::Chrome;
 use crate::layout::render;
-use accord_app::logistics::{ChainAnswer, chain_answer, chain_list, load, localisations};
+use accord_app::logistics::{ChainAnswer, chain_answer, chain_list, load};
 use accord_domain::directory::Action;
 use accord_domain::trade::Money;
 use accord_report::trade_charts::{StepKind, WaterfallStep, waterfall_with};
@@ -17,8 +17,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -232,69 +230,6 @@ async fn chain_page(
     render(&page)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Localisation
-
-struct LocalisationCard {
-    name: String,
-    volume: String,
-    finished: String,
-    kit: String,
-    currency: String,
-    rows: Vec<(String, String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "logistics/localisation.html")]
-struct LocalisationPage {
-    chrome: Chrome,
-    cards: Vec<LocalisationCard>,
-}
-
-async fn localisation_page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    ctx.require(Action::Read)?;
-    let tr = &ctx.tr;
-    let loaded = load(state.store()).await?;
-    let amount = |d: Decimal| tr.minor_units((d.round_dp(2) * Decimal::ONE_HUNDRED).to_i64().unwrap_or(0));
-    let opt = |d: Option<Decimal>, f: &dyn Fn(Decimal) -> String| d.map(f).unwrap_or_else(|| tr.t("logistics-never"));
-    let cards = localisations(&loaded)?
-        .into_iter()
-        .map(|a| {
-            let (w, wo) = (&a.result.with_preferences, &a.result.without_preferences);
-            let row = |key: &str, x: String, y: String| (tr.t(key), x, y);
-            LocalisationCard {
-                name: name(tr, &a.name_ru, &a.name_en).to_string(),
-                volume: tr.decimal(a.annual_volume),
-                finished: money(tr, a.finished.ex_vat_per_unit),
-                kit: money(tr, a.kit.ex_vat_per_unit),
-                currency: a.result.currency.code().to_string(),
-                rows: vec![
-                    row("logistics-loc-saving", amount(w.saving_per_unit), amount(wo.saving_per_unit)),
-                    row("logistics-loc-assembly", amount(w.assembly_per_unit), amount(wo.assembly_per_unit)),
-                    row("logistics-loc-margin", amount(w.margin_per_unit), amount(wo.margin_per_unit)),
-                    row("logistics-loc-fixed", amount(w.fixed_per_year), amount(wo.fixed_per_year)),
-                    row("logistics-loc-gain-before", amount(w.gain_before_tax), amount(wo.gain_before_tax)),
-                    row("logistics-loc-gain-after", amount(w.gain_after_tax), amount(wo.gain_after_tax)),
-                    row(
-                        "logistics-loc-break-even",
-                        opt(w.break_even_volume, &|d| tr.decimal(d.round_dp(0))),
-                        opt(wo.break_even_volume, &|d| tr.decimal(d.round_dp(0))),
-                    ),
-                    row(
-                        "logistics-loc-payback",
-                        opt(w.payback_years, &|d| tr.decimal(d.round_dp(1))),
-                        opt(wo.payback_years, &|d| tr.decimal(d.round_dp(1))),
-                    ),
-                ],
-            }
-        })
-        .collect();
-    render(&LocalisationPage { chrome: chrome(&ctx, &state, "logistics-localisation"), cards })
-}
-
 pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/logistics/chains", get(chains_page))
-        .route("/logistics/chains/{key}", get(chain_page))
-        .route("/logistics/localisation", get(localisation_page))
+    Router::new().route("/logistics/chains", get(chains_page)).route("/logistics/chains/{key}", get(chain_page))
 }

@@ -11,6 +11,7 @@ mod imports;
 mod indicator_pages;
 pub mod indicators;
 mod legs;
+mod localisation;
 mod network;
 mod nodes;
 mod routes;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(legs::routes())
         .merge(routes::routes())
         .merge(chains::routes())
+        .merge(localisation::routes())
         .merge(imports::routes())
         .merge(indicator_pages::routes())
         .merge(api::routes())

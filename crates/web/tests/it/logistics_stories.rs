@@ -58,8 +58,7 @@ async fn routes_chains_and_api_over_http(app: &TestApp) {
         let response = coordinator.get(app.url(path)).send().await.expect("get");
         assert_eq!(response.status(), 200, "{path}");
     }
-    let localisation = app.page(&coordinator, "/logistics/localisation").await;
-    assert!(localisation.contains("Точка безубыточности") && localisation.contains("Окупаемость"));
+    localisation_page_states_its_basis(app, &coordinator).await;
 
     let http = reqwest::Client::new();
     let observer = app.token("observer").await;
@@ -90,6 +89,7 @@ async fn routes_chains_and_api_over_http(app: &TestApp) {
     assert!(chains["items"].as_array().expect("items").iter().all(|c| c["currency"] == "BYN" && c["error"].is_null()));
     let loc = get("/api/v1/logistics/localisation").await;
     assert_eq!(loc["items"].as_array().map(Vec::len), Some(2), "MTZ and MAZ kits");
+    localisation_api_has_the_split_and_the_horizon(app, &observer).await;
     let network = get("/api/v1/logistics/network").await;
     assert_eq!(network["format"], "accord-logistics/1");
     assert_eq!(network["nodes"].as_array().map(Vec::len), Some(16));
@@ -318,4 +318,101 @@ async fn node_and_leg_forms_need_the_version_and_keep_the_network_whole(app: &Te
             .get(accord_store::LogisticsKind::Node, &node.key)
             .is_some()
     );
+}
+
+/// The localisation page: the saving split, year one, the horizon with two-decimal paybacks,
+/// where each chain ends and the basis; the horizon's inputs kept and refused by name.
+async fn localisation_page_states_its_basis(app: &TestApp, coordinator: &reqwest::Client) {
+    let page = app.page(coordinator, "/logistics/localisation").await;
+    assert!(page.contains("Точка безубыточности") && page.contains("Окупаемость"));
+    assert!(page.contains("id=\"saving-mtz-khabarovsk\"") && page.contains("id=\"flows-maz-khabarovsk\""));
+    // MTZ at the demo's official BYN rate of 1 March 2026 (the trade module's, 25.61… RUB): ex-works
+    // 563,495.72 of a 899,354.97 saving (62.7 %), the dealer's margin 261,596.54 (29.1 %),
+    // transport 50,500 + handling 9,241.18 + storage 312.50 = 60,053.68 (6.7 %): the shares.
+    assert!(page.contains("563\u{a0}495,72") && page.contains("899\u{a0}354,97"), "the split in kopecks");
+    assert!(page.contains("62,7\u{a0}%") && page.contains("29,1\u{a0}%"), "each component's share");
+    assert!(page.contains("Хабаровск (KHV)") && page.contains("ТОР «Хабаровск» (KHV-PARK)"), "where each chain ends");
+    assert!(page.contains("без НДС") && page.contains("01.03.2026"), "the basis: before VAT, the rates' date");
+    assert!(page.contains("НК РФ ст. 259"), "the depreciation method named");
+    // Margin 899,354.97 − 156,840 = 742,514.97; gain 600 × that − 12,600,000 = 432,908,982, no
+    // profit tax; payback 150,000,000 / 432,908,982 = 0.346 → 0,35; discounted: year 1
+    // 432,908,982 / 1.12 = 386,525,876.79, 150,000,000 / that = 0.388 → 0,39 (two decimals).
+    assert!(page.contains(">0,35<") && page.contains(">0,39<"), "simple and discounted payback");
+    // Break-even 12,600,000 / 742,514.97 = 16.97 → 17; with the set-up over the 5 preference
+    // years (12,600,000 + 30,000,000) / 742,514.97 = 57.4 → 58, the figure.
+    assert!(page.contains("срок, лет: 5") && page.contains(">58<") && page.contains(">17<"));
+    // Over 10 years instead: (12,600,000 + 15,000,000) / 742,514.97 = 37.2 → 38.
+    let ten = app.page(coordinator, "/logistics/localisation?years=3&recovery_years=10").await;
+    assert!(
+        ten.contains("value=\"3\"") && ten.contains("Горизонт, лет: 3") && ten.contains(">38<"),
+        "inputs kept and used"
+    );
+
+    let refused = coordinator
+        .get(app.url("/logistics/localisation?years=0&discount_percent=abc&useful_life_years=12"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("body");
+    assert!(html.contains("Горизонт: вне допустимого диапазона"), "the field named in Russian: {html}");
+    assert!(html.contains("Ставка дисконтирования: нужно число"));
+    assert!(html.contains("value=\"abc\"") && html.contains("value=\"12\""), "what was typed is kept");
+    assert!(html.contains("aria-invalid=\"true\""));
+    let english = app.page(coordinator, "/logistics/localisation?lang=en&discount_percent=150").await;
+    assert!(english.contains("Discount rate: outside the allowed range"), "and in English: {english}");
+    let english = app.page(coordinator, "/logistics/localisation?lang=en").await;
+    assert!(english.contains("Where the saving per unit comes from") && english.contains("Discounted payback"));
+    assert!(english.contains("Khabarovsk (KHV)") && english.contains("before VAT"));
+    app.page(coordinator, "/logistics/localisation?lang=ru").await;
+}
+
+/// The API gives the split, year one and the horizon of both scenarios, with the inputs.
+async fn localisation_api_has_the_split_and_the_horizon(app: &TestApp, token: &str) {
+    let loc = app.api_json(token, "/api/v1/logistics/localisation").await;
+    let mtz = loc["items"].as_array().expect("items").iter().find(|i| i["key"] == "mtz-khabarovsk").expect("mtz");
+    let r = &mtz["result"];
+    assert_eq!(mtz["finished_lands_at"]["code"], "KHV");
+    assert_eq!(mtz["kit_lands_at"]["code"], "KHV-PARK");
+    assert_eq!((r["currency"].as_str(), r["date"].as_str()), (Some("RUB"), Some("2026-03-01")));
+    assert_eq!(r["horizon"]["years"], 10);
+    assert_eq!(r["horizon"]["discount_percent"], "12");
+    assert_eq!(r["preference_years"], 5);
+    assert_eq!(r["saving"]["saving_per_unit"], "899354.97");
+    let cents = |v: &Value| (v.as_str().expect("decimal").parse::<f64>().expect("number") * 100.0).round() as i64;
+    let components = r["saving"]["components"].as_array().expect("components");
+    assert_eq!(components.iter().map(|c| cents(&c["saving_per_unit"])).sum::<i64>(), 89_935_497, "to the kopeck");
+    let margin = components.iter().find(|c| c["key"] == "logistics.cost.margin").expect("dealer");
+    assert_eq!(
+        (margin["saving_per_unit"].as_str(), margin["group"].as_str()),
+        (Some("261596.54"), Some("intermediaries"))
+    );
+    let w = &r["with_preferences"];
+    assert_eq!((w["break_even_volume"].as_str(), w["break_even_with_setup"].as_str()), (Some("17"), Some("58")));
+    assert_eq!(w["horizon"]["simple_payback_years"], "0.35");
+    assert_eq!(w["horizon"]["discounted_payback_years"], "0.39");
+    let flows = w["horizon"]["flows"].as_array().expect("flows");
+    let discounted: i64 = flows.iter().map(|f| cents(&f["discounted"])).sum();
+    assert_eq!(cents(&w["horizon"]["npv"]), discounted, "the NPV is the sum of the years shown");
+    assert_eq!(flows.len(), 11, "year 0 and ten years");
+    assert_eq!((flows[5]["preferential"].as_bool(), flows[6]["preferential"].as_bool()), (Some(true), Some(false)));
+    // Without: margin 722,354.97, gain 417,272,982, tax 25 % of (that − 15,000,000 depreciation)
+    // = 100,568,245.50, cash flow 316,704,736.50, discounted 282,772,086.16; 150,000,000 / that
+    // = 0.530 → 0.53.
+    assert_eq!(r["without_preferences"]["profit_tax"], "100568245.50");
+    assert_eq!(r["without_preferences"]["horizon"]["discounted_payback_years"], "0.53");
+
+    let short = app.api_json(token, "/api/v1/logistics/localisation?years=3&discount_percent=10,5").await;
+    let h = &short["items"][0]["result"]["horizon"];
+    assert_eq!((h["years"].as_u64(), h["discount_percent"].as_str()), (Some(3), Some("10.5")));
+    assert_eq!(short["items"][0]["result"]["with_preferences"]["horizon"]["flows"].as_array().map(Vec::len), Some(4));
+    let refused = reqwest::Client::new()
+        .get(app.url("/api/v1/logistics/localisation?useful_life_years=31"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(refused.status(), 422);
+    let err: Value = refused.json().await.expect("json");
+    assert_eq!(err["error"]["field"], "useful_life_years", "{err}");
 }
