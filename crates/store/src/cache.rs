@@ -14,7 +14,7 @@ use crate::session::SessionUser;
 use crate::{Paging, Result, Store};
 use accord_domain::directory::{Organisation, UserAccount};
 use accord_domain::plan::progress::{ProgressItem, roll_up};
-use accord_domain::plan::{Measure, Plan, Section, Status};
+use accord_domain::plan::{Measure, Plan, Section, Status, is_overdue};
 use accord_domain::{MachineId, MeasureId, PlanId, Side};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeSet, HashMap};
@@ -310,7 +310,16 @@ impl Store {
     pub(crate) async fn snapshot(&self, plan: PlanId) -> Result<Arc<PlanSnapshot>> {
         let head = self.head().await?;
         let current = || lock(&self.cache.snapshots).get(&plan).filter(|s| s.head == head).cloned();
-        let load = async { Ok(Arc::new(PlanSnapshot::new(head, self.snapshot_rows(plan).await?))) };
+        let load = async {
+            let rows = self.snapshot_rows(plan).await?;
+            let stored = self.plan(plan).await?;
+            let overdue = OverdueInput {
+                plan_start: stored.period_start,
+                plan_end: stored.period_end,
+                handed_in: self.review_handed_in().await?,
+            };
+            Ok(Arc::new(PlanSnapshot::new(head, rows, overdue)))
+        };
         self.load_once(current, load, |snapshot| {
             lock(&self.cache.snapshots).insert(plan, snapshot);
         })
@@ -349,9 +358,18 @@ fn side_bit(side: Side) -> u8 {
     }
 }
 
+/// What the "overdue" filter decides by besides the day: the plan's period and the reports
+/// handed in (see `accord_domain::plan::is_overdue`).
+pub(crate) struct OverdueInput {
+    pub plan_start: chrono::NaiveDate,
+    pub plan_end: chrono::NaiveDate,
+    pub handed_in: accord_domain::plan::HandedIn,
+}
+
 /// A plan's measures in number order, with the table's other orders precomputed.
 pub(crate) struct PlanSnapshot {
     head: i64,
+    overdue: OverdueInput,
     rows: Vec<SnapshotRow>,
     keys: Vec<RowKeys>,
     /// The section codes in use; `RowKeys::section` points here.
@@ -367,7 +385,7 @@ pub(crate) struct PlanSnapshot {
 }
 
 impl PlanSnapshot {
-    fn new(head: i64, mut rows: Vec<SnapshotRow>) -> PlanSnapshot {
+    fn new(head: i64, mut rows: Vec<SnapshotRow>, overdue: OverdueInput) -> PlanSnapshot {
         rows.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
         let indices = || (0..rows.len() as u32).collect::<Vec<u32>>();
         // Open-ended terms come last in both directions; ties keep number order.
@@ -432,7 +450,18 @@ impl PlanSnapshot {
         let mut rolled = roll_up(&items);
         let progress =
             rows.iter().filter_map(|r| rolled.remove(&r.measure.data.number).map(|p| (r.measure.id, p))).collect();
-        PlanSnapshot { head, rows, keys, sections, by_term_ascending, by_term_descending, by_status, tags, progress }
+        PlanSnapshot {
+            head,
+            overdue,
+            rows,
+            keys,
+            sections,
+            by_term_ascending,
+            by_term_descending,
+            by_status,
+            tags,
+            progress,
+        }
     }
 
     pub(crate) fn measures(&self) -> impl Iterator<Item = &Measure> {
@@ -468,12 +497,17 @@ impl PlanSnapshot {
                     Some(every) => every.ends_within(start, end) && keys.due_sort.is_some_and(|d| d >= start),
                     None => keys.due_sort.is_some_and(|d| d >= start && d <= end),
                 })
-                && overdue_before
-                    .is_none_or(|today| keys.due_sort.is_some_and(|d| d < today) && !keys.status.is_closed())
+                && overdue_before.is_none_or(|today| {
+                    // A recurring measure's overdue depends on its reports: decided with the rest.
+                    keys.every.is_some() || (keys.due_sort.is_some_and(|d| d < today) && !keys.status.is_closed())
+                })
         };
         let costly = |row: &SnapshotRow| {
             let data = &row.measure.data;
-            query.as_deref().is_none_or(|q| row.search.contains(q))
+            let o = &self.overdue;
+            overdue_before.is_none_or(|today| {
+                is_overdue(row.measure.id, data.status, &data.term, today, o.plan_start, o.plan_end, &o.handed_in)
+            }) && query.as_deref().is_none_or(|q| row.search.contains(q))
                 && filter.executor.is_none_or(|org| data.executors.iter().any(|e| e.organisation == org))
                 && tag.as_deref().is_none_or(|tag| data.tags.iter().any(|t| t == tag))
         };

@@ -8,7 +8,7 @@
 
 use crate::{App, Result};
 use accord_domain::logistics::ChainFigure;
-use accord_domain::plan::{Measure, Plan};
+use accord_domain::plan::{Measure, Plan, is_overdue};
 use accord_domain::quarter::Quarter;
 use accord_domain::review::agenda::measures_due_in;
 use accord_domain::review::{Agenda, AgendaInput, DimensionProgress, KeyFigure, Meeting};
@@ -170,6 +170,12 @@ pub fn progress_by_dimension(measures: &[Measure]) -> Vec<DimensionProgress> {
         .collect()
 }
 
+/// The day a quarter's agenda and pack count overdue measures on: the day after the quarter
+/// (what fell due by its last day and is not done), or `today` while the quarter still runs.
+pub(crate) fn overdue_on(quarter: Quarter, today: NaiveDate) -> NaiveDate {
+    quarter.last_day().succ_opt().map_or(today, |after| after.min(today))
+}
+
 impl App {
     /// The agenda the data suggests for a meeting: decisions of the last meeting and those still
     /// on control, overdue measures, measures due next quarter, progress by dimension, trade in
@@ -181,12 +187,13 @@ impl App {
         let meetings = store.review_meetings().await?;
         let last_meeting = meetings.iter().filter(|m| m.start < meeting.start).map(|m| m.id).next_back();
         let quarter = meeting.quarter;
+        let handed_in = store.review_handed_in().await?;
+        let on = overdue_on(quarter, today);
         let overdue_measures: Vec<_> = measures
             .iter()
-            .filter(|m| !m.data.status.is_closed())
             .filter(|m| {
-                m.data.term.due_dates(plan.period_start, plan.period_end).iter().any(|d| *d <= quarter.last_day())
-                    && m.data.percent < 100
+                let (start, end) = (plan.period_start, plan.period_end);
+                is_overdue(m.id, m.data.status, &m.data.term, on, start, end, &handed_in)
             })
             .map(|m| m.id)
             .collect();

@@ -2,10 +2,12 @@
 //! entered through.
 
 use super::number::MeasureNumber;
-use super::term::Term;
+use super::term::{Schedule, Term};
+use crate::quarter::Quarter;
 use crate::validation::{Checker, Reason, Validated};
-use crate::{OrganisationId, Side};
-use chrono::NaiveDate;
+use crate::{MeasureId, OrganisationId, Side};
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -50,9 +52,40 @@ impl FromStr for Status {
     }
 }
 
-/// Overdue is derived, never stored: open, and its last due date has passed.
-pub fn is_overdue(status: Status, term: &Term, today: NaiveDate, plan_start: NaiveDate, plan_end: NaiveDate) -> bool {
-    !status.is_closed() && term.final_due(plan_start, plan_end).is_some_and(|due| due < today)
+/// The reports handed in (submitted or accepted), as (measure, quarter): what a recurring
+/// measure's "overdue" depends on.
+pub type HandedIn = HashSet<(MeasureId, Quarter)>;
+
+/// The one definition of "overdue" (README, "What overdue means"), used by the plan's
+/// overview, its table and filter, the agenda and the briefing pack. Derived, never stored: a
+/// measure not closed (done, cancelled) is overdue on `today`
+/// - with a dated term, once its last day has passed;
+/// - with a recurring term ("ежеквартально", "ежегодно", "ежемесячно"), when the last of its
+///   periods that has ended has no report handed in (`handed_in`) for the quarter that period
+///   ended in; a period that has not ended yet makes nothing overdue;
+/// - never with a term that has no deadline ("постоянно", "по мере необходимости", "по
+///   отдельному плану") or one not understood.
+pub fn is_overdue(
+    measure: MeasureId,
+    status: Status,
+    term: &Term,
+    today: NaiveDate,
+    plan_start: NaiveDate,
+    plan_end: NaiveDate,
+    handed_in: &HandedIn,
+) -> bool {
+    if status.is_closed() {
+        return false;
+    }
+    match term.schedule {
+        Schedule::Recurring { .. } => term
+            .due_dates(plan_start, plan_end)
+            .into_iter()
+            .rfind(|due| *due < today)
+            .and_then(|due| Quarter::of_month(due.year(), due.month()))
+            .is_some_and(|quarter| !handed_in.contains(&(measure, quarter))),
+        _ => term.final_due(plan_start, plan_end).is_some_and(|due| due < today),
+    }
 }
 
 /// One executor of a measure: an organisation on a side, lead or co-executor.
@@ -252,15 +285,48 @@ mod tests {
     #[test]
     fn overdue_is_derived_from_term_status_and_today() {
         let (start, end) = (d(2025, 1, 1), d(2027, 12, 31));
-        let term = Term::parse("II квартал 2026 г.");
-        assert!(!is_overdue(Status::InProgress, &term, d(2026, 6, 30), start, end));
-        assert!(is_overdue(Status::InProgress, &term, d(2026, 7, 1), start, end));
-        assert!(is_overdue(Status::NotStarted, &term, d(2026, 11, 27), start, end));
-        assert!(!is_overdue(Status::Done, &term, d(2026, 11, 27), start, end));
-        assert!(!is_overdue(Status::Cancelled, &term, d(2026, 11, 27), start, end));
-        assert!(!is_overdue(Status::InProgress, &Term::parse("постоянно"), d(2030, 1, 1), start, end));
-        assert!(!is_overdue(Status::InProgress, &Term::parse("ежеквартально"), d(2026, 11, 27), start, end));
-        assert!(is_overdue(Status::InProgress, &Term::parse("ежеквартально"), d(2028, 1, 1), start, end));
+        let id = MeasureId::new_at(1, [0; 10]);
+        let none = HandedIn::new();
+        let overdue = |status, term: &str, today| is_overdue(id, status, &Term::parse(term), today, start, end, &none);
+        let term = "II квартал 2026 г.";
+        assert!(!overdue(Status::InProgress, term, d(2026, 6, 30)));
+        assert!(overdue(Status::InProgress, term, d(2026, 7, 1)));
+        assert!(overdue(Status::NotStarted, term, d(2026, 11, 27)));
+        assert!(!overdue(Status::Done, term, d(2026, 11, 27)));
+        assert!(!overdue(Status::Cancelled, term, d(2026, 11, 27)));
+        for open_ended in ["постоянно", "по мере необходимости", "по отдельному плану", "когда-нибудь"] {
+            assert!(!overdue(Status::InProgress, open_ended, d(2030, 1, 1)), "{open_ended}");
+        }
+    }
+
+    #[test]
+    fn a_recurring_measure_is_overdue_when_the_last_ended_period_went_unreported() {
+        let (start, end) = (d(2025, 1, 1), d(2027, 12, 31));
+        let id = MeasureId::new_at(1, [0; 10]);
+        let quarterly = Term::parse("ежеквартально");
+        let q = |y, n| Quarter::new(y, n).expect("quarter");
+        let overdue = |today, handed_in: &HandedIn| {
+            is_overdue(id, Status::InProgress, &quarterly, today, start, end, handed_in)
+        };
+        // 27 Nov 2026: the last quarter that ended is 2026Q3.
+        let mut reported = HandedIn::new();
+        assert!(overdue(d(2026, 11, 27), &reported), "no report for 2026Q3");
+        reported.insert((id, q(2026, 2)));
+        assert!(overdue(d(2026, 11, 27), &reported), "an earlier quarter's report does not count");
+        reported.insert((id, q(2026, 3)));
+        assert!(!overdue(d(2026, 11, 27), &reported), "2026Q3 handed in");
+        // On 30 Sep 2026 the third quarter has not ended: its report is not owed yet.
+        assert!(overdue(d(2026, 9, 30), &HandedIn::new()), "2026Q2 owed");
+        assert!(!overdue(d(2026, 9, 30), &HashSet::from([(id, q(2026, 2))])));
+        // Before the first period ends nothing is owed; another measure's report is not its.
+        assert!(!overdue(d(2025, 3, 31), &HandedIn::new()));
+        assert!(overdue(d(2025, 4, 1), &HashSet::from([(MeasureId::new_at(2, [0; 10]), q(2025, 1))])));
+        // A yearly measure owes the fourth quarter's report of each year.
+        let yearly = Term::parse("ежегодно");
+        let y = |today, h: &HandedIn| is_overdue(id, Status::InProgress, &yearly, today, start, end, h);
+        assert!(!y(d(2025, 12, 31), &HandedIn::new()));
+        assert!(y(d(2026, 1, 1), &HandedIn::new()));
+        assert!(!y(d(2026, 11, 27), &HashSet::from([(id, q(2025, 4))])));
     }
 
     #[test]

@@ -12,6 +12,6 @@ pub mod term;
 pub mod version;
 
 pub use agreement::{Agreement, Indicator, Measure, NewPlan, Plan, PlanForm, Section, Signatory};
-pub use measure::{Executor, MeasureData, MeasureForm, Status, is_overdue};
+pub use measure::{Executor, HandedIn, MeasureData, MeasureForm, Status, is_overdue};
 pub use number::MeasureNumber;
 pub use term::{Schedule, Term};

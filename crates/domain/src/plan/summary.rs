@@ -2,7 +2,7 @@
 //! and what falls due this quarter. Computed from the measures, never stored.
 
 use super::agreement::{Measure, Plan};
-use super::measure::{Status, is_overdue};
+use super::measure::{HandedIn, Status, is_overdue};
 use super::progress::{ProgressItem, overall, roll_up};
 use crate::quarter::Quarter;
 use crate::{MeasureId, Side};
@@ -45,7 +45,7 @@ impl SectionStatus {
     }
 }
 
-pub fn summarise(plan: &Plan, measures: &[Measure], today: NaiveDate) -> PlanSummary {
+pub fn summarise(plan: &Plan, measures: &[Measure], today: NaiveDate, handed_in: &HandedIn) -> PlanSummary {
     let items: Vec<ProgressItem> = measures
         .iter()
         .map(|m| ProgressItem {
@@ -93,7 +93,7 @@ pub fn summarise(plan: &Plan, measures: &[Measure], today: NaiveDate) -> PlanSum
     let quarter_end = quarter.map(Quarter::last_day);
     let overdue = measures
         .iter()
-        .filter(|m| is_overdue(m.data.status, &m.data.term, today, plan.period_start, plan.period_end))
+        .filter(|m| is_overdue(m.id, m.data.status, &m.data.term, today, plan.period_start, plan.period_end, handed_in))
         .map(|m| m.id)
         .collect();
     let due_this_quarter = measures
@@ -123,7 +123,7 @@ pub fn summarise(plan: &Plan, measures: &[Measure], today: NaiveDate) -> PlanSum
         if let Some(i) = Status::ALL.iter().position(|s| *s == m.data.status) {
             entry.by_status[i] += 1;
         }
-        if is_overdue(m.data.status, &m.data.term, today, plan.period_start, plan.period_end) {
+        if is_overdue(m.id, m.data.status, &m.data.term, today, plan.period_start, plan.period_end, handed_in) {
             entry.overdue += 1;
         }
     }
@@ -189,7 +189,7 @@ mod tests {
             m(5, "3.", "youth", "когда получится", "not-started", "0", None),
         ];
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
-        let s = summarise(&plan(), &measures, today);
+        let s = summarise(&plan(), &measures, today, &HandedIn::new());
         assert_eq!(s.total, 5);
         assert_eq!(s.by_status.iter().map(|(_, n)| n).sum::<usize>(), 5);
         assert_eq!(s.overdue, vec![measures[1].id], "1.1. ended in June 2026 and is still open");
@@ -217,7 +217,13 @@ mod tests {
             m(1, "1.", "trade", "ежеквартально", "in-progress", "10", None),
             m(2, "2.", "trade", "2027 г.", "in-progress", "10", None),
         ];
-        let s = summarise(&plan(), &measures, NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let s = summarise(&plan(), &measures, today, &HandedIn::new());
+        // Due this quarter (2026Q4's report); overdue as 2026Q3's report is missing.
+        assert_eq!(s.overdue, vec![measures[0].id]);
+        let q3 = Quarter::new(2026, 3).expect("quarter");
+        let s = summarise(&plan(), &measures, today, &HandedIn::from([(measures[0].id, q3)]));
+        assert!(s.overdue.is_empty(), "2026Q3 reported");
         assert_eq!(s.due_this_quarter, vec![measures[0].id]);
     }
 }

@@ -5,7 +5,7 @@ use crate::directory::new_uuid;
 use crate::{Author, Result, Store, StoreError, WriteTx};
 use accord_domain::audit::Change;
 use accord_domain::quarter::Quarter;
-use accord_domain::review::{Actor, OverdueOrganisation, Report, Responsibility, overdue};
+use accord_domain::review::{Actor, OverdueOrganisation, Report, ReportState, Responsibility, overdue};
 use accord_domain::{MeasureId, OrganisationId, ReportId};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -25,6 +25,25 @@ fn key(quarter: Quarter, organisation: OrganisationId, measure: MeasureId) -> [S
 }
 
 impl Store {
+    /// The reports handed in (submitted or accepted), as (measure, quarter), over every quarter:
+    /// what a recurring measure's "overdue" is decided by.
+    pub async fn review_handed_in(&self) -> Result<accord_domain::plan::HandedIn> {
+        let handed_in = [name_of(&ReportState::Submitted), name_of(&ReportState::Accepted)];
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT DISTINCT measure_id, quarter FROM review_reports WHERE state IN ($1, $2)")
+                .bind(&handed_in[0])
+                .bind(&handed_in[1])
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(measure, quarter)| {
+                let measure = measure.parse().map_err(|_| StoreError::Corrupt(format!("report measure {measure}")))?;
+                let quarter = quarter.parse().map_err(|_| StoreError::Corrupt(format!("report quarter {quarter}")))?;
+                Ok((measure, quarter))
+            })
+            .collect()
+    }
+
     /// Every report of a quarter.
     pub async fn review_reports(&self, quarter: Quarter) -> Result<Vec<StoredReport>> {
         let rows: Vec<(String, i64, String)> = sqlx::query_as(

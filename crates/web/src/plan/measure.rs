@@ -84,7 +84,7 @@ async fn show_page(
     let plan = state.store().plan(measure.plan_id).await?;
     let all = state.store().measures_of_plan(plan.id).await?;
     let today = today(ctx);
-    let summary = summarise(&plan, &all, today);
+    let summary = summarise(&plan, &all, today, &state.store().review_handed_in().await?);
     let sections = state.store().sections().await?;
     let (names, _) = Names::load(state, en).await?;
     let current_quarter = Quarter::of_month(today.year(), today.month()).map(|q| q.to_string()).unwrap_or_default();

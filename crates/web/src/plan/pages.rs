@@ -112,7 +112,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PlanQ
     };
     let measures = state.store().measures_of_plan(plan.id).await?;
     let sections = state.store().sections().await?;
-    let summary = summarise(&plan, &measures, today(&ctx));
+    let summary = summarise(&plan, &measures, today(&ctx), &state.store().review_handed_in().await?);
     let tr = ctx.tr;
     let pct = |p: f64| format!("{}%", tr.int(p.round() as i64));
     let sections_chart = percent_bars(
@@ -240,6 +240,7 @@ async fn list(
     let (total, pages, page_number) = (page.total, page.pages(), page.page);
     let ids: Vec<MeasureId> = page.items.iter().map(|m| m.id).collect();
     let progress = state.store().measure_progress(plan.id, &ids).await?;
+    let handed_in = state.store().review_handed_in().await?;
     let rows = page
         .items
         .into_iter()
@@ -250,11 +251,13 @@ async fn list(
             by: names.of(&m, Side::By),
             khv: names.of(&m, Side::Khv),
             overdue: accord_domain::plan::is_overdue(
+                m.id,
                 m.data.status,
                 &m.data.term,
                 today,
                 plan.period_start,
                 plan.period_end,
+                &handed_in,
             ),
             measure: m,
         })
@@ -361,7 +364,7 @@ async fn tree(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PlanQuery
     let plan = resolve_plan(state.store(), q.plan.as_deref()).await?;
     let measures = state.store().measures_of_plan(plan.id).await?;
     let today = today(&ctx);
-    let summary = summarise(&plan, &measures, today);
+    let summary = summarise(&plan, &measures, today, &state.store().review_handed_in().await?);
     let sections = state.store().sections().await?;
     let groups = sections
         .iter()

@@ -8,6 +8,7 @@
 mod sections;
 mod trade;
 
+use crate::review::figures::overdue_on;
 use crate::{App, Error, Result};
 use accord_domain::plan::summary::summarise;
 use accord_domain::plan::{Measure, Status};
@@ -114,7 +115,9 @@ impl App {
         let as_of = today.min(quarter.last_day());
         let measures = store.measures_of_plan(plan.id).await?;
         let sections = store.sections().await?;
-        let summary = summarise(&plan, &measures, as_of);
+        // Overdue as the agenda counts it: at the quarter's end (what fell due by its last day
+        // and is not done), or today while the quarter runs.
+        let summary = summarise(&plan, &measures, overdue_on(quarter, today), &store.review_handed_in().await?);
         let orgs = store.organisation_all().await?;
         let names = Names { short: orgs.iter().map(|o| (o.id, o.data.short_name(en).to_string())).collect() };
         let section_name = |code: &str| {
@@ -133,7 +136,9 @@ impl App {
 
         // The quarter's review, once a coordinator has opened its period: meeting, reports,
         // snapshots, late organisations, decisions.
-        let review = match store.review_pack_data(quarter, as_of).await {
+        // Late organisations as `/review` lists them today (as of the quarter's last day the
+        // deadline had not passed, and the pack said all reported on time).
+        let review = match store.review_pack_data(quarter, today).await {
             Ok(data) => Some(data),
             Err(accord_store::StoreError::Review(_) | accord_store::StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e.into()),
