@@ -312,10 +312,19 @@ impl Store {
         let current = || lock(&self.cache.snapshots).get(&plan).filter(|s| s.head == head).cloned();
         let load = async {
             let rows = self.snapshot_rows(plan).await?;
-            let stored = self.plan(plan).await?;
+            // Read directly: `plan()` goes through the plans cache, whose load would wait on the
+            // loading lock this load holds.
+            let (start, end): (String, String) =
+                sqlx::query_as("SELECT period_start, period_end FROM plans WHERE id = $1")
+                    .bind(plan.to_string())
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(crate::StoreError::NotFound { entity: "plan" })?;
+            let day =
+                |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(crate::corrupt("plan period"));
             let overdue = OverdueInput {
-                plan_start: stored.period_start,
-                plan_end: stored.period_end,
+                plan_start: day(&start)?,
+                plan_end: day(&end)?,
                 handed_in: self.review_handed_in().await?,
             };
             Ok(Arc::new(PlanSnapshot::new(head, rows, overdue)))

@@ -7,8 +7,8 @@ use crate::quarter::Quarter;
 use crate::validation::{Checker, Reason, Validated};
 use crate::{MeasureId, OrganisationId, Side};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -294,7 +294,8 @@ mod tests {
         assert!(overdue(Status::NotStarted, term, d(2026, 11, 27)));
         assert!(!overdue(Status::Done, term, d(2026, 11, 27)));
         assert!(!overdue(Status::Cancelled, term, d(2026, 11, 27)));
-        for open_ended in ["постоянно", "по мере необходимости", "по отдельному плану", "когда-нибудь"] {
+        for open_ended in ["постоянно", "по мере необходимости", "по отдельному плану", "когда-нибудь"]
+        {
             assert!(!overdue(Status::InProgress, open_ended, d(2030, 1, 1)), "{open_ended}");
         }
     }
@@ -305,9 +306,8 @@ mod tests {
         let id = MeasureId::new_at(1, [0; 10]);
         let quarterly = Term::parse("ежеквартально");
         let q = |y, n| Quarter::new(y, n).expect("quarter");
-        let overdue = |today, handed_in: &HandedIn| {
-            is_overdue(id, Status::InProgress, &quarterly, today, start, end, handed_in)
-        };
+        let overdue =
+            |today, handed_in: &HandedIn| is_overdue(id, Status::InProgress, &quarterly, today, start, end, handed_in);
         // 27 Nov 2026: the last quarter that ended is 2026Q3.
         let mut reported = HandedIn::new();
         assert!(overdue(d(2026, 11, 27), &reported), "no report for 2026Q3");
