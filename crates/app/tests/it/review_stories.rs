@@ -3,7 +3,7 @@
 //! review as the sides' own act.
 
 use crate::on_both_backends;
-use crate::support::{Who, World, executors};
+use crate::support::{Who, World, executors, measure_form};
 use accord_app::review::NewDecision;
 use accord_app::review::reminders::Delivery;
 use accord_app::{Actor, App, Error};
@@ -19,6 +19,7 @@ on_both_backends!(
     meetings_agenda_decisions_and_minutes_are_written_only_on_the_version_seen,
     the_second_key_locks_the_minutes,
     the_operator_sends_reminders_but_takes_no_part_in_the_review,
+    a_quarterly_measure_is_overdue_until_its_report_is_handed_in,
 );
 
 fn content(done: &str, percent: u8) -> ReportContent {
@@ -241,4 +242,40 @@ async fn the_operator_sends_reminders_but_takes_no_part_in_the_review(app: App) 
         world.app.reminders_send(&observer, quarter, today, Delivery::ToCaller).await,
         Err(Error::Forbidden(_))
     ));
+}
+
+/// Issue 16: a quarterly measure is overdue once a quarter has ended without its report handed
+/// in, no longer once it is, and again when the next quarter ends unreported (it used to wait
+/// for the plan's end, 31.12.2027).
+async fn a_quarterly_measure_is_overdue_until_its_report_is_handed_in(app: App) {
+    use accord_domain::plan::MeasureForm;
+    use accord_store::{Author, MeasureFilter, Paging};
+    let world = World::new(app, false).await;
+    let form = MeasureForm {
+        term: "ежеквартально".into(), ..measure_form("4.", "Ярмарка продукции")
+    };
+    let data = form.validate(executors(&[&world.maz])).expect("valid");
+    let measure = world.store().measure_create(Author::SYSTEM, world.plan.id, &data).await.expect("measure");
+    let overdue_on = |day: chrono::NaiveDate| {
+        let store = world.store().clone();
+        let plan = world.plan.id;
+        async move {
+            let filter = MeasureFilter { overdue: true, today: Some(day), ..Default::default() };
+            let page = store.measure_list(plan, &filter, Paging::default()).await.expect("list");
+            page.items.iter().any(|m| m.id == measure.id)
+        }
+    };
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    assert!(!overdue_on(day(2025, 3, 31)).await, "its first quarter has not ended");
+    assert!(overdue_on(day(2027, 1, 15)).await, "2026Q4 ended and nothing was handed in");
+    let exec = world.actor(Who::ExecutorOfRecord);
+    let quarter = world.report_quarter();
+    assert_eq!(quarter.to_string(), "2026Q4");
+    world
+        .app
+        .report_submit(&exec, quarter, world.maz.id, measure.id, 0, content("Ярмарка проведена", 25))
+        .await
+        .expect("submitted");
+    assert!(!overdue_on(day(2027, 1, 15)).await, "2026Q4's report is handed in");
+    assert!(overdue_on(day(2027, 4, 2)).await, "2027Q1 ended unreported");
 }
