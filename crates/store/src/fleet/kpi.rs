@@ -7,7 +7,7 @@ use crate::{Result, Store};
 use accord_domain::MachineId;
 use accord_domain::fleet::kpi::{DateRange, GroupBy, Kpi, KpiRow, MachineHistory, aggregate};
 use accord_domain::fleet::machine::{Machine, MachineKind};
-use accord_domain::fleet::regime::{MachineDueInput, MeterReadings, due_point};
+use accord_domain::fleet::regime::{MeterReadings, due_point};
 use accord_domain::quarter::Quarter;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -73,20 +73,9 @@ fn history_input<'a>(m: &'a StoredMachine, h: &'a HistoryData, missed: &'a [Naiv
 /// The due points of a machine's services that fell due and are not done: its cycle's next
 /// and each seasonal one, by its regime, from its readings, sorted.
 fn services_missed(snap: &FleetSnapshot, m: &StoredMachine, h: &HistoryData) -> Vec<NaiveDate> {
-    let (Some(regime), Some(commissioned_on)) = (snap.regime_of(&m.machine), m.machine.commissioned_on) else {
-        return Vec::new();
-    };
+    let Some(regime) = snap.regime_of(&m.machine) else { return Vec::new() };
+    let Some(input) = m.due.input(&m.machine, regime, Default::default()) else { return Vec::new() };
     let readings: MeterReadings<'_> = [&h.odometer, &h.engine_hours, &[]];
-    let input = MachineDueInput {
-        machine: m.machine.id,
-        regime,
-        factors: m.machine.factors,
-        commissioned_on,
-        meters_at_commissioning: m.due.meters_at_commissioning,
-        last_cycle: m.due.last_cycle,
-        last_seasonal: &m.due.last_seasonal,
-        meters: Default::default(),
-    };
     let mut missed: Vec<NaiveDate> = std::iter::once(None)
         .chain(regime.seasonal().iter().map(|s| Some(s.kind)))
         .filter_map(|kind| due_point(&input, kind, readings))

@@ -17,7 +17,7 @@ use accord_domain::audit::Change;
 use accord_domain::fleet::kpi::{CostEntry, ServiceDone, closed_marks, open_order};
 use accord_domain::fleet::machine::Machine;
 use accord_domain::fleet::parts::PartNumber;
-use accord_domain::fleet::regime::{CycleMark, MachineDueInput, MeterReadings, Regime, due_point};
+use accord_domain::fleet::regime::{CycleMark, MeterReadings, Regime, due_point, regime_for};
 use accord_domain::fleet::work_order::{Action, WorkLine, WorkOrder, WorkOrderKind, WorkOrderStatus};
 use accord_domain::trade::{Currency, Money};
 use accord_domain::{MachineId, WorkOrderId};
@@ -218,22 +218,9 @@ async fn note_closed(
             .fetch_all(&mut *w.tx)
             .await?;
         let regimes = regimes.iter().map(|(b,)| unjson::<Regime>("regime", b)).collect::<Result<Vec<_>>>()?;
-        let regime = regimes
-            .iter()
-            .find(|r| r.engine().is_some() && r.engine() == machine.engine.as_ref())
-            .or_else(|| regimes.first());
-        if let (Some(regime), Some(commissioned_on)) = (regime, machine.commissioned_on) {
+        let regime = regime_for(&regimes, machine.model, machine.engine.as_ref());
+        if let Some((regime, input)) = regime.and_then(|r| Some((r, due.input(machine, r, Default::default())?))) {
             let readings: MeterReadings<'_> = [&history.odometer, &history.engine_hours, &[]];
-            let input = MachineDueInput {
-                machine: o.machine,
-                regime,
-                factors: machine.factors,
-                commissioned_on,
-                meters_at_commissioning: due.meters_at_commissioning,
-                last_cycle: due.last_cycle,
-                last_seasonal: &due.last_seasonal,
-                meters: Default::default(),
-            };
             // On time against the regime's due point, not the day the order was opened.
             if let Some(point) = due_point(&input, o.service, readings) {
                 let service = ServiceDone { due: point, done: Some(end.date()) };

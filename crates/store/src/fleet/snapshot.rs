@@ -8,7 +8,7 @@ use accord_domain::RegimeId;
 use accord_domain::fleet::kpi::{CostEntry, Failure, OpenOrder, ServiceDone, StateSpan};
 use accord_domain::fleet::machine::{Machine, MachineKind, Model};
 use accord_domain::fleet::meter::{MeterNow, MeterSnapshot, MeterState};
-use accord_domain::fleet::regime::{CycleMark, DueService, MachineDueInput, Regime, ServiceKind, due_list};
+use accord_domain::fleet::regime::{CycleMark, DueService, MachineDueInput, Regime, ServiceKind, due_list, regime_for};
 use accord_domain::{MachineId, ModelId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -81,6 +81,23 @@ pub struct DueState {
     pub meters_at_commissioning: MeterSnapshot,
     pub last_cycle: Option<CycleMark>,
     pub last_seasonal: Vec<(ServiceKind, NaiveDate)>,
+}
+
+impl DueState {
+    /// What the domain's due rules read of `machine` under `regime`, with its `meters` now
+    /// (`None` before it is commissioned).
+    pub fn input<'a>(&'a self, machine: &Machine, regime: &'a Regime, meters: MeterNow) -> Option<MachineDueInput<'a>> {
+        Some(MachineDueInput {
+            machine: machine.id,
+            regime,
+            factors: machine.factors,
+            commissioned_on: machine.commissioned_on?,
+            meters_at_commissioning: self.meters_at_commissioning,
+            last_cycle: self.last_cycle,
+            last_seasonal: &self.last_seasonal,
+            meters,
+        })
+    }
 }
 
 /// What the readiness figures need of a machine's past.
@@ -161,8 +178,7 @@ impl FleetSnapshot {
 
     /// The regime of a machine: its model's regime for its engine, else its model's first.
     pub fn regime_of(&self, machine: &Machine) -> Option<&Regime> {
-        let of_model = || self.regimes.iter().filter(|r| r.model() == machine.model);
-        of_model().find(|r| r.engine().is_some() && r.engine() == machine.engine.as_ref()).or_else(|| of_model().next())
+        regime_for(&self.regimes, machine.model, machine.engine.as_ref())
     }
 
     /// The due list of the machines `visible` lets through, overdue first.
@@ -172,16 +188,8 @@ impl FleetSnapshot {
             .iter()
             .filter(|m| m.machine.status.on_books() && m.off_books.is_none() && visible(&m.machine))
             .filter_map(|m| {
-                Some(MachineDueInput {
-                    machine: m.machine.id,
-                    regime: self.regime_of(&m.machine)?,
-                    factors: m.machine.factors,
-                    commissioned_on: m.machine.commissioned_on?,
-                    meters_at_commissioning: m.due.meters_at_commissioning,
-                    last_cycle: m.due.last_cycle,
-                    last_seasonal: &m.due.last_seasonal,
-                    meters: self.meters.get(&m.machine.id).copied().unwrap_or_default(),
-                })
+                let meters = self.meters.get(&m.machine.id).copied().unwrap_or_default();
+                m.due.input(&m.machine, self.regime_of(&m.machine)?, meters)
             })
             .collect();
         due_list(&inputs, today)

@@ -299,6 +299,17 @@ pub struct Regime {
     content: Vec<ServiceContent>,
 }
 
+/// The regime a machine follows among `regimes`: its model's regime for its engine, else its
+/// model's first.
+pub fn regime_for<'a>(
+    regimes: impl IntoIterator<Item = &'a Regime> + Clone,
+    model: ModelId,
+    engine: Option<&EngineVariant>,
+) -> Option<&'a Regime> {
+    let of_model = || regimes.clone().into_iter().filter(move |r| r.model() == model);
+    of_model().find(|r| r.engine().is_some() && r.engine() == engine).or_else(|| of_model().next())
+}
+
 impl Regime {
     pub fn new(
         id: RegimeId,
